@@ -1,0 +1,192 @@
+/*
+ * main.c - `precedent [--db PATH] [-q] COMMAND [OPTIONS]`: global options,
+ * the table of commands, and the checks every command shares.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*fn)(struct cli *, int, char **);
+	const char *summary;
+} commands[] = {
+	{"import", cmd_import, "import past release plans from CSV into the store"},
+	{"history", cmd_history, "summarise the store, or write it back out as CSV"},
+	{NULL, NULL, NULL}
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: precedent [--db PATH] [-q] COMMAND [OPTIONS]\n"
+	        "Propose a release plan, with honest ranges, from past ones.\n"
+	        "\n"
+	        "Commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out,
+	        "\n"
+	        "Options:\n"
+	        "  --db PATH      the history store (default: $PRECEDENT_DB, else ./precedent.db)\n"
+	        "  -q, --quiet    no progress or summary on stderr\n"
+	        "  -h, --help     show this help, or a command's with COMMAND --help\n"
+	        "  -V, --version  show the version\n"
+	        "\n"
+	        "Exit status: 0 success, 1 bad data or failure, 2 bad usage.\n");
+}
+
+int cli_fail(const struct cli *cli, const pc_error *err)
+{
+	char buf[PC_ERROR_MSG_MAX + PC_ERROR_FILE_MAX + 32];
+
+	fprintf(stderr, "precedent: %s%s%s\n", cli->cmd ? cli->cmd : "",
+	        cli->cmd ? ": " : "", pc_error_format(err, buf, sizeof buf));
+	return err->status == PC_EUSAGE ? EXIT_USAGE : EXIT_DATA;
+}
+
+int cli_usage(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "precedent: %s%s", cli->cmd ? cli->cmd : "",
+	        cli->cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'precedent %s%s--help'.\n",
+	        cli->cmd ? cli->cmd : "", cli->cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+void cli_warn(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli->quiet)
+		return;
+	fprintf(stderr, "precedent: %s%swarning: ", cli->cmd ? cli->cmd : "",
+	        cli->cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_open_store(const struct cli *cli, int create, pc_store **out)
+{
+	pc_error err;
+
+	pc_error_clear(&err);
+	if (pc_store_open(cli->db_path, create ? PC_STORE_CREATE : 0, out, &err))
+		return cli_fail(cli, &err);
+	return 0;
+}
+
+int cli_parse_date(const struct cli *cli, const char *option,
+                   const char *value, pc_day *out)
+{
+	if (pc_date_parse(value, out) == 0)
+		return 0;
+	return cli_usage(cli, "%s: '%s' is not a date (expected YYYY-MM-DD)",
+	                 option, value);
+}
+
+static const char *const format_names[] = {"table", "csv", "json", "markdown", NULL};
+
+int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
+                     enum cli_format *out)
+{
+	char allowed[64] = "";
+
+	for (int i = 0; format_names[i]; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (strcmp(value, format_names[i]) == 0) {
+			*out = (enum cli_format)i;
+			return 0;
+		}
+		if (allowed[0])
+			strcat(allowed, "|");
+		strcat(allowed, format_names[i]);
+	}
+	return cli_usage(cli, "--format: unknown format '%s' (expected %s)",
+	                 value, allowed);
+}
+
+/* datamash and coreutils check this: a full disk must not pass for success. */
+static int close_stdout(void)
+{
+	if (ferror(stdout) | (fclose(stdout) != 0)) {
+		fprintf(stderr, "precedent: write error on standard output: %s\n",
+		        strerror(errno ? errno : EIO));
+		return EXIT_DATA;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_DB = CHAR_MAX + 1 };
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, OPT_DB},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0}
+	};
+	struct cli cli = {0};
+	const char *env = getenv("PRECEDENT_DB");
+	int c, rc;
+
+	cli.db_path = env && *env ? env : "precedent.db";
+	/* '+': stop at the command name; its options are the command's. */
+	while ((c = getopt_long(argc, argv, "+qhV", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: /* --db */
+			cli.db_path = optarg;
+			break;
+		case 'q':
+			cli.quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return close_stdout();
+		case 'V':
+			printf("precedent %s\n", PACKAGE_VERSION);
+			return close_stdout();
+		default:
+			fprintf(stderr, "Try 'precedent --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (const struct command *cmd = commands; cmd->name; cmd++) {
+		if (strcmp(cmd->name, argv[optind]) != 0)
+			continue;
+		cli.cmd = cmd->name;
+		argc -= optind;
+		argv += optind;
+		optind = 0; /* glibc: 0 also resets getopt's internal state */
+		opterr = 1;
+		rc = cmd->fn(&cli, argc, argv);
+		c = close_stdout();
+		return rc ? rc : c;
+	}
+	fprintf(stderr, "precedent: '%s' is not a command\nTry 'precedent --help'.\n",
+	        argv[optind]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,2 @@
+/* history.c - placeholder until the store lands */
+#include <config.h>

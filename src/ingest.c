@@ -1,0 +1,2 @@
+/* ingest.c - placeholder until the store lands */
+#include <config.h>

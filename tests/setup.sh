@@ -1,0 +1,76 @@
+# tests/setup.sh - sourced by every shell test: strict mode, a private
+# temporary directory removed on exit, TAP helpers and an optional
+# valgrind wrapper (PRECEDENT_VALGRIND=1 runs the tool under memcheck).
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${top_srcdir:?run through make check}"
+: "${PRECEDENT:?run through make check}"
+unset PRECEDENT_DB
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/precedent-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+cd "$TMP"
+
+if [ "${PRECEDENT_VALGRIND:-0}" = 1 ] && [ -n "${VALGRIND:-}" ]; then
+	PC="$VALGRIND --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $PRECEDENT"
+else
+	PC=$PRECEDENT
+fi
+
+_tap_n=0
+_tap_failed=0
+
+# ok CONDITION-EXIT-STATUS DESCRIPTION
+ok() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# run EXPECTED-EXIT DESCRIPTION -- COMMAND...: runs COMMAND with stdout in
+# $TMP/out and stderr in $TMP/err, and checks its exit status.
+run() {
+	_want=$1
+	_desc=$2
+	shift 3
+	set +e
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	_got=$?
+	set -e
+	if [ "$_got" -eq "$_want" ]; then
+		ok 0 "$_desc (exit $_want)"
+	else
+		ok 1 "$_desc (exit $_got, expected $_want)"
+		sed 's/^/# stderr: /' "$TMP/err"
+	fi
+}
+
+# expect_file FILE EXPECTED-TEXT DESCRIPTION: FILE's content equals the text.
+expect_file() {
+	if printf '%s\n' "$2" | cmp -s - "$1"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '%s\n' "$2" | diff -u - "$1" | sed 's/^/# /' || true
+	fi
+}
+
+# expect_grep PATTERN FILE DESCRIPTION: a line of FILE matches PATTERN (ERE).
+expect_grep() {
+	if grep -Eq -- "$1" "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		sed 's/^/# got: /' "$2" | head -20
+	fi
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
