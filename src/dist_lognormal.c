@@ -1,0 +1,143 @@
+/*
+ * dist_lognormal.c - lognormal durations, parameters {meanlog, sdlog}
+ * (the mean and sd of log days).  Uncensored, the MLE is the mean and the
+ * divisor-n sd of log x; with censoring the engine optimises.
+ */
+#include <config.h>
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_erf.h>
+
+#include "fit_internal.h"
+
+static const char *const names[] = {"meanlog", "sdlog", NULL};
+
+#define LOG_SQRT_2PI 0.91893853320467274178
+
+double pci_norm_logq(double z)
+{
+	/* erfc keeps the tail that 1 - Phi(z) would round away. */
+	if (z < -8)
+		return log1p(-gsl_cdf_ugaussian_P(z));
+	return gsl_sf_log_erfc(z / M_SQRT2) - M_LN2;
+}
+
+static double ln_logpdf(double x, const double *p)
+{
+	double z;
+
+	if (x <= 0)
+		return -INFINITY;
+	z = (log(x) - p[0]) / p[1];
+	return -0.5 * z * z - log(x) - log(p[1]) - LOG_SQRT_2PI;
+}
+
+static double ln_cdf(double x, const double *p)
+{
+	if (x <= 0)
+		return 0;
+	return gsl_cdf_ugaussian_P((log(x) - p[0]) / p[1]);
+}
+
+static double ln_logsf(double x, const double *p)
+{
+	if (x <= 0)
+		return 0;
+	return pci_norm_logq((log(x) - p[0]) / p[1]);
+}
+
+static double ln_quantile(double u, const double *p)
+{
+	if (u <= 0)
+		return 0;
+	if (u >= 1)
+		return INFINITY;
+	return exp(p[0] + p[1] * gsl_cdf_ugaussian_Pinv(u));
+}
+
+static double ln_draw(const gsl_rng *r, const double *p)
+{
+	return gsl_ran_lognormal(r, p[0], p[1]);
+}
+
+static int ln_valid(const double *p)
+{
+	return isfinite(p[0]) && isfinite(p[1]) && p[1] > 0;
+}
+
+const pc_family pci_lognormal = {
+	.name = "lognormal",
+	.nparams = 2,
+	.param_names = names,
+	.positive = 1,
+	.logpdf = ln_logpdf,
+	.cdf = ln_cdf,
+	.logsf = ln_logsf,
+	.quantile = ln_quantile,
+	.draw = ln_draw,
+	.valid = ln_valid,
+};
+
+/*
+ * The normal log-likelihood of values y (log x here, x for the normal
+ * family), without the Jacobian.  A censored value adds log Q(z) with
+ * z = (c - mu) / sd; d log Q / dz = -h(z), the normal hazard, so it adds
+ * h / sd to d/dmu and h z / sd to d/dsd.
+ */
+double pci_normal_loglik(const double *ye, size_t ne, const double *yc,
+                         size_t nc, const double *p, double *grad)
+{
+	double mu = p[0], sd = p[1], ss = 0, sd1 = 0;
+	double ll, dmu, dsd;
+
+	for (size_t i = 0; i < ne; i++) {
+		double d = ye[i] - mu;
+		sd1 += d;
+		ss += d * d;
+	}
+	ll = -(double)ne * (log(sd) + LOG_SQRT_2PI) - ss / (2 * sd * sd);
+	dmu = sd1 / (sd * sd);
+	dsd = -(double)ne / sd + ss / (sd * sd * sd);
+	for (size_t i = 0; i < nc; i++) {
+		double z = (yc[i] - mu) / sd, lq = pci_norm_logq(z);
+		double h = exp(-0.5 * z * z - LOG_SQRT_2PI - lq);
+		ll += lq;
+		dmu += h / sd;
+		dsd += h * z / sd;
+	}
+	if (grad) {
+		grad[0] = dmu;
+		grad[1] = dsd;
+	}
+	return ll;
+}
+
+static double ln_loglik(const double *p, const pci_sample *s, double *grad)
+{
+	return pci_normal_loglik(s->le, s->nev, s->lc, s->ncens, p, grad) - s->slx;
+}
+
+static void ln_start(const pci_sample *s, double *p)
+{
+	p[0] = s->lmean;
+	p[1] = s->lsd > 1e-9 ? s->lsd : 1e-9;
+}
+
+static int ln_mle(const pci_sample *s, double *p)
+{
+	if (s->ncens)
+		return 0;
+	ln_start(s, p);
+	return 1;
+}
+
+const pci_fitops pci_lognormal_fit = {
+	.family = &pci_lognormal,
+	.loglik = ln_loglik,
+	.start = ln_start,
+	.mle = ln_mle,
+	.logparam = 2u,
+};

@@ -1,0 +1,116 @@
+/*
+ * dist_weibull.c - Weibull durations, parameters {shape, scale} (scale in
+ * days), survival exp(-(x/scale)^shape).
+ */
+#include <config.h>
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "fit_internal.h"
+
+static const char *const names[] = {"shape", "scale", NULL};
+
+static double w_logpdf(double x, const double *p)
+{
+	double k = p[0], l = p[1];
+
+	if (x < 0)
+		return -INFINITY;
+	if (x == 0)
+		return k < 1 ? INFINITY : k == 1 ? -log(l) : -INFINITY;
+	return log(k / l) + (k - 1) * log(x / l) - pow(x / l, k);
+}
+
+static double w_cdf(double x, const double *p)
+{
+	return x <= 0 ? 0 : -expm1(-pow(x / p[1], p[0]));
+}
+
+static double w_logsf(double x, const double *p)
+{
+	return x <= 0 ? 0 : -pow(x / p[1], p[0]);
+}
+
+static double w_quantile(double u, const double *p)
+{
+	if (u <= 0)
+		return 0;
+	if (u >= 1)
+		return INFINITY;
+	return p[1] * pow(-log1p(-u), 1.0 / p[0]);
+}
+
+static double w_draw(const gsl_rng *r, const double *p)
+{
+	return gsl_ran_weibull(r, p[1], p[0]);
+}
+
+static int w_valid(const double *p)
+{
+	return isfinite(p[0]) && isfinite(p[1]) && p[0] > 0 && p[1] > 0;
+}
+
+const pc_family pci_weibull = {
+	.name = "weibull",
+	.nparams = 2,
+	.param_names = names,
+	.positive = 1,
+	.logpdf = w_logpdf,
+	.cdf = w_cdf,
+	.logsf = w_logsf,
+	.quantile = w_quantile,
+	.draw = w_draw,
+	.valid = w_valid,
+};
+
+/*
+ * With z = (x/scale)^shape summed over all observations (finished and
+ * running alike, since both contribute -z):
+ *   log L = nev (log k - k log l) + (k - 1) sum log x - sum z
+ *   d/dk  = nev / k + sum log x - nev log l - sum z log(x/l)
+ *   d/dl  = (k / l) (sum z - nev)
+ */
+static double w_loglik(const double *p, const pci_sample *s, double *grad)
+{
+	double k = p[0], ll = log(p[1]), ne = (double)s->nev;
+	double z = 0, zl = 0;
+
+	for (size_t i = 0; i < s->nev; i++) {
+		double t = s->le[i] - ll, e = exp(k * t);
+		z += e;
+		zl += e * t;
+	}
+	for (size_t i = 0; i < s->ncens; i++) {
+		double t, e;
+		if (s->xc[i] <= 0)
+			continue;
+		t = s->lc[i] - ll;
+		e = exp(k * t);
+		z += e;
+		zl += e * t;
+	}
+	if (grad) {
+		grad[0] = ne / k + s->slx - ne * ll - zl;
+		grad[1] = k / p[1] * (z - ne);
+	}
+	return ne * (log(k) - k * ll) + (k - 1) * s->slx - z;
+}
+
+/* log x of a Weibull is Gumbel: sd = pi / (k sqrt 6), mean = log l - gamma / k. */
+static void w_start(const pci_sample *s, double *p)
+{
+	double sd = s->lsd > 1e-9 ? s->lsd : 1e-9;
+
+	p[0] = M_PI / (sd * sqrt(6.0));
+	p[1] = exp(s->lmean + 0.5772156649015329 / p[0]);
+}
+
+const pci_fitops pci_weibull_fit = {
+	.family = &pci_weibull,
+	.loglik = w_loglik,
+	.start = w_start,
+	.mle = NULL,
+	.logparam = 3u,
+};

@@ -1,0 +1,87 @@
+/*
+ * fit_internal.h - what the families, the fitting engine and goodness of
+ * fit share inside the library (pci_ names are not exported).
+ *
+ * Estimation sees a sample split once into finished (event) and running
+ * (censored) durations with their logarithms, so each family's
+ * log-likelihood can run over plain arrays and reuse the sums it needs.
+ */
+#ifndef PRECEDENT_FIT_INTERNAL_H
+#define PRECEDENT_FIT_INTERNAL_H
+
+#include <stddef.h>
+
+#include <precedent/dist.h>
+#include <precedent/error.h>
+
+extern const pc_family pci_exponential;
+extern const pc_family pci_gamma;
+extern const pc_family pci_weibull;
+extern const pc_family pci_lognormal;
+extern const pc_family pci_loglogistic;
+extern const pc_family pci_normal;
+
+/* log(1 + e^t), accurate for any t. */
+double pci_softplus(double t);
+
+/* log Q(a, z), the upper regularised incomplete gamma function, without
+ * underflow far in the tail (z >= 0, a > 0). */
+double pci_gamma_logq(double a, double z);
+
+/* log of the standard normal upper tail, log(1 - Phi(z)), for any z. */
+double pci_norm_logq(double z);
+
+/* The normal log-likelihood of finished values ye and right-censored
+ * values yc at p = {mean, sd}, with its gradient when grad is not NULL;
+ * shared by the normal and lognormal families. */
+double pci_normal_loglik(const double *ye, size_t ne, const double *yc,
+                         size_t nc, const double *p, double *grad);
+
+/* A sample ready for estimation.  xe/le are the finished durations and
+ * their logs, xc/lc the censored ones (the logs are 0 where x <= 0; a
+ * positive family is never fitted to such a sample).  The sums run over
+ * the finished durations only. */
+typedef struct pci_sample {
+	size_t n, nev, ncens;
+	double *xe, *le, *xc, *lc;
+	double sx, slx;     /* sum of x and of log x over events */
+	double mean, sd;    /* of events (sd with divisor n) */
+	double lmean, lsd;  /* of log x over events (when all positive) */
+	double min, max;    /* over all observations */
+	int all_positive;
+	int all_equal;      /* all finished durations equal */
+	double *buf;        /* owns the four arrays */
+} pci_sample;
+
+/* Split x (censored[i] != 0: still running; censored may be NULL) into
+ * *s.  Fails with PC_EDATA on a non-finite value, PC_ENOMEM. */
+int pci_sample_init(pci_sample *s, const double *x,
+                    const unsigned char *censored, size_t n, pc_error *err);
+void pci_sample_release(pci_sample *s);
+
+/* The estimation side of a family. */
+typedef struct pci_fitops {
+	const pc_family *family;
+	/* Log-likelihood of the sample at natural parameters p and, when
+	 * grad is not NULL, its gradient with respect to p (analytic, except
+	 * d/dshape of the censored gamma terms).  Only called with valid p. */
+	double (*loglik)(const double *p, const pci_sample *s, double *grad);
+	/* Starting values from moments of the finished durations. */
+	void (*start)(const pci_sample *s, double *p);
+	/* The closed-form MLE where it exists for this sample: returns 1 and
+	 * sets p, or 0 to use the numerical optimiser.  May be NULL. */
+	int (*mle)(const pci_sample *s, double *p);
+	unsigned logparam; /* bit i set: p[i] > 0, optimised as log p[i] */
+} pci_fitops;
+
+extern const pci_fitops pci_exponential_fit;
+extern const pci_fitops pci_gamma_fit;
+extern const pci_fitops pci_weibull_fit;
+extern const pci_fitops pci_lognormal_fit;
+extern const pci_fitops pci_loglogistic_fit;
+extern const pci_fitops pci_normal_fit;
+
+/* The fitting side of family f, or NULL. */
+const pci_fitops *pci_fitops_of(const pc_family *f);
+
+#endif
