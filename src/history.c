@@ -1,2 +1,469 @@
-/* history.c - placeholder until the store lands */
+/*
+ * history.c - read the store into an in-memory pc_history.
+ *
+ * Three scans (projects, attributes, phases) fill flat arrays; then the
+ * --like filter picks the projects, and the phase names are ordered by
+ * where they usually fall in a project (median offset of their start from
+ * the project's first start), so that "kickoff" comes before "launch"
+ * without anybody declaring it.
+ */
 #include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <precedent/history.h>
+
+#include "store_internal.h"
+
+/* One phase row as read, before the projects are filtered. */
+struct row {
+	size_t project; /* index into all projects */
+	char *phase;
+	pc_day start, end;
+	int ongoing;
+};
+
+struct idmap {
+	sqlite3_int64 id;
+	size_t index;
+};
+
+struct load {
+	pc_store *st;
+	pc_error *err;
+	size_t nprojects;
+	pc_project *projects;
+	struct idmap *ids; /* sorted by id */
+	size_t nrows, rowcap;
+	struct row *rows;
+};
+
+static int nomem(pc_error *err)
+{
+	return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+}
+
+static char *dupcol(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return strdup(t ? (const char *)t : "");
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct idmap *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static long find_project(const struct load *ld, sqlite3_int64 id)
+{
+	struct idmap key = {id, 0}, *hit;
+
+	hit = bsearch(&key, ld->ids, ld->nprojects, sizeof *ld->ids, cmp_id);
+	return hit ? (long)hit->index : -1;
+}
+
+/* A date column written by the importer; anything else means the store
+ * was edited by hand into something we cannot read. */
+static int date_col(struct load *ld, sqlite3_stmt *s, int col, pc_day *out)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	if (t && pc_date_parse((const char *)t, out) == 0)
+		return PC_OK;
+	return pc_error_set(ld->err, PC_ESTORE, pci_store_path(ld->st), 0,
+	                    "the store holds a bad date '%s'",
+	                    t ? (const char *)t : "NULL");
+}
+
+static void free_project(pc_project *p)
+{
+	free(p->customer);
+	free(p->name);
+	for (size_t i = 0; i < p->nattrs; i++) {
+		free(p->attrs[i].key);
+		free(p->attrs[i].value);
+	}
+	free(p->attrs);
+}
+
+static int read_projects(struct load *ld)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	s = pci_store_prepare(ld->st,
+		"SELECT p.id, c.name, p.name FROM projects p"
+		" JOIN customers c ON c.id = p.customer_id"
+		" WHERE EXISTS (SELECT 1 FROM phases f WHERE f.project_id = p.id)"
+		" ORDER BY c.name, p.name", ld->err);
+	if (!s)
+		return PC_ESTORE;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		pc_project *p;
+
+		if (ld->nprojects == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			pc_project *np = realloc(ld->projects, ncap * sizeof *np);
+			struct idmap *ni = realloc(ld->ids, ncap * sizeof *ni);
+
+			if (np)
+				ld->projects = np;
+			if (ni)
+				ld->ids = ni;
+			if (!np || !ni) {
+				sqlite3_finalize(s);
+				return nomem(ld->err);
+			}
+			cap = ncap;
+		}
+		p = &ld->projects[ld->nprojects];
+		memset(p, 0, sizeof *p);
+		ld->ids[ld->nprojects].id = sqlite3_column_int64(s, 0);
+		ld->ids[ld->nprojects].index = ld->nprojects;
+		ld->nprojects++;
+		p->customer = dupcol(s, 1);
+		p->name = dupcol(s, 2);
+		if (!p->customer || !p->name) {
+			sqlite3_finalize(s);
+			return nomem(ld->err);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return pci_store_fail(ld->st, ld->err, "cannot read the projects");
+	qsort(ld->ids, ld->nprojects, sizeof *ld->ids, cmp_id);
+	return PC_OK;
+}
+
+static int read_attrs(struct load *ld)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = pci_store_prepare(ld->st,
+		"SELECT project_id, key, value FROM project_attrs"
+		" ORDER BY project_id, key", ld->err);
+	if (!s)
+		return PC_ESTORE;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long i = find_project(ld, sqlite3_column_int64(s, 0));
+		pc_project *p;
+		pc_attr *na;
+
+		if (i < 0)
+			continue;
+		p = &ld->projects[i];
+		/* Few attributes per project: growing one at a time is fine. */
+		na = realloc(p->attrs, (p->nattrs + 1) * sizeof *na);
+		if (!na) {
+			sqlite3_finalize(s);
+			return nomem(ld->err);
+		}
+		p->attrs = na;
+		na[p->nattrs].key = dupcol(s, 1);
+		na[p->nattrs].value = dupcol(s, 2);
+		p->nattrs++;
+		if (!na[p->nattrs - 1].key || !na[p->nattrs - 1].value) {
+			sqlite3_finalize(s);
+			return nomem(ld->err);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return pci_store_fail(ld->st, ld->err, "cannot read the attributes");
+	return PC_OK;
+}
+
+static int read_phases(struct load *ld)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+
+	s = pci_store_prepare(ld->st,
+		"SELECT project_id, name, start, end, as_of, status FROM phases",
+		ld->err);
+	if (!s)
+		return PC_ESTORE;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long i = find_project(ld, sqlite3_column_int64(s, 0));
+		struct row *r;
+		int ongoing;
+
+		if (i < 0)
+			continue;
+		if (ld->nrows == ld->rowcap) {
+			size_t ncap = ld->rowcap ? 2 * ld->rowcap : 256;
+			struct row *nr = realloc(ld->rows, ncap * sizeof *nr);
+
+			if (!nr) {
+				sqlite3_finalize(s);
+				return nomem(ld->err);
+			}
+			ld->rows = nr;
+			ld->rowcap = ncap;
+		}
+		r = &ld->rows[ld->nrows];
+		memset(r, 0, sizeof *r);
+		r->project = (size_t)i;
+		ongoing = sqlite3_column_type(s, 3) == SQLITE_NULL;
+		r->ongoing = ongoing;
+		if (date_col(ld, s, 2, &r->start) ||
+		    date_col(ld, s, ongoing ? 4 : 3, &r->end)) {
+			sqlite3_finalize(s);
+			return PC_ESTORE;
+		}
+		if (!(r->phase = dupcol(s, 1))) {
+			sqlite3_finalize(s);
+			return nomem(ld->err);
+		}
+		ld->nrows++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return pci_store_fail(ld->st, ld->err, "cannot read the phases");
+	return PC_OK;
+}
+
+/* Does project p satisfy every --like condition? */
+static int matches(const pc_project *p, const pc_like *like, size_t nlike)
+{
+	for (size_t i = 0; i < nlike; i++) {
+		size_t j;
+
+		for (j = 0; j < p->nattrs; j++)
+			if (strcasecmp(p->attrs[j].key, like[i].key) == 0)
+				break;
+		if (j == p->nattrs || strcasecmp(p->attrs[j].value, like[i].value) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	pc_day x = *(const pc_day *)a, y = *(const pc_day *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct phase_order {
+	char *name;
+	double median;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct phase_order *x = a, *y = b;
+
+	if (x->median != y->median)
+		return x->median < y->median ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_obs(const void *a, const void *b)
+{
+	const pc_obs *x = a, *y = b;
+
+	if (x->project != y->project)
+		return x->project < y->project ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->phase > y->phase) - (x->phase < y->phase);
+}
+
+/* Build h from the loaded rows of the kept projects (keep[i] = new index
+ * + 1, or 0). */
+static int build(struct load *ld, const size_t *keep, pc_history *h)
+{
+	struct phase_order *order = NULL;
+	size_t nnames = 0, nkeep = 0;
+	char **names = NULL;
+	pc_day *offs = NULL;
+	int rc = PC_ENOMEM;
+
+	/* Projects, moved over so that the history owns their strings. */
+	for (size_t i = 0; i < ld->nprojects; i++)
+		nkeep += keep[i] != 0;
+	h->projects = calloc(nkeep ? nkeep : 1, sizeof *h->projects);
+	if (!h->projects)
+		goto out;
+	for (size_t i = 0; i < ld->nprojects; i++) {
+		if (!keep[i])
+			continue;
+		h->projects[keep[i] - 1] = ld->projects[i];
+		memset(&ld->projects[i], 0, sizeof ld->projects[i]);
+		h->projects[keep[i] - 1].start = PC_DAY_MAX;
+		h->projects[keep[i] - 1].end = PC_DAY_MIN;
+	}
+	h->nprojects = nkeep;
+
+	/* Distinct phase names of the kept projects. */
+	names = malloc((ld->nrows ? ld->nrows : 1) * sizeof *names);
+	if (!names)
+		goto out;
+	for (size_t r = 0; r < ld->nrows; r++)
+		if (keep[ld->rows[r].project])
+			names[nnames++] = ld->rows[r].phase;
+	qsort(names, nnames, sizeof *names, cmp_str);
+	{
+		size_t u = 0;
+
+		for (size_t i = 0; i < nnames; i++)
+			if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
+				names[u++] = names[i];
+		nnames = u;
+	}
+
+	/* Project spans, then each phase's median start offset. */
+	h->obs = calloc(ld->nrows ? ld->nrows : 1, sizeof *h->obs);
+	order = calloc(nnames ? nnames : 1, sizeof *order);
+	offs = calloc(nkeep ? nkeep : 1, sizeof *offs);
+	if (!h->obs || !order || !offs)
+		goto out;
+	for (size_t r = 0; r < ld->nrows; r++) {
+		const struct row *w = &ld->rows[r];
+		pc_project *p;
+
+		if (!keep[w->project])
+			continue;
+		p = &h->projects[keep[w->project] - 1];
+		if (w->start < p->start)
+			p->start = w->start;
+		if (w->end > p->end)
+			p->end = w->end;
+		p->ongoing |= w->ongoing;
+	}
+	for (size_t k = 0; k < nnames; k++) {
+		size_t n = 0;
+
+		for (size_t r = 0; r < ld->nrows; r++) {
+			const struct row *w = &ld->rows[r];
+
+			if (keep[w->project] && strcmp(w->phase, names[k]) == 0)
+				offs[n++] = w->start - h->projects[keep[w->project] - 1].start;
+		}
+		qsort(offs, n, sizeof *offs, cmp_day);
+		order[k].name = names[k];
+		order[k].median = n % 2 ? offs[n / 2]
+		                        : 0.5 * ((double)offs[n / 2 - 1] + offs[n / 2]);
+	}
+	qsort(order, nnames, sizeof *order, cmp_order);
+	h->phases = calloc(nnames ? nnames : 1, sizeof *h->phases);
+	if (!h->phases)
+		goto out;
+	for (size_t k = 0; k < nnames; k++) {
+		if (!(h->phases[k] = strdup(order[k].name)))
+			goto out;
+		h->nphases = k + 1;
+	}
+
+	for (size_t r = 0; r < ld->nrows; r++) {
+		const struct row *w = &ld->rows[r];
+		pc_obs *o;
+
+		if (!keep[w->project])
+			continue;
+		o = &h->obs[h->nobs++];
+		o->project = keep[w->project] - 1;
+		o->phase = (size_t)pc_history_phase_index(h, w->phase);
+		o->start = w->start;
+		o->end = w->end;
+		o->ongoing = w->ongoing;
+	}
+	qsort(h->obs, h->nobs, sizeof *h->obs, cmp_obs);
+	rc = PC_OK;
+out:
+	free(names);
+	free(order);
+	free(offs);
+	return rc == PC_OK ? PC_OK : nomem(ld->err);
+}
+
+int pc_history_load(struct pc_store *st, const pc_like *like, size_t nlike,
+                    size_t min_class, pc_history **out, pc_error *err)
+{
+	struct load ld = {.st = st, .err = err};
+	pc_history *h = NULL;
+	size_t *keep = NULL, nmatch = 0, next = 0;
+	int rc, use_all;
+
+	*out = NULL;
+	if ((rc = read_projects(&ld)) || (rc = read_attrs(&ld)) ||
+	    (rc = read_phases(&ld)))
+		goto out;
+	if (ld.nprojects == 0) {
+		rc = pc_error_set(err, PC_EDATA, NULL, 0, "the store holds no history");
+		goto out;
+	}
+	h = calloc(1, sizeof *h);
+	keep = calloc(ld.nprojects, sizeof *keep);
+	if (!h || !keep) {
+		rc = nomem(err);
+		goto out;
+	}
+	for (size_t i = 0; i < ld.nprojects; i++)
+		nmatch += matches(&ld.projects[i], like, nlike);
+	h->class_size = nmatch;
+	use_all = nlike == 0 || nmatch < min_class;
+	h->class_fallback = nlike > 0 && nmatch < min_class;
+	for (size_t i = 0; i < ld.nprojects; i++)
+		if (use_all || matches(&ld.projects[i], like, nlike))
+			keep[i] = ++next;
+	if (next == 0) {
+		rc = pc_error_set(err, PC_EDATA, NULL, 0,
+		                  "no project matches the reference class");
+		goto out;
+	}
+	if ((rc = build(&ld, keep, h)))
+		goto out;
+	*out = h;
+	h = NULL;
+out:
+	pc_history_free(&h);
+	for (size_t i = 0; i < ld.nprojects; i++)
+		free_project(&ld.projects[i]);
+	free(ld.projects);
+	free(ld.ids);
+	for (size_t r = 0; r < ld.nrows; r++)
+		free(ld.rows[r].phase);
+	free(ld.rows);
+	free(keep);
+	return rc;
+}
+
+void pc_history_free(pc_history **hp)
+{
+	pc_history *h;
+
+	if (!hp || !*hp)
+		return;
+	h = *hp;
+	for (size_t i = 0; i < h->nprojects; i++)
+		free_project(&h->projects[i]);
+	free(h->projects);
+	for (size_t k = 0; k < h->nphases; k++)
+		free(h->phases[k]);
+	free(h->phases);
+	free(h->obs);
+	free(h);
+	*hp = NULL;
+}
+
+long pc_history_phase_index(const pc_history *h, const char *name)
+{
+	for (size_t k = 0; k < h->nphases; k++)
+		if (strcmp(h->phases[k], name) == 0)
+			return (long)k;
+	return -1;
+}

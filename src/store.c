@@ -1,9 +1,311 @@
-/* store.c - placeholder until the store lands */
+/*
+ * store.c - open, create and migrate the SQLite history store.
+ *
+ * The schema is versioned with PRAGMA user_version and grows through
+ * `migrations[]`: step i takes a store from version i to i + 1.  All
+ * pending steps run in one transaction, so a store is never left half
+ * migrated.  A store from a newer precedent is refused untouched.
+ */
 #include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include <precedent/store.h>
+
+#include "store_internal.h"
+
+/* Marks the file as ours (PRAGMA application_id), so that pointing --db
+ * at somebody else's SQLite database is refused instead of altered.
+ * The bytes spell "PCDB". */
+#define PC_APPLICATION_ID 0x50434442
+
+/* How long a writer waits for another one before giving up, in ms. */
+#define BUSY_TIMEOUT_MS 10000
+
+struct pc_store {
+	sqlite3 *db;
+	char *path;
+	int depth; /* nesting of pci_store_begin */
+};
+
+static const char schema_v1[] =
+	"CREATE TABLE customers("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE projects("
+	" id INTEGER PRIMARY KEY,"
+	" customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	" name TEXT NOT NULL,"
+	" import_id INTEGER,"
+	" UNIQUE(customer_id, name));"
+	"CREATE TABLE project_attrs("
+	" project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY(project_id, key)) WITHOUT ROWID;"
+	/* WITHOUT ROWID: the natural key is the only index, one b-tree
+	 * insert per imported row. */
+	"CREATE TABLE phases("
+	" project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL,"
+	" start TEXT NOT NULL,"
+	" end TEXT,"
+	" as_of TEXT,"
+	" status TEXT NOT NULL CHECK(status IN ('done', 'ongoing')),"
+	" import_id INTEGER,"
+	" line INTEGER,"
+	" PRIMARY KEY(project_id, name),"
+	" CHECK((status = 'done') = (end IS NOT NULL))) WITHOUT ROWID;"
+	"CREATE TABLE imports("
+	" id INTEGER PRIMARY KEY,"
+	" file TEXT NOT NULL,"
+	" hash TEXT NOT NULL,"
+	" time TEXT NOT NULL,"
+	" as_of TEXT NOT NULL,"
+	" rows INTEGER NOT NULL,"
+	" added INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" unchanged INTEGER NOT NULL,"
+	" rejected INTEGER NOT NULL);"
+	"CREATE TABLE models("
+	" id INTEGER PRIMARY KEY,"
+	" created TEXT NOT NULL,"
+	" criterion TEXT NOT NULL,"
+	" reference TEXT NOT NULL,"
+	" n_projects INTEGER NOT NULL);"
+	"CREATE TABLE model_phases("
+	" model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+	" phase TEXT NOT NULL,"
+	" family TEXT NOT NULL,"
+	" p1 REAL, p2 REAL, p3 REAL,"
+	" n INTEGER NOT NULL,"
+	" censored INTEGER NOT NULL,"
+	" loglik REAL, median REAL, p80 REAL,"
+	" PRIMARY KEY(model_id, phase));";
+
+/* migrations[i] brings a store from user_version i to i + 1.  Append new
+ * steps; never edit a released one. */
+static const char *const migrations[] = {
+	schema_v1,
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+_Static_assert(NMIGRATIONS == PCI_STORE_SCHEMA,
+               "one migration step per schema version");
+
+sqlite3 *pci_store_db(pc_store *st)
+{
+	return st->db;
+}
+
+const char *pci_store_path(const pc_store *st)
+{
+	return st->path;
+}
+
+int pci_store_fail(pc_store *st, pc_error *err, const char *what)
+{
+	return pc_error_set(err, PC_ESTORE, st->path, 0, "%s: %s", what,
+	                    sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *pci_store_prepare(pc_store *st, const char *sql, pc_error *err)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		pci_store_fail(st, err, "cannot prepare a query");
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+int pci_store_begin(pc_store *st, pc_error *err)
+{
+	const char *sql = st->depth ? "SAVEPOINT pc" : "BEGIN IMMEDIATE";
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return pci_store_fail(st, err, "cannot start a transaction");
+	st->depth++;
+	return PC_OK;
+}
+
+int pci_store_commit(pc_store *st, pc_error *err)
+{
+	const char *sql = st->depth > 1 ? "RELEASE pc" : "COMMIT";
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		pci_store_fail(st, err, "cannot commit");
+		pci_store_rollback(st);
+		return PC_ESTORE;
+	}
+	st->depth--;
+	return PC_OK;
+}
+
+void pci_store_rollback(pc_store *st)
+{
+	if (st->depth <= 0)
+		return;
+	if (st->depth > 1)
+		sqlite3_exec(st->db, "ROLLBACK TO pc; RELEASE pc", NULL, NULL, NULL);
+	else if (sqlite3_get_autocommit(st->db) == 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->depth--;
+}
+
+/* The integer a PRAGMA returns, or -1. */
+static long pragma_int(pc_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	long v = -1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Bring the schema up to PCI_STORE_SCHEMA, or refuse a store that is not
+ * ours or is newer than this build. */
+static int migrate(pc_store *st, int readonly, pc_error *err)
+{
+	long version, appid, ntables;
+	char sql[64];
+
+	version = pragma_int(st, "PRAGMA user_version");
+	appid = pragma_int(st, "PRAGMA application_id");
+	if (version < 0 || appid < 0)
+		return pci_store_fail(st, err, "cannot read the store");
+	if (version > PCI_STORE_SCHEMA)
+		return pc_error_set(err, PC_ESCHEMA, st->path, 0,
+		                    "store schema version %ld is newer than this "
+		                    "precedent's (version %d): upgrade precedent",
+		                    version, PCI_STORE_SCHEMA);
+	if (appid != 0 && appid != PC_APPLICATION_ID)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    "not a precedent store (application id %ld)",
+		                    appid);
+	if (version == PCI_STORE_SCHEMA)
+		return PC_OK;
+	if (version == 0) {
+		ntables = pragma_int(st, "SELECT count(*) FROM sqlite_master");
+		if (ntables != 0)
+			return pc_error_set(err, PC_ESTORE, st->path, 0,
+			                    "not a precedent store (it holds "
+			                    "other tables)");
+	}
+	if (readonly)
+		return pc_error_set(err, PC_ESCHEMA, st->path, 0,
+		                    "store schema version %ld is older than "
+		                    "this precedent's (version %d) and it is "
+		                    "open read-only", version, PCI_STORE_SCHEMA);
+	if (pci_store_begin(st, err))
+		return PC_ESTORE;
+	/* Re-read under the write lock: another process may have migrated
+	 * the store while we waited for it. */
+	version = pragma_int(st, "PRAGMA user_version");
+	for (long v = version; v < NMIGRATIONS; v++) {
+		if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+			pci_store_fail(st, err, "cannot update the store schema");
+			pci_store_rollback(st);
+			return PC_ESTORE;
+		}
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
+	         PCI_STORE_SCHEMA, PC_APPLICATION_ID);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		pci_store_fail(st, err, "cannot update the store schema");
+		pci_store_rollback(st);
+		return PC_ESTORE;
+	}
+	return pci_store_commit(st, err);
+}
+
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
 {
-	(void)flags; *out = NULL;
-	return pc_error_set(err, PC_ESTORE, path, 0, "not implemented yet");
+	int readonly = (flags & PC_STORE_READONLY) != 0;
+	int memory = strcmp(path, ":memory:") == 0;
+	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	struct stat sb;
+	pc_error local;
+	pc_store *st;
+	int rc;
+
+	if (!err)
+		err = &local; /* the fail path reads the status back */
+	*out = NULL;
+	if (!memory && stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return pc_error_set(err, PC_EIO, NULL, 0, "cannot open '%s': %s",
+			                    path, strerror(errno));
+		if (!(flags & PC_STORE_CREATE) || readonly)
+			return pc_error_set(err, PC_ENOTFOUND, NULL, 0,
+			                    "no store at '%s' (run 'precedent import' first)",
+			                    path);
+	}
+	if (flags & PC_STORE_CREATE && !readonly)
+		oflags |= SQLITE_OPEN_CREATE;
+	st = calloc(1, sizeof *st);
+	if (!st || !(st->path = strdup(path))) {
+		free(st);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		pc_error_set(err, PC_ESTORE, path, 0, "cannot open the store: %s",
+		             st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	/* The first read tells a database from any other file. */
+	if (pragma_int(st, "PRAGMA user_version") < 0) {
+		pc_error_set(err, PC_ESTORE, path, 0, "not a precedent store (%s)",
+		             sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	/* WAL: readers never block the importer and the importer never
+	 * blocks readers; NORMAL sync is crash-safe in WAL mode (a power cut
+	 * may lose the last commit, never corrupt the file). */
+	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
+	                 NULL, NULL, NULL) != SQLITE_OK) {
+		pci_store_fail(st, err, "cannot configure the store");
+		goto fail;
+	}
+	/* Migrate first, so that a file that is not ours is refused before
+	 * anything (even its journal mode) is changed. */
+	if (migrate(st, readonly, err))
+		goto fail;
+	if (!readonly && !memory &&
+	    sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		pci_store_fail(st, err, "cannot switch to WAL mode");
+		goto fail;
+	}
+	*out = st;
+	return PC_OK;
+fail:
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+	return err->status;
 }
-void pc_store_close(pc_store **st) { if (st) *st = NULL; }
+
+void pc_store_close(pc_store **st)
+{
+	if (!st || !*st)
+		return;
+	while ((*st)->depth > 0)
+		pci_store_rollback(*st);
+	sqlite3_close((*st)->db);
+	free((*st)->path);
+	free(*st);
+	*st = NULL;
+}

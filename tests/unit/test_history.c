@@ -1,0 +1,194 @@
+/* test_history.c - pc_history_load over a store filled by hand with SQL,
+ * so that it does not depend on the importer.  Expected values are worked
+ * out by hand in the comments. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <precedent/history.h>
+#include <precedent/store.h>
+
+#include "store_internal.h"
+
+/*
+ * acme/p1 (tier=enterprise, region=EU): zeta 2027-01-04..01-08 (5 days),
+ *     alpha 2027-01-14..01-20, omega 2027-01-21.. ongoing as of 2027-02-01
+ * acme/p2 (tier=smb): zeta 2027-02-01..02-02, alpha 2027-02-10..02-12
+ * beta/p1 (tier=Enterprise, region=us): alpha 2026-12-11..12-20,
+ *     zeta 2026-12-01..12-05
+ * Median start offsets: zeta 0, alpha 10 (offsets 10, 9, 10), omega 17,
+ * so the phases come out as zeta, alpha, omega: not alphabetical.
+ */
+static const char fill_sql[] =
+	"INSERT INTO customers(id, name) VALUES (1, 'acme'), (2, 'beta');"
+	"INSERT INTO projects(id, customer_id, name) VALUES (10, 2, 'p1'), (11, 1, 'p1'), (12, 1, 'p2');"
+	"INSERT INTO project_attrs VALUES (11, 'tier', 'enterprise'), (11, 'region', 'EU'),"
+	" (12, 'tier', 'smb'), (10, 'tier', 'Enterprise'), (10, 'region', 'us');"
+	"INSERT INTO phases(project_id, name, start, end, as_of, status) VALUES"
+	" (11, 'zeta', '2027-01-04', '2027-01-08', NULL, 'done'),"
+	" (11, 'alpha', '2027-01-14', '2027-01-20', NULL, 'done'),"
+	" (11, 'omega', '2027-01-21', NULL, '2027-02-01', 'ongoing'),"
+	" (12, 'zeta', '2027-02-01', '2027-02-02', NULL, 'done'),"
+	" (12, 'alpha', '2027-02-10', '2027-02-12', NULL, 'done'),"
+	" (10, 'alpha', '2026-12-11', '2026-12-20', NULL, 'done'),"
+	" (10, 'zeta', '2026-12-01', '2026-12-05', NULL, 'done');";
+
+static int setup(void **state)
+{
+	pc_store *st = NULL;
+	pc_error err;
+
+	if (pc_store_open(":memory:", PC_STORE_CREATE, &st, &err))
+		return -1;
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	pc_store *st = *state;
+
+	pc_store_close(&st);
+	return 0;
+}
+
+static void fill(pc_store *st)
+{
+	assert_int_equal(sqlite3_exec(pci_store_db(st), fill_sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static pc_day day(const char *s)
+{
+	pc_day d;
+
+	assert_int_equal(pc_date_parse(s, &d), 0);
+	return d;
+}
+
+static void test_empty_store(void **state)
+{
+	pc_history *h = (pc_history *)1;
+	pc_error err;
+
+	assert_int_equal(pc_history_load(*state, NULL, 0, 0, &h, &err), PC_EDATA);
+	assert_null(h);
+	assert_string_equal(err.msg, "the store holds no history");
+}
+
+static void test_load_all(void **state)
+{
+	pc_history *h = NULL;
+	pc_error err;
+
+	fill(*state);
+	assert_int_equal(pc_history_load(*state, NULL, 0, 10, &h, &err), PC_OK);
+	assert_int_equal(h->nprojects, 3);
+	assert_int_equal(h->class_fallback, 0);
+	assert_int_equal(h->class_size, 3);
+	/* Sorted by customer, then project name. */
+	assert_string_equal(h->projects[0].customer, "acme");
+	assert_string_equal(h->projects[0].name, "p1");
+	assert_string_equal(h->projects[1].name, "p2");
+	assert_string_equal(h->projects[2].customer, "beta");
+	/* Attributes sorted by key. */
+	assert_int_equal(h->projects[0].nattrs, 2);
+	assert_string_equal(h->projects[0].attrs[0].key, "region");
+	assert_string_equal(h->projects[0].attrs[0].value, "EU");
+	assert_string_equal(h->projects[0].attrs[1].key, "tier");
+	assert_int_equal(h->projects[1].nattrs, 1);
+	/* Spans: acme/p1 runs to its censoring date and is ongoing. */
+	assert_int_equal(h->projects[0].start, day("2027-01-04"));
+	assert_int_equal(h->projects[0].end, day("2027-02-01"));
+	assert_int_equal(h->projects[0].ongoing, 1);
+	assert_int_equal(h->projects[2].start, day("2026-12-01"));
+	assert_int_equal(h->projects[2].end, day("2026-12-20"));
+	assert_int_equal(h->projects[2].ongoing, 0);
+
+	assert_int_equal(h->nphases, 3);
+	assert_string_equal(h->phases[0], "zeta");
+	assert_string_equal(h->phases[1], "alpha");
+	assert_string_equal(h->phases[2], "omega");
+	assert_int_equal(pc_history_phase_index(h, "alpha"), 1);
+	assert_int_equal(pc_history_phase_index(h, "Alpha"), -1);
+	assert_int_equal(pc_history_phase_index(h, "nope"), -1);
+
+	assert_int_equal(h->nobs, 7);
+	/* Sorted by project, then start: beta/p1's zeta comes before alpha. */
+	assert_int_equal(h->obs[0].project, 0);
+	assert_int_equal(h->obs[0].phase, 0);
+	assert_int_equal(pc_obs_days(&h->obs[0]), 5.0);
+	assert_int_equal(h->obs[2].phase, 2);
+	assert_int_equal(h->obs[2].ongoing, 1);
+	assert_int_equal(h->obs[2].end, day("2027-02-01"));
+	assert_int_equal(pc_obs_days(&h->obs[2]), 12.0);
+	assert_int_equal(h->obs[5].project, 2);
+	assert_int_equal(h->obs[5].phase, 0);
+	assert_int_equal(h->obs[5].start, day("2026-12-01"));
+	assert_int_equal(h->obs[6].phase, 1);
+	assert_int_equal(pc_obs_days(&h->obs[6]), 10.0);
+	pc_history_free(&h);
+	assert_null(h);
+	pc_history_free(&h);
+}
+
+static void test_like_filter(void **state)
+{
+	pc_like tier[] = {{"TIER", "ENTERPRISE"}};
+	pc_like both[] = {{"tier", "enterprise"}, {"region", "us"}};
+	pc_like none[] = {{"tier", "gold"}};
+	pc_history *h = NULL;
+	pc_error err;
+
+	fill(*state);
+	/* Two enterprise projects (case-insensitive): enough for min_class 2. */
+	assert_int_equal(pc_history_load(*state, tier, 1, 2, &h, &err), PC_OK);
+	assert_int_equal(h->nprojects, 2);
+	assert_int_equal(h->class_size, 2);
+	assert_int_equal(h->class_fallback, 0);
+	assert_string_equal(h->projects[0].name, "p1");
+	assert_string_equal(h->projects[1].customer, "beta");
+	assert_int_equal(h->nobs, 5);
+	pc_history_free(&h);
+
+	/* min_class 3: too few, so the whole history is used. */
+	assert_int_equal(pc_history_load(*state, tier, 1, 3, &h, &err), PC_OK);
+	assert_int_equal(h->nprojects, 3);
+	assert_int_equal(h->class_size, 2);
+	assert_int_equal(h->class_fallback, 1);
+	pc_history_free(&h);
+
+	/* Every condition must hold. */
+	assert_int_equal(pc_history_load(*state, both, 2, 1, &h, &err), PC_OK);
+	assert_int_equal(h->nprojects, 1);
+	assert_string_equal(h->projects[0].customer, "beta");
+	assert_int_equal(h->nphases, 2);
+	assert_string_equal(h->phases[0], "zeta");
+	pc_history_free(&h);
+
+	assert_int_equal(pc_history_load(*state, none, 1, 1, &h, &err), PC_OK);
+	assert_int_equal(h->class_size, 0);
+	assert_int_equal(h->class_fallback, 1);
+	assert_int_equal(h->nprojects, 3);
+	pc_history_free(&h);
+
+	assert_int_equal(pc_history_load(*state, none, 1, 0, &h, &err), PC_EDATA);
+	assert_string_equal(err.msg, "no project matches the reference class");
+	assert_null(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_like_filter, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
+}
