@@ -1,0 +1,184 @@
+/*
+ * plan.h - the suggested release plan: a Monte Carlo schedule learned from
+ * the history.
+ *
+ * Three things are learned from past projects (pc_plan_learn):
+ *  - the structure: which phase each phase waits for and with what lag
+ *    (lag = start - end of the predecessor - 1 days; 0 starts the next
+ *    day, negative overlaps), or taken from a template file;
+ *  - each phase's duration distribution, fitted with ongoing phases as
+ *    right-censored data;
+ *  - the rank correlation of durations across projects, used through a
+ *    Gaussian copula so a slow customer stays slow.
+ * pc_plan_run then simulates the phase graph from a start date and gives
+ * the P10/P50/P80/P90 start and finish dates of every phase and of the
+ * whole release, with their Monte Carlo standard errors and, on request,
+ * bootstrap confidence intervals.
+ *
+ * Durations and lags are counted in the calendar's working days (every
+ * day with a NULL calendar).  A continuous duration x drawn from a fitted
+ * family stands for round(x) whole days (at least 1), because families
+ * are fitted to recorded whole-day durations taken as they are.
+ */
+#ifndef PRECEDENT_PLAN_H
+#define PRECEDENT_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <precedent/calendar.h>
+#include <precedent/date.h>
+#include <precedent/error.h>
+#include <precedent/history.h>
+#include <precedent/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The reported percentiles: P10, P50, P80, P90. */
+#define PC_PLAN_NPCT 4
+extern const double pc_plan_pct[PC_PLAN_NPCT];
+extern const char *const pc_plan_pct_names[PC_PLAN_NPCT]; /* "p10", ... */
+
+/* A structure template: rows of (phase, after, lag), read from CSV. */
+typedef struct pc_plan_template_row {
+	char *phase;
+	char *after;   /* "" or NULL: starts with the release */
+	int lag;       /* days after the end of `after` (or the start), - overlaps */
+	long line;     /* line in the file, for messages */
+} pc_plan_template_row;
+
+typedef struct pc_plan_template {
+	char *path;
+	size_t nrows;
+	pc_plan_template_row *rows;
+} pc_plan_template;
+
+/* Read a template CSV with the header "phase,after,lag" (columns in any
+ * order, case-insensitive).  Bad rows fail with PC_EDATA and
+ * "PATH:LINE: ..." (unknown phase in `after`, a lag that is not a whole
+ * number, a duplicate phase, a cycle). */
+int pc_plan_template_read(const char *path, pc_plan_template **out,
+                          pc_error *err);
+
+/* Free a template and set *t to NULL. */
+void pc_plan_template_free(pc_plan_template **t);
+
+/* One phase of the learned plan. */
+typedef struct pc_plan_node {
+	char *phase;
+	long after;      /* index into pc_plan_model.nodes of the phase waited
+	                    for, or -1: it waits for the release start */
+	int *lags;       /* observed lags (days), resampled by the simulation;
+	                    NULL with a template (fixed lag) */
+	size_t nlags;
+	double lag;      /* median lag, or the template's fixed lag (days) */
+	double spread;   /* median absolute deviation of the lags (days) */
+	size_t support;  /* projects the lag was measured on */
+	pc_phase_model fit;   /* the duration distribution (days) */
+} pc_plan_node;
+
+/* Why a plan has no correlation. */
+typedef enum pc_plan_corr {
+	PC_PLAN_CORR_ESTIMATED = 0, /* estimated from the history */
+	PC_PLAN_CORR_UNKNOWN        /* planned from a model file: no data */
+} pc_plan_corr;
+
+typedef struct pc_plan_model {
+	size_t nphases;
+	pc_plan_node *nodes;   /* every node comes after the one it waits for */
+	int from_template;     /* structure from a template, not inferred */
+	pc_plan_corr corr_source;
+	double *spearman;      /* nphases^2 Spearman rho, NaN if < 3 pairs;
+	                          NULL when unknown */
+	double *corr;          /* nphases^2 normal-scale copula correlation
+	                          after repair; NULL when unknown */
+	int corr_repaired;     /* 1 if corr had to be made positive definite */
+	size_t nprojects;      /* projects learned from (0 from a model file) */
+	void *priv;            /* data kept for the bootstrap */
+} pc_plan_model;
+
+/* How to learn.  pc_plan_learn_options_init sets the defaults. */
+typedef struct pc_plan_learn_options {
+	const pc_calendar *calendar;       /* NULL: every day counts */
+	const pc_plan_template *tmpl;      /* NULL: infer the structure */
+	const char *criterion;             /* "aicc" (default), "aic", "bic" */
+	size_t min_projects;               /* fewer finished durations for a
+	                                      phase is an error (default 3) */
+} pc_plan_learn_options;
+
+void pc_plan_learn_options_init(pc_plan_learn_options *o);
+
+/* Learn a plan model from history h: structure, fitted durations and
+ * correlation.  A phase with fewer than min_projects past projects fails
+ * with PC_EDATA "phase 'X' has only N past projects (need at least 3)";
+ * a phase no project finished with "phase 'X' was never finished (N
+ * ongoing)"; a history without projects with "the store holds no history". */
+int pc_plan_learn(const pc_history *h, const pc_plan_learn_options *o,
+                  pc_plan_model **out, pc_error *err);
+
+/* A plan model from a fitted model (e.g. read with pc_model_read_csv):
+ * the structure from tmpl, or the model's phases one after another with
+ * lag 0 when tmpl is NULL; no correlation (corr_source UNKNOWN). */
+int pc_plan_model_from_fit(const pc_model *m, const pc_plan_template *tmpl,
+                           pc_plan_model **out, pc_error *err);
+
+/* Free a plan model and set *pm to NULL. */
+void pc_plan_model_free(pc_plan_model **pm);
+
+/* How to simulate.  pc_plan_options_init sets the defaults. */
+typedef struct pc_plan_options {
+	pc_day start;            /* first day of the release */
+	uint64_t iterations;     /* default 100000; 0: auto (every reported
+	                            percentile's standard error < 0.5 days) */
+	uint64_t seed;           /* default 1 */
+	unsigned threads;        /* 0: the number of online CPUs */
+	int independent;         /* 1: ignore the correlation */
+	const pc_calendar *calendar; /* NULL: every day counts */
+	size_t ci;               /* bootstrap replicates for the 95% CIs,
+	                            0 = none (the CLI's --ci uses 200) */
+	uint64_t ci_iterations;  /* iterations per replicate (default 4000) */
+} pc_plan_options;
+
+void pc_plan_options_init(pc_plan_options *o);
+
+/* Percentile dates of one quantity, with standard errors (days). */
+typedef struct pc_plan_dates {
+	pc_day day[PC_PLAN_NPCT];
+	double se[PC_PLAN_NPCT];
+	pc_day ci[PC_PLAN_NPCT][2];  /* 95% bootstrap interval, if has_ci */
+} pc_plan_dates;
+
+typedef struct pc_plan_phase {
+	char *phase;
+	pc_plan_dates start;
+	pc_plan_dates finish;
+} pc_plan_phase;
+
+typedef struct pc_plan {
+	pc_day start;
+	uint64_t iterations;
+	uint64_t seed;
+	int independent;     /* durations drawn independently */
+	size_t nphases;
+	pc_plan_phase *phases;  /* in the model's node order */
+	pc_plan_dates finish;   /* the release: latest finish of any phase */
+	int has_ci;
+	size_t ci_replicates;
+	uint64_t ci_iterations;
+	double max_se;       /* largest standard error reported (days) */
+} pc_plan;
+
+/* Simulate the model from o->start.  The same seed gives the same plan
+ * whatever the number of threads. */
+int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
+                pc_plan **out, pc_error *err);
+
+/* Free a plan and set *p to NULL. */
+void pc_plan_free(pc_plan **p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,223 @@
+/*
+ * copula.c - rank correlation of phase durations and the Gaussian copula
+ * that draws them jointly.
+ *
+ * Spearman's rho is estimated pairwise (each pair of phases over the
+ * projects that have both), which is robust to the skewed durations and
+ * does not care which family was fitted.  The Gaussian copula needs the
+ * correlation of the underlying normals; for a bivariate normal the two
+ * are tied by rho_S = (6 / pi) asin(r / 2), so r = 2 sin(pi rho_S / 6).
+ * A matrix assembled pair by pair need not be positive definite: it is
+ * repaired by clipping eigenvalues and rescaling to a unit diagonal.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+
+#include "plan_internal.h"
+
+struct ranked {
+	double v;
+	size_t i;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->v < y->v)
+		return -1;
+	if (x->v > y->v)
+		return 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Ranks 1..n of v[], ties given their average rank. */
+static int average_ranks(const double *v, size_t n, double *rank)
+{
+	struct ranked *r = malloc(n * sizeof *r);
+	size_t i, j;
+
+	if (!r)
+		return -1;
+	for (i = 0; i < n; i++) {
+		r[i].v = v[i];
+		r[i].i = i;
+	}
+	qsort(r, n, sizeof *r, cmp_ranked);
+	for (i = 0; i < n; i = j) {
+		double avg;
+		for (j = i + 1; j < n && r[j].v == r[i].v; j++)
+			;
+		avg = (double)(i + 1 + j) / 2.0; /* mean of ranks i+1..j */
+		for (size_t k = i; k < j; k++)
+			rank[r[k].i] = avg;
+	}
+	free(r);
+	return 0;
+}
+
+double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
+{
+	double *a, *b, *ra, *rb;
+	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0, rho = NAN;
+	size_t m = 0;
+
+	a = malloc(4 * (n ? n : 1) * sizeof *a);
+	if (!a) {
+		if (used)
+			*used = 0;
+		return NAN;
+	}
+	b = a + n;
+	ra = b + n;
+	rb = ra + n;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]) || isnan(y[i]))
+			continue;
+		a[m] = x[i];
+		b[m] = y[i];
+		m++;
+	}
+	if (used)
+		*used = m;
+	if (m < 2 || average_ranks(a, m, ra) || average_ranks(b, m, rb))
+		goto out;
+	/* Pearson correlation of the ranks: right with ties, unlike the
+	 * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut. */
+	for (size_t i = 0; i < m; i++) {
+		ma += ra[i];
+		mb += rb[i];
+	}
+	ma /= (double)m;
+	mb /= (double)m;
+	for (size_t i = 0; i < m; i++) {
+		sab += (ra[i] - ma) * (rb[i] - mb);
+		saa += (ra[i] - ma) * (ra[i] - ma);
+		sbb += (rb[i] - mb) * (rb[i] - mb);
+	}
+	if (saa > 0 && sbb > 0)
+		rho = sab / sqrt(saa * sbb);
+out:
+	free(a);
+	return rho;
+}
+
+int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
+                        size_t min_pairs, double *rho, size_t *pairs)
+{
+	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y;
+
+	if (!x)
+		return -1;
+	y = x + nrows;
+	for (size_t i = 0; i < ncols; i++) {
+		rho[i * ncols + i] = 1.0;
+		if (pairs)
+			pairs[i * ncols + i] = 0;
+		for (size_t j = i + 1; j < ncols; j++) {
+			size_t m;
+			double r;
+			for (size_t k = 0; k < nrows; k++) {
+				x[k] = data[k * ncols + i];
+				y[k] = data[k * ncols + j];
+			}
+			r = pci_spearman(x, y, nrows, &m);
+			if (m < min_pairs)
+				r = NAN;
+			rho[i * ncols + j] = rho[j * ncols + i] = r;
+			if (pairs)
+				pairs[i * ncols + j] = pairs[j * ncols + i] = m;
+		}
+	}
+	free(x);
+	return 0;
+}
+
+void pci_normal_from_spearman(const double *rho, size_t k, double *r)
+{
+	for (size_t i = 0; i < k * k; i++) {
+		double s = rho[i];
+		/* An unknown correlation is taken as none: independence is the
+		 * assumption that adds no information we do not have. */
+		r[i] = isnan(s) ? 0.0 : 2.0 * sin(M_PI * s / 6.0);
+	}
+	for (size_t i = 0; i < k; i++)
+		r[i * k + i] = 1.0;
+}
+
+int pci_nearest_pd(double *r, size_t k, double eps, int *repaired)
+{
+	gsl_matrix *a = NULL, *v = NULL, *b = NULL;
+	gsl_vector *ev = NULL;
+	gsl_eigen_symmv_workspace *w = NULL;
+	double minev;
+	int rc = -1;
+
+	*repaired = 0;
+	if (k == 0)
+		return 0;
+	a = gsl_matrix_alloc(k, k);
+	v = gsl_matrix_alloc(k, k);
+	b = gsl_matrix_alloc(k, k);
+	ev = gsl_vector_alloc(k);
+	w = gsl_eigen_symmv_alloc(k);
+	if (!a || !v || !b || !ev || !w)
+		goto out;
+	memcpy(a->data, r, k * k * sizeof *r); /* k x k, tda == k */
+	if (gsl_eigen_symmv(a, ev, v, w))
+		goto out;
+	minev = gsl_vector_min(ev);
+	if (minev >= eps) {
+		rc = 0;
+		goto out;
+	}
+	/* V diag(max(lambda, eps)) V^T, then back to a unit diagonal. */
+	for (size_t i = 0; i < k; i++) {
+		double l = gsl_vector_get(ev, i);
+		gsl_vector_set(ev, i, l < eps ? eps : l);
+	}
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < k; j++) {
+			double s = 0;
+			for (size_t m = 0; m < k; m++)
+				s += gsl_matrix_get(v, i, m) * gsl_vector_get(ev, m) *
+				     gsl_matrix_get(v, j, m);
+			gsl_matrix_set(b, i, j, s);
+		}
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < k; j++)
+			r[i * k + j] = gsl_matrix_get(b, i, j) /
+			               sqrt(gsl_matrix_get(b, i, i) * gsl_matrix_get(b, j, j));
+	*repaired = 1;
+	rc = 0;
+out:
+	gsl_eigen_symmv_free(w);
+	gsl_vector_free(ev);
+	gsl_matrix_free(b);
+	gsl_matrix_free(v);
+	gsl_matrix_free(a);
+	return rc;
+}
+
+int pci_cholesky(const double *r, size_t k, double *l)
+{
+	gsl_matrix_view m = gsl_matrix_view_array(l, k, k);
+
+	/* Callers repair r first (pci_nearest_pd), so the decomposition
+	 * cannot meet a non-positive pivot; the check stays for callers that
+	 * turned GSL's aborting error handler off. */
+	memcpy(l, r, k * k * sizeof *r);
+	if (gsl_linalg_cholesky_decomp1(&m.matrix))
+		return -1;
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++)
+			l[i * k + j] = 0.0;
+	return 0;
+}

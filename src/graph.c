@@ -1,0 +1,479 @@
+/*
+ * graph.c - the structure of a release: which phase waits for which, and
+ * with what lag, inferred from past projects or read from a template.
+ *
+ * Inference: for each phase p, every phase q ordered before it in the
+ * history (and "the release start" itself) is a candidate predecessor.
+ * Over the projects that have both, with q finished, the lag is
+ * start(p) - end(q) - 1 days (in working days with a weekday calendar).
+ * The predecessor is the candidate whose end best explains p's start: the
+ * one with the smallest spread of lags (median absolute deviation), ties
+ * broken by the smallest |median lag|, then by the later candidate.  The
+ * true predecessor's lag is the same small gap every time, while any
+ * other candidate's lag also carries the durations in between, so its
+ * spread is larger.  Negative lags (overlaps) are handled the same way.
+ *
+ * The lag is simulated by resampling the observed lags rather than using
+ * their median: gaps vary between projects, and a fixed median would make
+ * the plan's ranges narrower than the history justifies.
+ */
+#include <config.h>
+
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plan_internal.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double pci_median(double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* Median and median absolute deviation of lags[0..n-1]; tmp has room
+ * for n doubles. */
+static void lag_summary(const int *lags, size_t n, double *tmp, double *med,
+                        double *mad)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = lags[i];
+	*med = pci_median(tmp, n);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(lags[i] - *med);
+	*mad = pci_median(tmp, n);
+}
+
+/* Per project and phase, the start index and the index after the end in
+ * the calendar's working days, or present = 0. */
+struct cell {
+	long s, e1;
+	int present, ongoing;
+};
+
+int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
+                    pc_plan_node *nodes, pc_error *err)
+{
+	size_t np = h->nprojects, k = h->nphases;
+	struct cell *c = calloc(np * k > 0 ? np * k : 1, sizeof *c);
+	int *lags = malloc((np ? np : 1) * sizeof *lags);
+	double *tmp = malloc((np ? np : 1) * sizeof *tmp);
+	long *pstart = malloc((np ? np : 1) * sizeof *pstart);
+	int rc = PC_OK;
+
+	if (!c || !lags || !tmp || !pstart) {
+		rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < np; i++)
+		pstart[i] = pc_calendar_index(cal, h->projects[i].start);
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *o = h->obs + i;
+		struct cell *x = c + o->project * k + o->phase;
+		x->s = pc_calendar_index(cal, o->start);
+		x->e1 = pc_calendar_index(cal, o->end + 1);
+		x->present = 1;
+		x->ongoing = o->ongoing;
+	}
+	for (size_t p = 0; p < k; p++) {
+		long best = -2;
+		double best_mad = INFINITY, best_med = INFINITY;
+		size_t best_n = 0;
+
+		/* q = -1 is the release start; q < p the earlier phases. */
+		for (long q = -1; q < (long)p; q++) {
+			size_t n = 0;
+			double med, mad;
+
+			for (size_t i = 0; i < np; i++) {
+				const struct cell *cp = c + i * k + p;
+				const struct cell *cq = q < 0 ? NULL : c + i * k + q;
+				if (!cp->present)
+					continue;
+				if (!cq) {
+					lags[n++] = (int)(cp->s - pstart[i]);
+				} else if (cq->present && !cq->ongoing) {
+					lags[n++] = (int)(cp->s - cq->e1);
+				}
+			}
+			/* Three projects at least, or a phase could pick a
+			 * predecessor on one coincidence. */
+			if (n < 3 && q >= 0)
+				continue;
+			if (n == 0)
+				continue;
+			lag_summary(lags, n, tmp, &med, &mad);
+			if (mad < best_mad ||
+			    (mad == best_mad && fabs(med) <= fabs(best_med))) {
+				best = q;
+				best_mad = mad;
+				best_med = med;
+				best_n = n;
+			}
+		}
+		nodes[p].after = best < -1 ? -1 : best;
+		nodes[p].lag = best < -1 ? 0 : best_med;
+		nodes[p].spread = best < -1 ? 0 : best_mad;
+		nodes[p].support = best_n;
+		/* Collect the chosen candidate's lags for resampling. */
+		free(nodes[p].lags);
+		nodes[p].lags = NULL;
+		nodes[p].nlags = 0;
+		if (best_n) {
+			size_t n = 0;
+			nodes[p].lags = malloc(best_n * sizeof *nodes[p].lags);
+			if (!nodes[p].lags) {
+				rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			for (size_t i = 0; i < np; i++) {
+				const struct cell *cp = c + i * k + p;
+				const struct cell *cq = best < 0 ? NULL : c + i * k + best;
+				if (!cp->present)
+					continue;
+				if (!cq)
+					nodes[p].lags[n++] = (int)(cp->s - pstart[i]);
+				else if (cq->present && !cq->ongoing)
+					nodes[p].lags[n++] = (int)(cp->s - cq->e1);
+			}
+			nodes[p].nlags = n;
+		}
+	}
+out:
+	free(pstart);
+	free(tmp);
+	free(lags);
+	free(c);
+	return rc;
+}
+
+int pci_graph_order(const pc_plan_node *nodes, size_t n, size_t *order,
+                    pc_error *err)
+{
+	/* Kahn's algorithm over "after" edges, stable in the given order, so
+	 * an already ordered list stays as it is. */
+	unsigned char *placed = calloc(n ? n : 1, 1);
+	size_t m = 0;
+
+	if (!placed)
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	while (m < n) {
+		size_t before = m;
+		for (size_t i = 0; i < n; i++) {
+			if (placed[i])
+				continue;
+			if (nodes[i].after < 0 || placed[nodes[i].after]) {
+				placed[i] = 1;
+				order[m++] = i;
+			}
+		}
+		if (m == before) {
+			for (size_t i = 0; i < n; i++)
+				if (!placed[i]) {
+					free(placed);
+					return pc_error_set(err, PC_EDATA, NULL, 0,
+					                    "phase '%s' waits for itself through a cycle",
+					                    nodes[i].phase);
+				}
+		}
+	}
+	free(placed);
+	return PC_OK;
+}
+
+/* ---- templates */
+
+enum { COL_PHASE, COL_AFTER, COL_LAG, NCOLS };
+
+struct tparse {
+	const char *path;
+	long line, rec_line;
+	int in_record;
+	size_t field;
+	int header_done;
+	int col[NCOLS];       /* field index of each column, -1 if missing */
+	char *val[NCOLS];
+	pc_plan_template *t;
+	size_t cap;
+	pc_error *err;
+	int rc;
+};
+
+static void tp_field(void *s, size_t len, void *data)
+{
+	struct tparse *tp = data;
+
+	if (tp->rc)
+		return;
+	if (!tp->header_done) {
+		static const char *const names[NCOLS] = {"phase", "after", "lag"};
+		for (int i = 0; i < NCOLS; i++)
+			if (strlen(names[i]) == len && strncasecmp(s, names[i], len) == 0) {
+				if (tp->col[i] >= 0) {
+					tp->rc = pc_error_set(tp->err, PC_EDATA, tp->path,
+					                      tp->rec_line,
+					                      "duplicate column '%s'", names[i]);
+					return;
+				}
+				tp->col[i] = (int)tp->field;
+			}
+	} else {
+		for (int i = 0; i < NCOLS; i++)
+			if (tp->col[i] == (int)tp->field) {
+				free(tp->val[i]);
+				tp->val[i] = strndup(s ? s : "", len);
+				if (!tp->val[i])
+					tp->rc = pc_error_set(tp->err, PC_ENOMEM, NULL, 0,
+					                      "out of memory");
+			}
+	}
+	tp->field++;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static void tp_record(int c, void *data)
+{
+	struct tparse *tp = data;
+	pc_plan_template *t = tp->t;
+	pc_plan_template_row *r;
+	char *phase, *after, *lag, *end;
+	long v;
+
+	(void)c;
+	tp->in_record = 0;
+	if (tp->rc)
+		goto reset;
+	if (!tp->header_done) {
+		static const char *const names[NCOLS] = {"phase", "after", "lag"};
+		for (int i = 0; i < NCOLS; i++)
+			if (tp->col[i] < 0) {
+				tp->rc = pc_error_set(tp->err, PC_EDATA, tp->path, tp->rec_line,
+				                      "missing column '%s' (expected phase,after,lag)",
+				                      names[i]);
+				goto reset;
+			}
+		tp->header_done = 1;
+		goto reset;
+	}
+	phase = trim(tp->val[COL_PHASE] ? tp->val[COL_PHASE] : (char *)"");
+	after = trim(tp->val[COL_AFTER] ? tp->val[COL_AFTER] : (char *)"");
+	lag = trim(tp->val[COL_LAG] ? tp->val[COL_LAG] : (char *)"");
+	if (!*phase) {
+		tp->rc = pc_error_set(tp->err, PC_EDATA, tp->path, tp->rec_line,
+		                      "empty phase name");
+		goto reset;
+	}
+	if (!*lag) {
+		v = 0;
+	} else {
+		errno = 0;
+		v = strtol(lag, &end, 10);
+		if (*end || errno || v < -3650 || v > 3650) {
+			tp->rc = pc_error_set(tp->err, PC_EDATA, tp->path, tp->rec_line,
+			                      "lag '%s' is not a whole number of days "
+			                      "between -3650 and 3650", lag);
+			goto reset;
+		}
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		if (strcmp(t->rows[i].phase, phase) == 0) {
+			tp->rc = pc_error_set(tp->err, PC_EDATA, tp->path, tp->rec_line,
+			                      "phase '%s' is listed twice (first on line %ld)",
+			                      phase, t->rows[i].line);
+			goto reset;
+		}
+	if (t->nrows == tp->cap) {
+		size_t cap = tp->cap ? 2 * tp->cap : 16;
+		pc_plan_template_row *p = realloc(t->rows, cap * sizeof *p);
+		if (!p) {
+			tp->rc = pc_error_set(tp->err, PC_ENOMEM, NULL, 0, "out of memory");
+			goto reset;
+		}
+		t->rows = p;
+		tp->cap = cap;
+	}
+	r = t->rows + t->nrows;
+	r->phase = strdup(phase);
+	r->after = strdup(after);
+	r->lag = (int)v;
+	r->line = tp->rec_line;
+	if (!r->phase || !r->after) {
+		free(r->phase);
+		free(r->after);
+		tp->rc = pc_error_set(tp->err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto reset;
+	}
+	t->nrows++;
+reset:
+	for (int i = 0; i < NCOLS; i++) {
+		free(tp->val[i]);
+		tp->val[i] = NULL;
+	}
+	tp->field = 0;
+}
+
+static int blank(const char *s)
+{
+	while (*s && (isspace((unsigned char)*s)))
+		s++;
+	return *s == '\0';
+}
+
+/* Check the `after` names and that the rows form no cycle. */
+static int template_check(pc_plan_template *t, pc_error *err)
+{
+	size_t n = t->nrows;
+	pc_plan_node *nodes = calloc(n ? n : 1, sizeof *nodes);
+	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	int rc = PC_OK;
+
+	if (!nodes || !order) {
+		rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		nodes[i].phase = t->rows[i].phase;
+		nodes[i].after = -1;
+		if (!*t->rows[i].after)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(t->rows[j].phase, t->rows[i].after) == 0)
+				nodes[i].after = (long)j;
+		if (nodes[i].after < 0) {
+			rc = pc_error_set(err, PC_EDATA, t->path, t->rows[i].line,
+			                  "phase '%s' waits for '%s', which is not in the template",
+			                  t->rows[i].phase, t->rows[i].after);
+			goto out;
+		}
+	}
+	rc = pci_graph_order(nodes, n, order, err);
+	if (rc) {
+		/* name the line of the phase on the cycle */
+		for (size_t i = 0; i < n; i++)
+			if (strstr(err ? err->msg : "", t->rows[i].phase)) {
+				rc = pc_error_set(err, PC_EDATA, t->path, t->rows[i].line,
+				                  "phase '%s' waits for itself through a cycle",
+				                  t->rows[i].phase);
+				break;
+			}
+	}
+out:
+	free(order);
+	free(nodes);
+	return rc;
+}
+
+int pc_plan_template_read(const char *path, pc_plan_template **out,
+                          pc_error *err)
+{
+	struct csv_parser csv;
+	struct tparse tp;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc;
+
+	*out = NULL;
+	memset(&tp, 0, sizeof tp);
+	tp.path = path;
+	tp.err = err;
+	for (int i = 0; i < NCOLS; i++)
+		tp.col[i] = -1;
+	tp.t = calloc(1, sizeof *tp.t);
+	if (!tp.t || !(tp.t->path = strdup(path))) {
+		pc_plan_template_free(&tp.t);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		pc_plan_template_free(&tp.t);
+		return pc_error_set(err, PC_EIO, path, 0, "cannot open: %s",
+		                    strerror(errno));
+	}
+	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+		fclose(f);
+		pc_plan_template_free(&tp.t);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	/* Feed one physical line at a time so a record's first line is known
+	 * for messages, even when quoted fields span lines. */
+	while (!tp.rc && (len = getline(&line, &cap, f)) > 0) {
+		tp.line++;
+		if (tp.line == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			memmove(line, line + 3, (size_t)len - 2);
+			len -= 3;
+		}
+		if (!tp.in_record) {
+			if (blank(line))
+				continue;
+			tp.in_record = 1;
+			tp.rec_line = tp.line;
+		}
+		if (csv_parse(&csv, line, (size_t)len, tp_field, tp_record, &tp) !=
+		    (size_t)len && !tp.rc)
+			tp.rc = pc_error_set(err, PC_EDATA, path, tp.rec_line, "%s",
+			                     csv_strerror(csv_error(&csv)));
+	}
+	if (!tp.rc && ferror(f))
+		tp.rc = pc_error_set(err, PC_EIO, path, 0, "read error");
+	if (!tp.rc && csv_fini(&csv, tp_field, tp_record, &tp) && !tp.rc)
+		tp.rc = pc_error_set(err, PC_EDATA, path, tp.rec_line,
+		                     "unterminated quoted field");
+	free(line);
+	csv_free(&csv);
+	fclose(f);
+	for (int i = 0; i < NCOLS; i++)
+		free(tp.val[i]);
+	rc = tp.rc;
+	if (!rc && !tp.header_done)
+		rc = pc_error_set(err, PC_EDATA, path, 0, "empty template");
+	else if (!rc && tp.t->nrows == 0)
+		rc = pc_error_set(err, PC_EDATA, path, 0, "the template lists no phases");
+	if (!rc)
+		rc = template_check(tp.t, err);
+	if (rc) {
+		pc_plan_template_free(&tp.t);
+		return rc;
+	}
+	*out = tp.t;
+	return PC_OK;
+}
+
+void pc_plan_template_free(pc_plan_template **t)
+{
+	if (!t || !*t)
+		return;
+	for (size_t i = 0; i < (*t)->nrows; i++) {
+		free((*t)->rows[i].phase);
+		free((*t)->rows[i].after);
+	}
+	free((*t)->rows);
+	free((*t)->path);
+	free(*t);
+	*t = NULL;
+}
