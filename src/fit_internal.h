@@ -84,4 +84,16 @@ extern const pci_fitops pci_normal_fit;
 /* The fitting side of family f, or NULL. */
 const pci_fitops *pci_fitops_of(const pc_family *f);
 
+/* Goodness of fit of f(p) to n uncensored values: Kolmogorov-Smirnov D,
+ * Anderson-Darling A^2 and Cramer-von Mises W^2 as in fitdistrplus's
+ * gofstat.  x is sorted in place. */
+void pci_gof_edf(const pc_family *f, const double *p, double *x, size_t n,
+                 double *ks, double *ad, double *cvm);
+
+/* The largest |KM(t) - F(t)| over the event times t of a censored sample,
+ * taking the Kaplan-Meier step from both sides; needs scratch of n
+ * entries. */
+double pci_gof_km(const pc_family *f, const double *p, const double *x,
+                  const unsigned char *censored, size_t n, size_t *scratch);
+
 #endif

@@ -1,0 +1,130 @@
+/*
+ * fit.h - maximum-likelihood fits of duration distributions, with
+ * right-censoring, model selection, goodness of fit and uncertainty.
+ *
+ * The data are durations x[i] in days; censored[i] != 0 marks one still
+ * running (right-censored at x[i]: the duration is at least x[i]).  The
+ * log-likelihood is the sum of log f(x) over finished durations plus the
+ * sum of log S(x) over running ones.  Closed forms are used where they
+ * exist (exponential always, normal and lognormal without censoring),
+ * Newton iterations with analytic gradients otherwise, always until the
+ * gradient vanishes.
+ *
+ * Nothing here keeps state between calls: all functions are thread-safe,
+ * and random numbers (bootstrap) come from opts->rng or a generator made
+ * from opts->seed for the call.
+ */
+#ifndef PRECEDENT_FIT_H
+#define PRECEDENT_FIT_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include <precedent/dist.h>
+#include <precedent/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How the best family is chosen; lower is better for all three. */
+typedef enum pc_criterion {
+	PC_CRIT_AICC = 0, /* AIC + 2k(k+1)/(n-k-1), n counting every observation */
+	PC_CRIT_AIC,      /* -2 log L + 2k */
+	PC_CRIT_BIC       /* -2 log L + k log n */
+} pc_criterion;
+
+/* "aicc", "aic" or "bic". */
+const char *pc_criterion_name(pc_criterion c);
+
+/* Parse a criterion name (case-insensitive); 0 or -1 if unknown. */
+int pc_criterion_parse(const char *s, pc_criterion *out);
+
+/* Parse a comma-separated list of family names, or "all", into a mask
+ * (bit i = pc_families[i]).  An unknown name is PC_EUSAGE. */
+int pc_family_mask_parse(const char *list, unsigned *mask, pc_error *err);
+
+#define PC_FAMILIES_ALL 0x3fu
+
+typedef struct pc_fit_options {
+	pc_criterion criterion;  /* default PC_CRIT_AICC */
+	unsigned families;       /* mask of families to fit; 0 means all */
+	unsigned gof_bootstrap;  /* parametric bootstrap replicates for the
+	                            goodness-of-fit p-values; 0 (default) = none */
+	unsigned bootstrap;      /* 0 (default): delta-method intervals;
+	                            N: nonparametric bootstrap percentile
+	                            intervals from N resamples */
+	unsigned long seed;      /* seeds the bootstrap generator (default 1) */
+	const gsl_rng *rng;      /* if not NULL, used instead of seed */
+	int point_only;          /* 1: parameters and log-likelihood only, no
+	                            intervals, goodness of fit or quantiles
+	                            (the fast path for resampling loops) */
+} pc_fit_options;
+
+/* Set the defaults above. */
+void pc_fit_options_init(pc_fit_options *o);
+
+/* The fit of one family.  Numbers are NaN where they do not apply (e.g.
+ * ks for censored data); on failure only family, status and error are
+ * meaningful. */
+typedef struct pc_fit {
+	const pc_family *family;
+	int status;                    /* PC_OK, or why it could not be fitted */
+	char error[200];               /* lowercase message when status != 0 */
+	size_t n, censored;            /* observations, of which running */
+	double params[PC_MAX_PARAMS];  /* natural parameters (dist.h) */
+	double se[PC_MAX_PARAMS];      /* standard errors, observed information */
+	double ci_lo[PC_MAX_PARAMS], ci_hi[PC_MAX_PARAMS]; /* 95%; log scale
+	                                  for positive parameters */
+	double cov[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	double loglik, aic, aicc, bic; /* aicc is +inf when n <= k + 1 */
+	double weight;                 /* Akaike-type weight on the criterion,
+	                                  0..1, set by pc_fit_all */
+	double grad_norm;              /* max |d log L / d log p| at the end */
+	int iterations;                /* Newton iterations, 0: closed form */
+	/* Goodness of fit.  Uncensored: Kolmogorov-Smirnov, Anderson-Darling
+	 * and Cramer-von Mises statistics with parametric-bootstrap p-values
+	 * (NaN without gof_bootstrap).  Censored: km_distance, the largest
+	 * |KM - F| at the event times (either side of each step). */
+	double ks, ad, cvm;
+	double ks_p, ad_p, cvm_p;
+	double km_distance;
+	/* Median and 80th percentile (days) with 95% intervals. */
+	double median, median_lo, median_hi;
+	double p80, p80_lo, p80_hi;
+	unsigned boot_ok;              /* bootstrap replicates that refitted */
+} pc_fit;
+
+/* Fit family f to x[0..n-1] (censored may be NULL: nothing censored).
+ * Returns PC_OK, or PC_EDATA for data the family cannot describe (no
+ * data, one value, all equal, all censored, values outside its support,
+ * values beyond 1e150) and PC_ENUMERIC when the optimum is not reached;
+ * out->status and out->error say the same and *err is filled. */
+int pc_fit_family(const pc_family *f, const double *x,
+                  const unsigned char *censored, size_t n,
+                  const pc_fit_options *opts, pc_fit *out, pc_error *err);
+
+#define PC_MAX_FAMILIES 8
+
+/* The fits of every requested family, in pc_families order. */
+typedef struct pc_fit_set {
+	size_t nfits;
+	pc_fit fits[PC_MAX_FAMILIES];
+	int best;               /* index into fits of the chosen one, or -1 */
+	pc_criterion criterion; /* the one used to choose */
+	size_t n, censored;
+} pc_fit_set;
+
+/* Fit every family in opts->families, compute the weights and choose the
+ * best by opts->criterion.  Families that fail keep their error and are
+ * left out of the choice; if none can be fitted, returns the first
+ * family's error status (with "no family could be fitted: ..." in err),
+ * else PC_OK. */
+int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
+               const pc_fit_options *opts, pc_fit_set *out, pc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

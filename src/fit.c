@@ -1,0 +1,847 @@
+/*
+ * fit.c - the censored maximum-likelihood engine, model selection and
+ * uncertainty.
+ *
+ * Each family supplies its log-likelihood with an analytic gradient
+ * (dist_*.c); this file maximises it over theta, the parameters with the
+ * positive ones on the log scale (so every step stays valid), by damped
+ * Newton iterations whose Hessian is the central difference of the
+ * analytic gradient.  Newton converges quadratically, so the loop runs
+ * until the gradient is at rounding level rather than stopping at a
+ * loose tolerance, and the final gradient norm is checked.  The same
+ * Hessian, inverted with GSL's Cholesky, gives the observed-information
+ * covariance.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+
+#include <precedent/fit.h>
+
+#include "fit_internal.h"
+
+#define Z95 1.959963984540054
+/* Beyond this, sums of squares and powers in the log-likelihoods overflow. */
+#define MAX_VALUE 1e150
+
+static const pci_fitops *const all_ops[] = {
+	&pci_exponential_fit,
+	&pci_gamma_fit,
+	&pci_weibull_fit,
+	&pci_lognormal_fit,
+	&pci_loglogistic_fit,
+	&pci_normal_fit,
+	NULL
+};
+
+const pci_fitops *pci_fitops_of(const pc_family *f)
+{
+	for (int i = 0; all_ops[i]; i++)
+		if (all_ops[i]->family == f)
+			return all_ops[i];
+	return NULL;
+}
+
+static const char *const criterion_names[] = {"aicc", "aic", "bic", NULL};
+
+const char *pc_criterion_name(pc_criterion c)
+{
+	return (unsigned)c < 3 ? criterion_names[c] : "?";
+}
+
+int pc_criterion_parse(const char *s, pc_criterion *out)
+{
+	for (int i = 0; s && criterion_names[i]; i++)
+		if (strcasecmp(s, criterion_names[i]) == 0) {
+			*out = (pc_criterion)i;
+			return 0;
+		}
+	return -1;
+}
+
+int pc_family_mask_parse(const char *list, unsigned *mask, pc_error *err)
+{
+	const char *s = list;
+	unsigned m = 0;
+
+	if (!list || !*list)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "no family given");
+	if (strcasecmp(list, "all") == 0) {
+		*mask = PC_FAMILIES_ALL;
+		return PC_OK;
+	}
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		char name[32];
+		int found = 0;
+
+		if (len == 0 || len >= sizeof name)
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "unknown family '%.*s'", (int)len, s);
+		memcpy(name, s, len);
+		name[len] = '\0';
+		for (int i = 0; pc_families[i]; i++)
+			if (strcasecmp(pc_families[i]->name, name) == 0) {
+				m |= 1u << i;
+				found = 1;
+			}
+		if (!found)
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "unknown family '%s' (expected all or a list of exponential,gamma,weibull,lognormal,loglogistic,normal)",
+			                    name);
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	*mask = m;
+	return PC_OK;
+}
+
+void pc_fit_options_init(pc_fit_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->criterion = PC_CRIT_AICC;
+	o->seed = 1;
+}
+
+/* ------------------------------------------------------------ samples */
+
+int pci_sample_init(pci_sample *s, const double *x,
+                    const unsigned char *censored, size_t n, pc_error *err)
+{
+	size_t ie = 0, ic = 0;
+	double m = 0, q = 0, lm = 0, lq = 0;
+
+	memset(s, 0, sizeof *s);
+	s->n = n;
+	s->all_positive = 1;
+	s->all_equal = 1;
+	s->min = INFINITY;
+	s->max = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i]))
+			return pc_error_set(err, PC_EDATA, NULL, 0,
+			                    "value %g is not a finite number", x[i]);
+		if (censored && censored[i])
+			s->ncens++;
+		else
+			s->nev++;
+	}
+	s->buf = malloc((2 * n + 1) * 2 * sizeof *s->buf);
+	if (!s->buf)
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	s->xe = s->buf;
+	s->le = s->xe + s->nev;
+	s->xc = s->le + s->nev;
+	s->lc = s->xc + s->ncens;
+	for (size_t i = 0; i < n; i++) {
+		double v = x[i], lv = v > 0 ? log(v) : 0;
+
+		s->min = fmin(s->min, v);
+		s->max = fmax(s->max, v);
+		if (v <= 0)
+			s->all_positive = 0;
+		if (censored && censored[i]) {
+			s->xc[ic] = v;
+			s->lc[ic++] = lv;
+			continue;
+		}
+		if (ie && v != s->xe[0])
+			s->all_equal = 0;
+		s->xe[ie] = v;
+		s->le[ie] = lv;
+		/* Welford: the plain sum of squares cancels when the spread
+		 * is small next to the mean */
+		ie++;
+		{
+			double d = v - m, ld = lv - lm;
+			m += d / ie;
+			q += d * (v - m);
+			lm += ld / ie;
+			lq += ld * (lv - lm);
+		}
+		s->sx += v;
+		s->slx += lv;
+	}
+	s->mean = m;
+	s->sd = ie ? sqrt(q / ie) : 0;
+	s->lmean = lm;
+	s->lsd = ie ? sqrt(lq / ie) : 0;
+	return PC_OK;
+}
+
+void pci_sample_release(pci_sample *s)
+{
+	free(s->buf);
+	memset(s, 0, sizeof *s);
+}
+
+/* -------------------------------------------------------- optimisation */
+
+typedef struct problem {
+	const pci_fitops *ops;
+	const pci_sample *s;
+	int k;
+} problem;
+
+static void to_params(const problem *pr, const double *th, double *p)
+{
+	for (int i = 0; i < pr->k; i++)
+		p[i] = (pr->ops->logparam >> i & 1) ? exp(th[i]) : th[i];
+}
+
+/* log L at theta and its gradient in theta (chain rule: d/dlog p =
+ * p d/dp); -inf where the parameters are not valid. */
+static double eval(const problem *pr, const double *th, double *g)
+{
+	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], ll;
+
+	to_params(pr, th, p);
+	if (!pr->ops->family->valid(p))
+		return -INFINITY;
+	ll = pr->ops->loglik(p, pr->s, g ? gp : NULL);
+	if (!isfinite(ll))
+		return -INFINITY;
+	if (g)
+		for (int i = 0; i < pr->k; i++)
+			g[i] = (pr->ops->logparam >> i & 1) ? gp[i] * p[i] : gp[i];
+	return ll;
+}
+
+/* Step for differencing theta[i]: relative for log parameters (an
+ * absolute 1e-5 in log p), and a fraction of the scale (p[1], the sd of
+ * both location families) for a location. */
+static double diff_step(const problem *pr, const double *th, int i)
+{
+	if (pr->ops->logparam >> i & 1)
+		return 1e-5;
+	return 1e-5 * fmax(fabs(th[i]), exp(th[1]));
+}
+
+/* Hessian of log L in theta by central differences of the analytic
+ * gradient, symmetrised; 0 or -1 if a neighbour is not valid. */
+static int hessian(const problem *pr, const double *th, double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double t[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], gm[PC_MAX_PARAMS];
+	int k = pr->k;
+
+	for (int i = 0; i < k; i++) {
+		double step = diff_step(pr, th, i);
+		memcpy(t, th, sizeof t);
+		t[i] = th[i] + step;
+		if (!isfinite(eval(pr, t, gp)))
+			return -1;
+		t[i] = th[i] - step;
+		if (!isfinite(eval(pr, t, gm)))
+			return -1;
+		for (int j = 0; j < k; j++)
+			h[i][j] = (gp[j] - gm[j]) / (2 * step);
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < i; j++)
+			h[i][j] = h[j][i] = 0.5 * (h[i][j] + h[j][i]);
+	return 0;
+}
+
+/* Solve (-H) d = g for 1 or 2 parameters; 0, or -1 if -H is not
+ * positive definite (then Newton would walk downhill). */
+static int newton_step(int k, double h[PC_MAX_PARAMS][PC_MAX_PARAMS],
+                       const double *g, double *d)
+{
+	if (k == 1) {
+		if (!(-h[0][0] > 0))
+			return -1;
+		d[0] = g[0] / -h[0][0];
+		return 0;
+	}
+	{
+		double a = -h[0][0], b = -h[0][1], c = -h[1][1];
+		double det = a * c - b * b;
+		if (!(a > 0) || !(det > 0))
+			return -1;
+		d[0] = (c * g[0] - b * g[1]) / det;
+		d[1] = (a * g[1] - b * g[0]) / det;
+	}
+	return 0;
+}
+
+static double max_abs(const double *v, int k)
+{
+	double m = 0;
+
+	for (int i = 0; i < k; i++)
+		m = fmax(m, fabs(v[i]));
+	return m;
+}
+
+/* Maximise from th (in place).  Returns the iterations, or -1 when no
+ * ascent is possible from a point whose gradient has not vanished. */
+static int maximise(const problem *pr, double *th, double *ll_out,
+                    double *gnorm)
+{
+	double g[PC_MAX_PARAMS], h[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	double d[PC_MAX_PARAMS], t[PC_MAX_PARAMS], ll, tol;
+	int k = pr->k, it;
+
+	ll = eval(pr, th, g);
+	if (!isfinite(ll))
+		return -1;
+	/* log L is a sum of n terms: its gradient is zero to rounding when
+	 * it is below ~1e-10 per observation */
+	tol = 1e-10 * (double)(pr->s->n > 0 ? pr->s->n : 1);
+	for (it = 0; it < 200; it++) {
+		double step = 1, nll = -INFINITY, ng[PC_MAX_PARAMS];
+		int newton;
+
+		if (max_abs(g, k) <= tol)
+			break;
+		newton = hessian(pr, th, h) == 0 && newton_step(k, h, g, d) == 0;
+		if (!newton) {
+			/* steepest ascent, at most 0.5 in any log parameter */
+			double m = max_abs(g, k);
+			for (int i = 0; i < k; i++)
+				d[i] = 0.5 * g[i] / m;
+		}
+		/* in log space a step of 3 multiplies a parameter by 20:
+		 * anything bigger is the quadratic model overreaching */
+		{
+			double m = max_abs(d, k);
+			if (m > 3)
+				for (int i = 0; i < k; i++)
+					d[i] *= 3 / m;
+		}
+		for (int tries = 0; tries < 60; tries++, step *= 0.5) {
+			for (int i = 0; i < k; i++)
+				t[i] = th[i] + step * d[i];
+			nll = eval(pr, t, ng);
+			if (nll >= ll)
+				break;
+		}
+		if (!(nll >= ll)) {
+			/* at rounding level no step helps: accept as optimum
+			 * only if the gradient is small by a looser measure */
+			break;
+		}
+		memcpy(th, t, sizeof t);
+		memcpy(g, ng, sizeof ng);
+		if (nll - ll <= 1e-15 * fabs(ll) && max_abs(g, k) <= 1e3 * tol) {
+			ll = nll;
+			break;
+		}
+		ll = nll;
+	}
+	*ll_out = ll;
+	*gnorm = max_abs(g, k);
+	return it;
+}
+
+/* ------------------------------------------------------------ fitting */
+
+static int fail(pc_fit *out, pc_error *err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(pc_fit *out, pc_error *err, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->error, sizeof out->error, fmt, ap);
+	va_end(ap);
+	out->status = status;
+	return pc_error_set(err, (pc_status)status, NULL, 0, "%s: %s",
+	                    out->family->name, out->error);
+}
+
+/* PC_OK, or fail() with why family ops cannot describe sample s. */
+static int check_sample(const pci_fitops *ops, const pci_sample *s,
+                        pc_fit *out, pc_error *err)
+{
+	const pc_family *f = ops->family;
+
+	if (s->n == 0)
+		return fail(out, err, PC_EDATA, "no data");
+	if (s->nev == 0)
+		return fail(out, err, PC_EDATA,
+		            "all %zu observations are censored (still running): no finished duration to fit",
+		            s->n);
+	if (f->positive && !s->all_positive)
+		return fail(out, err, PC_EDATA,
+		            "value %g is outside the support (durations must be > 0)",
+		            s->min);
+	if (fmax(fabs(s->min), fabs(s->max)) > MAX_VALUE)
+		return fail(out, err, PC_EDATA,
+		            "value %g is too large to fit (the limit is 1e150)",
+		            fabs(s->min) > fabs(s->max) ? s->min : s->max);
+	if (s->nev < 2)
+		return fail(out, err, PC_EDATA,
+		            "only one finished duration: at least 2 are needed");
+	if (f->nparams > 1 && s->all_equal)
+		return fail(out, err, PC_EDATA,
+		            "all finished durations equal %g: the spread cannot be estimated",
+		            s->xe[0]);
+	return PC_OK;
+}
+
+static void set_criteria(pc_fit *out, int k)
+{
+	double n = (double)out->n;
+
+	out->aic = -2 * out->loglik + 2 * k;
+	out->aicc = n - k - 1 > 0 ? out->aic + 2.0 * k * (k + 1) / (n - k - 1)
+	                          : INFINITY;
+	out->bic = -2 * out->loglik + k * log(n);
+}
+
+/* The point estimate only: the core of every fit and every replicate. */
+static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
+                     double *th, pc_error *err)
+{
+	problem pr = {ops, s, ops->family->nparams};
+	double p[PC_MAX_PARAMS], g[PC_MAX_PARAMS], ll, gn;
+	int it;
+
+	if (check_sample(ops, s, out, err))
+		return out->status;
+	if (ops->mle && ops->mle(s, p)) {
+		it = 0;
+		for (int i = 0; i < pr.k; i++)
+			th[i] = (ops->logparam >> i & 1) ? log(p[i]) : p[i];
+		ll = eval(&pr, th, g);
+		gn = max_abs(g, pr.k);
+	} else {
+		ops->start(s, p);
+		for (int i = 0; i < pr.k; i++)
+			th[i] = (ops->logparam >> i & 1) ? log(p[i]) : p[i];
+		it = maximise(&pr, th, &ll, &gn);
+	}
+	if (it < 0 || !isfinite(ll))
+		return fail(out, err, PC_ENUMERIC,
+		            "the log-likelihood is not finite at the starting values");
+	to_params(&pr, th, out->params);
+	/*
+	 * A gradient above 1e-6 per observation after Newton means no
+	 * optimum was reached: typically a parameter running off to 0 or
+	 * infinity (e.g. a shape growing without bound when censoring leaves
+	 * nothing to stop it).
+	 */
+	if (!(gn <= 1e-6 * (double)s->n) || !ops->family->valid(out->params))
+		return fail(out, err, PC_ENUMERIC,
+		            "no maximum of the likelihood found (gradient %.3g after %d iterations)",
+		            gn, it);
+	out->loglik = ll;
+	out->grad_norm = gn;
+	out->iterations = it;
+	out->n = s->n;
+	out->censored = s->ncens;
+	set_criteria(out, pr.k);
+	out->status = PC_OK;
+	return PC_OK;
+}
+
+static void init_fit(pc_fit *out, const pc_family *f)
+{
+	memset(out, 0, sizeof *out);
+	out->family = f;
+	for (int i = 0; i < PC_MAX_PARAMS; i++) {
+		out->params[i] = out->se[i] = out->ci_lo[i] = out->ci_hi[i] = NAN;
+		for (int j = 0; j < PC_MAX_PARAMS; j++)
+			out->cov[i][j] = NAN;
+	}
+	out->loglik = out->aic = out->aicc = out->bic = out->weight = NAN;
+	out->grad_norm = NAN;
+	out->ks = out->ad = out->cvm = NAN;
+	out->ks_p = out->ad_p = out->cvm_p = NAN;
+	out->km_distance = NAN;
+	out->median = out->median_lo = out->median_hi = NAN;
+	out->p80 = out->p80_lo = out->p80_hi = NAN;
+}
+
+/* Quantile u at theta. */
+static double quant_th(const problem *pr, const double *th, double u)
+{
+	double p[PC_MAX_PARAMS];
+
+	to_params(pr, th, p);
+	return pr->ops->family->quantile(u, p);
+}
+
+/* Delta-method 95% interval of quantile u; on the log scale for a
+ * positive family, where durations are skewed and the interval must
+ * stay above 0. */
+static void quantile_delta(const problem *pr, const double *th,
+                           double cov[PC_MAX_PARAMS][PC_MAX_PARAMS], double u,
+                           double *q, double *lo, double *hi)
+{
+	double g[PC_MAX_PARAMS], t[PC_MAX_PARAMS], var = 0, se;
+	int k = pr->k, logq = pr->ops->family->positive;
+
+	*q = quant_th(pr, th, u);
+	for (int i = 0; i < k; i++) {
+		double step = diff_step(pr, th, i), a, b;
+		memcpy(t, th, sizeof t);
+		t[i] = th[i] + step;
+		a = quant_th(pr, t, u);
+		t[i] = th[i] - step;
+		b = quant_th(pr, t, u);
+		g[i] = logq ? (log(a) - log(b)) / (2 * step) : (a - b) / (2 * step);
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			var += g[i] * cov[i][j] * g[j];
+	se = sqrt(var);
+	if (!isfinite(se)) {
+		*lo = *hi = NAN;
+	} else if (logq) {
+		*lo = *q * exp(-Z95 * se);
+		*hi = *q * exp(Z95 * se);
+	} else {
+		*lo = *q - Z95 * se;
+		*hi = *q + Z95 * se;
+	}
+}
+
+/* Standard errors and intervals from the inverse of the observed
+ * information in theta, carried to the natural parameters by the
+ * Jacobian diag(p) of the log parameters. */
+static void uncertainty(const problem *pr, const double *th, pc_fit *out)
+{
+	double h[PC_MAX_PARAMS][PC_MAX_PARAMS], cov[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	double jac[PC_MAX_PARAMS];
+	int k = pr->k;
+	gsl_matrix *m;
+
+	if (hessian(pr, th, h))
+		return;
+	m = gsl_matrix_alloc(k, k);
+	if (!m)
+		return;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			gsl_matrix_set(m, i, j, -h[i][j]);
+	/* GSL's Cholesky reports a matrix that is not positive definite
+	 * through its error handler, which aborts by default: check the
+	 * leading minors first. */
+	if (!(-h[0][0] > 0) || (k == 2 && !(h[0][0] * h[1][1] - h[0][1] * h[1][0] > 0))) {
+		gsl_matrix_free(m);
+		return;
+	}
+	gsl_linalg_cholesky_decomp1(m);
+	gsl_linalg_cholesky_invert(m);
+	for (int i = 0; i < k; i++) {
+		jac[i] = (pr->ops->logparam >> i & 1) ? out->params[i] : 1;
+		for (int j = 0; j < k; j++)
+			cov[i][j] = gsl_matrix_get(m, i, j);
+	}
+	gsl_matrix_free(m);
+	for (int i = 0; i < k; i++) {
+		double se_th = sqrt(cov[i][i]);
+		for (int j = 0; j < k; j++)
+			out->cov[i][j] = jac[i] * cov[i][j] * jac[j];
+		out->se[i] = jac[i] * se_th;
+		if (pr->ops->logparam >> i & 1) {
+			out->ci_lo[i] = exp(th[i] - Z95 * se_th);
+			out->ci_hi[i] = exp(th[i] + Z95 * se_th);
+		} else {
+			out->ci_lo[i] = th[i] - Z95 * se_th;
+			out->ci_hi[i] = th[i] + Z95 * se_th;
+		}
+	}
+	quantile_delta(pr, th, cov, 0.5, &out->median, &out->median_lo,
+	               &out->median_hi);
+	quantile_delta(pr, th, cov, 0.8, &out->p80, &out->p80_lo, &out->p80_hi);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The 2.5% and 97.5% points of v[0..n-1] (sorted in place), by linear
+ * interpolation between order statistics (R's type 7). */
+static void percentile_ci(double *v, size_t n, double *lo, double *hi)
+{
+	double pos;
+
+	if (n < 2) {
+		*lo = *hi = NAN;
+		return;
+	}
+	qsort(v, n, sizeof *v, cmp_double);
+	pos = 0.025 * (n - 1);
+	*lo = v[(size_t)pos] + (pos - floor(pos)) *
+	      (v[(size_t)pos + 1 < n ? (size_t)pos + 1 : n - 1] - v[(size_t)pos]);
+	pos = 0.975 * (n - 1);
+	*hi = v[(size_t)pos] + (pos - floor(pos)) *
+	      (v[(size_t)pos + 1 < n ? (size_t)pos + 1 : n - 1] - v[(size_t)pos]);
+}
+
+static gsl_rng *make_rng(const pc_fit_options *o, const gsl_rng **use)
+{
+	gsl_rng *r = NULL;
+
+	if (o->rng) {
+		*use = o->rng;
+		return NULL;
+	}
+	r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (r)
+		gsl_rng_set(r, o->seed);
+	*use = r;
+	return r;
+}
+
+/* Nonparametric bootstrap: resample (duration, censored) pairs, refit,
+ * and take percentile intervals of the parameters, median and P80. */
+static int bootstrap(const pci_fitops *ops, const double *x,
+                     const unsigned char *cens, size_t n,
+                     const pc_fit_options *o, pc_fit *out, pc_error *err)
+{
+	unsigned b = o->bootstrap;
+	double *bx = malloc(n * sizeof *bx), *keep = malloc(5 * (size_t)b * sizeof *keep);
+	unsigned char *bc = cens ? malloc(n) : NULL;
+	const gsl_rng *r;
+	gsl_rng *own = make_rng(o, &r);
+	unsigned ok = 0;
+	int k = ops->family->nparams;
+
+	if (!bx || !keep || (cens && !bc) || !r) {
+		free(bx);
+		free(keep);
+		free(bc);
+		gsl_rng_free(own);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	for (unsigned i = 0; i < b; i++) {
+		pci_sample s;
+		pc_fit f;
+		double th[PC_MAX_PARAMS];
+
+		for (size_t j = 0; j < n; j++) {
+			size_t pick = gsl_rng_uniform_int(r, n);
+			bx[j] = x[pick];
+			if (bc)
+				bc[j] = cens[pick];
+		}
+		init_fit(&f, ops->family);
+		if (pci_sample_init(&s, bx, bc, n, NULL))
+			continue;
+		if (fit_point(ops, &s, &f, th, NULL) == PC_OK) {
+			for (int j = 0; j < k; j++)
+				keep[j * b + ok] = f.params[j];
+			keep[3 * b + ok] = ops->family->quantile(0.5, f.params);
+			keep[4 * b + ok] = ops->family->quantile(0.8, f.params);
+			ok++;
+		}
+		pci_sample_release(&s);
+	}
+	out->boot_ok = ok;
+	for (int j = 0; j < k; j++)
+		percentile_ci(keep + j * b, ok, &out->ci_lo[j], &out->ci_hi[j]);
+	percentile_ci(keep + 3 * b, ok, &out->median_lo, &out->median_hi);
+	percentile_ci(keep + 4 * b, ok, &out->p80_lo, &out->p80_hi);
+	free(bx);
+	free(keep);
+	free(bc);
+	gsl_rng_free(own);
+	return PC_OK;
+}
+
+/* Parametric bootstrap p-values of KS, AD and CvM: draw samples of the
+ * same size from the fitted distribution, refit each, and count how
+ * often the refitted statistic is at least the observed one. */
+static int gof_bootstrap(const pci_fitops *ops, size_t n,
+                         const pc_fit_options *o, pc_fit *out, pc_error *err)
+{
+	const pc_family *f = ops->family;
+	double *bx = malloc(n * sizeof *bx);
+	const gsl_rng *r;
+	gsl_rng *own = make_rng(o, &r);
+	unsigned done = 0, cks = 0, cad = 0, ccvm = 0;
+
+	if (!bx || !r) {
+		free(bx);
+		gsl_rng_free(own);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	for (unsigned i = 0; i < o->gof_bootstrap; i++) {
+		pci_sample s;
+		pc_fit bf;
+		double th[PC_MAX_PARAMS], ks, ad, cvm;
+
+		for (size_t j = 0; j < n; j++)
+			bx[j] = f->draw(r, out->params);
+		init_fit(&bf, f);
+		if (pci_sample_init(&s, bx, NULL, n, NULL))
+			continue;
+		if (fit_point(ops, &s, &bf, th, NULL) == PC_OK) {
+			pci_gof_edf(f, bf.params, bx, n, &ks, &ad, &cvm);
+			cks += ks >= out->ks;
+			cad += ad >= out->ad;
+			ccvm += cvm >= out->cvm;
+			done++;
+		}
+		pci_sample_release(&s);
+	}
+	if (done) {
+		out->ks_p = (cks + 1.0) / (done + 1.0);
+		out->ad_p = (cad + 1.0) / (done + 1.0);
+		out->cvm_p = (ccvm + 1.0) / (done + 1.0);
+	}
+	free(bx);
+	gsl_rng_free(own);
+	return PC_OK;
+}
+
+int pc_fit_family(const pc_family *f, const double *x,
+                  const unsigned char *censored, size_t n,
+                  const pc_fit_options *opts, pc_fit *out, pc_error *err)
+{
+	const pci_fitops *ops = pci_fitops_of(f);
+	pc_fit_options defaults;
+	pci_sample s;
+	pc_error e;
+	double th[PC_MAX_PARAMS];
+	int rc;
+
+	if (!opts) {
+		pc_fit_options_init(&defaults);
+		opts = &defaults;
+	}
+	if (!ops)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "not a known family");
+	init_fit(out, f);
+	out->n = n;
+	rc = pci_sample_init(&s, x, censored, n, &e);
+	if (rc) {
+		out->status = rc;
+		snprintf(out->error, sizeof out->error, "%.*s",
+		         (int)sizeof out->error - 1, e.msg);
+		return pc_error_set(err, rc, NULL, 0, "%s: %s", f->name, out->error);
+	}
+	out->censored = s.ncens;
+	rc = fit_point(ops, &s, out, th, err);
+	if (rc || opts->point_only)
+		goto done;
+	{
+		problem pr = {ops, &s, f->nparams};
+		uncertainty(&pr, th, out);
+		if (!isfinite(out->median)) {
+			out->median = f->quantile(0.5, out->params);
+			out->p80 = f->quantile(0.8, out->params);
+		}
+	}
+	if (s.ncens == 0) {
+		double *tmp = malloc(n * sizeof *tmp);
+		if (!tmp) {
+			rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+			goto done;
+		}
+		memcpy(tmp, x, n * sizeof *tmp);
+		pci_gof_edf(f, out->params, tmp, n, &out->ks, &out->ad, &out->cvm);
+		free(tmp);
+		if (opts->gof_bootstrap)
+			rc = gof_bootstrap(ops, n, opts, out, err);
+	} else {
+		size_t *idx = malloc(n * sizeof *idx);
+		if (!idx) {
+			rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+			goto done;
+		}
+		out->km_distance = pci_gof_km(f, out->params, x, censored, n, idx);
+		free(idx);
+	}
+	if (!rc && opts->bootstrap)
+		rc = bootstrap(ops, x, censored, n, opts, out, err);
+done:
+	pci_sample_release(&s);
+	return rc;
+}
+
+static double crit_value(const pc_fit *f, pc_criterion c)
+{
+	switch (c) {
+	case PC_CRIT_AIC:
+		return f->aic;
+	case PC_CRIT_BIC:
+		return f->bic;
+	default:
+		return f->aicc;
+	}
+}
+
+int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
+               const pc_fit_options *opts, pc_fit_set *out, pc_error *err)
+{
+	pc_fit_options defaults;
+	unsigned mask;
+	pc_criterion c;
+	double best = INFINITY, sum = 0;
+	int first_err = PC_OK;
+	char first_msg[PC_ERROR_MSG_MAX] = "";
+
+	if (!opts) {
+		pc_fit_options_init(&defaults);
+		opts = &defaults;
+	}
+	mask = opts->families ? opts->families : PC_FAMILIES_ALL;
+	memset(out, 0, sizeof *out);
+	out->best = -1;
+	out->n = n;
+	for (int i = 0; pc_families[i] && out->nfits < PC_MAX_FAMILIES; i++) {
+		pc_fit *f;
+		pc_error e;
+		int rc;
+
+		if (!(mask >> i & 1))
+			continue;
+		f = &out->fits[out->nfits++];
+		rc = pc_fit_family(pc_families[i], x, censored, n, opts, f, &e);
+		if (rc == PC_ENOMEM)
+			return pc_error_set(err, rc, NULL, 0, "out of memory");
+		if (rc && !first_err) {
+			first_err = rc;
+			snprintf(first_msg, sizeof first_msg, "%s", e.msg);
+		}
+		out->censored = f->censored;
+	}
+	/* Choose on the requested criterion; when it is infinite for every
+	 * family (AICc with n <= k + 1) fall back to AIC and say so in
+	 * out->criterion. */
+	c = opts->criterion;
+	for (int pass = 0; pass < 2 && out->best < 0; pass++) {
+		for (size_t i = 0; i < out->nfits; i++) {
+			double v = out->fits[i].status ? NAN : crit_value(&out->fits[i], c);
+			if (isfinite(v) && v < best) {
+				best = v;
+				out->best = (int)i;
+			}
+		}
+		if (out->best < 0)
+			c = PC_CRIT_AIC;
+	}
+	out->criterion = c;
+	for (size_t i = 0; i < out->nfits; i++) {
+		pc_fit *f = &out->fits[i];
+		double v = f->status ? NAN : crit_value(f, c);
+		f->weight = isfinite(v) ? exp(-0.5 * (v - best)) : 0;
+		sum += f->weight;
+	}
+	for (size_t i = 0; i < out->nfits; i++)
+		out->fits[i].weight = out->best >= 0 ? out->fits[i].weight / sum : NAN;
+	if (out->best < 0)
+		return pc_error_set(err, first_err ? first_err : PC_EDATA, NULL, 0,
+		                    "no family could be fitted: %s",
+		                    first_msg[0] ? first_msg : "no family requested");
+	return PC_OK;
+}

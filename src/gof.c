@@ -1,0 +1,91 @@
+/*
+ * gof.c - goodness of fit: distances between a fitted distribution and
+ * the empirical one.
+ *
+ * The statistics are the textbook EDF ones (fitdistrplus::gofstat uses
+ * the same), but their classical tables assume known parameters; with
+ * estimated ones they are too lenient, so fit.c gets p-values by
+ * parametric bootstrap instead.  Censored samples have no EDF; there the
+ * Kaplan-Meier estimate stands in for it.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "fit_internal.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void pci_gof_edf(const pc_family *f, const double *p, double *x, size_t n,
+                 double *ks, double *ad, double *cvm)
+{
+	double d = 0, w = 1.0 / (12.0 * n), a = 0, dn = (double)n;
+
+	qsort(x, n, sizeof *x, cmp_double);
+	for (size_t i = 0; i < n; i++) {
+		double u = f->cdf(x[i], p), e;
+		/* log F and log(1 - F) from both ends: logsf keeps the
+		 * upper tail exact where 1 - F would round to 0 */
+		double lf = log(u), ls = f->logsf(x[n - 1 - i], p);
+
+		e = (i + 1) / dn - u;
+		if (e > d)
+			d = e;
+		e = u - i / dn;
+		if (e > d)
+			d = e;
+		e = u - (2.0 * i + 1) / (2 * dn);
+		w += e * e;
+		/* clamp: a fitted F of exactly 0 or 1 at a data point would
+		 * make A^2 infinite; 1e-300 keeps it huge but finite */
+		if (!(lf > -690))
+			lf = -690;
+		if (!(ls > -690))
+			ls = -690;
+		a += (2.0 * i + 1) * (lf + ls);
+	}
+	*ks = d;
+	*cvm = w;
+	*ad = -dn - a / dn;
+}
+
+double pci_gof_km(const pc_family *f, const double *p, const double *x,
+                  const unsigned char *censored, size_t n, size_t *idx)
+{
+	double s = 1, d = 0;
+	size_t i = 0;
+
+	for (size_t k = 0; k < n; k++)
+		idx[k] = k;
+	/* Shell sort of indices by x: qsort has no context argument in
+	 * ISO C and a file-scope pointer would not be thread-safe. */
+	for (size_t gap = n / 2; gap > 0; gap /= 2)
+		for (size_t a = gap; a < n; a++) {
+			size_t t = idx[a], b = a;
+			for (; b >= gap && x[idx[b - gap]] > x[t]; b -= gap)
+				idx[b] = idx[b - gap];
+			idx[b] = t;
+		}
+	while (i < n) {
+		double t = x[idx[i]];
+		size_t at_risk = n - i, events = 0, j = i;
+
+		/* a unit censored at t was still at risk at t, the usual
+		 * Kaplan-Meier convention, so ties are taken together */
+		for (; j < n && x[idx[j]] == t; j++)
+			events += censored[idx[j]] == 0;
+		if (events) {
+			double before = 1 - s, ft = f->cdf(t, p);
+			s *= 1.0 - (double)events / (double)at_risk;
+			d = fmax(d, fmax(fabs(before - ft), fabs(1 - s - ft)));
+		}
+		i = j;
+	}
+	return d;
+}
