@@ -260,6 +260,7 @@ static int cmp_day(const void *a, const void *b)
 struct phase_order {
 	char *name;
 	double median;
+	double mean; /* breaks ties of the median, which are common */
 };
 
 static int cmp_order(const void *a, const void *b)
@@ -268,6 +269,8 @@ static int cmp_order(const void *a, const void *b)
 
 	if (x->median != y->median)
 		return x->median < y->median ? -1 : 1;
+	if (x->mean != y->mean)
+		return x->mean < y->mean ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
@@ -355,6 +358,9 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 		}
 		qsort(offs, n, sizeof *offs, cmp_day);
 		order[k].name = names[k];
+		order[k].mean = 0;
+		for (size_t i = 0; i < n; i++)
+			order[k].mean += (double)offs[i] / (double)n;
 		order[k].median = n % 2 ? offs[n / 2]
 		                        : 0.5 * ((double)offs[n / 2 - 1] + offs[n / 2]);
 	}
@@ -466,4 +472,143 @@ long pc_history_phase_index(const pc_history *h, const char *name)
 		if (strcmp(h->phases[k], name) == 0)
 			return (long)k;
 	return -1;
+}
+
+/* One CSV field, quoted when the importer would otherwise read it back
+ * differently (libcsv trims unquoted leading and trailing blanks). */
+static void csv_field(FILE *out, const char *s, int term)
+{
+	size_t n = strlen(s);
+	int quote = n && (strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[0] == '\t' ||
+	                  s[n - 1] == ' ' || s[n - 1] == '\t');
+
+	if (quote) {
+		putc('"', out);
+		for (; *s; s++) {
+			if (*s == '"')
+				putc('"', out);
+			putc(*s, out);
+		}
+		putc('"', out);
+	} else {
+		fputs(s, out);
+	}
+	if (term)
+		putc(term, out);
+}
+
+/* The separator after field k of n. */
+#define SEP(k, n) ((k) + 1 == (n) ? '\n' : ',')
+
+static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
+                      pc_error *err)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	s = pci_store_prepare(st, "SELECT DISTINCT j.key FROM phases f,"
+	                      " json_each(f.attrs) j ORDER BY 1", err);
+	if (!s)
+		return PC_ESTORE;
+	fputs("customer,project,phase,start,end,status", out);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*nkeys == cap) {
+			char **nk = realloc(*keys, (cap = cap ? 2 * cap : 16) * sizeof *nk);
+
+			if (!nk) {
+				sqlite3_finalize(s);
+				return nomem(err);
+			}
+			*keys = nk;
+		}
+		if (!((*keys)[*nkeys] = dupcol(s, 0))) {
+			sqlite3_finalize(s);
+			return nomem(err);
+		}
+		putc(',', out);
+		csv_field(out, (*keys)[(*nkeys)++], 0);
+	}
+	putc('\n', out);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return pci_store_fail(st, err, "cannot read the attributes");
+	return PC_OK;
+}
+
+int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
+{
+	char **keys = NULL;
+	size_t nkeys = 0, k = 0;
+	sqlite3_stmt *s = NULL;
+	int rc, open_row = 0;
+	sqlite3_int64 last_id = 0;
+	char *last_phase = NULL;
+
+	rc = write_keys(st, out, &keys, &nkeys, err);
+	if (rc)
+		goto out;
+	s = pci_store_prepare(st,
+		"SELECT f.project_id, c.name, p.name, f.name, f.start, f.end, f.status,"
+		" j.key, j.value FROM phases f"
+		" JOIN projects p ON p.id = f.project_id"
+		" JOIN customers c ON c.id = p.customer_id"
+		" LEFT JOIN json_each(f.attrs) j"
+		" ORDER BY c.name, p.name, f.start, f.name, j.key", err);
+	if (!s) {
+		rc = PC_ESTORE;
+		goto out;
+	}
+	/* One result row per (phase, attribute): a phase's rows are
+	 * consecutive and its keys come sorted, as `keys` is. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(s, 0);
+		const char *phase = (const char *)sqlite3_column_text(s, 3);
+		const char *key = (const char *)sqlite3_column_text(s, 7);
+
+		if (!open_row || id != last_id || strcmp(phase, last_phase) != 0) {
+			for (; open_row && k < nkeys; k++)
+				csv_field(out, "", SEP(k, nkeys));
+			free(last_phase);
+			if (!(last_phase = strdup(phase))) {
+				rc = nomem(err);
+				goto out;
+			}
+			last_id = id;
+			open_row = 1;
+			k = 0;
+			for (int c = 1; c <= 6; c++) {
+				const unsigned char *t = sqlite3_column_text(s, c);
+
+				csv_field(out, t ? (const char *)t : "",
+				          c < 6 || nkeys ? ',' : '\n');
+			}
+		}
+		if (!key)
+			continue;
+		for (; k < nkeys && strcmp(keys[k], key) != 0; k++)
+			csv_field(out, "", SEP(k, nkeys));
+		if (k < nkeys) {
+			const unsigned char *v = sqlite3_column_text(s, 8);
+
+			csv_field(out, v ? (const char *)v : "", SEP(k, nkeys));
+			k++;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = pci_store_fail(st, err, "cannot read the phases");
+		goto out;
+	}
+	for (; open_row && k < nkeys; k++)
+		csv_field(out, "", SEP(k, nkeys));
+	rc = PC_OK;
+	if (fflush(out) != 0 || ferror(out))
+		rc = pc_error_set(err, PC_EIO, NULL, 0, "write error");
+out:
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+	free(last_phase);
+	return rc;
 }

@@ -1,2 +1,1121 @@
-/* ingest.c - placeholder until the store lands */
+/*
+ * ingest.c - stream a CSV release history into the store.
+ *
+ * Bytes are fed to libcsv one physical line at a time (long lines in
+ * block-sized pieces), which is what lets us name the line a record
+ * starts on: before each line, if libcsv is between records, a record
+ * starting now starts on this line.  Each complete record is validated
+ * and written at once with prepared statements inside one transaction,
+ * so memory stays bounded by the limits in ingest.h whatever the file
+ * size.
+ *
+ * Duplicates within one file are found without remembering the keys:
+ * every phase row carries the id of the import that last wrote it, so a
+ * row that meets its own import id was already in this file.
+ */
 #include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <csv.h>
+
+#include <precedent/ingest.h>
+
+#include "store_internal.h"
+
+/* libcsv's "between records" parser state (ROW_NOT_BEGUN in libcsv.c);
+ * struct csv_parser is public, its state constants are not. */
+#define CSV_STATE_ROW_NOT_BEGUN 0
+
+#define BLOCK (64 * 1024)
+#define PROGRESS_EVERY (1024 * 1024)
+#define DURATION_MAX 1000000 /* days; beyond 2,700 years is not a phase */
+#define QUOTE_MAX 60         /* bytes of offending text quoted in messages */
+
+enum role {
+	COL_ATTR,
+	COL_CUSTOMER,
+	COL_PROJECT,
+	COL_PHASE,
+	COL_START,
+	COL_END,
+	COL_DURATION,
+	COL_STATUS,
+	NROLES
+};
+
+static const char *const role_names[NROLES] = {
+	NULL, "customer", "project", "phase", "start", "end", "duration", "status"
+};
+
+enum { LIMIT_NONE, LIMIT_FIELD, LIMIT_COLUMNS, LIMIT_RECORD };
+
+struct imp {
+	pc_store *st;
+	sqlite3 *db;
+	const pc_import_options *o;
+	pc_import_summary *sum;
+	pc_error *err;
+	const char *name;
+
+	struct csv_parser csv;
+	long line;     /* physical line being fed, from 1 */
+	long rec_line; /* line the current record started on */
+	int failed;    /* *err holds a fatal error: ignore the rest */
+	int limit;     /* the current record broke a limit */
+
+	/* The current record: NUL-terminated fields packed in buf. */
+	char *buf;
+	size_t len, cap;
+	size_t nf;
+	size_t off[PC_IMPORT_COLUMNS_MAX];
+
+	/* The header. */
+	int have_header;
+	size_t ncols;
+	enum role role[PC_IMPORT_COLUMNS_MAX];
+	char *key[PC_IMPORT_COLUMNS_MAX]; /* lowercase attribute names */
+	long col[NROLES];                 /* column of each role, or -1 */
+
+	sqlite3_stmt *sel_customer, *ins_customer, *sel_project, *ins_project,
+	             *touch_project, *ins_phase, *sel_phase, *upd_phase,
+	             *fin_import;
+	sqlite3_int64 import_id;
+	int began; /* the transaction is open */
+
+	/* The previous row's customer and project, and their ids. */
+	sqlite3_int64 customer_id, project_id;
+	char *prev_customer, *prev_project;
+	size_t prev_customer_cap, prev_project_cap;
+
+	/* The attribute columns in key order, and the row's attributes as
+	 * JSON text. */
+	size_t nattr_cols;
+	size_t attr_order[PC_IMPORT_COLUMNS_MAX];
+	char *json;
+	size_t json_len, json_cap;
+
+	uint64_t hash;       /* FNV-1a 64 of every byte read */
+	uint64_t bytes, total, next_progress;
+	char as_of[PC_DATE_BUF];
+};
+
+/* FNV-1a, 64-bit (Fowler, Noll, Vo): a small well-known hash, enough to
+ * tell whether the same bytes were imported before; not cryptographic. */
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+void pc_import_options_init(pc_import_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->as_of = pc_date_today();
+}
+
+/* Copy at most QUOTE_MAX bytes of s into buf for a message, with control
+ * characters shown as '?' and "..." when cut. */
+static const char *q(char *buf, const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n] && n < QUOTE_MAX; n++)
+		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+	/* Do not cut a UTF-8 sequence in half. */
+	if (s[n])
+		while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80)
+			n--;
+	strcpy(buf + n, s[n] ? "..." : "");
+	return buf;
+}
+
+/* 1 if the n bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], need, min;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1, min = 0x80, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, min = 0x800, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, min = 0x10000, cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		for (unsigned k = 1; k <= need; k++) {
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+static const char *field(const struct imp *im, long i)
+{
+	return i < 0 ? "" : im->buf + im->off[i];
+}
+
+static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A fatal error at `line` of the file. */
+static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
+{
+	char msg[PC_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	im->failed = 1;
+	return pc_error_set(im->err, st, im->name, line, "%s", msg);
+}
+
+static int store_fail(struct imp *im, const char *what)
+{
+	im->failed = 1;
+	return pci_store_fail(im->st, im->err, what);
+}
+
+/* ---------------------------------------------------------------- header */
+
+/* The canonical role called `name` (any case), or COL_ATTR. */
+static int role_of(const char *name)
+{
+	for (int r = 1; r < NROLES; r++)
+		if (strcasecmp(name, role_names[r]) == 0)
+			return r;
+	return COL_ATTR;
+}
+
+/* --map values that no file could satisfy are the caller's mistake. */
+static int check_map(const pc_import_options *o, pc_error *err)
+{
+	char qb[QUOTE_MAX + 4];
+
+	for (size_t m = 0; m < o->nmap; m++) {
+		if (role_of(o->map[m].field) == COL_ATTR)
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "--map: unknown field '%s' (expected customer, "
+			                    "project, phase, start, end, duration or status)",
+			                    q(qb, o->map[m].field));
+		for (size_t k = 0; k < m; k++)
+			if (strcasecmp(o->map[k].field, o->map[m].field) == 0)
+				return pc_error_set(err, PC_EUSAGE, NULL, 0,
+				                    "--map: field '%s' is mapped twice",
+				                    q(qb, o->map[m].field));
+	}
+	return PC_OK;
+}
+
+static int header(struct imp *im)
+{
+	const pc_import_options *o = im->o;
+	char qb[QUOTE_MAX + 4], qc[QUOTE_MAX + 4];
+
+	im->ncols = im->nf;
+	for (int r = 0; r < NROLES; r++)
+		im->col[r] = -1;
+	for (size_t i = 0; i < im->nf; i++) {
+		const char *name = field(im, (long)i);
+
+		im->role[i] = COL_ATTR;
+		if (!utf8_ok((const unsigned char *)name, strlen(name)))
+			return fail(im, PC_EDATA, im->rec_line,
+			            "column %zu name is not valid UTF-8", i + 1);
+		if (!*name)
+			return fail(im, PC_EDATA, im->rec_line,
+			            "column %zu has no name", i + 1);
+	}
+	/* --map first: its columns take their role whatever their name. */
+	for (size_t m = 0; m < o->nmap; m++) {
+		int r;
+		size_t i;
+
+		r = role_of(o->map[m].field);
+		for (i = 0; i < im->nf; i++)
+			if (strcasecmp(field(im, (long)i), o->map[m].column) == 0)
+				break;
+		if (i == im->nf)
+			return fail(im, PC_EDATA, im->rec_line,
+			            "no column '%s' for --map %s=%s",
+			            q(qb, o->map[m].column), role_names[r],
+			            q(qc, o->map[m].column));
+		if (im->role[i] != COL_ATTR)
+			return fail(im, PC_EDATA, im->rec_line,
+			            "column '%s' is mapped to two fields",
+			            q(qb, o->map[m].column));
+		im->col[r] = (long)i;
+		im->role[i] = (enum role)r;
+	}
+	for (size_t i = 0; i < im->nf; i++) {
+		const char *name = field(im, (long)i);
+		int r;
+
+		if (im->role[i] != COL_ATTR)
+			continue;
+		for (r = 1; r < NROLES; r++)
+			if (strcasecmp(name, role_names[r]) == 0)
+				break;
+		if (r < NROLES) {
+			if (im->col[r] >= 0)
+				return fail(im, PC_EDATA, im->rec_line,
+				            "duplicate column '%s'", q(qb, name));
+			im->col[r] = (long)i;
+			im->role[i] = (enum role)r;
+			continue;
+		}
+		if (!(im->key[i] = strdup(name)))
+			return fail(im, PC_ENOMEM, 0, "out of memory");
+		for (char *p = im->key[i]; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		for (size_t j = 0; j < i; j++)
+			if (im->role[j] == COL_ATTR && strcmp(im->key[j], im->key[i]) == 0)
+				return fail(im, PC_EDATA, im->rec_line,
+				            "duplicate column '%s'", q(qb, name));
+	}
+	for (int r = COL_CUSTOMER; r <= COL_START; r++)
+		if (im->col[r] < 0)
+			return fail(im, PC_EDATA, im->rec_line,
+			            "missing required column '%s'", role_names[r]);
+	if (im->col[COL_END] < 0 && im->col[COL_DURATION] < 0)
+		return fail(im, PC_EDATA, im->rec_line,
+		            "missing required column 'end' (or 'duration')");
+	for (size_t i = 0; i < im->nf; i++)
+		if (im->role[i] == COL_ATTR)
+			im->attr_order[im->nattr_cols++] = i;
+	/* Few columns: insertion sort by key. */
+	for (size_t k = 1; k < im->nattr_cols; k++)
+		for (size_t j = k; j > 0 && strcmp(im->key[im->attr_order[j - 1]],
+		                                   im->key[im->attr_order[j]]) > 0; j--) {
+			size_t t = im->attr_order[j];
+
+			im->attr_order[j] = im->attr_order[j - 1];
+			im->attr_order[j - 1] = t;
+		}
+	im->have_header = 1;
+	return PC_OK;
+}
+
+/* ------------------------------------------------------------------ rows */
+
+/* A validated row, ready to store. */
+struct row {
+	const char *customer, *project, *phase;
+	pc_day start, end;
+	int ongoing;
+};
+
+static int row_error(pc_error *e, struct imp *im, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int row_error(pc_error *e, struct imp *im, const char *fmt, ...)
+{
+	char msg[PC_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return pc_error_set(e, PC_EDATA, im->name, im->rec_line, "%s", msg);
+}
+
+static int parse_date(struct imp *im, pc_error *e, const char *what,
+                      const char *s, pc_day *out)
+{
+	char qb[QUOTE_MAX + 4];
+
+	if (pc_date_parse_fmt(s, im->o->date_format, out) == 0)
+		return PC_OK;
+	if (im->o->date_format && *im->o->date_format)
+		return row_error(e, im, "%s date '%s' does not match --date-format '%s'",
+		                 what, q(qb, s), im->o->date_format);
+	return row_error(e, im, "%s date '%s' is not a date (expected YYYY-MM-DD)",
+	                 what, q(qb, s));
+}
+
+/* Check the current record and fill *r; a bad row fills *e. */
+static int validate(struct imp *im, struct row *r, pc_error *e)
+{
+	char qa[QUOTE_MAX + 4], qb[QUOTE_MAX + 4];
+	const char *end_s, *dur_s, *status;
+	int have_end = 0;
+
+	if (im->nf != im->ncols)
+		return row_error(e, im, "%zu field%s, expected %zu", im->nf,
+		                 im->nf == 1 ? "" : "s", im->ncols);
+	for (size_t i = 0; i < im->nf; i++) {
+		const char *f = field(im, (long)i);
+		size_t n = (i + 1 < im->nf ? im->off[i + 1] - 1 : im->len - 1) - im->off[i];
+
+		if (memchr(f, '\0', n))
+			return row_error(e, im, "field %zu contains a NUL byte", i + 1);
+		if (!utf8_ok((const unsigned char *)f, n))
+			return row_error(e, im, "field %zu is not valid UTF-8", i + 1);
+	}
+	r->customer = field(im, im->col[COL_CUSTOMER]);
+	r->project = field(im, im->col[COL_PROJECT]);
+	r->phase = field(im, im->col[COL_PHASE]);
+	for (int k = COL_CUSTOMER; k <= COL_PHASE; k++)
+		if (!*field(im, im->col[k]))
+			return row_error(e, im, "empty %s", role_names[k]);
+	if (!*field(im, im->col[COL_START]))
+		return row_error(e, im, "empty start date");
+	if (parse_date(im, e, "start", field(im, im->col[COL_START]), &r->start))
+		return PC_EDATA;
+
+	end_s = field(im, im->col[COL_END]);
+	dur_s = field(im, im->col[COL_DURATION]);
+	if (*end_s) {
+		if (parse_date(im, e, "end", end_s, &r->end))
+			return PC_EDATA;
+		have_end = 1;
+	}
+	if (*dur_s) {
+		char *stop;
+		long d;
+
+		errno = 0;
+		d = strtol(dur_s, &stop, 10);
+		if (*stop || errno || !isdigit((unsigned char)dur_s[0]) ||
+		    d < 1 || d > DURATION_MAX)
+			return row_error(e, im, "duration '%s' is not a whole number "
+			                 "of days from 1 to %d", q(qb, dur_s), DURATION_MAX);
+		if ((long)r->start + d - 1 > PC_DAY_MAX)
+			return row_error(e, im, "duration '%s' runs past the year 9999",
+			                 q(qb, dur_s));
+		if (have_end && r->end != r->start + (pc_day)d - 1)
+			return row_error(e, im, "end date '%s' does not match duration "
+			                 "'%s' (%ld days from the start)", q(qa, end_s),
+			                 q(qb, dur_s), (long)r->end - r->start + 1);
+		r->end = r->start + (pc_day)d - 1;
+		have_end = 1;
+	}
+
+	status = field(im, im->col[COL_STATUS]);
+	if (!*status)
+		r->ongoing = !have_end;
+	else if (strcasecmp(status, "done") == 0)
+		r->ongoing = 0;
+	else if (strcasecmp(status, "ongoing") == 0)
+		r->ongoing = 1;
+	else
+		return row_error(e, im, "unknown status '%s' (expected done or ongoing)",
+		                 q(qb, status));
+	if (!r->ongoing && !have_end)
+		return row_error(e, im, "status 'done' but no end date");
+	if (r->ongoing && have_end)
+		return row_error(e, im, "status 'ongoing' but the phase has an end "
+		                 "date '%s'", *end_s ? q(qb, end_s) : q(qb, dur_s));
+	if (have_end && r->end < r->start) {
+		char sa[PC_DATE_BUF];
+
+		return row_error(e, im, "end date '%s' is before start date '%s'",
+		                 q(qb, end_s), pc_date_format(r->start, sa));
+	}
+	if (r->ongoing && r->start > im->o->as_of)
+		return row_error(e, im, "ongoing phase starts on '%s', after the "
+		                 "--as-of date %s", q(qb, field(im, im->col[COL_START])),
+		                 im->as_of);
+	if (r->ongoing)
+		r->end = im->o->as_of;
+	return PC_OK;
+}
+
+/* Step a statement that returns no row; reset it. */
+static int exec(struct imp *im, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(im, what);
+	return PC_OK;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *t)
+{
+	if (t)
+		sqlite3_bind_text(s, i, t, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* The id of `name` via select-then-insert; *created says which. */
+static int find_or_add(struct imp *im, sqlite3_stmt *sel, sqlite3_stmt *ins,
+                       sqlite3_int64 parent, const char *name,
+                       sqlite3_int64 *id, sqlite3_int64 *import_id, int *created)
+{
+	int rc, b = 1;
+
+	if (parent)
+		sqlite3_bind_int64(sel, b++, parent);
+	sqlite3_bind_text(sel, b, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(sel);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(sel, 0);
+		if (import_id)
+			*import_id = sqlite3_column_int64(sel, 1);
+		*created = 0;
+		sqlite3_reset(sel);
+		return PC_OK;
+	}
+	sqlite3_reset(sel);
+	if (rc != SQLITE_DONE)
+		return store_fail(im, "cannot look up a name");
+	b = 1;
+	if (parent)
+		sqlite3_bind_int64(ins, b++, parent);
+	sqlite3_bind_text(ins, b++, name, -1, SQLITE_STATIC);
+	if (import_id)
+		sqlite3_bind_int64(ins, b, im->import_id);
+	if (exec(im, ins, "cannot add a name"))
+		return PC_ESTORE;
+	*id = sqlite3_last_insert_rowid(im->db);
+	*created = 1;
+	return PC_OK;
+}
+
+/* Append the n bytes at s to the row's attribute JSON. */
+static int json_put(struct imp *im, const char *s, size_t n)
+{
+	if (im->json_len + n + 1 > im->json_cap) {
+		size_t ncap = im->json_cap ? im->json_cap : 256;
+		char *nb;
+
+		while (ncap < im->json_len + n + 1)
+			ncap *= 2;
+		if (!(nb = realloc(im->json, ncap)))
+			return fail(im, PC_ENOMEM, 0, "out of memory");
+		im->json = nb;
+		im->json_cap = ncap;
+	}
+	memcpy(im->json + im->json_len, s, n);
+	im->json_len += n;
+	im->json[im->json_len] = '\0';
+	return PC_OK;
+}
+
+/* Append s as a JSON string (the input is valid UTF-8 by now). */
+static int json_str(struct imp *im, const char *s)
+{
+	char esc[8];
+
+	if (json_put(im, "\"", 1))
+		return PC_ENOMEM;
+	while (*s) {
+		size_t run = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a"
+		                        "\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"
+		                        "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+
+		if (run && json_put(im, s, run))
+			return PC_ENOMEM;
+		s += run;
+		if (!*s)
+			break;
+		if (*s == '"' || *s == '\\')
+			snprintf(esc, sizeof esc, "\\%c", *s);
+		else
+			snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)*s);
+		if (json_put(im, esc, strlen(esc)))
+			return PC_ENOMEM;
+		s++;
+	}
+	return json_put(im, "\"", 1);
+}
+
+/* The row's attributes as a JSON object with keys in sorted order, so
+ * that equal attributes give equal text; empty cells are left out. */
+static int attrs_json(struct imp *im)
+{
+	int first = 1;
+
+	im->json_len = 0;
+	if (json_put(im, "{", 1))
+		return PC_ENOMEM;
+	for (size_t k = 0; k < im->nattr_cols; k++) {
+		size_t i = im->attr_order[k];
+		const char *v = field(im, (long)i);
+
+		if (!*v)
+			continue;
+		if ((!first && json_put(im, ",", 1)) || json_str(im, im->key[i]) ||
+		    json_put(im, ":", 1) || json_str(im, v))
+			return PC_ENOMEM;
+		first = 0;
+	}
+	return json_put(im, "}", 1);
+}
+
+/* Remember s in *buf (growing it); returns 0 or PC_ENOMEM. */
+static int remember(struct imp *im, char **buf, size_t *cap, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (n > *cap) {
+		char *nb = realloc(*buf, n);
+
+		if (!nb)
+			return fail(im, PC_ENOMEM, 0, "out of memory");
+		*buf = nb;
+		*cap = n;
+	}
+	memcpy(*buf, s, n);
+	return PC_OK;
+}
+
+/* Find or create the customer and project of the row.  Rows of one
+ * project usually come together, so the last ids are kept. */
+static int project_of(struct imp *im, const struct row *r)
+{
+	sqlite3_int64 imp_id = 0;
+	int created, new_customer;
+
+	new_customer = !im->customer_id || strcmp(im->prev_customer, r->customer) != 0;
+	if (!new_customer && im->project_id && strcmp(im->prev_project, r->project) == 0)
+		return PC_OK;
+	im->project_id = 0;
+	if (new_customer) {
+		im->customer_id = 0;
+		if (find_or_add(im, im->sel_customer, im->ins_customer, 0, r->customer,
+		                &im->customer_id, NULL, &created) ||
+		    remember(im, &im->prev_customer, &im->prev_customer_cap, r->customer))
+			return PC_ESTORE;
+	}
+	if (find_or_add(im, im->sel_project, im->ins_project, im->customer_id,
+	                r->project, &im->project_id, &imp_id, &created) ||
+	    remember(im, &im->prev_project, &im->prev_project_cap, r->project))
+		return PC_ESTORE;
+	if (created) {
+		im->sum->projects++;
+	} else if (imp_id != im->import_id) {
+		sqlite3_bind_int64(im->touch_project, 1, im->import_id);
+		sqlite3_bind_int64(im->touch_project, 2, im->project_id);
+		if (exec(im, im->touch_project, "cannot update a project"))
+			return PC_ESTORE;
+		im->sum->projects++;
+	}
+	return PC_OK;
+}
+
+static int eq_text(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Store a validated row.  A duplicate within this file fills *e and
+ * returns PC_EDATA before anything is written; store failures are fatal. */
+static int store_row(struct imp *im, const struct row *r, pc_error *e)
+{
+	char start[PC_DATE_BUF], end[PC_DATE_BUF];
+	const char *end_t = r->ongoing ? NULL : pc_date_format(r->end, end);
+	const char *as_of = r->ongoing ? im->as_of : NULL;
+	const char *status = r->ongoing ? "ongoing" : "done";
+	int same, rc;
+
+	pc_date_format(r->start, start);
+	if (attrs_json(im) || project_of(im, r))
+		return PC_ESTORE;
+
+	/* The phase: insert, or compare with what is stored. */
+	sqlite3_bind_int64(im->ins_phase, 1, im->project_id);
+	sqlite3_bind_text(im->ins_phase, 2, r->phase, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_phase, 3, start, -1, SQLITE_STATIC);
+	bind_text(im->ins_phase, 4, end_t);
+	bind_text(im->ins_phase, 5, as_of);
+	sqlite3_bind_text(im->ins_phase, 6, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_phase, 7, im->json, (int)im->json_len, SQLITE_STATIC);
+	sqlite3_bind_int64(im->ins_phase, 8, im->import_id);
+	sqlite3_bind_int64(im->ins_phase, 9, im->rec_line);
+	if (exec(im, im->ins_phase, "cannot store a phase"))
+		return PC_ESTORE;
+	if (sqlite3_changes(im->db) > 0) {
+		im->sum->added++;
+		return PC_OK;
+	}
+
+	sqlite3_bind_int64(im->sel_phase, 1, im->project_id);
+	sqlite3_bind_text(im->sel_phase, 2, r->phase, -1, SQLITE_STATIC);
+	rc = sqlite3_step(im->sel_phase);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(im->sel_phase);
+		return store_fail(im, "cannot read a phase");
+	}
+	if (sqlite3_column_int64(im->sel_phase, 5) == im->import_id) {
+		char qa[QUOTE_MAX + 4], qb[QUOTE_MAX + 4], qc[QUOTE_MAX + 4];
+		long first = (long)sqlite3_column_int64(im->sel_phase, 6);
+
+		sqlite3_reset(im->sel_phase);
+		return row_error(e, im, "duplicate phase '%s' of customer '%s' "
+		                 "project '%s' (first on line %ld)", q(qa, r->phase),
+		                 q(qb, r->customer), q(qc, r->project), first);
+	}
+	same = eq_text((const char *)sqlite3_column_text(im->sel_phase, 0), start) &&
+	       eq_text((const char *)sqlite3_column_text(im->sel_phase, 1), end_t) &&
+	       eq_text((const char *)sqlite3_column_text(im->sel_phase, 2), as_of) &&
+	       eq_text((const char *)sqlite3_column_text(im->sel_phase, 3), status) &&
+	       eq_text((const char *)sqlite3_column_text(im->sel_phase, 4), im->json);
+	sqlite3_reset(im->sel_phase);
+	/* Always record the provenance, so that a later duplicate in this
+	 * file is caught. */
+	sqlite3_bind_text(im->upd_phase, 1, start, -1, SQLITE_STATIC);
+	bind_text(im->upd_phase, 2, end_t);
+	bind_text(im->upd_phase, 3, as_of);
+	sqlite3_bind_text(im->upd_phase, 4, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->upd_phase, 5, im->json, (int)im->json_len, SQLITE_STATIC);
+	sqlite3_bind_int64(im->upd_phase, 6, im->import_id);
+	sqlite3_bind_int64(im->upd_phase, 7, im->rec_line);
+	sqlite3_bind_int64(im->upd_phase, 8, im->project_id);
+	sqlite3_bind_text(im->upd_phase, 9, r->phase, -1, SQLITE_STATIC);
+	if (exec(im, im->upd_phase, "cannot update a phase"))
+		return PC_ESTORE;
+	if (same)
+		im->sum->unchanged++;
+	else
+		im->sum->updated++;
+	return PC_OK;
+}
+
+static void reject(struct imp *im, const pc_error *e)
+{
+	im->sum->rejected++;
+	if (im->o->rejected)
+		im->o->rejected(im->o->rejected_ctx, e);
+}
+
+static void row(struct imp *im)
+{
+	struct row r;
+	pc_error e;
+	int rc;
+
+	im->sum->rows++;
+	pc_error_clear(&e);
+	rc = validate(im, &r, &e);
+	if (rc == PC_OK) {
+		rc = store_row(im, &r, &e);
+		if (im->failed)
+			return;
+	}
+	if (rc == PC_OK) {
+		im->sum->ongoing += r.ongoing;
+		return;
+	}
+	if (im->o->skip_invalid) {
+		reject(im, &e);
+		return;
+	}
+	im->failed = 1;
+	if (im->err)
+		*im->err = e;
+}
+
+/* --------------------------------------------------------- csv callbacks */
+
+static void on_field(void *s, size_t n, void *data)
+{
+	struct imp *im = data;
+
+	if (im->failed || im->limit)
+		return;
+	if (im->nf == PC_IMPORT_COLUMNS_MAX) {
+		im->limit = LIMIT_COLUMNS;
+		return;
+	}
+	if (n > PC_IMPORT_FIELD_MAX) {
+		im->limit = LIMIT_FIELD;
+		return;
+	}
+	if (im->len + n + 1 > PC_IMPORT_RECORD_MAX) {
+		im->limit = LIMIT_RECORD;
+		return;
+	}
+	if (im->len + n + 1 > im->cap) {
+		size_t ncap = im->cap ? im->cap : 1024;
+		char *nb;
+
+		while (ncap < im->len + n + 1)
+			ncap *= 2;
+		if (!(nb = realloc(im->buf, ncap))) {
+			fail(im, PC_ENOMEM, 0, "out of memory");
+			return;
+		}
+		im->buf = nb;
+		im->cap = ncap;
+	}
+	im->off[im->nf++] = im->len;
+	if (n)
+		memcpy(im->buf + im->len, s, n);
+	im->buf[im->len + n] = '\0';
+	im->len += n + 1;
+}
+
+static void on_record(int c, void *data)
+{
+	struct imp *im = data;
+
+	(void)c;
+	if (!im->failed) {
+		switch (im->limit) {
+		case LIMIT_COLUMNS:
+			fail(im, PC_ELIMIT, im->rec_line, "more than %d fields in a record",
+			     PC_IMPORT_COLUMNS_MAX);
+			break;
+		case LIMIT_FIELD:
+			fail(im, PC_ELIMIT, im->rec_line, "a field is longer than %d bytes",
+			     PC_IMPORT_FIELD_MAX);
+			break;
+		case LIMIT_RECORD:
+			fail(im, PC_ELIMIT, im->rec_line, "a record is longer than %d bytes",
+			     PC_IMPORT_RECORD_MAX);
+			break;
+		default:
+			if (!im->have_header)
+				header(im);
+			else
+				row(im);
+		}
+	}
+	im->nf = 0;
+	im->len = 0;
+	im->limit = LIMIT_NONE;
+}
+
+/* ------------------------------------------------------------ the import */
+
+static void progress(struct imp *im, int last)
+{
+	if (!im->o->progress)
+		return;
+	if (last || im->bytes >= im->next_progress) {
+		im->o->progress(im->o->progress_ctx, im->bytes, im->total);
+		im->next_progress = im->bytes + PROGRESS_EVERY;
+	}
+}
+
+/* Feed n bytes to libcsv, line by line (see the top of the file). */
+static int feed(struct imp *im, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	if (im->bytes == 0 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3; /* the UTF-8 byte order mark some spreadsheets write */
+	im->hash = fnv1a(im->hash, (const unsigned char *)(end - n), n);
+	im->bytes += n;
+	while (p < end && !im->failed) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl ? nl + 1 : end;
+		size_t len = (size_t)(stop - p);
+
+		if (im->rec_line < 0 && im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN)
+			im->rec_line = im->line;
+		if (csv_parse(&im->csv, p, len, on_field, on_record, im) != len &&
+		    !im->failed) {
+			if (csv_error(&im->csv) == CSV_EPARSE)
+				return fail(im, PC_EDATA, im->rec_line,
+				            "malformed quotes (a quote inside an unquoted "
+				            "field, or text after a closing quote)");
+			return fail(im, PC_ENOMEM, 0, "out of memory");
+		}
+		if (im->failed)
+			break;
+		if (im->csv.entry_pos > PC_IMPORT_FIELD_MAX)
+			return fail(im, PC_ELIMIT, im->rec_line,
+			            "a field is longer than %d bytes", PC_IMPORT_FIELD_MAX);
+		if (nl) {
+			im->line++;
+			/* The next line starts a record unless one is open. */
+			if (im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN)
+				im->rec_line = -1;
+		}
+		p = stop;
+	}
+	return im->failed ? im->err ? im->err->status : PC_EDATA : PC_OK;
+}
+
+static int finish_csv(struct imp *im)
+{
+	int open_quote;
+
+	if (im->failed)
+		return PC_EDATA;
+	if (im->rec_line < 0)
+		im->rec_line = im->line;
+	open_quote = im->csv.pstate != CSV_STATE_ROW_NOT_BEGUN && im->csv.quoted;
+	if (csv_fini(&im->csv, on_field, on_record, im) != 0 && !im->failed)
+		return fail(im, PC_EDATA, im->rec_line, open_quote
+		            ? "unterminated quoted field"
+		            : "malformed quotes (a quote inside an unquoted field, "
+		              "or text after a closing quote)");
+	if (im->failed)
+		return PC_EDATA;
+	if (!im->have_header)
+		return fail(im, PC_EDATA, 0, "empty file (expected a header row)");
+	return PC_OK;
+}
+
+static int prepare_all(struct imp *im)
+{
+	static const struct {
+		size_t off;
+		const char *sql;
+	} stmts[] = {
+#define S(f, q) {offsetof(struct imp, f), q}
+		S(sel_customer, "SELECT id FROM customers WHERE name = ?1"),
+		S(ins_customer, "INSERT INTO customers(name) VALUES (?1)"),
+		S(sel_project, "SELECT id, import_id FROM projects"
+		               " WHERE customer_id = ?1 AND name = ?2"),
+		S(ins_project, "INSERT INTO projects(customer_id, name, import_id)"
+		               " VALUES (?1, ?2, ?3)"),
+		S(touch_project, "UPDATE projects SET import_id = ?1 WHERE id = ?2"),
+		S(ins_phase, "INSERT INTO phases(project_id, name, start, end, as_of,"
+		             " status, attrs, import_id, line)"
+		             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		             " ON CONFLICT DO NOTHING"),
+		S(sel_phase, "SELECT start, end, as_of, status, attrs, import_id, line"
+		             " FROM phases WHERE project_id = ?1 AND name = ?2"),
+		S(upd_phase, "UPDATE phases SET start = ?1, end = ?2, as_of = ?3,"
+		             " status = ?4, attrs = ?5, import_id = ?6, line = ?7"
+		             " WHERE project_id = ?8 AND name = ?9"),
+		S(fin_import, "UPDATE imports SET hash = ?1, rows = ?2, added = ?3,"
+		              " updated = ?4, unchanged = ?5, rejected = ?6 WHERE id = ?7"),
+#undef S
+	};
+
+	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) {
+		sqlite3_stmt **s = (sqlite3_stmt **)((char *)im + stmts[i].off);
+
+		if (!(*s = pci_store_prepare(im->st, stmts[i].sql, im->err))) {
+			im->failed = 1;
+			return PC_ESTORE;
+		}
+	}
+	return PC_OK;
+}
+
+static void finalize_all(struct imp *im)
+{
+	sqlite3_finalize(im->sel_customer);
+	sqlite3_finalize(im->ins_customer);
+	sqlite3_finalize(im->sel_project);
+	sqlite3_finalize(im->ins_project);
+	sqlite3_finalize(im->touch_project);
+	sqlite3_finalize(im->ins_phase);
+	sqlite3_finalize(im->sel_phase);
+	sqlite3_finalize(im->upd_phase);
+	sqlite3_finalize(im->fin_import);
+}
+
+static int begin_import(struct imp *im)
+{
+	sqlite3_stmt *s;
+
+	if (pci_store_begin(im->st, im->err)) {
+		im->failed = 1;
+		return PC_ESTORE;
+	}
+	im->began = 1;
+	s = pci_store_prepare(im->st,
+		"INSERT INTO imports(file, hash, time, as_of, rows, added, updated,"
+		" unchanged, rejected) VALUES (?1, '', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+		" ?2, 0, 0, 0, 0, 0)", im->err);
+	if (!s) {
+		im->failed = 1;
+		return PC_ESTORE;
+	}
+	sqlite3_bind_text(s, 1, im->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, im->as_of, -1, SQLITE_STATIC);
+	if (exec(im, s, "cannot record the import")) {
+		sqlite3_finalize(s);
+		return PC_ESTORE;
+	}
+	sqlite3_finalize(s);
+	im->import_id = sqlite3_last_insert_rowid(im->db);
+	return prepare_all(im);
+}
+
+static int end_import(struct imp *im)
+{
+	char hash[32];
+	sqlite3_stmt *s = im->fin_import;
+
+	snprintf(hash, sizeof hash, "fnv1a64:%016llx", (unsigned long long)im->hash);
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)im->sum->rows);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)im->sum->added);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)im->sum->updated);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)im->sum->unchanged);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)im->sum->rejected);
+	sqlite3_bind_int64(s, 7, im->import_id);
+	return exec(im, s, "cannot record the import");
+}
+
+/* Where the bytes come from: a stream, or memory. */
+struct source {
+	FILE *fp;
+	const char *buf;
+	size_t len;
+};
+
+static int run(pc_store *st, struct source *src, const char *name,
+               const pc_import_options *opts, pc_import_summary *sum,
+               pc_error *err)
+{
+	pc_import_options defaults;
+	pc_import_summary local_sum;
+	pc_error local_err;
+	struct imp *im;
+	int rc = PC_OK;
+
+	if (!opts) {
+		pc_import_options_init(&defaults);
+		opts = &defaults;
+	}
+	if (!sum)
+		sum = &local_sum;
+	if (!err)
+		err = &local_err;
+	memset(sum, 0, sizeof *sum);
+	pc_error_clear(err);
+	if (opts->as_of < PC_DAY_MIN || opts->as_of > PC_DAY_MAX)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "--as-of: not a date");
+	if (check_map(opts, err))
+		return err->status;
+	if (!(im = calloc(1, sizeof *im)))
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	im->st = st;
+	im->db = pci_store_db(st);
+	im->o = opts;
+	im->sum = sum;
+	im->err = err;
+	im->name = name;
+	im->line = 1;
+	im->rec_line = -1;
+	im->hash = FNV_OFFSET;
+	pc_date_format(opts->as_of, im->as_of);
+	if (csv_init(&im->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		free(im);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	if (src->fp) {
+		struct stat sb;
+
+		if (fstat(fileno(src->fp), &sb) == 0 && S_ISREG(sb.st_mode))
+			im->total = (uint64_t)sb.st_size;
+	} else {
+		im->total = src->len;
+	}
+	if (begin_import(im))
+		goto out;
+
+	if (src->fp) {
+		char *block = malloc(BLOCK);
+		size_t n;
+
+		if (!block) {
+			fail(im, PC_ENOMEM, 0, "out of memory");
+			goto out;
+		}
+		while (!im->failed && (n = fread(block, 1, BLOCK, src->fp)) > 0) {
+			feed(im, block, n);
+			progress(im, 0);
+		}
+		free(block);
+		if (!im->failed && ferror(src->fp)) {
+			fail(im, PC_EIO, 0, "read error: %s", strerror(errno ? errno : EIO));
+			goto out;
+		}
+	} else {
+		/* In block-sized pieces, as from a file, so that the field
+		 * limit holds for memory input too. */
+		for (size_t at = 0; at < src->len && !im->failed; at += BLOCK) {
+			size_t n = src->len - at < BLOCK ? src->len - at : BLOCK;
+
+			feed(im, src->buf + at, n);
+			progress(im, 0);
+		}
+	}
+	if (finish_csv(im))
+		goto out;
+	progress(im, 1);
+	if (end_import(im))
+		goto out;
+out:
+	rc = im->failed ? (err->status ? err->status : PC_EDATA) : PC_OK;
+	finalize_all(im);
+	if (rc == PC_OK && !opts->dry_run)
+		rc = pci_store_commit(st, err);
+	else if (im->began)
+		pci_store_rollback(st); /* a dry run counts, then forgets */
+	csv_free(&im->csv);
+	for (size_t i = 0; i < PC_IMPORT_COLUMNS_MAX; i++)
+		free(im->key[i]);
+	free(im->buf);
+	free(im->json);
+	free(im->prev_customer);
+	free(im->prev_project);
+	free(im);
+	return rc;
+}
+
+int pc_import_stream(pc_store *st, FILE *fp, const char *name,
+                     const pc_import_options *opts, pc_import_summary *sum,
+                     pc_error *err)
+{
+	struct source src = {fp, NULL, 0};
+
+	return run(st, &src, name, opts, sum, err);
+}
+
+int pc_import_buffer(pc_store *st, const void *buf, size_t len, const char *name,
+                     const pc_import_options *opts, pc_import_summary *sum,
+                     pc_error *err)
+{
+	struct source src = {NULL, buf, len};
+
+	return run(st, &src, name, opts, sum, err);
+}
+
+int pc_import_file(pc_store *st, const char *path, const pc_import_options *opts,
+                   pc_import_summary *sum, pc_error *err)
+{
+	FILE *fp;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		return pc_import_stream(st, stdin, "<stdin>", opts, sum, err);
+	if (!(fp = fopen(path, "rb")))
+		return pc_error_set(err, PC_EIO, NULL, 0, "cannot open '%s': %s",
+		                    path, strerror(errno));
+	rc = pc_import_stream(st, fp, path, opts, sum, err);
+	fclose(fp);
+	return rc;
+}

@@ -42,11 +42,6 @@ static const char schema_v1[] =
 	" name TEXT NOT NULL,"
 	" import_id INTEGER,"
 	" UNIQUE(customer_id, name));"
-	"CREATE TABLE project_attrs("
-	" project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
-	" key TEXT NOT NULL,"
-	" value TEXT NOT NULL,"
-	" PRIMARY KEY(project_id, key)) WITHOUT ROWID;"
 	/* WITHOUT ROWID: the natural key is the only index, one b-tree
 	 * insert per imported row. */
 	"CREATE TABLE phases("
@@ -56,10 +51,16 @@ static const char schema_v1[] =
 	" end TEXT,"
 	" as_of TEXT,"
 	" status TEXT NOT NULL CHECK(status IN ('done', 'ongoing')),"
+	" attrs TEXT NOT NULL DEFAULT '{}' CHECK(json_valid(attrs)),"
 	" import_id INTEGER,"
 	" line INTEGER,"
 	" PRIMARY KEY(project_id, name),"
 	" CHECK((status = 'done') = (end IS NOT NULL))) WITHOUT ROWID;"
+	/* A project's attributes are the extra columns its phase rows agree
+	 * on: a per-phase column such as planned_end is not one. */
+	"CREATE VIEW project_attrs(project_id, key, value) AS"
+	" SELECT f.project_id, j.key, min(j.value) FROM phases f, json_each(f.attrs) j"
+	" GROUP BY f.project_id, j.key HAVING count(DISTINCT j.value) = 1;"
 	"CREATE TABLE imports("
 	" id INTEGER PRIMARY KEY,"
 	" file TEXT NOT NULL,"

@@ -5,14 +5,22 @@
  *
  *   customers(id, name UNIQUE)
  *   projects(id, customer_id, name, import_id)    UNIQUE(customer_id, name)
- *   project_attrs(project_id, key, value)         key lowercase, value
- *                                                 never empty (an empty
- *                                                 CSV cell removes it)
- *   phases(project_id, name, start, end, as_of, status, import_id, line)
- *                                                 dates 'YYYY-MM-DD'; end
+ *   phases(project_id, name, start, end, as_of, status, attrs, import_id,
+ *          line)                                  dates 'YYYY-MM-DD'; end
  *                                                 NULL and as_of set (the
  *                                                 censoring date) while
- *                                                 status is 'ongoing'
+ *                                                 status is 'ongoing';
+ *                                                 attrs: the row's extra
+ *                                                 columns as a JSON object
+ *                                                 {lowercase key: value},
+ *                                                 empty cells left out;
+ *                                                 import_id, line: the
+ *                                                 import and line that
+ *                                                 last wrote the row
+ *   project_attrs(project_id, key, value)         a VIEW: the attributes
+ *                                                 all phase rows of the
+ *                                                 project that carry the
+ *                                                 key agree on
  *   imports(id, file, hash, time, as_of, rows, added, updated, unchanged,
  *           rejected)                             one row per import
  *   models(id, created, criterion, reference, n_projects)

@@ -10,6 +10,7 @@
 #define PRECEDENT_HISTORY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <precedent/date.h>
 #include <precedent/error.h>
@@ -32,7 +33,10 @@ typedef struct pc_obs {
 	int ongoing;
 } pc_obs;
 
-/* One attribute of a project: an extra CSV column (tier, region, ...). */
+/* One attribute of a project: an extra CSV column (tier, region, ...)
+ * whose value is the same on every phase row of the project that has
+ * one; a column that varies by phase (planned_end) is not an attribute
+ * of the project. */
 typedef struct pc_attr {
 	char *key;   /* lowercase column name */
 	char *value; /* as imported; may be empty */
@@ -59,7 +63,9 @@ typedef struct pc_history {
 	size_t nprojects;
 	pc_project *projects;
 	size_t nphases;
-	char **phases;      /* names, ordered by their median start offset */
+	char **phases;      /* names, ordered by their median start offset
+	                       from the project start (ties: by the mean
+	                       offset, then by name) */
 	size_t nobs;
 	pc_obs *obs;        /* sorted by project, then phase start */
 	int class_fallback; /* 1 if --like matched fewer than min_class
@@ -79,6 +85,15 @@ void pc_history_free(pc_history **h);
 
 /* Index of a phase by name (case-sensitive), or -1. */
 long pc_history_phase_index(const pc_history *h, const char *name);
+
+/* Write the whole store to `out` as the CSV `precedent import` reads:
+ * header customer,project,phase,start,end,status and then every
+ * attribute key in byte order; one row per phase, sorted by customer,
+ * project, start and phase name (byte order), ongoing phases with an
+ * empty end; fields quoted only where needed.  Importing the output into
+ * an empty store and writing it again gives the same bytes.  Returns
+ * PC_OK, PC_ESTORE, PC_EIO (write error) or PC_ENOMEM. */
+int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err);
 
 /* Inclusive calendar duration of an observation in days (>= 1). */
 static inline double pc_obs_days(const pc_obs *o)

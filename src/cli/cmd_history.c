@@ -1,3 +1,229 @@
+/*
+ * cmd_history.c - `precedent history [--format table|csv|json]`: what the
+ * store holds, or the store written back out as canonical CSV.
+ */
 #include <config.h>
+
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "cli.h"
-int cmd_history(struct cli *cli, int argc, char **argv) { (void)argc; (void)argv; return cli_usage(cli, "not implemented yet"); }
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	"Usage: precedent history [--format table|csv|json]\n"
+	"Summarise the store: customers, projects, ongoing phases, the dates\n"
+	"covered, and per phase the number of observations, how many are still\n"
+	"running (censored), and the median and P80 duration in days of the\n"
+	"finished ones (empirical, linear interpolation as R's type 7).\n"
+	"\n"
+	"Options:\n"
+	"  --format FMT   table (default), json, or csv: the whole store as\n"
+	"                 canonical CSV (customer,project,phase,start,end,status,\n"
+	"                 then the attributes), which 'precedent import' reads back\n"
+	"  -h, --help     show this help\n");
+}
+
+struct phase_stats {
+	size_t n, censored, nfin;
+	double median, p80; /* NAN without finished phases */
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Quantile p of sorted x[0..n-1] by linear interpolation (R type 7). */
+static double quantile7(const double *x, size_t n, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n)
+		return x[n - 1];
+	return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
+}
+
+static int stats(const pc_history *h, struct phase_stats *ps)
+{
+	double *d = malloc((h->nobs ? h->nobs : 1) * sizeof *d);
+
+	if (!d)
+		return -1;
+	for (size_t k = 0; k < h->nphases; k++) {
+		struct phase_stats *s = &ps[k];
+
+		memset(s, 0, sizeof *s);
+		for (size_t i = 0; i < h->nobs; i++) {
+			const pc_obs *o = &h->obs[i];
+
+			if (o->phase != k)
+				continue;
+			s->n++;
+			if (o->ongoing)
+				s->censored++;
+			else
+				d[s->nfin++] = pc_obs_days(o);
+		}
+		qsort(d, s->nfin, sizeof *d, cmp_double);
+		s->median = s->nfin ? quantile7(d, s->nfin, 0.5) : NAN;
+		s->p80 = s->nfin ? quantile7(d, s->nfin, 0.8) : NAN;
+	}
+	free(d);
+	return 0;
+}
+
+struct totals {
+	size_t customers, ongoing;
+	pc_day first, last;
+};
+
+static void totals(const pc_history *h, struct totals *t)
+{
+	memset(t, 0, sizeof *t);
+	t->first = PC_DAY_MAX;
+	t->last = PC_DAY_MIN;
+	for (size_t i = 0; i < h->nprojects; i++) {
+		const pc_project *p = &h->projects[i];
+
+		if (i == 0 || strcmp(p->customer, h->projects[i - 1].customer) != 0)
+			t->customers++;
+		if (p->start < t->first)
+			t->first = p->start;
+		if (p->end > t->last)
+			t->last = p->end;
+	}
+	for (size_t i = 0; i < h->nobs; i++)
+		t->ongoing += h->obs[i].ongoing != 0;
+}
+
+static void print_table(const pc_history *h, const struct phase_stats *ps)
+{
+	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	struct totals t;
+	int w = 5;
+
+	totals(h, &t);
+	printf("customers  %zu\n", t.customers);
+	printf("projects   %zu\n", h->nprojects);
+	printf("phases     %zu (%zu ongoing)\n", h->nobs, t.ongoing);
+	printf("dates      %s to %s\n", pc_date_format(t.first, a),
+	       pc_date_format(t.last, b));
+	printf("\nDurations in days.  Median and P80 are empirical, of finished "
+	       "phases only;\nongoing phases count in n and censored.\n\n");
+	for (size_t k = 0; k < h->nphases; k++)
+		if ((int)strlen(h->phases[k]) > w)
+			w = (int)strlen(h->phases[k]);
+	printf("%-*s  %6s  %8s  %7s  %7s\n", w, "phase", "n", "censored",
+	       "median", "p80");
+	for (size_t k = 0; k < h->nphases; k++) {
+		printf("%-*s  %6zu  %8zu", w, h->phases[k], ps[k].n, ps[k].censored);
+		if (ps[k].nfin)
+			printf("  %7.1f  %7.1f\n", ps[k].median, ps[k].p80);
+		else
+			printf("  %7s  %7s\n", "-", "-");
+	}
+}
+
+static int print_json(const pc_history *h, const struct phase_stats *ps)
+{
+	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	json_t *root, *phases;
+	struct totals t;
+	int rc;
+
+	totals(h, &t);
+	phases = json_array();
+	for (size_t k = 0; k < h->nphases; k++)
+		json_array_append_new(phases, json_pack("{s:s, s:I, s:I, s:o, s:o}",
+			"phase", h->phases[k],
+			"n", (json_int_t)ps[k].n,
+			"censored", (json_int_t)ps[k].censored,
+			"median", ps[k].nfin ? json_real(ps[k].median) : json_null(),
+			"p80", ps[k].nfin ? json_real(ps[k].p80) : json_null()));
+	root = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:o}",
+		"customers", (json_int_t)t.customers,
+		"projects", (json_int_t)h->nprojects,
+		"phases", (json_int_t)h->nobs,
+		"ongoing", (json_int_t)t.ongoing,
+		"first_start", pc_date_format(t.first, a),
+		"last_end", pc_date_format(t.last, b),
+		"durations", "days; median and p80 are empirical, of finished phases only",
+		"by_phase", phases);
+	if (!root)
+		return -1;
+	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(root);
+	return rc;
+}
+
+int cmd_history(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_FORMAT = CHAR_MAX + 1 };
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	enum cli_format fmt = FMT_TABLE;
+	struct phase_stats *ps = NULL;
+	pc_history *h = NULL;
+	pc_store *st = NULL;
+	pc_error err;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT: /* --format */
+			if ((rc = cli_parse_format(cli, optarg,
+			                           1u << FMT_TABLE | 1u << FMT_CSV | 1u << FMT_JSON,
+			                           &fmt)))
+				return rc;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'precedent history --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_open_store(cli, 0, &st)))
+		return rc;
+	pc_error_clear(&err);
+	if (fmt == FMT_CSV) {
+		/* Even an empty store exports (a header), so it round-trips. */
+		if (pc_history_write_csv(st, stdout, &err))
+			rc = cli_fail(cli, &err);
+		goto out;
+	}
+	if (pc_history_load(st, NULL, 0, 0, &h, &err)) {
+		rc = cli_fail(cli, &err);
+		goto out;
+	}
+	ps = calloc(h->nphases ? h->nphases : 1, sizeof *ps);
+	rc = !ps || stats(h, ps) ? -1
+	   : fmt == FMT_JSON ? print_json(h, ps) : (print_table(h, ps), 0);
+	if (rc) {
+		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
+		rc = cli_fail(cli, &err);
+	}
+out:
+	free(ps);
+	pc_history_free(&h);
+	pc_store_close(&st);
+	return rc;
+}

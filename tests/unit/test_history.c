@@ -18,6 +18,11 @@
 #include "store_internal.h"
 
 /*
+ * Attributes live on the phase rows; a project has those its rows agree
+ * on: acme/p1 gets plan=x (only one row has it), acme/p2 gets no plan
+ * (its rows disagree: a per-phase column), omega lacks region but does
+ * not veto it.
+ *
  * acme/p1 (tier=enterprise, region=EU): zeta 2027-01-04..01-08 (5 days),
  *     alpha 2027-01-14..01-20, omega 2027-01-21.. ongoing as of 2027-02-01
  * acme/p2 (tier=smb): zeta 2027-02-01..02-02, alpha 2027-02-10..02-12
@@ -29,16 +34,14 @@
 static const char fill_sql[] =
 	"INSERT INTO customers(id, name) VALUES (1, 'acme'), (2, 'beta');"
 	"INSERT INTO projects(id, customer_id, name) VALUES (10, 2, 'p1'), (11, 1, 'p1'), (12, 1, 'p2');"
-	"INSERT INTO project_attrs VALUES (11, 'tier', 'enterprise'), (11, 'region', 'EU'),"
-	" (12, 'tier', 'smb'), (10, 'tier', 'Enterprise'), (10, 'region', 'us');"
-	"INSERT INTO phases(project_id, name, start, end, as_of, status) VALUES"
-	" (11, 'zeta', '2027-01-04', '2027-01-08', NULL, 'done'),"
-	" (11, 'alpha', '2027-01-14', '2027-01-20', NULL, 'done'),"
-	" (11, 'omega', '2027-01-21', NULL, '2027-02-01', 'ongoing'),"
-	" (12, 'zeta', '2027-02-01', '2027-02-02', NULL, 'done'),"
-	" (12, 'alpha', '2027-02-10', '2027-02-12', NULL, 'done'),"
-	" (10, 'alpha', '2026-12-11', '2026-12-20', NULL, 'done'),"
-	" (10, 'zeta', '2026-12-01', '2026-12-05', NULL, 'done');";
+	"INSERT INTO phases(project_id, name, start, end, as_of, status, attrs) VALUES"
+	" (11, 'zeta', '2027-01-04', '2027-01-08', NULL, 'done', '{\"region\":\"EU\",\"tier\":\"enterprise\"}'),"
+	" (11, 'alpha', '2027-01-14', '2027-01-20', NULL, 'done', '{\"region\":\"EU\",\"tier\":\"enterprise\"}'),"
+	" (11, 'omega', '2027-01-21', NULL, '2027-02-01', 'ongoing', '{\"tier\":\"enterprise\",\"plan\":\"x\"}'),"
+	" (12, 'zeta', '2027-02-01', '2027-02-02', NULL, 'done', '{\"tier\":\"smb\",\"plan\":\"a\"}'),"
+	" (12, 'alpha', '2027-02-10', '2027-02-12', NULL, 'done', '{\"tier\":\"smb\",\"plan\":\"b\"}'),"
+	" (10, 'alpha', '2026-12-11', '2026-12-20', NULL, 'done', '{\"region\":\"us\",\"tier\":\"Enterprise\"}'),"
+	" (10, 'zeta', '2026-12-01', '2026-12-05', NULL, 'done', '{\"region\":\"us\",\"tier\":\"Enterprise\"}');";
 
 static int setup(void **state)
 {
@@ -98,11 +101,14 @@ static void test_load_all(void **state)
 	assert_string_equal(h->projects[1].name, "p2");
 	assert_string_equal(h->projects[2].customer, "beta");
 	/* Attributes sorted by key. */
-	assert_int_equal(h->projects[0].nattrs, 2);
-	assert_string_equal(h->projects[0].attrs[0].key, "region");
-	assert_string_equal(h->projects[0].attrs[0].value, "EU");
-	assert_string_equal(h->projects[0].attrs[1].key, "tier");
+	assert_int_equal(h->projects[0].nattrs, 3);
+	assert_string_equal(h->projects[0].attrs[0].key, "plan");
+	assert_string_equal(h->projects[0].attrs[0].value, "x");
+	assert_string_equal(h->projects[0].attrs[1].key, "region");
+	assert_string_equal(h->projects[0].attrs[1].value, "EU");
+	assert_string_equal(h->projects[0].attrs[2].key, "tier");
 	assert_int_equal(h->projects[1].nattrs, 1);
+	assert_string_equal(h->projects[1].attrs[0].key, "tier");
 	/* Spans: acme/p1 runs to its censoring date and is ongoing. */
 	assert_int_equal(h->projects[0].start, day("2027-01-04"));
 	assert_int_equal(h->projects[0].end, day("2027-02-01"));
