@@ -14,6 +14,9 @@
  */
 #include <config.h>
 
+#include <csv.h>
+#include <errno.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -843,5 +846,182 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 		return pc_error_set(err, first_err ? first_err : PC_EDATA, NULL, 0,
 		                    "no family could be fitted: %s",
 		                    first_msg[0] ? first_msg : "no family requested");
+	return PC_OK;
+}
+
+/* ------------------------------------------------ reading durations */
+
+struct reader {
+	const char *file;     /* name for messages */
+	const char *column;   /* --column, or NULL */
+	const char *ccolumn;  /* --censor-column, or NULL */
+	long line;            /* line being parsed */
+	long row;             /* rows seen */
+	int header;           /* 1: the first row is a header */
+	int col, ccol;        /* indexes, -1 unknown */
+	int field;            /* field index in the current row */
+	char *val, *cval;     /* this row's cells */
+	size_t n, cap;
+	double *x;
+	unsigned char *c;
+	pc_error err;
+};
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	while (*end == ' ' || *end == '\t' || *end == '\r')
+		end++;
+	if (*end || errno == ERANGE || !isfinite(*out))
+		return -1;
+	return 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	const char *f = s ? s : "";
+
+	(void)len;
+	if (r->err.status)
+		return;
+	if (r->row == 0 && r->header == -1) {
+		double v;
+		/* No --column and a number in the first cell: a bare list. */
+		r->header = r->column || r->ccolumn || parse_number(f, &v) != 0;
+		if (!r->header) {
+			r->col = 0;
+		}
+	}
+	if (r->row == 0 && r->header) {
+		if (r->column ? strcmp(f, r->column) == 0 : r->field == 0)
+			r->col = r->field;
+		if (r->ccolumn && strcmp(f, r->ccolumn) == 0)
+			r->ccol = r->field;
+	} else {
+		if (r->field == r->col) {
+			free(r->val);
+			r->val = strdup(f);
+		}
+		if (r->field == r->ccol) {
+			free(r->cval);
+			r->cval = strdup(f);
+		}
+	}
+	r->field++;
+}
+
+static void on_row(int term, void *data)
+{
+	struct reader *r = data;
+	double v;
+
+	(void)term;
+	if (r->err.status)
+		return;
+	if (r->row++ == 0 && r->header) {
+		if (r->col < 0)
+			pc_error_set(&r->err, PC_EUSAGE, r->file, 1,
+			             "no column '%s' in the header", r->column);
+		else if (r->ccolumn && r->ccol < 0)
+			pc_error_set(&r->err, PC_EUSAGE, r->file, 1,
+			             "no column '%s' in the header", r->ccolumn);
+		r->field = 0;
+		return;
+	}
+	r->field = 0;
+	if (!r->val) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "missing value in column %d", r->col + 1);
+		return;
+	}
+	if (parse_number(r->val, &v)) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "'%s' is not a number", r->val);
+		return;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 1024;
+		double *x = realloc(r->x, cap * sizeof *x);
+		unsigned char *c = x ? realloc(r->c, cap) : NULL;
+		if (x)
+			r->x = x;
+		if (!c) {
+			pc_error_set(&r->err, PC_ENOMEM, NULL, 0, "out of memory");
+			return;
+		}
+		r->c = c;
+		r->cap = cap;
+	}
+	r->c[r->n] = 0;
+	if (r->ccol >= 0) {
+		const char *cv = r->cval ? r->cval : "";
+		if (strcmp(cv, "0") && strcmp(cv, "1")) {
+			pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+			             "censor value '%s' is not 0 or 1", cv);
+			return;
+		}
+		r->c[r->n] = cv[0] == '1';
+	}
+	r->x[r->n++] = v;
+	free(r->val);
+	free(r->cval);
+	r->val = r->cval = NULL;
+}
+
+int pc_durations_read(FILE *in, const char *file, const char *column,
+                      const char *censor_column, double **x,
+                      unsigned char **censored, size_t *n, pc_error *err)
+{
+	struct reader rd, *r = &rd;
+	struct csv_parser p;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	memset(r, 0, sizeof *r);
+	r->file = file ? file : "<stdin>";
+	r->column = column;
+	r->ccolumn = censor_column;
+	r->header = -1;
+	r->col = r->ccol = -1;
+	*x = NULL;
+	*censored = NULL;
+	*n = 0;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	/* Feed line by line so that messages can name the line. */
+	while (!r->err.status && (len = getline(&line, &cap, in)) != -1) {
+		r->line++;
+		if (csv_parse(&p, line, (size_t)len, on_field, on_row, r) != (size_t)len)
+			pc_error_set(&r->err, PC_EDATA, r->file, r->line, "%s",
+			             csv_strerror(csv_error(&p)));
+	}
+	if (!r->err.status && ferror(in))
+		pc_error_set(&r->err, PC_EIO, r->file, 0, "read error: %s",
+		             strerror(errno));
+	if (!r->err.status)
+		csv_fini(&p, on_field, on_row, r);
+	csv_free(&p);
+	free(line);
+	free(r->val);
+	free(r->cval);
+	if (r->err.status) {
+		free(r->x);
+		free(r->c);
+		if (err)
+			*err = r->err;
+		return r->err.status;
+	}
+	*x = r->x;
+	*censored = r->c;
+	*n = r->n;
 	return PC_OK;
 }

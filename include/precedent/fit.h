@@ -18,6 +18,7 @@
 #define PRECEDENT_FIT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -123,6 +124,17 @@ typedef struct pc_fit_set {
  * else PC_OK. */
 int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
                const pc_fit_options *opts, pc_fit_set *out, pc_error *err);
+
+/* Read durations from `in`: a CSV file with a header, taking `column`
+ * (NULL: the first), or a bare list of numbers, one per line, when column
+ * and censor_column are NULL and the first cell is a number.
+ * `censor_column` (or NULL) names a 0/1 column, 1 meaning still running.
+ * `file` names the input in messages ("FILE:LINE: 'abc' is not a
+ * number").  On success *x and *censored (n entries each) are the
+ * caller's to free(). */
+int pc_durations_read(FILE *in, const char *file, const char *column,
+                      const char *censor_column, double **x,
+                      unsigned char **censored, size_t *n, pc_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,9 +9,12 @@
 #define PRECEDENT_MODEL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <precedent/dist.h>
 #include <precedent/error.h>
+#include <precedent/fit.h>
+#include <precedent/history.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +39,10 @@ typedef struct pc_model {
 	pc_phase_model *phases;
 	char *criterion;   /* "aicc", "aic" or "bic" */
 	char *reference;   /* the reference class, e.g. "tier=enterprise", or "" */
+	/* Added after the first declaration; zero when not known. */
+	size_t n_projects; /* projects the model was fitted from */
+	long long id;      /* its id in the store, 0 if not saved */
+	char *created;     /* "YYYY-MM-DDTHH:MM:SSZ" when saved, or NULL */
 } pc_model;
 
 /* Free a model and set *m to NULL. */
@@ -43,6 +50,41 @@ void pc_model_free(pc_model **m);
 
 /* The phase model called `phase`, or NULL. */
 const pc_phase_model *pc_model_find(const pc_model *m, const char *phase);
+
+/* Fit every phase of history h (durations pc_obs_days, ongoing phases
+ * right-censored) with the families and criterion of opts (NULL: all,
+ * AICc) and keep the best per phase.  `reference` describes the
+ * reference class ("" or NULL for the whole history).  If `sets` is not
+ * NULL it receives h->nphases fit sets, one per phase in h's order, for
+ * the caller to show; a phase that no family fits is left out of the
+ * model (its set says why).  Fails with PC_EDATA only when no phase at
+ * all could be fitted. */
+int pc_model_fit(const pc_history *h, const pc_fit_options *opts,
+                 const char *reference, pc_model **out, pc_fit_set *sets,
+                 pc_error *err);
+
+/* Save m in the store as a new model (one transaction), set m->id and
+ * m->created, and put the new id in *id if id is not NULL. */
+int pc_model_save(struct pc_store *st, pc_model *m, long long *id,
+                  pc_error *err);
+
+/* Load model `id` from the store, or the latest one with id 0.  No model
+ * is PC_ENOTFOUND ("the store holds no model (run 'precedent fit')"). */
+int pc_model_load(struct pc_store *st, long long id, pc_model **out,
+                  pc_error *err);
+
+/* Write m as CSV, one row per phase:
+ *   phase,family,param1,value1,param2,value2,param3,value3,n,censored,
+ *   loglik,median,p80
+ * with empty cells for parameters a family does not have, numbers to 17
+ * significant digits so that reading them back gives the same doubles. */
+int pc_model_write_csv(const pc_model *m, FILE *out, pc_error *err);
+
+/* Read a model written by pc_model_write_csv from `path` ("-": standard
+ * input).  Families and parameter names are checked, parameters must be
+ * valid for the family, and median/p80 are recomputed from them.
+ * Malformed input is PC_EDATA with the file and line. */
+int pc_model_read_csv(const char *path, pc_model **out, pc_error *err);
 
 #ifdef __cplusplus
 }
