@@ -61,5 +61,6 @@ int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
+int cmd_fitdist(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const struct command {
 } commands[] = {
 	{"import", cmd_import, "import past release plans from CSV into the store"},
 	{"history", cmd_history, "summarise the store, or write it back out as CSV"},
+	{"fitdist", cmd_fitdist, "fit duration distributions to a column of numbers"},
 	{NULL, NULL, NULL}
 };
 
