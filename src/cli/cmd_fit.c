@@ -1,0 +1,317 @@
+/*
+ * cmd_fit.c - `precedent fit`: fit every phase of the history in the
+ * store, show the result, and save it as a model.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <jansson.h>
+
+#include <precedent/fit.h>
+#include <precedent/model.h>
+
+#include "cli.h"
+
+/* Below this many observations a phase's fit is flagged: with fewer than
+ * ten durations two-parameter families are barely distinguishable. */
+#define FEW 10
+#define MAX_LIKE 16
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	"Usage: precedent fit [--like KEY=VALUE]... [--min-class N] [--family LIST]\n"
+	"                     [--criterion C] [--format table|json|csv]\n"
+	"Fit a duration distribution to every phase in the store, finished and\n"
+	"still-running phases together (a running phase counts as 'at least this\n"
+	"long'), choose the best family per phase, and save the result as a model\n"
+	"('precedent model export' writes it out as CSV).\n"
+	"\n"
+	"Options:\n"
+	"  --like KEY=VALUE  use only projects whose attribute KEY equals VALUE\n"
+	"                    (the reference class); repeat to combine conditions\n"
+	"  --min-class N     if the class holds fewer than N projects (default 10),\n"
+	"                    say so and use the whole history\n"
+	"  --family LIST     all (default) or a comma-separated list of\n"
+	"                    exponential,gamma,weibull,lognormal,loglogistic,normal\n"
+	"  --criterion C     aicc (default), aic or bic\n"
+	"  --format FMT      table (default), json or csv\n"
+	"  -h, --help        show this help\n"
+	"\n"
+	"Median and P80 are in days with 95%% delta-method intervals; 'fit' is the\n"
+	"Kolmogorov-Smirnov distance (ks) or, with running phases, the distance to\n"
+	"the Kaplan-Meier estimate (km); 'weight' is the chosen family's Akaike\n"
+	"weight.  Phases with fewer than %d observations are flagged.\n", FEW);
+}
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static const pc_fit *chosen(const pc_fit_set *s)
+{
+	return s->best >= 0 ? &s->fits[s->best] : NULL;
+}
+
+static const char *first_error(const pc_fit_set *s)
+{
+	for (size_t i = 0; i < s->nfits; i++)
+		if (s->fits[i].status)
+			return s->fits[i].error;
+	return "no family could be fitted";
+}
+
+static void print_table(const pc_history *h, const pc_fit_set *sets)
+{
+	size_t w = 5;
+
+	for (size_t k = 0; k < h->nphases; k++)
+		if (strlen(h->phases[k]) > w)
+			w = strlen(h->phases[k]);
+	printf("%-*s %5s %4s  %-12s %-24s %-24s %-10s %6s\n", (int)w, "phase", "n",
+	       "cens", "family", "median [95% CI]", "p80 [95% CI]", "fit", "weight");
+	for (size_t k = 0; k < h->nphases; k++) {
+		const pc_fit_set *s = &sets[k];
+		const pc_fit *f = chosen(s);
+		char med[64], p80[64], gof[32];
+
+		if (!f) {
+			printf("%-*s %5zu %4zu  error: %s\n", (int)w, h->phases[k], s->n,
+			       s->censored, first_error(s));
+			continue;
+		}
+		snprintf(med, sizeof med, "%.1f [%.1f, %.1f]", f->median, f->median_lo,
+		         f->median_hi);
+		snprintf(p80, sizeof p80, "%.1f [%.1f, %.1f]", f->p80, f->p80_lo,
+		         f->p80_hi);
+		if (f->censored)
+			snprintf(gof, sizeof gof, "km %.3f", f->km_distance);
+		else
+			snprintf(gof, sizeof gof, "ks %.3f", f->ks);
+		printf("%-*s %5zu %4zu  %-12s %-24s %-24s %-10s %6.2f%s\n", (int)w,
+		       h->phases[k], s->n, s->censored, f->family->name, med, p80, gof,
+		       f->weight, s->n < FEW ? "  few data" : "");
+	}
+}
+
+static void print_csv(const pc_history *h, const pc_fit_set *sets)
+{
+	printf("phase,n,censored,family,param1,value1,param2,value2,median,median_lo,"
+	       "median_hi,p80,p80_lo,p80_hi,gof,gof_value,weight,warning,error\n");
+	for (size_t k = 0; k < h->nphases; k++) {
+		const pc_fit_set *s = &sets[k];
+		const pc_fit *f = chosen(s);
+		const char *name = h->phases[k];
+
+		/* phase names come from CSV and may hold commas or quotes */
+		if (strpbrk(name, ",\"\n")) {
+			putchar('"');
+			for (const char *p = name; *p; p++) {
+				if (*p == '"')
+					putchar('"');
+				putchar(*p);
+			}
+			putchar('"');
+		} else {
+			fputs(name, stdout);
+		}
+		printf(",%zu,%zu", s->n, s->censored);
+		if (!f) {
+			printf(",,,,,,,,,,,,,,,\"%s\"\n", first_error(s));
+			continue;
+		}
+		printf(",%s", f->family->name);
+		for (int i = 0; i < 2; i++)
+			if (i < f->family->nparams)
+				printf(",%s,%.10g", f->family->param_names[i], f->params[i]);
+			else
+				printf(",,");
+		printf(",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%s,%.10g,%.10g,%s,\n",
+		       f->median, f->median_lo, f->median_hi, f->p80, f->p80_lo,
+		       f->p80_hi, f->censored ? "km" : "ks",
+		       f->censored ? f->km_distance : f->ks, f->weight,
+		       s->n < FEW ? "few data" : "");
+	}
+}
+
+static int print_json(const pc_history *h, const pc_fit_set *sets,
+                      const pc_model *m, const char *reference)
+{
+	json_t *root = json_object(), *phases = json_array();
+	int rc;
+
+	json_object_set_new(root, "model_id", json_integer(m->id));
+	json_object_set_new(root, "criterion", json_string(m->criterion));
+	json_object_set_new(root, "reference", json_string(reference));
+	json_object_set_new(root, "class_fallback", json_boolean(h->class_fallback));
+	json_object_set_new(root, "n_projects", json_integer((json_int_t)h->nprojects));
+	for (size_t k = 0; k < h->nphases; k++) {
+		const pc_fit_set *s = &sets[k];
+		const pc_fit *f = chosen(s);
+		json_t *o = json_object();
+
+		json_object_set_new(o, "phase", json_string(h->phases[k]));
+		json_object_set_new(o, "n", json_integer((json_int_t)s->n));
+		json_object_set_new(o, "censored", json_integer((json_int_t)s->censored));
+		if (!f) {
+			json_object_set_new(o, "error", json_string(first_error(s)));
+		} else {
+			json_t *params = json_object();
+			for (int i = 0; i < f->family->nparams; i++)
+				json_object_set_new(params, f->family->param_names[i],
+				                    jnum(f->params[i]));
+			json_object_set_new(o, "family", json_string(f->family->name));
+			json_object_set_new(o, "params", params);
+			json_object_set_new(o, "loglik", jnum(f->loglik));
+			json_object_set_new(o, "weight", jnum(f->weight));
+			json_object_set_new(o, "median", json_pack("{s:o,s:[o,o]}",
+				"estimate", jnum(f->median), "ci95", jnum(f->median_lo),
+				jnum(f->median_hi)));
+			json_object_set_new(o, "p80", json_pack("{s:o,s:[o,o]}",
+				"estimate", jnum(f->p80), "ci95", jnum(f->p80_lo),
+				jnum(f->p80_hi)));
+			json_object_set_new(o, f->censored ? "km" : "ks",
+			                    jnum(f->censored ? f->km_distance : f->ks));
+		}
+		if (s->n < FEW)
+			json_object_set_new(o, "warning", json_string("few data"));
+		json_array_append_new(phases, o);
+	}
+	json_object_set_new(root, "phases", phases);
+	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	putchar('\n');
+	json_decref(root);
+	return rc;
+}
+
+int cmd_fit(struct cli *cli, int argc, char **argv)
+{
+	enum {
+		OPT_LIKE = CHAR_MAX + 1, OPT_MINCLASS, OPT_FAMILY, OPT_CRITERION,
+		OPT_FORMAT
+	};
+	static const struct option opts[] = {
+		{"like", required_argument, NULL, OPT_LIKE},
+		{"min-class", required_argument, NULL, OPT_MINCLASS},
+		{"family", required_argument, NULL, OPT_FAMILY},
+		{"criterion", required_argument, NULL, OPT_CRITERION},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	pc_like like[MAX_LIKE];
+	size_t nlike = 0, min_class = 10;
+	char reference[512] = "";
+	enum cli_format fmt = FMT_TABLE;
+	pc_fit_options o;
+	pc_store *st = NULL;
+	pc_history *h = NULL;
+	pc_model *m = NULL;
+	pc_fit_set *sets = NULL;
+	pc_error err;
+	int c, rc = 0;
+
+	pc_fit_options_init(&o);
+	pc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LIKE: { /* --like */
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
+			if (nlike == MAX_LIKE)
+				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
+			*eq = '\0';
+			like[nlike].key = optarg;
+			like[nlike].value = eq + 1;
+			snprintf(reference + strlen(reference),
+			         sizeof reference - strlen(reference), "%s%s=%s",
+			         nlike ? "," : "", optarg, eq + 1);
+			nlike++;
+			break;
+		}
+		case OPT_MINCLASS: { /* --min-class */
+			char *end;
+			unsigned long v;
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || errno || *optarg == '-' || v > 1000000)
+				return cli_usage(cli, "--min-class: '%s' is not a whole number from 0 to 1000000",
+				                 optarg);
+			min_class = v;
+			break;
+		}
+		case OPT_FAMILY: /* --family */
+			if (pc_family_mask_parse(optarg, &o.families, &err))
+				return cli_usage(cli, "--family: %s", err.msg);
+			break;
+		case OPT_CRITERION: /* --criterion */
+			if (pc_criterion_parse(optarg, &o.criterion))
+				return cli_usage(cli, "--criterion: unknown criterion '%s' (expected aicc|aic|bic)",
+				                 optarg);
+			break;
+		case OPT_FORMAT: /* --format */
+			if (cli_parse_format(cli, optarg,
+			                     1u << FMT_TABLE | 1u << FMT_CSV | 1u << FMT_JSON, &fmt))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'precedent fit --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_open_store(cli, 0, &st)))
+		return rc;
+	gsl_set_error_handler_off(); /* see cmd_fitdist.c */
+	if (pc_history_load(st, like, nlike, min_class, &h, &err))
+		goto fail;
+	if (nlike && h->class_fallback) {
+		cli_warn(cli, "the class %s holds %zu project%s, fewer than --min-class %zu: using the whole history (%zu projects)",
+		         reference, h->class_size, h->class_size == 1 ? "" : "s",
+		         min_class, h->nprojects);
+		snprintf(reference + strlen(reference), sizeof reference - strlen(reference),
+		         " (fallback: whole history)");
+	}
+	sets = calloc(h->nphases ? h->nphases : 1, sizeof *sets);
+	if (!sets) {
+		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	if (pc_model_fit(h, &o, reference, &m, sets, &err))
+		goto fail;
+	if (pc_model_save(st, m, NULL, &err))
+		goto fail;
+	if (fmt == FMT_JSON)
+		print_json(h, sets, m, reference);
+	else if (fmt == FMT_CSV)
+		print_csv(h, sets);
+	else {
+		print_table(h, sets);
+		printf("\n%zu projects%s%s, families chosen by %s; saved as model %lld\n",
+		       h->nprojects, reference[0] ? ", class " : "", reference,
+		       m->criterion, m->id);
+	}
+	goto done;
+fail:
+	rc = cli_fail(cli, &err);
+done:
+	free(sets);
+	pc_model_free(&m);
+	pc_history_free(&h);
+	pc_store_close(&st);
+	return rc;
+}

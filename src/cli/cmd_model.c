@@ -1,0 +1,111 @@
+/*
+ * cmd_model.c - `precedent model export [--id N] [FILE]`: write a model
+ * from the store as CSV, so that later commands can take `--model FILE`
+ * without the store.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <precedent/model.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	"Usage: precedent model export [--id N] [FILE|-]\n"
+	"Write the latest model fitted by 'precedent fit' (or model N) as CSV to\n"
+	"FILE or standard output, one row per phase:\n"
+	"  phase,family,param1,value1,param2,value2,param3,value3,n,censored,\n"
+	"  loglik,median,p80\n"
+	"Parameters are written to 17 significant digits, so reading the file\n"
+	"back (--model FILE) gives exactly the fitted distributions.\n"
+	"\n"
+	"Options:\n"
+	"  --id N       the model to write (default: the latest)\n"
+	"  -h, --help   show this help\n");
+}
+
+int cmd_model(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_ID = CHAR_MAX + 1 };
+	static const struct option opts[] = {
+		{"id", required_argument, NULL, OPT_ID},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	long long id = 0;
+	const char *path = NULL;
+	pc_store *st = NULL;
+	pc_model *m = NULL;
+	pc_error err;
+	FILE *out = stdout;
+	int c, rc;
+
+	pc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ID: { /* --id */
+			char *end;
+			errno = 0;
+			id = strtoll(optarg, &end, 10);
+			if (!*optarg || *end || errno || id < 1)
+				return cli_usage(cli, "--id: '%s' is not a model id", optarg);
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'precedent model --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(cli, "missing action (expected 'export')");
+	if (strcmp(argv[optind], "export") != 0)
+		return cli_usage(cli, "unknown action '%s' (expected 'export')", argv[optind]);
+	/* getopt_long permutes: options after the action were parsed too */
+	optind++;
+	if (argc - optind > 1)
+		return cli_usage(cli, "too many arguments (expected one FILE)");
+	if (optind < argc && strcmp(argv[optind], "-") != 0)
+		path = argv[optind];
+	if ((rc = cli_open_store(cli, 0, &st)))
+		return rc;
+	if (pc_model_load(st, id, &m, &err))
+		goto fail;
+	if (path && !(out = fopen(path, "w"))) {
+		pc_error_set(&err, PC_EIO, NULL, 0, "cannot create '%s': %s", path,
+		             strerror(errno));
+		goto fail;
+	}
+	if (pc_model_write_csv(m, out, &err))
+		goto fail;
+	if (path) {
+		int bad = ferror(out);
+		if ((fclose(out) != 0) | bad) {
+			out = stdout;
+			pc_error_set(&err, PC_EIO, NULL, 0, "cannot write '%s': %s", path,
+			             strerror(errno));
+			goto fail;
+		}
+		out = stdout;
+	}
+	rc = 0;
+	goto done;
+fail:
+	if (out != stdout)
+		fclose(out);
+	rc = cli_fail(cli, &err);
+done:
+	pc_model_free(&m);
+	pc_store_close(&st);
+	return rc;
+}
