@@ -62,5 +62,7 @@ int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_fitdist(struct cli *cli, int argc, char **argv);
+int cmd_fit(struct cli *cli, int argc, char **argv);
+int cmd_model(struct cli *cli, int argc, char **argv);
 
 #endif

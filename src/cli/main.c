@@ -24,6 +24,8 @@ static const struct command {
 	{"import", cmd_import, "import past release plans from CSV into the store"},
 	{"history", cmd_history, "summarise the store, or write it back out as CSV"},
 	{"fitdist", cmd_fitdist, "fit duration distributions to a column of numbers"},
+	{"fit", cmd_fit, "fit every phase in the store and save the model"},
+	{"model", cmd_model, "write the fitted model as CSV (model export)"},
 	{NULL, NULL, NULL}
 };
 
