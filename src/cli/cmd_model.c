@@ -82,6 +82,7 @@ int cmd_model(struct cli *cli, int argc, char **argv)
 	if (pc_model_load(st, id, &m, &err))
 		goto fail;
 	if (path && !(out = fopen(path, "w"))) {
+		out = stdout;
 		pc_error_set(&err, PC_EIO, NULL, 0, "cannot create '%s': %s", path,
 		             strerror(errno));
 		goto fail;
