@@ -64,5 +64,6 @@ int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_fitdist(struct cli *cli, int argc, char **argv);
 int cmd_fit(struct cli *cli, int argc, char **argv);
 int cmd_model(struct cli *cli, int argc, char **argv);
+int cmd_plan(struct cli *cli, int argc, char **argv);
 
 #endif

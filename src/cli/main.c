@@ -26,6 +26,7 @@ static const struct command {
 	{"fitdist", cmd_fitdist, "fit duration distributions to a column of numbers"},
 	{"fit", cmd_fit, "fit every phase in the store and save the model"},
 	{"model", cmd_model, "write the fitted model as CSV (model export)"},
+	{"plan", cmd_plan, "propose a release plan with P10-P90 dates from the history"},
 	{NULL, NULL, NULL}
 };
 

@@ -1,0 +1,650 @@
+/*
+ * cmd_plan.c - `precedent plan`: the suggested release plan, simulated
+ * from what the history (or a model file) says about phases, durations
+ * and how slowness carries over between phases.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <jansson.h>
+
+#include <precedent/calendar.h>
+#include <precedent/model.h>
+#include <precedent/plan.h>
+
+#include "cli.h"
+
+#define MAX_LIKE 16
+#define DEFAULT_CI 200
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	"Usage: precedent plan --start DATE [--customer NAME] [--like KEY=VALUE]...\n"
+	"                      [--min-class N] [--iterations N|auto] [--seed N]\n"
+	"                      [--threads N] [--template FILE] [--model FILE]\n"
+	"                      [--calendar all|weekdays] [--holidays FILE] [--ci]\n"
+	"                      [--independent] [--show-structure]\n"
+	"                      [--format table|json|csv|markdown]\n"
+	"Propose a release plan starting on DATE: the P10, P50, P80 and P90 start\n"
+	"and finish dates of every phase and of the whole release, simulated from\n"
+	"the past projects in the store.\n"
+	"\n"
+	"Options:\n"
+	"  --start DATE        first day of the release (YYYY-MM-DD); required\n"
+	"  --customer NAME     who the plan is for (shown in the output)\n"
+	"  --like KEY=VALUE    learn from projects whose attribute KEY equals VALUE\n"
+	"                      (the reference class); repeat to combine conditions\n"
+	"  --min-class N       if the class holds fewer than N projects (default 10),\n"
+	"                      say so and use the whole history\n"
+	"  --iterations N      simulated releases (default 100000); 'auto' draws\n"
+	"                      until every reported date's standard error is below\n"
+	"                      half a day\n"
+	"  --seed N            random seed (default 1); the same seed gives the same\n"
+	"                      plan whatever the number of threads\n"
+	"  --threads N         threads to use (default: all online CPUs)\n"
+	"  --template FILE     take the phase structure (CSV: phase,after,lag) from\n"
+	"                      FILE instead of inferring it\n"
+	"  --model FILE        plan from a model file ('precedent model export')\n"
+	"                      without the store; phases run one after another\n"
+	"                      unless --template says otherwise\n"
+	"  --calendar KIND     all (default): every day counts; weekdays: durations\n"
+	"                      and dates in working days, Monday to Friday\n"
+	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
+	"  --ci                95%% confidence intervals of the dates from %d\n"
+	"                      bootstrap replicates of the past projects (each\n"
+	"                      refitted and simulated with 4000 iterations)\n"
+	"  --independent       draw phase durations independently (ignore the\n"
+	"                      correlation between phases)\n"
+	"  --show-structure    also print the learned phase structure, duration\n"
+	"                      models and correlations\n"
+	"  --format FMT        table (default), json, csv or markdown\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"Dates are inclusive: a 5-day phase starting 2027-01-04 finishes 2027-01-08.\n"
+	"A phase waits for the end of one earlier phase (lag = days between that\n"
+	"end and its start; negative lags overlap), learned from the history.\n"
+	"The release finishes with the last phase to finish.\n", DEFAULT_CI);
+}
+
+static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+struct ctx {
+	const char *customer;
+	const char *reference;     /* "" for the whole history */
+	const pc_history *h;       /* NULL with --model */
+	const char *model_path;
+	const pc_plan_model *pm;
+	const pc_plan *p;
+	const char *calendar;
+	size_t nholidays_file;     /* 1 if --holidays was given */
+	int show_structure;
+	size_t min_class;
+};
+
+static char *D(pc_day d, char *buf)
+{
+	return pc_date_format(d, buf);
+}
+
+static const char *corr_text(const struct ctx *x)
+{
+	if (x->pm->corr_source == PC_PLAN_CORR_UNKNOWN)
+		return "independently: the correlation between phases is unknown "
+		       "without the history, so each phase is drawn on its own";
+	if (x->p->independent)
+		return "independently (--independent)";
+	return "jointly through a Gaussian copula of their rank correlations";
+}
+
+static void fmt_params(const pc_phase_model *f, char *buf, size_t n)
+{
+	size_t off = 0;
+
+	off += (size_t)snprintf(buf + off, n - off, "%s(", f->family->name);
+	for (int i = 0; i < f->family->nparams && off < n; i++)
+		off += (size_t)snprintf(buf + off, n - off, "%s%s=%.4g", i ? ", " : "",
+		                        f->family->param_names[i], f->params[i]);
+	if (off < n)
+		snprintf(buf + off, n - off, ")");
+}
+
+static void print_reference(const struct ctx *x, FILE *out, const char *pre)
+{
+	if (!x->h) {
+		fprintf(out, "%sLearned from the model file %s (structure %s)\n", pre,
+		        x->model_path, x->pm->from_template ? "from the template"
+		                       : "unknown: phases one after another, lag 0");
+		return;
+	}
+	if (!x->reference[0])
+		fprintf(out, "%sLearned from the whole history: %zu past projects\n", pre,
+		        x->h->nprojects);
+	else if (x->h->class_fallback)
+		fprintf(out, "%sReference class %s holds %zu project%s, fewer than "
+		        "--min-class %zu: learned from the whole history (%zu projects)\n",
+		        pre, x->reference, x->h->class_size,
+		        x->h->class_size == 1 ? "" : "s", x->min_class, x->h->nprojects);
+	else
+		fprintf(out, "%sLearned from the reference class %s: %zu past projects\n",
+		        pre, x->reference, x->h->nprojects);
+}
+
+static void print_structure(const struct ctx *x)
+{
+	const pc_plan_model *pm = x->pm;
+	size_t w = 6;
+
+	for (size_t j = 0; j < pm->nphases; j++)
+		if (strlen(pm->nodes[j].phase) > w)
+			w = strlen(pm->nodes[j].phase);
+	printf("Structure (%s; lag = %s days from the end of 'after' to the start,\n"
+	       "negative = overlap; the simulation %s):\n",
+	       pm->from_template ? "from the template" :
+	       x->h ? "inferred from the history" : "assumed",
+	       strcmp(x->calendar, "weekdays") == 0 ? "working" : "calendar",
+	       pm->from_template || !x->h ? "uses the fixed lag"
+	                                  : "resamples the observed lags");
+	printf("%-*s  %-*s  %5s  %6s  %8s  %s\n", (int)w, "phase", (int)w, "after",
+	       "lag", "spread", "projects", "duration (days)");
+	for (size_t j = 0; j < pm->nphases; j++) {
+		const pc_plan_node *n = pm->nodes + j;
+		char buf[160];
+		fmt_params(&n->fit, buf, sizeof buf);
+		printf("%-*s  %-*s  %5.4g  %6.4g  %8zu  %s median %.1f P80 %.1f\n",
+		       (int)w, n->phase, (int)w,
+		       n->after < 0 ? "(start)" : pm->nodes[n->after].phase, n->lag,
+		       n->spread, n->support, buf, n->fit.median, n->fit.p80);
+	}
+	if (pm->spearman) {
+		printf("\nSpearman rank correlation of durations across projects "
+		       "(pairwise; running phases at their duration so far; '-': "
+		       "fewer than 3 projects)%s:\n",
+		       pm->corr_repaired ? " (made positive definite for the copula)" : "");
+		printf("%-*s", (int)w, "");
+		for (size_t j = 0; j < pm->nphases; j++)
+			printf("  %5.5s", pm->nodes[j].phase);
+		printf("\n");
+		for (size_t i = 0; i < pm->nphases; i++) {
+			printf("%-*s", (int)w, pm->nodes[i].phase);
+			for (size_t j = 0; j < pm->nphases; j++) {
+				double r = pm->spearman[i * pm->nphases + j];
+				if (isnan(r))
+					printf("  %5s", "-");
+				else
+					printf("  %5.2f", r);
+			}
+			printf("\n");
+		}
+	}
+	printf("\n");
+}
+
+static void print_table(const struct ctx *x, int markdown)
+{
+	const pc_plan *p = x->p;
+	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	size_t w = 7;
+
+	printf("%sSuggested launch: %s (P50); 80%% likely by %s\n",
+	       markdown ? "**" : "", D(p->finish.day[1], a), D(p->finish.day[2], b));
+	if (markdown)
+		printf("**\n");
+	printf("%sPlan%s%s starting %s, counting %s\n", markdown ? "\n" : "",
+	       x->customer ? " for " : "", x->customer ? x->customer : "",
+	       D(p->start, a),
+	       strcmp(x->calendar, "weekdays") == 0
+	               ? (x->nholidays_file ? "working days (Monday to Friday, minus holidays)"
+	                                    : "working days (Monday to Friday)")
+	               : "every calendar day");
+	print_reference(x, stdout, markdown ? "\n" : "");
+	printf("%sDurations drawn %s\n", markdown ? "\n" : "", corr_text(x));
+	printf("%s%llu simulated releases (seed %llu); Monte Carlo standard error of "
+	       "every date below at most %.2f days\n\n", markdown ? "\n" : "",
+	       (unsigned long long)p->iterations, (unsigned long long)p->seed,
+	       p->max_se);
+	if (x->show_structure && !markdown)
+		print_structure(x);
+	for (size_t j = 0; j < p->nphases; j++)
+		if (strlen(p->phases[j].phase) > w)
+			w = strlen(p->phases[j].phase);
+	if (markdown) {
+		printf("| phase | start P10 | start P50 | start P80 | start P90 | "
+		       "finish P10 | finish P50 | finish P80 | finish P90 |\n");
+		printf("|---|---|---|---|---|---|---|---|---|\n");
+	} else {
+		printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s\n",
+		       (int)w, "phase", "start P10", "start P50", "start P80",
+		       "start P90", "finish P10", "finish P50", "finish P80",
+		       "finish P90");
+	}
+	for (size_t j = 0; j <= p->nphases; j++) {
+		const pc_plan_dates *s = j < p->nphases ? &p->phases[j].start : NULL;
+		const pc_plan_dates *f = j < p->nphases ? &p->phases[j].finish : &p->finish;
+		const char *name = j < p->nphases ? p->phases[j].phase : "release";
+
+		if (markdown)
+			printf("| %s", name);
+		else
+			printf("%-*s", (int)w, name);
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			printf(markdown ? " | %s" : "  %-10s",
+			       s ? D(s->day[q], a) : j == p->nphases ? D(p->start, a) : "-");
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			printf(markdown ? " | %s" : "  %-10s", D(f->day[q], a));
+		printf(markdown ? " |\n" : "\n");
+	}
+	if (p->has_ci) {
+		printf("\n95%% confidence intervals of the release finish (bootstrap: "
+		       "%zu replicates of the past projects, each refitted and "
+		       "simulated %llu times):\n", p->ci_replicates,
+		       (unsigned long long)p->ci_iterations);
+		for (int q = 1; q < PC_PLAN_NPCT; q++)
+			printf("%s  P%d %s: %s to %s\n", markdown ? "-" : "",
+			       (int)lround(pc_plan_pct[q] * 100), D(p->finish.day[q], a),
+			       D(p->finish.ci[q][0], b), D(p->finish.ci[q][1], a));
+	}
+}
+
+static void print_csv(const struct ctx *x)
+{
+	const pc_plan *p = x->p;
+	char a[PC_DATE_BUF];
+
+	printf("phase,start_p10,start_p50,start_p80,start_p90,"
+	       "finish_p10,finish_p50,finish_p80,finish_p90");
+	if (p->has_ci)
+		printf(",finish_p50_lo,finish_p50_hi,finish_p80_lo,finish_p80_hi,"
+		       "finish_p90_lo,finish_p90_hi");
+	printf("\n");
+	for (size_t j = 0; j <= p->nphases; j++) {
+		const pc_plan_dates *s = j < p->nphases ? &p->phases[j].start : NULL;
+		const pc_plan_dates *f = j < p->nphases ? &p->phases[j].finish : &p->finish;
+		const char *name = j < p->nphases ? p->phases[j].phase : "release";
+
+		/* phase names come from the user's CSV: quote them if needed */
+		if (strpbrk(name, ",\"\n\r")) {
+			putchar('"');
+			for (const char *c = name; *c; c++) {
+				if (*c == '"')
+					putchar('"');
+				putchar(*c);
+			}
+			putchar('"');
+		} else {
+			fputs(name, stdout);
+		}
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			printf(",%s", s ? D(s->day[q], a) : D(p->start, a));
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			printf(",%s", D(f->day[q], a));
+		if (p->has_ci)
+			for (int q = 1; q < PC_PLAN_NPCT; q++)
+				printf(",%s,%s", D(f->ci[q][0], a), D(f->ci[q][1], a));
+		printf("\n");
+	}
+}
+
+static json_t *jdates(const pc_day *d)
+{
+	json_t *o = json_object();
+	char a[PC_DATE_BUF];
+	for (int q = 0; q < PC_PLAN_NPCT; q++)
+		json_object_set_new(o, pc_plan_pct_names[q], json_string(D(d[q], a)));
+	return o;
+}
+
+static json_t *jse(const double *se)
+{
+	json_t *o = json_object();
+	for (int q = 0; q < PC_PLAN_NPCT; q++)
+		json_object_set_new(o, pc_plan_pct_names[q],
+		                    isfinite(se[q]) ? json_real(round(se[q] * 1000) / 1000)
+		                                    : json_null());
+	return o;
+}
+
+static json_t *jci(const pc_plan_dates *d)
+{
+	json_t *o = json_object();
+	char a[PC_DATE_BUF];
+	for (int q = 1; q < PC_PLAN_NPCT; q++) {
+		json_t *r = json_array();
+		json_array_append_new(r, json_string(D(d->ci[q][0], a)));
+		json_array_append_new(r, json_string(D(d->ci[q][1], a)));
+		json_object_set_new(o, pc_plan_pct_names[q], r);
+	}
+	return o;
+}
+
+static void print_json(const struct ctx *x)
+{
+	const pc_plan *p = x->p;
+	const pc_plan_model *pm = x->pm;
+	json_t *o = json_object(), *ph = json_array(), *ref;
+	char a[PC_DATE_BUF];
+
+	json_object_set_new(o, "start", json_string(D(p->start, a)));
+	if (x->customer)
+		json_object_set_new(o, "customer", json_string(x->customer));
+	json_object_set_new(o, "iterations", json_integer((json_int_t)p->iterations));
+	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
+	json_object_set_new(o, "calendar", json_string(x->calendar));
+	json_object_set_new(o, "correlation",
+	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"
+	                                : p->independent ? "independent" : "copula"));
+	ref = json_object();
+	if (x->h) {
+		json_object_set_new(ref, "class", json_string(x->reference));
+		json_object_set_new(ref, "class_size", json_integer((json_int_t)x->h->class_size));
+		json_object_set_new(ref, "fallback", json_boolean(x->h->class_fallback));
+		json_object_set_new(ref, "projects", json_integer((json_int_t)x->h->nprojects));
+	} else {
+		json_object_set_new(ref, "model", json_string(x->model_path));
+	}
+	json_object_set_new(o, "learned_from", ref);
+	for (size_t j = 0; j < p->nphases; j++) {
+		const pc_plan_node *n = pm->nodes + j;
+		json_t *e = json_object();
+		json_object_set_new(e, "phase", json_string(p->phases[j].phase));
+		json_object_set_new(e, "start", jdates(p->phases[j].start.day));
+		json_object_set_new(e, "finish", jdates(p->phases[j].finish.day));
+		json_object_set_new(e, "start_se_days", jse(p->phases[j].start.se));
+		json_object_set_new(e, "finish_se_days", jse(p->phases[j].finish.se));
+		if (p->has_ci)
+			json_object_set_new(e, "finish_ci95", jci(&p->phases[j].finish));
+		if (x->show_structure) {
+			json_t *m = json_object(), *pr = json_object();
+			json_object_set_new(e, "after", n->after < 0 ? json_null()
+			                    : json_string(pm->nodes[n->after].phase));
+			json_object_set_new(e, "lag", json_real(n->lag));
+			json_object_set_new(e, "lag_spread", json_real(n->spread));
+			json_object_set_new(e, "lag_projects", json_integer((json_int_t)n->support));
+			json_object_set_new(m, "family", json_string(n->fit.family->name));
+			for (int i = 0; i < n->fit.family->nparams; i++)
+				json_object_set_new(pr, n->fit.family->param_names[i],
+				                    json_real(n->fit.params[i]));
+			json_object_set_new(m, "params", pr);
+			json_object_set_new(m, "median", json_real(n->fit.median));
+			json_object_set_new(m, "p80", json_real(n->fit.p80));
+			json_object_set_new(e, "duration", m);
+		}
+		json_array_append_new(ph, e);
+	}
+	json_object_set_new(o, "phases", ph);
+	json_object_set_new(o, "finish", jdates(p->finish.day));
+	json_object_set_new(o, "finish_se_days", jse(p->finish.se));
+	if (p->has_ci) {
+		json_object_set_new(o, "finish_ci95", jci(&p->finish));
+		json_object_set_new(o, "ci_replicates", json_integer((json_int_t)p->ci_replicates));
+		json_object_set_new(o, "ci_iterations", json_integer((json_int_t)p->ci_iterations));
+	}
+	if (x->show_structure && pm->spearman) {
+		json_t *m = json_array();
+		for (size_t i = 0; i < pm->nphases; i++) {
+			json_t *row = json_array();
+			for (size_t j = 0; j < pm->nphases; j++) {
+				double r = pm->spearman[i * pm->nphases + j];
+				json_array_append_new(row, isnan(r) ? json_null()
+				                      : json_real(round(r * 1e4) / 1e4));
+			}
+			json_array_append_new(m, row);
+		}
+		json_object_set_new(o, "spearman", m);
+	}
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	printf("\n");
+	json_decref(o);
+}
+
+int cmd_plan(struct cli *cli, int argc, char **argv)
+{
+	enum {
+		OPT_START = CHAR_MAX + 1, OPT_CUSTOMER, OPT_LIKE, OPT_MINCLASS,
+		OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TEMPLATE, OPT_MODEL,
+		OPT_CALENDAR, OPT_HOLIDAYS, OPT_CI, OPT_INDEPENDENT,
+		OPT_SHOW_STRUCTURE, OPT_FORMAT
+	};
+	static const struct option opts[] = {
+		{"start", required_argument, NULL, OPT_START},
+		{"customer", required_argument, NULL, OPT_CUSTOMER},
+		{"like", required_argument, NULL, OPT_LIKE},
+		{"min-class", required_argument, NULL, OPT_MINCLASS},
+		{"iterations", required_argument, NULL, OPT_ITERATIONS},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"template", required_argument, NULL, OPT_TEMPLATE},
+		{"model", required_argument, NULL, OPT_MODEL},
+		{"calendar", required_argument, NULL, OPT_CALENDAR},
+		{"holidays", required_argument, NULL, OPT_HOLIDAYS},
+		{"ci", no_argument, NULL, OPT_CI},
+		{"independent", no_argument, NULL, OPT_INDEPENDENT},
+		{"show-structure", no_argument, NULL, OPT_SHOW_STRUCTURE},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	pc_like like[MAX_LIKE];
+	size_t nlike = 0, min_class = 10;
+	char reference[512] = "";
+	const char *template_path = NULL, *model_path = NULL, *holidays = NULL;
+	const char *calendar = "all";
+	enum cli_format fmt = FMT_TABLE;
+	int have_start = 0, show_structure = 0;
+	pc_plan_options po;
+	pc_plan_learn_options lo;
+	pc_plan_template *tmpl = NULL;
+	pc_calendar *cal = NULL;
+	pc_store *st = NULL;
+	pc_history *h = NULL;
+	pc_model *m = NULL;
+	pc_plan_model *pm = NULL;
+	pc_plan *p = NULL;
+	struct ctx x;
+	pc_error err;
+	unsigned long long v;
+	int c, rc = 0;
+
+	pc_plan_options_init(&po);
+	pc_plan_learn_options_init(&lo);
+	pc_error_clear(&err);
+	memset(&x, 0, sizeof x);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_START: /* --start */
+			if ((rc = cli_parse_date(cli, "--start", optarg, &po.start)))
+				return rc;
+			have_start = 1;
+			break;
+		case OPT_CUSTOMER: /* --customer */
+			x.customer = optarg;
+			break;
+		case OPT_LIKE: { /* --like */
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
+			if (nlike == MAX_LIKE)
+				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
+			*eq = '\0';
+			like[nlike].key = optarg;
+			like[nlike].value = eq + 1;
+			snprintf(reference + strlen(reference),
+			         sizeof reference - strlen(reference), "%s%s=%s",
+			         nlike ? "," : "", optarg, eq + 1);
+			nlike++;
+			break;
+		}
+		case OPT_MINCLASS: /* --min-class */
+			if (parse_u64(optarg, 1000000, &v))
+				return cli_usage(cli, "--min-class: '%s' is not a whole number "
+				                 "from 0 to 1000000", optarg);
+			min_class = (size_t)v;
+			break;
+		case OPT_ITERATIONS: /* --iterations */
+			if (strcmp(optarg, "auto") == 0) {
+				po.iterations = 0;
+				break;
+			}
+			if (parse_u64(optarg, 1000000000ULL, &v) || v == 0)
+				return cli_usage(cli, "--iterations: '%s' is not 'auto' or a whole "
+				                 "number from 1 to 1000000000", optarg);
+			po.iterations = v;
+			break;
+		case OPT_SEED: /* --seed */
+			if (parse_u64(optarg, ULLONG_MAX, &v))
+				return cli_usage(cli, "--seed: '%s' is not a non-negative whole number",
+				                 optarg);
+			po.seed = v;
+			break;
+		case OPT_THREADS: /* --threads */
+			if (parse_u64(optarg, 256, &v) || v == 0)
+				return cli_usage(cli, "--threads: '%s' is not a whole number "
+				                 "from 1 to 256", optarg);
+			po.threads = (unsigned)v;
+			break;
+		case OPT_TEMPLATE: /* --template */
+			template_path = optarg;
+			break;
+		case OPT_MODEL: /* --model */
+			model_path = optarg;
+			break;
+		case OPT_CALENDAR: /* --calendar */
+			if (strcmp(optarg, "all") && strcmp(optarg, "weekdays"))
+				return cli_usage(cli, "--calendar: unknown calendar '%s' "
+				                 "(expected all|weekdays)", optarg);
+			calendar = optarg;
+			break;
+		case OPT_HOLIDAYS: /* --holidays */
+			holidays = optarg;
+			break;
+		case OPT_CI: /* --ci */
+			po.ci = DEFAULT_CI;
+			break;
+		case OPT_INDEPENDENT: /* --independent */
+			po.independent = 1;
+			break;
+		case OPT_SHOW_STRUCTURE: /* --show-structure */
+			show_structure = 1;
+			break;
+		case OPT_FORMAT: /* --format */
+			if (cli_parse_format(cli, optarg,
+			                     1u << FMT_TABLE | 1u << FMT_CSV | 1u << FMT_JSON |
+			                     1u << FMT_MARKDOWN, &fmt))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'precedent plan --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (!have_start)
+		return cli_usage(cli, "--start DATE is required");
+	if (holidays && strcmp(calendar, "weekdays") != 0)
+		return cli_usage(cli, "--holidays needs --calendar weekdays");
+	if (model_path && nlike)
+		return cli_usage(cli, "--like chooses past projects from the store; "
+		                 "it cannot be used with --model");
+	if (model_path && po.ci)
+		return cli_usage(cli, "--ci resamples past projects from the store; "
+		                 "it cannot be used with --model");
+	gsl_set_error_handler_off(); /* errors are values, never abort() */
+
+	if (strcmp(calendar, "weekdays") == 0) {
+		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, &err))
+			goto fail;
+		if (holidays && pc_calendar_read_holidays(cal, holidays, &err))
+			goto fail;
+	}
+	po.calendar = cal;
+	lo.calendar = cal;
+	if (template_path && pc_plan_template_read(template_path, &tmpl, &err))
+		goto fail;
+	lo.tmpl = tmpl;
+	if (model_path) {
+		if (pc_model_read_csv(model_path, &m, &err))
+			goto fail;
+		if (pc_plan_model_from_fit(m, tmpl, &pm, &err))
+			goto fail;
+		if (cal)
+			cli_warn(cli, "the model's durations are taken as working days");
+	} else {
+		if ((rc = cli_open_store(cli, 0, &st)))
+			goto done;
+		if (pc_history_load(st, like, nlike, min_class, &h, &err))
+			goto fail;
+		if (nlike && h->class_fallback)
+			cli_warn(cli, "the class %s holds %zu project%s, fewer than --min-class "
+			         "%zu: using the whole history (%zu projects)", reference,
+			         h->class_size, h->class_size == 1 ? "" : "s", min_class,
+			         h->nprojects);
+		if (pc_plan_learn(h, &lo, &pm, &err))
+			goto fail;
+	}
+	if (pc_plan_run(pm, &po, &p, &err))
+		goto fail;
+	x.reference = reference;
+	x.h = h;
+	x.model_path = model_path;
+	x.pm = pm;
+	x.p = p;
+	x.calendar = calendar;
+	x.nholidays_file = holidays != NULL;
+	x.show_structure = show_structure;
+	x.min_class = min_class;
+	switch (fmt) {
+	case FMT_JSON:
+		print_json(&x);
+		break;
+	case FMT_CSV:
+		if (show_structure)
+			cli_warn(cli, "--show-structure is shown only with --format table or json");
+		print_csv(&x);
+		break;
+	case FMT_MARKDOWN:
+		if (show_structure)
+			cli_warn(cli, "--show-structure is shown only with --format table or json");
+		print_table(&x, 1);
+		break;
+	default:
+		print_table(&x, 0);
+		break;
+	}
+	goto done;
+fail:
+	rc = cli_fail(cli, &err);
+done:
+	pc_plan_free(&p);
+	pc_plan_model_free(&pm);
+	pc_model_free(&m);
+	pc_history_free(&h);
+	pc_plan_template_free(&tmpl);
+	pc_calendar_free(&cal);
+	pc_store_close(&st);
+	return rc;
+}
