@@ -507,8 +507,9 @@ static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
 	size_t cap = 0;
 	int rc;
 
-	s = pci_store_prepare(st, "SELECT DISTINCT j.key FROM phases f,"
-	                      " json_each(f.attrs) j ORDER BY 1", err);
+	s = pci_store_prepare(st, "SELECT DISTINCT j.key FROM attr_sets a,"
+	                      " json_each(a.attrs) j WHERE a.id IN"
+	                      " (SELECT attrs_id FROM phases) ORDER BY 1", err);
 	if (!s)
 		return PC_ESTORE;
 	fputs("customer,project,phase,start,end,status", out);
@@ -553,7 +554,8 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 		" j.key, j.value FROM phases f"
 		" JOIN projects p ON p.id = f.project_id"
 		" JOIN customers c ON c.id = p.customer_id"
-		" LEFT JOIN json_each(f.attrs) j"
+		" LEFT JOIN attr_sets a ON a.id = f.attrs_id"
+		" LEFT JOIN json_each(a.attrs) j"
 		" ORDER BY c.name, p.name, f.start, f.name, j.key", err);
 	if (!s) {
 		rc = PC_ESTORE;

@@ -42,6 +42,12 @@ static const char schema_v1[] =
 	" name TEXT NOT NULL,"
 	" import_id INTEGER,"
 	" UNIQUE(customer_id, name));"
+	/* The extra columns of a row, as a JSON object {key: value} with
+	 * sorted keys (so equal sets are equal text), shared by every row
+	 * that has the same: the rows of a project mostly do. */
+	"CREATE TABLE attr_sets("
+	" id INTEGER PRIMARY KEY,"
+	" attrs TEXT NOT NULL UNIQUE);"
 	/* WITHOUT ROWID: the natural key is the only index, one b-tree
 	 * insert per imported row. */
 	"CREATE TABLE phases("
@@ -51,7 +57,7 @@ static const char schema_v1[] =
 	" end TEXT,"
 	" as_of TEXT,"
 	" status TEXT NOT NULL CHECK(status IN ('done', 'ongoing')),"
-	" attrs TEXT NOT NULL DEFAULT '{}' CHECK(json_valid(attrs)),"
+	" attrs_id INTEGER REFERENCES attr_sets(id),"
 	" import_id INTEGER,"
 	" line INTEGER,"
 	" PRIMARY KEY(project_id, name),"
@@ -59,7 +65,8 @@ static const char schema_v1[] =
 	/* A project's attributes are the extra columns its phase rows agree
 	 * on: a per-phase column such as planned_end is not one. */
 	"CREATE VIEW project_attrs(project_id, key, value) AS"
-	" SELECT f.project_id, j.key, min(j.value) FROM phases f, json_each(f.attrs) j"
+	" SELECT f.project_id, j.key, min(j.value) FROM phases f"
+	" JOIN attr_sets a ON a.id = f.attrs_id, json_each(a.attrs) j"
 	" GROUP BY f.project_id, j.key HAVING count(DISTINCT j.value) = 1;"
 	"CREATE TABLE imports("
 	" id INTEGER PRIMARY KEY,"

@@ -5,15 +5,17 @@
  *
  *   customers(id, name UNIQUE)
  *   projects(id, customer_id, name, import_id)    UNIQUE(customer_id, name)
- *   phases(project_id, name, start, end, as_of, status, attrs, import_id,
- *          line)                                  dates 'YYYY-MM-DD'; end
+ *   attr_sets(id, attrs UNIQUE)                   a row's extra columns as
+ *                                                 a JSON object {lowercase
+ *                                                 key: value}, sorted keys,
+ *                                                 empty cells left out;
+ *                                                 shared by equal rows
+ *   phases(project_id, name, start, end, as_of, status, attrs_id,
+ *          import_id, line)                       dates 'YYYY-MM-DD'; end
  *                                                 NULL and as_of set (the
  *                                                 censoring date) while
  *                                                 status is 'ongoing';
- *                                                 attrs: the row's extra
- *                                                 columns as a JSON object
- *                                                 {lowercase key: value},
- *                                                 empty cells left out;
+ *                                                 attrs_id NULL: none;
  *                                                 import_id, line: the
  *                                                 import and line that
  *                                                 last wrote the row

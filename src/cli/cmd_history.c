@@ -162,7 +162,8 @@ static int print_json(const pc_history *h, const struct phase_stats *ps)
 		"by_phase", phases);
 	if (!root)
 		return -1;
-	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	                JSON_REAL_PRECISION(10));
 	putchar('\n');
 	json_decref(root);
 	return rc;

@@ -34,14 +34,20 @@
 static const char fill_sql[] =
 	"INSERT INTO customers(id, name) VALUES (1, 'acme'), (2, 'beta');"
 	"INSERT INTO projects(id, customer_id, name) VALUES (10, 2, 'p1'), (11, 1, 'p1'), (12, 1, 'p2');"
-	"INSERT INTO phases(project_id, name, start, end, as_of, status, attrs) VALUES"
-	" (11, 'zeta', '2027-01-04', '2027-01-08', NULL, 'done', '{\"region\":\"EU\",\"tier\":\"enterprise\"}'),"
-	" (11, 'alpha', '2027-01-14', '2027-01-20', NULL, 'done', '{\"region\":\"EU\",\"tier\":\"enterprise\"}'),"
-	" (11, 'omega', '2027-01-21', NULL, '2027-02-01', 'ongoing', '{\"tier\":\"enterprise\",\"plan\":\"x\"}'),"
-	" (12, 'zeta', '2027-02-01', '2027-02-02', NULL, 'done', '{\"tier\":\"smb\",\"plan\":\"a\"}'),"
-	" (12, 'alpha', '2027-02-10', '2027-02-12', NULL, 'done', '{\"tier\":\"smb\",\"plan\":\"b\"}'),"
-	" (10, 'alpha', '2026-12-11', '2026-12-20', NULL, 'done', '{\"region\":\"us\",\"tier\":\"Enterprise\"}'),"
-	" (10, 'zeta', '2026-12-01', '2026-12-05', NULL, 'done', '{\"region\":\"us\",\"tier\":\"Enterprise\"}');";
+	"INSERT INTO attr_sets(id, attrs) VALUES"
+	" (1, '{\"region\":\"EU\",\"tier\":\"enterprise\"}'),"
+	" (2, '{\"plan\":\"x\",\"tier\":\"enterprise\"}'),"
+	" (3, '{\"plan\":\"a\",\"tier\":\"smb\"}'),"
+	" (4, '{\"plan\":\"b\",\"tier\":\"smb\"}'),"
+	" (5, '{\"region\":\"us\",\"tier\":\"Enterprise\"}');"
+	"INSERT INTO phases(project_id, name, start, end, as_of, status, attrs_id) VALUES"
+	" (11, 'zeta', '2027-01-04', '2027-01-08', NULL, 'done', 1),"
+	" (11, 'alpha', '2027-01-14', '2027-01-20', NULL, 'done', 1),"
+	" (11, 'omega', '2027-01-21', NULL, '2027-02-01', 'ongoing', 2),"
+	" (12, 'zeta', '2027-02-01', '2027-02-02', NULL, 'done', 3),"
+	" (12, 'alpha', '2027-02-10', '2027-02-12', NULL, 'done', 4),"
+	" (10, 'alpha', '2026-12-11', '2026-12-20', NULL, 'done', 5),"
+	" (10, 'zeta', '2026-12-01', '2026-12-05', NULL, 'done', 5);";
 
 static int setup(void **state)
 {

@@ -1,0 +1,246 @@
+/* test_ingest.c - the importer through its library API: counts, upserts,
+ * censoring, rejected rows, dry runs and limits.  Expected values are
+ * worked out by hand from the small inputs below. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <precedent/history.h>
+#include <precedent/ingest.h>
+
+#include "store_internal.h"
+
+static const char good[] =
+	"customer,project,phase,start,end,status,tier\n"
+	"acme,p1,kickoff,2027-01-04,2027-01-08,done,gold\n"
+	"acme,p1,build,2027-01-09,,ongoing,gold\n"
+	"beta,p1,kickoff,2027-01-04,2027-01-04,,silver\n";
+
+static int setup(void **state)
+{
+	pc_store *st = NULL;
+	pc_error err;
+
+	if (pc_store_open(":memory:", PC_STORE_CREATE, &st, &err))
+		return -1;
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	pc_store *st = *state;
+
+	pc_store_close(&st);
+	return 0;
+}
+
+static long count(pc_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(pci_store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static pc_import_options opts_as_of(const char *as_of)
+{
+	pc_import_options o;
+
+	pc_import_options_init(&o);
+	assert_int_equal(pc_date_parse(as_of, &o.as_of), 0);
+	return o;
+}
+
+static int import(pc_store *st, const char *csv, const pc_import_options *o,
+                  pc_import_summary *sum, pc_error *err)
+{
+	return pc_import_buffer(st, csv, strlen(csv), "mem.csv", o, sum, err);
+}
+
+static void test_import_and_reimport(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	pc_import_summary sum;
+	pc_history *h = NULL;
+	pc_error err;
+
+	assert_int_equal(import(*state, good, &o, &sum, &err), PC_OK);
+	assert_int_equal(sum.rows, 3);
+	assert_int_equal(sum.added, 3);
+	assert_int_equal(sum.updated, 0);
+	assert_int_equal(sum.unchanged, 0);
+	assert_int_equal(sum.projects, 2);
+	assert_int_equal(sum.ongoing, 1);
+	assert_int_equal(count(*state, "SELECT count(*) FROM customers"), 2);
+	assert_int_equal(count(*state, "SELECT count(*) FROM imports"), 1);
+
+	/* The ongoing phase is censored at --as-of, not dropped. */
+	assert_int_equal(pc_history_load(*state, NULL, 0, 0, &h, &err), PC_OK);
+	assert_int_equal(h->nobs, 3);
+	assert_int_equal(h->obs[1].ongoing, 1);
+	assert_int_equal(pc_obs_days(&h->obs[1]), 24.0); /* 01-09 .. 02-01 */
+	assert_int_equal(h->projects[0].nattrs, 1);
+	assert_string_equal(h->projects[0].attrs[0].value, "gold");
+	pc_history_free(&h);
+
+	/* Again: nothing changes. */
+	assert_int_equal(import(*state, good, &o, &sum, &err), PC_OK);
+	assert_int_equal(sum.added, 0);
+	assert_int_equal(sum.updated, 0);
+	assert_int_equal(sum.unchanged, 3);
+	assert_int_equal(sum.projects, 2);
+	assert_int_equal(count(*state, "SELECT count(*) FROM phases"), 3);
+}
+
+static void test_updates(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	pc_import_summary sum;
+	pc_error err;
+	static const char newer[] =
+		"customer,project,phase,start,end,status,tier\n"
+		"acme,p1,kickoff,2027-01-04,2027-01-08,done,gold\n"   /* same */
+		"acme,p1,build,2027-01-09,2027-01-30,done,gold\n"     /* finished */
+		"beta,p1,kickoff,2027-01-04,2027-01-04,,platinum\n"   /* attribute */
+		"beta,p1,launch,2027-01-05,2027-01-06,done,platinum\n"; /* new */
+
+	assert_int_equal(import(*state, good, &o, &sum, &err), PC_OK);
+	assert_int_equal(import(*state, newer, &o, &sum, &err), PC_OK);
+	assert_int_equal(sum.added, 1);
+	assert_int_equal(sum.updated, 2);
+	assert_int_equal(sum.unchanged, 1);
+	assert_int_equal(sum.ongoing, 0);
+	assert_int_equal(count(*state, "SELECT count(*) FROM phases WHERE status = 'ongoing'"), 0);
+	assert_int_equal(count(*state, "SELECT count(*) FROM project_attrs WHERE value = 'platinum'"), 1);
+}
+
+static void test_bad_row_writes_nothing(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	pc_import_summary sum;
+	pc_error err;
+	static const char bad[] =
+		"customer,project,phase,start,end\n"
+		"new,p1,a,2027-01-04,2027-01-05\n"
+		"new,p1,b,2027-01-04,2027-01-03\n";
+
+	assert_int_equal(import(*state, bad, &o, &sum, &err), PC_EDATA);
+	assert_string_equal(err.file, "mem.csv");
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.msg, "end date '2027-01-03' is before start date '2027-01-04'");
+	assert_int_equal(count(*state, "SELECT count(*) FROM phases"), 0);
+	assert_int_equal(count(*state, "SELECT count(*) FROM customers"), 0);
+	assert_int_equal(count(*state, "SELECT count(*) FROM imports"), 0);
+}
+
+struct seen {
+	int n;
+	long lines[4];
+};
+
+static void on_reject(void *ctx, const pc_error *why)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 4)
+		s->lines[s->n] = why->line;
+	s->n++;
+}
+
+static void test_skip_invalid(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	pc_import_summary sum;
+	struct seen seen = {0, {0}};
+	pc_error err;
+	static const char mixed[] =
+		"customer,project,phase,start,end\n"
+		"x,p,a,2027-01-04,2027-01-05\n"
+		"x,p,b,2027-01-04,bad\n"
+		"\"x\",\"p\",\"c\n\",2027-01-04\n"
+		"x,p,a,2027-01-04,2027-01-05\n";
+
+	o.skip_invalid = 1;
+	o.rejected = on_reject;
+	o.rejected_ctx = &seen;
+	assert_int_equal(import(*state, mixed, &o, &sum, &err), PC_OK);
+	assert_int_equal(sum.rows, 4);
+	assert_int_equal(sum.added, 1);
+	assert_int_equal(sum.rejected, 3);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.lines[0], 3);
+	assert_int_equal(seen.lines[1], 4); /* the record spans lines 4-5 */
+	assert_int_equal(seen.lines[2], 6);
+	assert_int_equal(count(*state, "SELECT rejected FROM imports"), 3);
+}
+
+static void test_dry_run(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	pc_import_summary sum;
+	pc_error err;
+
+	o.dry_run = 1;
+	assert_int_equal(import(*state, good, &o, &sum, &err), PC_OK);
+	assert_int_equal(sum.added, 3);
+	assert_int_equal(count(*state, "SELECT count(*) FROM phases"), 0);
+	assert_int_equal(count(*state, "SELECT count(*) FROM imports"), 0);
+}
+
+static void test_limits(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	size_t n = PC_IMPORT_FIELD_MAX + 100;
+	char *big = malloc(n + 64);
+	pc_import_summary sum;
+	pc_error err;
+
+	assert_non_null(big);
+	strcpy(big, "customer,project,phase,start,end\nx,");
+	memset(big + strlen(big), 'y', n);
+	big[36 + n] = '\0';
+	o.skip_invalid = 1; /* limits are never skipped */
+	assert_int_equal(pc_import_buffer(*state, big, strlen(big), "big.csv", &o, &sum, &err),
+	                 PC_ELIMIT);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.msg, "a field is longer than 65536 bytes");
+	free(big);
+}
+
+static void test_bad_map(void **state)
+{
+	pc_import_options o = opts_as_of("2027-02-01");
+	pc_import_map map[] = {{"client", "Client"}};
+	pc_error err;
+
+	o.map = map;
+	o.nmap = 1;
+	assert_int_equal(import(*state, good, &o, NULL, &err), PC_EUSAGE);
+	assert_string_equal(err.file, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_import_and_reimport, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_row_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_skip_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_map, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
+}
