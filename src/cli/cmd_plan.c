@@ -204,13 +204,12 @@ static void print_structure(const struct ctx *x)
 static void print_table(const struct ctx *x, int markdown)
 {
 	const pc_plan *p = x->p;
-	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF];
 	size_t w = 7;
 
-	printf("%sSuggested launch: %s (P50); 80%% likely by %s\n",
-	       markdown ? "**" : "", D(p->finish.day[1], a), D(p->finish.day[2], b));
-	if (markdown)
-		printf("**\n");
+	printf("%sSuggested launch: %s (P50); 80%% likely by %s%s\n",
+	       markdown ? "**" : "", D(p->finish.day[1], a), D(p->finish.day[2], b),
+	       markdown ? "**" : "");
 	printf("%sPlan%s%s starting %s, counting %s\n", markdown ? "\n" : "",
 	       x->customer ? " for " : "", x->customer ? x->customer : "",
 	       D(p->start, a),
@@ -263,7 +262,7 @@ static void print_table(const struct ctx *x, int markdown)
 		for (int q = 1; q < PC_PLAN_NPCT; q++)
 			printf("%s  P%d %s: %s to %s\n", markdown ? "-" : "",
 			       (int)lround(pc_plan_pct[q] * 100), D(p->finish.day[q], a),
-			       D(p->finish.ci[q][0], b), D(p->finish.ci[q][1], a));
+			       D(p->finish.ci[q][0], b), D(p->finish.ci[q][1], c));
 	}
 }
 
@@ -300,8 +299,10 @@ static void print_csv(const struct ctx *x)
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
 			printf(",%s", D(f->day[q], a));
 		if (p->has_ci)
-			for (int q = 1; q < PC_PLAN_NPCT; q++)
-				printf(",%s,%s", D(f->ci[q][0], a), D(f->ci[q][1], a));
+			for (int q = 1; q < PC_PLAN_NPCT; q++) {
+				printf(",%s", D(f->ci[q][0], a));
+				printf(",%s", D(f->ci[q][1], a));
+			}
 		printf("\n");
 	}
 }
