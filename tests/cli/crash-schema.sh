@@ -1,0 +1,92 @@
+#!/bin/sh
+# crash-schema.sh - stores from other schema versions: an older one is
+# migrated on the next write, a newer one (or a file that is not a store)
+# is refused with a message and left byte for byte as it was.
+. "$top_srcdir/tests/setup.sh"
+
+if [ -z "${SQLITE3:-}" ]; then
+	echo "1..0 # SKIP sqlite3 not found by configure"
+	exit 0
+fi
+
+# state DB: what the store holds, as text: its phases and attributes
+# straight from SQLite (the schema of src/store_internal.h) and the
+# tool's own view of it.
+state() {
+	"$SQLITE3" "$1" "SELECT c.name, p.name, h.name, h.start, h.end,
+		h.status, h.as_of FROM phases h JOIN projects p ON p.id = h.project_id
+		JOIN customers c ON c.id = p.customer_id ORDER BY 1, 2, 3;
+		SELECT p.name, a.key, a.value FROM project_attrs a
+		JOIN projects p ON p.id = a.project_id ORDER BY 1, 2;"
+	$PRECEDENT --db "$1" history --format csv 2>&1 || echo "exit $?"
+}
+
+AS_OF=2026-11-01
+head -17 "$top_srcdir/datasets/sample.csv" >small.csv
+
+# set_user_version FILE N: SQLite keeps PRAGMA user_version as a 4-byte
+# big-endian integer at offset 60 of the file header.
+set_user_version() {
+	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($2 >> 24 & 255)) \
+		$(($2 >> 16 & 255)) $(($2 >> 8 & 255)) $(($2 & 255)))" |
+		dd of="$1" bs=1 seek=60 conv=notrunc 2>/dev/null
+}
+
+$PC --db cur.db -q import --as-of $AS_OF small.csv
+ok $? "a current store is made"
+[ ! -s cur.db-wal ]
+ok $? "closing the store leaves no write-ahead log behind"
+
+# Newer: the same store claiming schema version 99.
+cp cur.db new.db
+set_user_version new.db 99
+cp new.db new.orig
+run 1 "history refuses a store from a newer precedent" -- $PC --db new.db history
+expect_grep "^precedent: history: new.db: store schema version 99 is newer than this precedent's \(version [0-9]+\): upgrade precedent$" \
+	"$TMP/err" "the message names both versions"
+run 1 "import refuses it too" -- $PC --db new.db import --as-of $AS_OF small.csv
+expect_grep "store schema version 99 is newer" "$TMP/err" "with the same message"
+cmp -s new.db new.orig
+ok $? "the newer store is left untouched"
+[ ! -e new.db-wal ]
+ok $? "and no journal was created next to it"
+
+# Older: schema version 0 is an empty SQLite file (what a crash during
+# the very first import, or `touch`, leaves behind).
+: >old.db
+run 0 "an import migrates a version-0 store" -- \
+	$PC --db old.db -q import --as-of $AS_OF small.csv
+state cur.db >want.txt
+state old.db >got.txt
+cmp -s want.txt got.txt
+ok $? "the migrated store holds what a new one would"
+v=$("$SQLITE3" old.db 'PRAGMA user_version')
+w=$("$SQLITE3" cur.db 'PRAGMA user_version')
+[ "$v" = "$w" ] && [ "$v" -ge 1 ]
+ok $? "and has the current schema version ($v)"
+
+# Not a store at all.
+head -c 4096 "$top_srcdir/datasets/sample.csv" >junk.db
+cp junk.db junk.orig
+run 1 "a CSV file is not taken for a store" -- $PC --db junk.db history
+expect_grep "^precedent: history: .*junk.db.*not a precedent store|^precedent: history: .*junk.db.*not a database" \
+	"$TMP/err" "the message says it is not a store"
+cmp -s junk.db junk.orig
+ok $? "and the file is left untouched"
+
+"$SQLITE3" other.db 'CREATE TABLE t(x); INSERT INTO t VALUES (1)'
+cp other.db other.orig
+run 1 "another program's database is refused" -- \
+	$PC --db other.db import --as-of $AS_OF small.csv
+expect_grep "not a precedent store \(it holds other tables\)" "$TMP/err" \
+	"the message says why"
+cmp -s other.db other.orig
+ok $? "and that database is left untouched"
+
+run 1 "a missing store is an error for history" -- $PC --db none.db history
+expect_grep "no store at 'none.db' \(run 'precedent import' first\)" "$TMP/err" \
+	"the message says what to do"
+[ ! -e none.db ]
+ok $? "and history does not create it"
+
+done_testing

@@ -1,0 +1,126 @@
+#!/bin/sh
+# crash.sh - an import killed with SIGKILL at any moment leaves a store
+# that opens, passes SQLite's integrity check and holds either the whole
+# import or none of it (one import is one transaction, ingest.h).
+#
+# The kill moments are spread over the measured length of a full import,
+# so most runs die inside the transaction and some before or after it.
+# The tool runs without valgrind here: its timing is the point.
+. "$top_srcdir/tests/setup.sh"
+
+if [ -z "${SQLITE3:-}" ]; then
+	echo "1..0 # SKIP sqlite3 not found by configure"
+	exit 0
+fi
+
+# state DB: what the store holds, as text: its phases and attributes
+# straight from SQLite (the schema of src/store_internal.h) and the
+# tool's own view of it.
+state() {
+	"$SQLITE3" "$1" "SELECT c.name, p.name, h.name, h.start, h.end,
+		h.status, h.as_of FROM phases h JOIN projects p ON p.id = h.project_id
+		JOIN customers c ON c.id = p.customer_id ORDER BY 1, 2, 3;
+		SELECT p.name, a.key, a.value FROM project_attrs a
+		JOIN projects p ON p.id = a.project_id ORDER BY 1, 2;"
+	$PRECEDENT --db "$1" history --format csv 2>&1 || echo "exit $?"
+}
+
+RUNS=${CRASH_RUNS:-120}
+AS_OF=2026-11-01
+
+# A big import: 60 000 phase rows of 7 500 fictional projects.
+awk 'BEGIN {
+	print "customer,project,phase,start,end,status,tier"
+	for (p = 0; p < 7500; p++)
+		for (h = 1; h <= 8; h++)
+			printf "crash%04d,proj%d,phase%d,2025-%02d-%02d,2025-%02d-%02d,done,t%d\n",
+				p % 1000, p, h, h, 1 + p % 25, h, 1 + p % 25 + p % 3, p % 3
+}' >big.csv
+head -40 "$top_srcdir/datasets/sample.csv" >base.csv
+
+# Reference states: the base alone (none of the import) and base + big
+# (all of it).
+$PRECEDENT --db base.db -q import --as-of $AS_OF base.csv >/dev/null
+ok $? "the base history imports"
+state base.db >none.txt
+cp base.db full.db
+t0=$(date +%s%N)
+$PRECEDENT --db full.db -q import --as-of $AS_OF big.csv >/dev/null
+ok $? "the big history imports in one go"
+t1=$(date +%s%N)
+state full.db >all.txt
+cmp -s none.txt all.txt && r=1 || r=0
+ok $r "the big import changes the history"
+
+# Kill moments: uniform over 1.2 times the measured import (ms), from a
+# fixed seed so a failure can be replayed with the same schedule.
+ms=$(( (t1 - t0) / 1000000 ))
+[ "$ms" -ge 1 ] || ms=1
+echo "# a full import takes $ms ms; $RUNS kills spread over it"
+awk -v n="$RUNS" -v ms="$ms" 'BEGIN { srand(20261127);
+	for (i = 0; i < n; i++) printf "%.3f\n", rand() * ms * 1.2 / 1000 }' >delays
+
+killed=0 whole=0 nothing=0 bad=0 corrupt=0
+i=0
+while read -r delay; do
+	i=$((i + 1))
+	rm -f run.db run.db-wal run.db-shm
+	cp base.db run.db
+	$PRECEDENT --db run.db -q import --as-of $AS_OF big.csv >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -KILL $pid 2>/dev/null || true
+	set +e
+	{ wait $pid; } 2>/dev/null # no "Killed" notice in the log
+	st=$?
+	set -e
+	[ "$st" -eq 137 ] && killed=$((killed + 1))
+	# Open it with the tool first, as a user would next, then let
+	# SQLite's own check read the result.
+	if ! $PRECEDENT --db run.db history >/dev/null 2>err.txt; then
+		bad=$((bad + 1))
+		echo "# run $i (kill after $delay s): the store does not open: $(cat err.txt)"
+	fi
+	chk=$("$SQLITE3" run.db 'PRAGMA integrity_check' 2>&1) || chk="failed: $chk"
+	if [ "$chk" != ok ]; then
+		corrupt=$((corrupt + 1))
+		echo "# run $i (kill after $delay s): integrity_check: $chk"
+	fi
+	state run.db >got.txt
+	if cmp -s got.txt none.txt; then
+		nothing=$((nothing + 1))
+	elif cmp -s got.txt all.txt; then
+		whole=$((whole + 1))
+	else
+		bad=$((bad + 1))
+		echo "# run $i (kill after $delay s): the store holds part of the import"
+	fi
+done <delays
+
+echo "# $killed of $RUNS imports killed; afterwards $nothing held none of it, $whole all of it"
+[ "$i" -eq "$RUNS" ]
+ok $? "$RUNS kill runs made"
+[ "$killed" -ge $((RUNS / 2)) ]
+ok $? "most runs were killed before the import finished ($killed)"
+[ "$bad" -eq 0 ]
+ok $? "after every kill the store opens and holds all or none of the import"
+[ "$corrupt" -eq 0 ]
+ok $? "after every kill PRAGMA integrity_check says ok"
+[ "$nothing" -gt 0 ]
+ok $? "some kills came before the commit ($nothing)"
+
+# A killed import must not block the next one: the store recovers.
+rm -f run.db run.db-wal run.db-shm
+cp base.db run.db
+$PRECEDENT --db run.db -q import --as-of $AS_OF big.csv >/dev/null 2>&1 &
+pid=$!
+sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 2000 }')"
+kill -KILL $pid 2>/dev/null || true
+{ wait $pid; } 2>/dev/null || true
+$PRECEDENT --db run.db -q import --as-of $AS_OF big.csv >/dev/null
+ok $? "importing again after a kill succeeds"
+state run.db >got.txt
+cmp -s got.txt all.txt
+ok $? "and the store then holds the whole import"
+
+done_testing
