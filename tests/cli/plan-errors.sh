@@ -1,0 +1,121 @@
+#!/bin/sh
+# plan-errors.sh - `precedent plan` on unusable input: exact messages and
+# exit statuses (1 bad data, 2 bad usage), never a crash.
+. "$top_srcdir/tests/setup.sh"
+
+# expect_err EXIT DESCRIPTION MESSAGE -- COMMAND...: COMMAND exits with
+# EXIT, prints nothing on stdout and exactly MESSAGE on stderr.
+expect_err() {
+	_x=$1
+	_d=$2
+	_m=$3
+	shift 4
+	run "$_x" "$_d" -- "$@"
+	expect_file "$TMP/err" "$_m" "$_d: message"
+	if [ -s "$TMP/out" ]; then ok 1 "$_d: no output"; else ok 0 "$_d: no output"; fi
+}
+
+H='customer,project,phase,start,end,status'
+
+# Usage errors.
+expect_err 2 "no --start" "precedent: plan: --start DATE is required
+Try 'precedent plan --help'." -- $PC plan
+expect_err 2 "a start date that is not a date" \
+"precedent: plan: --start: '2027-02-30' is not a date (expected YYYY-MM-DD)
+Try 'precedent plan --help'." -- $PC plan --start 2027-02-30
+expect_err 2 "--iterations 0" \
+"precedent: plan: --iterations: '0' is not 'auto' or a whole number from 1 to 1000000000
+Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --iterations 0
+expect_err 2 "--threads x" \
+"precedent: plan: --threads: 'x' is not a whole number from 1 to 256
+Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --threads x
+expect_err 2 "--calendar moon" \
+"precedent: plan: --calendar: unknown calendar 'moon' (expected all|weekdays)
+Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --calendar moon
+expect_err 2 "--holidays without weekdays" \
+"precedent: plan: --holidays needs --calendar weekdays
+Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --holidays h.txt
+expect_err 2 "--format xml" \
+"precedent: plan: --format: unknown format 'xml' (expected table|csv|json|markdown)
+Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --format xml
+expect_err 2 "--ci with --model" \
+"precedent: plan: --ci resamples past projects from the store; it cannot be used with --model
+Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --model m.csv --ci
+
+# No store, an empty store.
+expect_err 1 "no store" \
+"precedent: plan: no store at 'none.db' (run 'precedent import' first)" \
+-- $PC --db none.db plan --start 2027-01-04
+printf '%s\n' "$H" >empty.csv
+$PC -q --db empty.db import empty.csv
+expect_err 1 "an empty store" "precedent: plan: the store holds no history" \
+-- $PC --db empty.db plan --start 2027-01-04
+
+# Fewer than three past projects for a phase.
+cat >two.csv <<CSV
+$H
+A,p1,design,2026-01-05,2026-01-09,done
+A,p1,build,2026-01-10,2026-01-20,done
+B,p1,design,2026-02-02,2026-02-08,done
+B,p1,build,2026-02-09,2026-02-25,done
+C,p1,design,2026-03-02,2026-03-05,done
+CSV
+$PC -q --db two.db import two.csv
+expect_err 1 "a phase with two past projects" \
+"precedent: plan: phase 'build' has only 2 past projects (need at least 3)" \
+-- $PC --db two.db plan --start 2027-01-04
+
+# A phase no project finished.
+cat >never.csv <<CSV
+$H
+A,p1,design,2026-01-05,2026-01-09,done
+A,p1,build,2026-01-10,,ongoing
+B,p1,design,2026-02-02,2026-02-08,done
+B,p1,build,2026-02-09,,ongoing
+C,p1,design,2026-03-02,2026-03-05,done
+C,p1,build,2026-03-06,,ongoing
+D,p1,design,2026-04-01,2026-04-02,done
+CSV
+$PC -q --db never.db import --as-of 2026-06-01 never.csv
+expect_err 1 "a phase no project finished" \
+"precedent: plan: phase 'build' was never finished (3 ongoing)" \
+-- $PC --db never.db plan --start 2027-01-04
+
+# Bad templates, holidays and model files: FILE:LINE messages.
+cat >good.csv <<CSV
+$H
+A,p1,design,2026-01-05,2026-01-09,done
+A,p1,build,2026-01-10,2026-01-20,done
+B,p1,design,2026-02-02,2026-02-08,done
+B,p1,build,2026-02-09,2026-02-25,done
+C,p1,design,2026-03-02,2026-03-05,done
+C,p1,build,2026-03-06,2026-03-19,done
+D,p1,design,2026-04-01,2026-04-03,done
+D,p1,build,2026-04-04,2026-04-10,done
+CSV
+$PC -q --db good.db import good.csv
+printf 'phase,after,lag\ndesign,,0\nbuild,design,soon\n' >t1.csv
+expect_err 1 "a template lag that is not a number" \
+"precedent: plan: t1.csv:3: lag 'soon' is not a whole number of days between -3650 and 3650" \
+-- $PC --db good.db plan --start 2027-01-04 --template t1.csv
+printf 'phase,after,lag\ndesign,,0\nbuild,design,0\nqa,build,0\n' >t2.csv
+expect_err 1 "a template phase the history lacks" \
+"precedent: plan: t2.csv:4: phase 'qa' is not in the history" \
+-- $PC --db good.db plan --start 2027-01-04 --template t2.csv
+printf 'phase,after,lag\ndesign,build,0\nbuild,design,0\n' >t3.csv
+expect_err 1 "a template with a cycle" \
+"precedent: plan: t3.csv:2: phase 'design' waits for itself through a cycle" \
+-- $PC --db good.db plan --start 2027-01-04 --template t3.csv
+expect_err 1 "a missing template" \
+"precedent: plan: missing.csv: cannot open: No such file or directory" \
+-- $PC --db good.db plan --start 2027-01-04 --template missing.csv
+printf '2027-01-01\n2027-13-01\n' >hol.txt
+expect_err 1 "a holiday that is not a date" \
+"precedent: plan: hol.txt:2: '2027-13-01' is not a date" \
+-- $PC --db good.db plan --start 2027-01-04 --calendar weekdays --holidays hol.txt
+
+# ... and the good history plans.
+run 0 "four projects plan" -- $PC --db good.db plan --start 2027-01-04 --format csv
+expect_grep '^release,2027-01-04,' "$TMP/out" "a release row"
+
+done_testing
