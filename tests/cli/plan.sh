@@ -144,4 +144,19 @@ bad=$(awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) print $i }' "$TMP/out" | while
 	[ "$(date -u -d "$d" +%u)" -le 5 ] || echo "$d"; done)
 check "every weekday-calendar date is a weekday${bad:+ ($bad)}" test -z "$bad"
 
+# The shipped template is the structure inferred from the sample history.
+run 0 "import the sample history" -- $PC --db sample.db import --as-of 2026-11-01 "$top_srcdir/datasets/sample.csv"
+run 0 "sample: inferred structure" -- $PC --db sample.db plan --start 2027-01-04 --show-structure
+awk '/^Structure/ { s = 1; next }
+     s && /^phase/ { t = 1; next }
+     t && NF == 0 { exit }
+     t { printf "%s,%s,%d\n", $1, ($2 == "(start)" ? "" : $2), int($3) }' \
+	"$TMP/out" >"$TMP/inferred"
+check "models/template.csv is the structure inferred from datasets/sample.csv" \
+	cmp -s "$TMP/inferred" - <<CSV
+$(sed 1d "$top_srcdir/models/template.csv")
+CSV
+run 0 "sample: --template models/template.csv" -- $PC --db sample.db plan --start 2027-01-04 --template "$top_srcdir/models/template.csv"
+expect_grep '^Suggested launch: 2027-' "$TMP/out" "the shipped template plans"
+
 done_testing
