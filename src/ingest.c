@@ -9,6 +9,11 @@
  * so memory stays bounded by the limits in ingest.h whatever the file
  * size.
  *
+ * Two threads share the work: a reader (this file's caller's helper
+ * thread) reads, parses and validates, and hands rows over in batches to
+ * the writer (the calling thread), which owns the SQLite connection and
+ * every callback.  Everything the writer reports comes in line order.
+ *
  * Duplicates within one file are found without remembering the keys:
  * every phase row carries the id of the import that last wrote it, so a
  * row that meets its own import id was already in this file.
@@ -25,6 +30,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <pthread.h>
+
 #include <csv.h>
 
 #include <precedent/ingest.h>
@@ -39,6 +46,28 @@
 #define PROGRESS_EVERY (1024 * 1024)
 #define DURATION_MAX 1000000 /* days; beyond 2,700 years is not a phase */
 #define QUOTE_MAX 60         /* bytes of offending text quoted in messages */
+#define BATCH_ROWS 1024      /* rows per hand-over between the threads */
+#define BATCH_TEXT (256 * 1024) /* ... or this many bytes of text */
+#define NBATCHES 3           /* one filling, one ready, one being written */
+
+/* A validated row, or a rejected one, handed to the writer. */
+struct item {
+	long line;
+	int rejected;             /* 1: errs[err] says why */
+	pc_day start, end;
+	int ongoing;
+	size_t customer, project, phase, json, err; /* offsets / index */
+};
+
+struct batch {
+	struct item *items;
+	size_t n, cap;
+	char *text;
+	size_t len, tcap;
+	pc_error *errs;
+	size_t nerr, ecap;
+	uint64_t bytes; /* input read when the batch was handed over */
+};
 
 enum role {
 	COL_ATTR,
@@ -66,11 +95,27 @@ struct imp {
 	pc_error *err;
 	const char *name;
 
+	/* The reader's side. */
 	struct csv_parser csv;
 	long line;     /* physical line being fed, from 1 */
 	long rec_line; /* line the current record started on */
-	int failed;    /* *err holds a fatal error: ignore the rest */
+	int failed;    /* rerr holds a fatal error: ignore the rest */
+	pc_error rerr;
 	int limit;     /* the current record broke a limit */
+	size_t nrows;
+	struct batch *fill; /* being filled */
+	struct source *src;
+
+	/* The hand-over. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batches[NBATCHES];
+	struct batch *freeq[NBATCHES];
+	int nfree;
+	struct batch *ready;
+	int reader_done;
+	int stop;      /* the writer failed: the reader should quit */
+	int wfailed;   /* *err holds the writer's fatal error */
 
 	/* The current record: NUL-terminated fields packed in buf. */
 	char *buf;
@@ -220,13 +265,35 @@ static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->failed = 1;
-	return pc_error_set(im->err, st, im->name, line, "%s", msg);
+	return pc_error_set(&im->rerr, st, line ? im->name : st == PC_EUSAGE ||
+	                    st == PC_ENOMEM ? NULL : im->name, line, "%s", msg);
+}
+
+/* The reader polls this without the lock, between lines. */
+#define STOPPED(im) __atomic_load_n(&(im)->stop, __ATOMIC_RELAXED)
+
+/* The writer failed: record it and tell the reader to quit. */
+static void wstop(struct imp *im)
+{
+	im->wfailed = 1;
+	pthread_mutex_lock(&im->mu);
+	__atomic_store_n(&im->stop, 1, __ATOMIC_RELAXED);
+	pthread_cond_broadcast(&im->cv);
+	pthread_mutex_unlock(&im->mu);
 }
 
 static int store_fail(struct imp *im, const char *what)
 {
-	im->failed = 1;
-	return pci_store_fail(im->st, im->err, what);
+	pci_store_fail(im->st, im->err, what);
+	wstop(im);
+	return PC_ESTORE;
+}
+
+static int wnomem(struct imp *im)
+{
+	pc_error_set(im->err, PC_ENOMEM, NULL, 0, "out of memory");
+	wstop(im);
+	return PC_ENOMEM;
 }
 
 /* ---------------------------------------------------------------- header */
@@ -610,7 +677,7 @@ static int remember(struct imp *im, char **buf, size_t *cap, const char *s)
 		char *nb = realloc(*buf, n);
 
 		if (!nb)
-			return fail(im, PC_ENOMEM, 0, "out of memory");
+			return wnomem(im);
 		*buf = nb;
 		*cap = n;
 	}
@@ -654,21 +721,21 @@ static int project_of(struct imp *im, const struct row *r)
 
 /* The id of the row's attribute set (-1 for none), kept from the
  * previous row when it is the same. */
-static int attr_set_of(struct imp *im)
+static int attr_set_of(struct imp *im, const char *json)
 {
 	int created;
 
-	if (im->attrs_id && strcmp(im->prev_json, im->json) == 0)
+	if (im->attrs_id && strcmp(im->prev_json, json) == 0)
 		return PC_OK;
 	im->attrs_id = 0;
-	if (strcmp(im->json, "{}") == 0) {
+	if (strcmp(json, "{}") == 0) {
 		im->attrs_id = -1;
-	} else if (find_or_add(im, im->sel_attrs, im->ins_attrs, 0, im->json,
+	} else if (find_or_add(im, im->sel_attrs, im->ins_attrs, 0, json,
 	                       &im->attrs_id, NULL, &created)) {
 		im->attrs_id = 0;
 		return PC_ESTORE;
 	}
-	if (remember(im, &im->prev_json, &im->prev_json_cap, im->json)) {
+	if (remember(im, &im->prev_json, &im->prev_json_cap, json)) {
 		im->attrs_id = 0;
 		return PC_ENOMEM;
 	}
@@ -690,7 +757,8 @@ static int eq_text(const char *a, const char *b)
 
 /* Store a validated row.  A duplicate within this file fills *e and
  * returns PC_EDATA before anything is written; store failures are fatal. */
-static int store_row(struct imp *im, const struct row *r, pc_error *e)
+static int store_row(struct imp *im, const struct row *r, const char *json,
+                     long line, pc_error *e)
 {
 	char start[PC_DATE_BUF], end[PC_DATE_BUF];
 	const char *end_t = r->ongoing ? NULL : iso(r->end, end);
@@ -699,7 +767,7 @@ static int store_row(struct imp *im, const struct row *r, pc_error *e)
 	int same, rc;
 
 	iso(r->start, start);
-	if (attrs_json(im) || attr_set_of(im) || project_of(im, r))
+	if (attr_set_of(im, json) || project_of(im, r))
 		return PC_ESTORE;
 
 	/* The phase: insert, or compare with what is stored. */
@@ -711,7 +779,7 @@ static int store_row(struct imp *im, const struct row *r, pc_error *e)
 	sqlite3_bind_text(im->ins_phase, 6, status, -1, SQLITE_STATIC);
 	bind_id(im->ins_phase, 7, im->attrs_id);
 	sqlite3_bind_int64(im->ins_phase, 8, im->import_id);
-	sqlite3_bind_int64(im->ins_phase, 9, im->rec_line);
+	sqlite3_bind_int64(im->ins_phase, 9, line);
 	if (exec(im, im->ins_phase, "cannot store a phase"))
 		return PC_ESTORE;
 	if (sqlite3_changes(im->db) > 0) {
@@ -731,9 +799,10 @@ static int store_row(struct imp *im, const struct row *r, pc_error *e)
 		long first = (long)sqlite3_column_int64(im->sel_phase, 6);
 
 		sqlite3_reset(im->sel_phase);
-		return row_error(e, im, "duplicate phase '%s' of customer '%s' "
-		                 "project '%s' (first on line %ld)", q(qa, r->phase),
-		                 q(qb, r->customer), q(qc, r->project), first);
+		return pc_error_set(e, PC_EDATA, im->name, line, "duplicate phase "
+		                    "'%s' of customer '%s' project '%s' (first on "
+		                    "line %ld)", q(qa, r->phase), q(qb, r->customer),
+		                    q(qc, r->project), first);
 	}
 	same = eq_text((const char *)sqlite3_column_text(im->sel_phase, 0), start) &&
 	       eq_text((const char *)sqlite3_column_text(im->sel_phase, 1), end_t) &&
@@ -750,7 +819,7 @@ static int store_row(struct imp *im, const struct row *r, pc_error *e)
 	sqlite3_bind_text(im->upd_phase, 4, status, -1, SQLITE_STATIC);
 	bind_id(im->upd_phase, 5, im->attrs_id);
 	sqlite3_bind_int64(im->upd_phase, 6, im->import_id);
-	sqlite3_bind_int64(im->upd_phase, 7, im->rec_line);
+	sqlite3_bind_int64(im->upd_phase, 7, line);
 	sqlite3_bind_int64(im->upd_phase, 8, im->project_id);
 	sqlite3_bind_text(im->upd_phase, 9, r->phase, -1, SQLITE_STATIC);
 	if (exec(im, im->upd_phase, "cannot update a phase"))
@@ -762,6 +831,150 @@ static int store_row(struct imp *im, const struct row *r, pc_error *e)
 	return PC_OK;
 }
 
+/* ------------------------------------------------------- the hand-over */
+
+/* Append n bytes to the batch text; returns the offset or (size_t)-1. */
+static size_t put_text(struct batch *b, const char *s, size_t n)
+{
+	size_t at = b->len;
+
+	if (b->len + n + 1 > b->tcap) {
+		size_t ncap = b->tcap ? b->tcap : BATCH_TEXT;
+		char *nt;
+
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if (!(nt = realloc(b->text, ncap)))
+			return (size_t)-1;
+		b->text = nt;
+		b->tcap = ncap;
+	}
+	memcpy(b->text + at, s, n);
+	b->text[at + n] = '\0';
+	b->len += n + 1;
+	return at;
+}
+
+static struct item *new_item(struct imp *im, struct batch *b)
+{
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? 2 * b->cap : BATCH_ROWS;
+		struct item *ni = realloc(b->items, ncap * sizeof *ni);
+
+		if (!ni) {
+			fail(im, PC_ENOMEM, 0, "out of memory");
+			return NULL;
+		}
+		b->items = ni;
+		b->cap = ncap;
+	}
+	memset(&b->items[b->n], 0, sizeof b->items[b->n]);
+	return &b->items[b->n];
+}
+
+/* Reader: a batch to fill, or NULL when the writer has stopped. */
+static struct batch *get_free(struct imp *im)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&im->mu);
+	while (im->nfree == 0 && !im->stop)
+		pthread_cond_wait(&im->cv, &im->mu);
+	if (!im->stop) {
+		b = im->freeq[--im->nfree];
+		b->n = b->len = b->nerr = 0;
+	}
+	pthread_mutex_unlock(&im->mu);
+	return b;
+}
+
+/* Reader: give the filled batch to the writer and take an empty one. */
+static int hand_over(struct imp *im)
+{
+	struct batch *b = im->fill;
+	int stopped;
+
+	im->fill = NULL;
+	b->bytes = im->bytes;
+	pthread_mutex_lock(&im->mu);
+	while (im->ready && !im->stop)
+		pthread_cond_wait(&im->cv, &im->mu);
+	stopped = im->stop;
+	if (stopped)
+		im->freeq[im->nfree++] = b;
+	else
+		im->ready = b;
+	pthread_cond_broadcast(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+	return stopped ? -1 : 0;
+}
+
+static void enqueue(struct imp *im, const struct row *r, const pc_error *why)
+{
+	struct batch *b;
+	struct item *it;
+
+	if (!im->fill && !(im->fill = get_free(im))) {
+		im->failed = 1; /* the writer stopped: its error wins */
+		return;
+	}
+	b = im->fill;
+	if (!(it = new_item(im, b)))
+		return;
+	it->line = im->rec_line;
+	if (why) {
+		if (b->nerr == b->ecap) {
+			size_t ncap = b->ecap ? 2 * b->ecap : 16;
+			pc_error *ne = realloc(b->errs, ncap * sizeof *ne);
+
+			if (!ne) {
+				fail(im, PC_ENOMEM, 0, "out of memory");
+				return;
+			}
+			b->errs = ne;
+			b->ecap = ncap;
+		}
+		b->errs[b->nerr] = *why;
+		it->rejected = 1;
+		it->err = b->nerr++;
+	} else {
+		it->start = r->start;
+		it->end = r->end;
+		it->ongoing = r->ongoing;
+		if ((it->customer = put_text(b, r->customer, strlen(r->customer))) == (size_t)-1 ||
+		    (it->project = put_text(b, r->project, strlen(r->project))) == (size_t)-1 ||
+		    (it->phase = put_text(b, r->phase, strlen(r->phase))) == (size_t)-1 ||
+		    (it->json = put_text(b, im->json, im->json_len)) == (size_t)-1) {
+			fail(im, PC_ENOMEM, 0, "out of memory");
+			return;
+		}
+	}
+	b->n++;
+	if ((b->n >= BATCH_ROWS || b->len >= BATCH_TEXT) && hand_over(im))
+		im->failed = 1;
+}
+
+/* Reader: one data record. */
+static void row(struct imp *im)
+{
+	struct row r;
+	pc_error e;
+
+	im->nrows++;
+	pc_error_clear(&e);
+	if (validate(im, &r, &e) == PC_OK) {
+		if (attrs_json(im) == PC_OK)
+			enqueue(im, &r, NULL);
+		return;
+	}
+	if (im->o->skip_invalid) {
+		enqueue(im, NULL, &e);
+		return;
+	}
+	im->failed = 1;
+	im->rerr = e;
+}
+
 static void reject(struct imp *im, const pc_error *e)
 {
 	im->sum->rejected++;
@@ -769,31 +982,37 @@ static void reject(struct imp *im, const pc_error *e)
 		im->o->rejected(im->o->rejected_ctx, e);
 }
 
-static void row(struct imp *im)
+/* Writer: store one batch, in order. */
+static void write_batch(struct imp *im, const struct batch *b)
 {
-	struct row r;
-	pc_error e;
-	int rc;
+	for (size_t i = 0; i < b->n && !im->wfailed; i++) {
+		const struct item *it = &b->items[i];
+		struct row r;
+		pc_error e;
 
-	im->sum->rows++;
-	pc_error_clear(&e);
-	rc = validate(im, &r, &e);
-	if (rc == PC_OK) {
-		rc = store_row(im, &r, &e);
-		if (im->failed)
-			return;
+		if (it->rejected) {
+			reject(im, &b->errs[it->err]);
+			continue;
+		}
+		r.customer = b->text + it->customer;
+		r.project = b->text + it->project;
+		r.phase = b->text + it->phase;
+		r.start = it->start;
+		r.end = it->end;
+		r.ongoing = it->ongoing;
+		pc_error_clear(&e);
+		if (store_row(im, &r, b->text + it->json, it->line, &e) == PC_OK) {
+			im->sum->ongoing += r.ongoing;
+		} else if (!im->wfailed) {
+			/* A duplicate: a bad row like any other. */
+			if (im->o->skip_invalid) {
+				reject(im, &e);
+			} else {
+				*im->err = e;
+				wstop(im);
+			}
+		}
 	}
-	if (rc == PC_OK) {
-		im->sum->ongoing += r.ongoing;
-		return;
-	}
-	if (im->o->skip_invalid) {
-		reject(im, &e);
-		return;
-	}
-	im->failed = 1;
-	if (im->err)
-		*im->err = e;
 }
 
 /* --------------------------------------------------------- csv callbacks */
@@ -869,13 +1088,14 @@ static void on_record(int c, void *data)
 
 /* ------------------------------------------------------------ the import */
 
-static void progress(struct imp *im, int last)
+/* Writer: report the input consumed so far. */
+static void progress(struct imp *im, uint64_t bytes, int last)
 {
 	if (!im->o->progress)
 		return;
-	if (last || im->bytes >= im->next_progress) {
-		im->o->progress(im->o->progress_ctx, im->bytes, im->total);
-		im->next_progress = im->bytes + PROGRESS_EVERY;
+	if (last || bytes >= im->next_progress) {
+		im->o->progress(im->o->progress_ctx, bytes, im->total);
+		im->next_progress = bytes + PROGRESS_EVERY;
 	}
 }
 
@@ -888,7 +1108,7 @@ static int feed(struct imp *im, const char *p, size_t n)
 		p += 3; /* the UTF-8 byte order mark some spreadsheets write */
 	im->hash = fnv1a(im->hash, (const unsigned char *)(end - n), n);
 	im->bytes += n;
-	while (p < end && !im->failed) {
+	while (p < end && !im->failed && !STOPPED(im)) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl + 1 : end;
 		size_t len = (size_t)(stop - p);
@@ -916,7 +1136,7 @@ static int feed(struct imp *im, const char *p, size_t n)
 		}
 		p = stop;
 	}
-	return im->failed ? im->err ? im->err->status : PC_EDATA : PC_OK;
+	return im->failed ? im->rerr.status : PC_OK;
 }
 
 static int finish_csv(struct imp *im)
@@ -974,7 +1194,7 @@ static int prepare_all(struct imp *im)
 		sqlite3_stmt **s = (sqlite3_stmt **)((char *)im + stmts[i].off);
 
 		if (!(*s = pci_store_prepare(im->st, stmts[i].sql, im->err))) {
-			im->failed = 1;
+			im->wfailed = 1;
 			return PC_ESTORE;
 		}
 	}
@@ -1007,7 +1227,7 @@ static int begin_import(struct imp *im)
 	    sqlite3_exec(im->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) == SQLITE_OK)
 		im->fk_off = 1;
 	if (pci_store_begin(im->st, im->err)) {
-		im->failed = 1;
+		im->wfailed = 1;
 		return PC_ESTORE;
 	}
 	im->began = 1;
@@ -1016,7 +1236,7 @@ static int begin_import(struct imp *im)
 		" unchanged, rejected) VALUES (?1, '', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
 		" ?2, 0, 0, 0, 0, 0)", im->err);
 	if (!s) {
-		im->failed = 1;
+		im->wfailed = 1;
 		return PC_ESTORE;
 	}
 	sqlite3_bind_text(s, 1, im->name, -1, SQLITE_STATIC);
@@ -1053,6 +1273,74 @@ struct source {
 	size_t len;
 };
 
+/* The reader thread: read, parse, validate, hand over; then say done. */
+static void *reader(void *arg)
+{
+	struct imp *im = arg;
+	struct source *src = im->src;
+
+	if (src->fp) {
+		char *block = malloc(BLOCK);
+		size_t n;
+
+		if (!block)
+			fail(im, PC_ENOMEM, 0, "out of memory");
+		while (block && !im->failed && !STOPPED(im) &&
+		       (n = fread(block, 1, BLOCK, src->fp)) > 0)
+			feed(im, block, n);
+		free(block);
+		if (block && !im->failed && !STOPPED(im) && ferror(src->fp))
+			fail(im, PC_EIO, 0, "read error: %s", strerror(errno ? errno : EIO));
+	} else {
+		/* In block-sized pieces, as from a file, so that the field
+		 * limit holds for memory input too. */
+		for (size_t at = 0; at < src->len && !im->failed && !STOPPED(im);
+		     at += BLOCK) {
+			size_t n = src->len - at < BLOCK ? src->len - at : BLOCK;
+
+			feed(im, src->buf + at, n);
+		}
+	}
+	if (!im->failed && !STOPPED(im))
+		finish_csv(im);
+	if (im->fill && im->fill->n && !STOPPED(im))
+		hand_over(im);
+	pthread_mutex_lock(&im->mu);
+	if (im->fill)
+		im->freeq[im->nfree++] = im->fill;
+	im->fill = NULL;
+	im->reader_done = 1;
+	pthread_cond_broadcast(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+	return NULL;
+}
+
+/* The writer: store batches until the reader is done. */
+static void writer(struct imp *im)
+{
+	for (;;) {
+		struct batch *b;
+
+		pthread_mutex_lock(&im->mu);
+		while (!im->ready && !im->reader_done)
+			pthread_cond_wait(&im->cv, &im->mu);
+		b = im->ready;
+		im->ready = NULL;
+		pthread_cond_broadcast(&im->cv);
+		pthread_mutex_unlock(&im->mu);
+		if (!b)
+			return;
+		if (!im->wfailed) {
+			write_batch(im, b);
+			progress(im, b->bytes, 0);
+		}
+		pthread_mutex_lock(&im->mu);
+		im->freeq[im->nfree++] = b;
+		pthread_cond_broadcast(&im->cv);
+		pthread_mutex_unlock(&im->mu);
+	}
+}
+
 static int run(pc_store *st, struct source *src, const char *name,
                const pc_import_options *opts, pc_import_summary *sum,
                pc_error *err)
@@ -1061,6 +1349,7 @@ static int run(pc_store *st, struct source *src, const char *name,
 	pc_import_summary local_sum;
 	pc_error local_err;
 	struct imp *im;
+	pthread_t tid;
 	int rc = PC_OK;
 
 	if (!opts) {
@@ -1085,13 +1374,18 @@ static int run(pc_store *st, struct source *src, const char *name,
 	im->sum = sum;
 	im->err = err;
 	im->name = name;
+	im->src = src;
 	im->line = 1;
 	im->rec_line = -1;
 	im->hash = FNV_OFFSET;
 	pc_date_format(opts->as_of, im->as_of);
+	pthread_mutex_init(&im->mu, NULL);
+	pthread_cond_init(&im->cv, NULL);
+	for (int i = 0; i < NBATCHES; i++)
+		im->freeq[im->nfree++] = &im->batches[i];
 	if (csv_init(&im->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		free(im);
-		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+		rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto out;
 	}
 	if (src->fp) {
 		struct stat sb;
@@ -1101,43 +1395,25 @@ static int run(pc_store *st, struct source *src, const char *name,
 	} else {
 		im->total = src->len;
 	}
-	if (begin_import(im))
-		goto out;
-
-	if (src->fp) {
-		char *block = malloc(BLOCK);
-		size_t n;
-
-		if (!block) {
-			fail(im, PC_ENOMEM, 0, "out of memory");
-			goto out;
-		}
-		while (!im->failed && (n = fread(block, 1, BLOCK, src->fp)) > 0) {
-			feed(im, block, n);
-			progress(im, 0);
-		}
-		free(block);
-		if (!im->failed && ferror(src->fp)) {
-			fail(im, PC_EIO, 0, "read error: %s", strerror(errno ? errno : EIO));
-			goto out;
-		}
-	} else {
-		/* In block-sized pieces, as from a file, so that the field
-		 * limit holds for memory input too. */
-		for (size_t at = 0; at < src->len && !im->failed; at += BLOCK) {
-			size_t n = src->len - at < BLOCK ? src->len - at : BLOCK;
-
-			feed(im, src->buf + at, n);
-			progress(im, 0);
+	if (begin_import(im) == PC_OK) {
+		if (pthread_create(&tid, NULL, reader, im) != 0) {
+			pc_error_set(err, PC_ENOMEM, NULL, 0, "cannot start a thread");
+			im->wfailed = 1;
+		} else {
+			writer(im);
+			pthread_join(tid, NULL);
 		}
 	}
-	if (finish_csv(im))
-		goto out;
-	progress(im, 1);
-	if (end_import(im))
-		goto out;
-out:
-	rc = im->failed ? (err->status ? err->status : PC_EDATA) : PC_OK;
+	/* The writer's error, if any, comes from an earlier line than the
+	 * reader's: it was handed over before the reader stopped. */
+	if (!im->wfailed && im->failed)
+		*err = im->rerr;
+	if (!im->wfailed && !im->failed) {
+		sum->rows = im->nrows;
+		progress(im, im->bytes, 1);
+		end_import(im);
+	}
+	rc = im->wfailed || im->failed ? (err->status ? err->status : PC_EDATA) : PC_OK;
 	finalize_all(im);
 	if (rc == PC_OK && !opts->dry_run)
 		rc = pci_store_commit(st, err);
@@ -1146,6 +1422,14 @@ out:
 	if (im->fk_off)
 		sqlite3_exec(im->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	csv_free(&im->csv);
+out:
+	pthread_mutex_destroy(&im->mu);
+	pthread_cond_destroy(&im->cv);
+	for (int i = 0; i < NBATCHES; i++) {
+		free(im->batches[i].items);
+		free(im->batches[i].text);
+		free(im->batches[i].errs);
+	}
 	for (size_t i = 0; i < PC_IMPORT_COLUMNS_MAX; i++)
 		free(im->key[i]);
 	free(im->buf);
