@@ -91,7 +91,9 @@ typedef struct pci_sim_result {
 /* The duration lookup table of a family: table[k - 1] = F(k + 0.5) for
  * k = 1.., so that the smallest k with table[k - 1] >= u is the draw
  * quantile(u) rounded to the nearest whole day (at least 1).  Stops once
- * the CDF passes 1 - 1e-9 or at PCI_TABLE_MAX entries.  Returns 0 or -1. */
+ * the CDF passes 1 - 1e-9 or at PCI_TABLE_MAX entries.  A guide table for
+ * fast lookups follows it in the same allocation (one free()).  Returns 0
+ * or -1. */
 #define PCI_TABLE_MAX 8192
 int pci_duration_table(const pc_family *f, const double *p, double **table,
                        size_t *n);
