@@ -27,6 +27,7 @@ static const struct command {
 	{"fit", cmd_fit, "fit every phase in the store and save the model"},
 	{"model", cmd_model, "write the fitted model as CSV (model export)"},
 	{"plan", cmd_plan, "propose a release plan with P10-P90 dates from the history"},
+	{"whatif", cmd_whatif, "odds of a deadline, checkpoints, drivers and scenarios"},
 	{NULL, NULL, NULL}
 };
 

@@ -1,0 +1,656 @@
+/*
+ * cmd_whatif.c - `precedent whatif`: the odds of making a deadline, the
+ * start and deadline a confidence allows, checkpoints, drivers, and
+ * scenarios (slots, faster or skipped phases, progress, the customer's
+ * own plan).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <jansson.h>
+
+#include <precedent/calendar.h>
+#include <precedent/model.h>
+#include <precedent/plan.h>
+#include <precedent/whatif.h>
+
+#include "cli.h"
+
+#define MAX_LIKE 16
+#define MAX_DEADLINES 64
+#define MAX_CHANGES 256
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	"Usage: precedent whatif --deadline DATE... [--start DATE] [--confidence P]\n"
+	"                        [--curve] [--slot PHASE=DATE|PHASE=best]...\n"
+	"                        [--slot-every DAYS] [--scale PHASE=F]...\n"
+	"                        [--skip PHASE]... [--shift DAYS]\n"
+	"                        [--done PHASE=DATE]... [--started PHASE=DATE]...\n"
+	"                        [--as-of DATE] [--against PLAN.csv] [--no-ci]\n"
+	"                        [options of plan] [--format table|json|markdown]\n"
+	"Ask the history about a deadline: the odds of finishing the release by\n"
+	"then, the latest start and the earliest deadline a confidence allows, the\n"
+	"day each phase must be finished by to stay on track, and which phases\n"
+	"set the finish, under a scenario.\n"
+	"\n"
+	"Questions:\n"
+	"  --deadline DATE     the release must be finished by DATE (repeatable;\n"
+	"                      targets, checkpoints and slot searches use the first)\n"
+	"  --start DATE        first day of the release (default: the earliest\n"
+	"                      --started or --done date, else the as-of date)\n"
+	"  --confidence P      the target probability, 0 < P < 1 (default 0.8)\n"
+	"  --curve             also print the odds for every day from the P0.5 to\n"
+	"                      the P99.5 finish\n"
+	"  --against FILE      the customer's plan (CSV: phase,finish; phase\n"
+	"                      'release' for the whole release): the odds each\n"
+	"                      milestone holds and the days it would need\n"
+	"\n"
+	"Scenario:\n"
+	"  --slot PHASE=DATE   PHASE is booked for DATE and cannot start earlier; if\n"
+	"                      what it waits for is not done by then it moves to the\n"
+	"                      next slot; PHASE=best searches the latest booking that\n"
+	"                      keeps the confidence and the one with the best odds\n"
+	"  --slot-every DAYS   days between slots (default 7)\n"
+	"  --scale PHASE=F     multiply PHASE's duration by F (0.8: 20%% faster)\n"
+	"  --skip PHASE        leave PHASE out\n"
+	"  --shift DAYS        move the start by DAYS (negative: earlier)\n"
+	"  --done PHASE=DATE   PHASE finished on DATE\n"
+	"  --started PHASE=DATE  PHASE has been running since DATE: its duration is\n"
+	"                      drawn given that it has lasted until the as-of date\n"
+	"  --as-of DATE        the day progress is known on (default: today);\n"
+	"                      phases not started yet start no earlier\n"
+	"\n"
+	"Options of plan:\n"
+	"  --like KEY=VALUE    learn from projects whose attribute KEY equals VALUE;\n"
+	"                      repeat to combine conditions\n"
+	"  --min-class N       if the class holds fewer than N projects (default\n"
+	"                      10), say so and use the whole history\n"
+	"  --iterations N      simulated releases (default 20000, at most 2000000)\n"
+	"  --seed N            random seed (default 1); the same seed gives the same\n"
+	"                      answer whatever the number of threads\n"
+	"  --threads N         threads to use (default: all online CPUs)\n"
+	"  --template FILE     the phase structure (CSV: phase,after,lag)\n"
+	"  --model FILE        plan from a model file without the store (no\n"
+	"                      confidence interval then)\n"
+	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
+	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
+	"  --independent       draw phase durations independently\n"
+	"  --no-ci             skip the 95%% confidence interval of the odds (200\n"
+	"                      bootstrap replicates of the past projects, 4000\n"
+	"                      iterations each)\n"
+	"  --format FMT        table (default), json or markdown\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"A checkpoint is the deadline minus the P-quantile of the work left after\n"
+	"the phase: a phase not finished by its checkpoint puts the deadline below\n"
+	"the target confidence.  Criticality is the share of simulated releases in\n"
+	"which the phase is on the chain that sets the finish; correlation is the\n"
+	"rank correlation of its duration with the finish.\n");
+}
+
+static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Split "PHASE=VALUE" in place; NULL if there is no '=' or no phase. */
+static char *split_eq(char *s)
+{
+	char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		return NULL;
+	*eq = '\0';
+	return eq + 1;
+}
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jdate(pc_day d)
+{
+	char b[PC_DATE_BUF];
+	return json_string(pc_date_format(d, b));
+}
+
+static void print_json(const pc_whatif *w)
+{
+	json_t *root = json_object(), *a;
+	char *s;
+
+	json_object_set_new(root, "deadline", jdate(w->deadlines[0].deadline));
+	json_object_set_new(root, "start", jdate(w->start));
+	json_object_set_new(root, "confidence", json_real(w->confidence));
+	json_object_set_new(root, "iterations", json_integer((json_int_t)w->iterations));
+	json_object_set_new(root, "seed", json_integer((json_int_t)w->seed));
+	json_object_set_new(root, "independent", json_boolean(w->independent));
+	json_object_set_new(root, "p_on_time", json_real(w->deadlines[0].p));
+	json_object_set_new(root, "p_on_time_se", json_real(w->deadlines[0].se));
+	if (w->has_ci)
+		json_object_set_new(root, "p_on_time_ci95",
+		                    json_pack("[ff]", w->deadlines[0].ci[0],
+		                              w->deadlines[0].ci[1]));
+	else
+		json_object_set_new(root, "p_on_time_ci95", json_null());
+	json_object_set_new(root, "latest_start",
+	                    w->has_latest_start ? jdate(w->latest_start) : json_null());
+	json_object_set_new(root, "earliest_deadline", jdate(w->earliest_deadline));
+	a = json_array();
+	for (size_t i = 0; i < w->ndeadlines; i++) {
+		const pc_whatif_deadline *d = w->deadlines + i;
+		json_t *o = json_object();
+		json_object_set_new(o, "deadline", jdate(d->deadline));
+		json_object_set_new(o, "p_on_time", json_real(d->p));
+		json_object_set_new(o, "se", json_real(d->se));
+		json_object_set_new(o, "ci95", w->has_ci ? json_pack("[ff]", d->ci[0], d->ci[1])
+		                                         : json_null());
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "deadlines", a);
+	a = json_array();
+	for (size_t r = 0; r < w->nphases; r++) {
+		const pc_whatif_phase *p = w->phases + w->drivers[r];
+		json_t *o = json_object();
+		json_object_set_new(o, "phase", json_string(p->phase));
+		json_object_set_new(o, "checkpoint", p->skipped ? json_null() : jdate(p->checkpoint));
+		json_object_set_new(o, "criticality", json_real(p->criticality));
+		json_object_set_new(o, "correlation", jnum(p->correlation));
+		if (p->skipped)
+			json_object_set_new(o, "skipped", json_true());
+		if (p->fixed)
+			json_object_set_new(o, "done", json_true());
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "phases", a);
+	a = json_array();
+	for (size_t i = 0; i < w->nslots; i++) {
+		const pc_whatif_slot *sl = w->slots + i;
+		json_t *o = json_object();
+		json_object_set_new(o, "phase", json_string(sl->phase));
+		json_object_set_new(o, "date", sl->searched && !sl->feasible
+		                                   ? json_null() : jdate(sl->date));
+		json_object_set_new(o, "p_missed", json_real(sl->p_missed));
+		json_object_set_new(o, "p_on_time", json_real(sl->p_on_time));
+		if (sl->searched) {
+			json_object_set_new(o, "searched", json_true());
+			json_object_set_new(o, "feasible", json_boolean(sl->feasible));
+			json_object_set_new(o, "best_date", jdate(sl->best_date));
+			json_object_set_new(o, "best_p_on_time", json_real(sl->best_p));
+			json_object_set_new(o, "best_p_missed", json_real(sl->best_p_missed));
+		}
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "slots", a);
+	if (w->ncurve) {
+		a = json_array();
+		for (size_t i = 0; i < w->ncurve; i++)
+			json_array_append_new(a, json_pack("{s:o,s:f}", "date",
+			                                   jdate(w->curve_from + (pc_day)i),
+			                                   "p", w->curve[i]));
+		json_object_set_new(root, "curve", a);
+	}
+	if (w->nchecks) {
+		a = json_array();
+		for (size_t i = 0; i < w->nchecks; i++) {
+			const pc_whatif_check *ck = w->checks + i;
+			json_array_append_new(a, json_pack("{s:s,s:o,s:f,s:o,s:I}",
+			                                   "phase", ck->phase,
+			                                   "date", jdate(ck->date),
+			                                   "p_holds", ck->p_holds,
+			                                   "needed", jdate(ck->needed),
+			                                   "uplift_days", (json_int_t)ck->uplift));
+		}
+		json_object_set_new(root, "against", a);
+	}
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(root);
+}
+
+/* Table and markdown share one layout; md switches the separators. */
+static void row(int md, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void row(int md, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (md)
+		fputs("| ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputs(md ? " |\n" : "\n", stdout);
+}
+
+static void print_table(const pc_whatif *w, int md)
+{
+	char a[PC_DATE_BUF], b[PC_DATE_BUF], ci[64];
+	const char *sep = md ? " | " : "  ";
+	int pct = (int)lround(w->confidence * 100);
+	size_t width = 5;
+
+	for (size_t j = 0; j < w->nphases; j++)
+		if (strlen(w->phases[j].phase) > width)
+			width = strlen(w->phases[j].phase);
+	printf("%sstart %s, target confidence %g%%, %llu iterations, seed %llu%s\n\n",
+	       md ? "" : "# ", pc_date_format(w->start, a), w->confidence * 100,
+	       (unsigned long long)w->iterations, (unsigned long long)w->seed,
+	       w->independent ? ", durations independent" : "");
+	row(md, "%-10s%s%9s%s%s", "deadline", sep, "p_on_time", sep,
+	    "95% CI");
+	if (md)
+		puts("|---|---:|---|");
+	for (size_t i = 0; i < w->ndeadlines; i++) {
+		const pc_whatif_deadline *d = w->deadlines + i;
+		if (w->has_ci)
+			snprintf(ci, sizeof ci, "[%.3f, %.3f]", d->ci[0], d->ci[1]);
+		else
+			snprintf(ci, sizeof ci, "-");
+		row(md, "%-10s%s%9.3f%s%s", pc_date_format(d->deadline, a), sep, d->p, sep, ci);
+	}
+	putchar('\n');
+	if (w->has_latest_start)
+		printf("%slatest start for %d%% by %s: %s\n", md ? "- " : "", pct,
+		       pc_date_format(w->deadlines[0].deadline, a),
+		       pc_date_format(w->latest_start, b));
+	printf("%searliest deadline for %d%% from %s: %s\n\n", md ? "- " : "", pct,
+	       pc_date_format(w->start, a), pc_date_format(w->earliest_deadline, b));
+
+	row(md, "%-*s%s%-10s%s%11s%s%11s", (int)width, "phase", sep, "checkpoint",
+	    sep, "criticality", sep, "correlation");
+	if (md)
+		puts("|---|---|---:|---:|");
+	for (size_t r = 0; r < w->nphases; r++) {
+		const pc_whatif_phase *p = w->phases + w->drivers[r];
+		char corr[32];
+		if (isnan(p->correlation))
+			snprintf(corr, sizeof corr, "-");
+		else
+			snprintf(corr, sizeof corr, "%.3f", p->correlation);
+		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, p->phase, sep,
+		    p->skipped ? "skipped" : pc_date_format(p->checkpoint, a), sep,
+		    p->criticality, sep, corr);
+	}
+	if (w->nslots) {
+		putchar('\n');
+		row(md, "%-*s%s%-10s%s%8s%s%9s%s%s", (int)width, "slot", sep, "date", sep,
+		    "p_missed", sep, "p_on_time", sep, "best booking");
+		if (md)
+			puts("|---|---|---:|---:|---|");
+		for (size_t i = 0; i < w->nslots; i++) {
+			const pc_whatif_slot *sl = w->slots + i;
+			char best[96] = "-";
+			if (sl->searched)
+				snprintf(best, sizeof best, "%s (p_on_time %.3f, p_missed %.3f)",
+				         pc_date_format(sl->best_date, b), sl->best_p,
+				         sl->best_p_missed);
+			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f%s%s", (int)width, sl->phase, sep,
+			    sl->searched && !sl->feasible ? "none" : pc_date_format(sl->date, a),
+			    sep, sl->p_missed, sep, sl->p_on_time, sep, best);
+		}
+		for (size_t i = 0; i < w->nslots; i++)
+			if (w->slots[i].searched && !w->slots[i].feasible)
+				printf("\nno booking of %s keeps %d%%: the odds above are for "
+				       "the best one\n", w->slots[i].phase, pct);
+	}
+	if (w->nchecks) {
+		putchar('\n');
+		row(md, "%-*s%s%-10s%s%7s%s%-10s%s%s", (int)width, "milestone", sep, "date",
+		    sep, "p_holds", sep, "needed", sep, "uplift");
+		if (md)
+			puts("|---|---|---:|---|---:|");
+		for (size_t i = 0; i < w->nchecks; i++) {
+			const pc_whatif_check *ck = w->checks + i;
+			row(md, "%-*s%s%-10s%s%7.3f%s%-10s%s%+ld", (int)width, ck->phase, sep,
+			    pc_date_format(ck->date, a), sep, ck->p_holds, sep,
+			    pc_date_format(ck->needed, b), sep, ck->uplift);
+		}
+	}
+	if (w->ncurve) {
+		putchar('\n');
+		row(md, "%-10s%s%s", "date", sep, "p_on_time");
+		if (md)
+			puts("|---|---:|");
+		for (size_t i = 0; i < w->ncurve; i++)
+			row(md, "%-10s%s%.4f", pc_date_format(w->curve_from + (pc_day)i, a),
+			    sep, w->curve[i]);
+	}
+}
+
+int cmd_whatif(struct cli *cli, int argc, char **argv)
+{
+	enum {
+		OPT_DEADLINE = CHAR_MAX + 1, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
+		OPT_SLOT, OPT_SLOT_EVERY, OPT_SCALE, OPT_SKIP, OPT_SHIFT, OPT_DONE,
+		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_NO_CI, OPT_LIKE, OPT_MINCLASS,
+		OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TEMPLATE, OPT_MODEL,
+		OPT_CALENDAR, OPT_HOLIDAYS, OPT_INDEPENDENT, OPT_FORMAT
+	};
+	static const struct option opts[] = {
+		{"deadline", required_argument, NULL, OPT_DEADLINE},
+		{"start", required_argument, NULL, OPT_START},
+		{"confidence", required_argument, NULL, OPT_CONFIDENCE},
+		{"curve", no_argument, NULL, OPT_CURVE},
+		{"slot", required_argument, NULL, OPT_SLOT},
+		{"slot-every", required_argument, NULL, OPT_SLOT_EVERY},
+		{"scale", required_argument, NULL, OPT_SCALE},
+		{"skip", required_argument, NULL, OPT_SKIP},
+		{"shift", required_argument, NULL, OPT_SHIFT},
+		{"done", required_argument, NULL, OPT_DONE},
+		{"started", required_argument, NULL, OPT_STARTED},
+		{"as-of", required_argument, NULL, OPT_AS_OF},
+		{"against", required_argument, NULL, OPT_AGAINST},
+		{"no-ci", no_argument, NULL, OPT_NO_CI},
+		{"like", required_argument, NULL, OPT_LIKE},
+		{"min-class", required_argument, NULL, OPT_MINCLASS},
+		{"iterations", required_argument, NULL, OPT_ITERATIONS},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"template", required_argument, NULL, OPT_TEMPLATE},
+		{"model", required_argument, NULL, OPT_MODEL},
+		{"calendar", required_argument, NULL, OPT_CALENDAR},
+		{"holidays", required_argument, NULL, OPT_HOLIDAYS},
+		{"independent", no_argument, NULL, OPT_INDEPENDENT},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	static pc_day deadlines[MAX_DEADLINES];
+	static pc_whatif_change changes[MAX_CHANGES];
+	size_t ndeadlines = 0, nchanges = 0;
+	pc_like like[MAX_LIKE];
+	size_t nlike = 0, min_class = 10;
+	const char *template_path = NULL, *model_path = NULL, *holidays = NULL;
+	const char *calendar = "all", *against_path = NULL;
+	enum cli_format fmt = FMT_TABLE;
+	int have_start = 0, no_ci = 0;
+	long shift = 0;
+	pc_whatif_options wo;
+	pc_plan_learn_options lo;
+	pc_plan_template *tmpl = NULL;
+	pc_whatif_plan *against = NULL;
+	pc_calendar *cal = NULL;
+	pc_store *st = NULL;
+	pc_history *h = NULL;
+	pc_model *m = NULL;
+	pc_plan_model *pm = NULL;
+	pc_whatif *w = NULL;
+	pc_error err;
+	unsigned long long v;
+	char *end, *val;
+	int c, rc = 0;
+
+	pc_whatif_options_init(&wo);
+	pc_plan_learn_options_init(&lo);
+	pc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		pc_whatif_change *ch = changes + nchanges;
+
+		if ((c == OPT_SLOT || c == OPT_SCALE || c == OPT_SKIP || c == OPT_DONE ||
+		     c == OPT_STARTED) && nchanges == MAX_CHANGES)
+			return cli_usage(cli, "at most %d scenario changes", MAX_CHANGES);
+		switch (c) {
+		case OPT_DEADLINE: /* --deadline */
+			if (ndeadlines == MAX_DEADLINES)
+				return cli_usage(cli, "--deadline: at most %d deadlines",
+				                 MAX_DEADLINES);
+			if ((rc = cli_parse_date(cli, "--deadline", optarg,
+			                         &deadlines[ndeadlines])))
+				return rc;
+			ndeadlines++;
+			break;
+		case OPT_START: /* --start */
+			if ((rc = cli_parse_date(cli, "--start", optarg, &wo.start)))
+				return rc;
+			have_start = 1;
+			break;
+		case OPT_CONFIDENCE: /* --confidence */
+			errno = 0;
+			wo.confidence = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(wo.confidence > 0 && wo.confidence < 1))
+				return cli_usage(cli, "--confidence: '%s' is not a probability "
+				                 "between 0 and 1 (both excluded)", optarg);
+			break;
+		case OPT_CURVE: /* --curve */
+			wo.curve = 1;
+			break;
+		case OPT_SLOT: /* --slot */
+			if (!(val = split_eq(optarg)))
+				return cli_usage(cli, "--slot: '%s' is not PHASE=DATE or PHASE=best",
+				                 optarg);
+			memset(ch, 0, sizeof *ch);
+			ch->kind = PC_WHATIF_SLOT;
+			ch->phase = optarg;
+			if (strcmp(val, "best") == 0)
+				ch->best = 1;
+			else if (pc_date_parse(val, &ch->date))
+				return cli_usage(cli, "--slot: '%s' is not a date (expected "
+				                 "YYYY-MM-DD or best)", val);
+			nchanges++;
+			break;
+		case OPT_SLOT_EVERY: /* --slot-every */
+			if (parse_u64(optarg, 3650, &v) || v == 0)
+				return cli_usage(cli, "--slot-every: '%s' is not a whole number of "
+				                 "days from 1 to 3650", optarg);
+			wo.slot_every = (int)v;
+			break;
+		case OPT_SCALE: /* --scale */
+			if (!(val = split_eq(optarg)))
+				return cli_usage(cli, "--scale: '%s' is not PHASE=FACTOR", optarg);
+			memset(ch, 0, sizeof *ch);
+			ch->kind = PC_WHATIF_SCALE;
+			ch->phase = optarg;
+			errno = 0;
+			ch->factor = strtod(val, &end);
+			if (!*val || *end || errno || !(ch->factor > 0 && ch->factor <= 100))
+				return cli_usage(cli, "--scale: '%s' is not a factor above 0 and "
+				                 "at most 100", val);
+			nchanges++;
+			break;
+		case OPT_SKIP: /* --skip */
+			memset(ch, 0, sizeof *ch);
+			ch->kind = PC_WHATIF_SKIP;
+			ch->phase = optarg;
+			nchanges++;
+			break;
+		case OPT_SHIFT: /* --shift */
+			errno = 0;
+			shift = strtol(optarg, &end, 10);
+			if (!*optarg || *end || errno || shift < -36500 || shift > 36500)
+				return cli_usage(cli, "--shift: '%s' is not a whole number of days",
+				                 optarg);
+			break;
+		case OPT_DONE: /* --done */
+		case OPT_STARTED: /* --started */
+		{
+			const char *o = c == OPT_DONE ? "--done" : "--started";
+			if (!(val = split_eq(optarg)))
+				return cli_usage(cli, "%s: '%s' is not PHASE=DATE", o, optarg);
+			memset(ch, 0, sizeof *ch);
+			ch->kind = c == OPT_DONE ? PC_WHATIF_DONE : PC_WHATIF_STARTED;
+			ch->phase = optarg;
+			if ((rc = cli_parse_date(cli, o, val, &ch->date)))
+				return rc;
+			nchanges++;
+			break;
+		}
+		case OPT_AS_OF: /* --as-of */
+			if ((rc = cli_parse_date(cli, "--as-of", optarg, &wo.as_of)))
+				return rc;
+			wo.has_as_of = 1;
+			break;
+		case OPT_AGAINST: /* --against */
+			against_path = optarg;
+			break;
+		case OPT_NO_CI: /* --no-ci */
+			no_ci = 1;
+			break;
+		case OPT_LIKE: { /* --like */
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
+			if (nlike == MAX_LIKE)
+				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
+			*eq = '\0';
+			like[nlike].key = optarg;
+			like[nlike].value = eq + 1;
+			nlike++;
+			break;
+		}
+		case OPT_MINCLASS: /* --min-class */
+			if (parse_u64(optarg, 1000000, &v))
+				return cli_usage(cli, "--min-class: '%s' is not a whole number "
+				                 "from 0 to 1000000", optarg);
+			min_class = (size_t)v;
+			break;
+		case OPT_ITERATIONS: /* --iterations */
+			if (parse_u64(optarg, 2000000, &v) || v == 0)
+				return cli_usage(cli, "--iterations: '%s' is not a whole number "
+				                 "from 1 to 2000000", optarg);
+			wo.iterations = v;
+			break;
+		case OPT_SEED: /* --seed */
+			if (parse_u64(optarg, ULLONG_MAX, &v))
+				return cli_usage(cli, "--seed: '%s' is not a non-negative whole number",
+				                 optarg);
+			wo.seed = v;
+			break;
+		case OPT_THREADS: /* --threads */
+			if (parse_u64(optarg, 256, &v) || v == 0)
+				return cli_usage(cli, "--threads: '%s' is not a whole number "
+				                 "from 1 to 256", optarg);
+			wo.threads = (unsigned)v;
+			break;
+		case OPT_TEMPLATE: /* --template */
+			template_path = optarg;
+			break;
+		case OPT_MODEL: /* --model */
+			model_path = optarg;
+			break;
+		case OPT_CALENDAR: /* --calendar */
+			if (strcmp(optarg, "all") && strcmp(optarg, "weekdays"))
+				return cli_usage(cli, "--calendar: unknown calendar '%s' "
+				                 "(expected all|weekdays)", optarg);
+			calendar = optarg;
+			break;
+		case OPT_HOLIDAYS: /* --holidays */
+			holidays = optarg;
+			break;
+		case OPT_INDEPENDENT: /* --independent */
+			wo.independent = 1;
+			break;
+		case OPT_FORMAT: /* --format */
+			if (cli_parse_format(cli, optarg, 1u << FMT_TABLE | 1u << FMT_JSON |
+			                     1u << FMT_MARKDOWN, &fmt))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'precedent whatif --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (ndeadlines == 0)
+		return cli_usage(cli, "--deadline DATE is required");
+	if (holidays && strcmp(calendar, "weekdays") != 0)
+		return cli_usage(cli, "--holidays needs --calendar weekdays");
+	if (model_path && nlike)
+		return cli_usage(cli, "--like chooses past projects from the store; "
+		                 "it cannot be used with --model");
+	if (!have_start) {
+		/* Mid-project, the release began no later than its first
+		 * recorded progress. */
+		wo.start = wo.has_as_of ? wo.as_of : pc_date_today();
+		for (size_t i = 0; i < nchanges; i++)
+			if ((changes[i].kind == PC_WHATIF_DONE ||
+			     changes[i].kind == PC_WHATIF_STARTED) && changes[i].date < wo.start)
+				wo.start = changes[i].date;
+	}
+	wo.start += (pc_day)shift;
+	wo.deadlines = deadlines;
+	wo.ndeadlines = ndeadlines;
+	wo.changes = changes;
+	wo.nchanges = nchanges;
+	gsl_set_error_handler_off(); /* errors are values, never abort() */
+
+	if (strcmp(calendar, "weekdays") == 0) {
+		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, &err))
+			goto fail;
+		if (holidays && pc_calendar_read_holidays(cal, holidays, &err))
+			goto fail;
+	}
+	wo.calendar = cal;
+	lo.calendar = cal;
+	if (against_path && pc_whatif_plan_read(against_path, &against, &err))
+		goto fail;
+	wo.against = against;
+	if (template_path && pc_plan_template_read(template_path, &tmpl, &err))
+		goto fail;
+	lo.tmpl = tmpl;
+	if (model_path) {
+		if (pc_model_read_csv(model_path, &m, &err))
+			goto fail;
+		if (pc_plan_model_from_fit(m, tmpl, &pm, &err))
+			goto fail;
+	} else {
+		if ((rc = cli_open_store(cli, 0, &st)))
+			goto done;
+		if (pc_history_load(st, like, nlike, min_class, &h, &err))
+			goto fail;
+		if (nlike && h->class_fallback)
+			cli_warn(cli, "the class holds %zu project%s, fewer than --min-class "
+			         "%zu: using the whole history (%zu projects)", h->class_size,
+			         h->class_size == 1 ? "" : "s", min_class, h->nprojects);
+		if (pc_plan_learn(h, &lo, &pm, &err))
+			goto fail;
+	}
+	if (no_ci || !h)
+		wo.ci = 0;
+	if (pc_whatif_run(pm, h, &wo, &w, &err))
+		goto fail;
+	if (fmt == FMT_JSON)
+		print_json(w);
+	else
+		print_table(w, fmt == FMT_MARKDOWN);
+	goto done;
+fail:
+	rc = cli_fail(cli, &err);
+done:
+	pc_whatif_free(&w);
+	pc_plan_model_free(&pm);
+	pc_model_free(&m);
+	pc_history_free(&h);
+	pc_plan_template_free(&tmpl);
+	pc_whatif_plan_free(&against);
+	pc_calendar_free(&cal);
+	pc_store_close(&st);
+	return rc;
+}
