@@ -1,0 +1,110 @@
+#!/bin/sh
+# whatif.sh - `precedent whatif` on the bundled sample history: every
+# malformed option gets its exact message and exit 2, the JSON has the
+# documented keys, the answer does not depend on the number of threads,
+# and scenarios move the odds the way they must.
+. "$top_srcdir/tests/setup.sh"
+
+D=$top_srcdir/tests/data/whatif
+db=$TMP/s.db
+run 0 "import the sample history" -- $PC --db "$db" -q import --as-of 2026-11-01 \
+	"$top_srcdir/datasets/sample.csv"
+W="$PC --db $db whatif --start 2027-01-04 --iterations 4000 --no-ci"
+
+run 0 "--help" -- $PC whatif --help
+expect_grep '^Usage: precedent whatif --deadline DATE' "$TMP/out" "--help shows the usage"
+
+# Usage errors, exact messages.
+run 2 "no deadline" -- $W
+expect_file "$TMP/err" "precedent: whatif: --deadline DATE is required
+Try 'precedent whatif --help'." "no deadline: message"
+run 2 "deadline not a date" -- $W --deadline 2027-02-30
+expect_file "$TMP/err" "precedent: whatif: --deadline: '2027-02-30' is not a date (expected YYYY-MM-DD)
+Try 'precedent whatif --help'." "deadline not a date: message"
+run 2 "confidence above 1" -- $W --deadline 2027-04-30 --confidence 1.5
+expect_file "$TMP/err" "precedent: whatif: --confidence: '1.5' is not a probability between 0 and 1 (both excluded)
+Try 'precedent whatif --help'." "confidence above 1: message"
+run 2 "confidence 0" -- $W --deadline 2027-04-30 --confidence 0
+expect_file "$TMP/err" "precedent: whatif: --confidence: '0' is not a probability between 0 and 1 (both excluded)
+Try 'precedent whatif --help'." "confidence 0: message"
+run 2 "unknown slot phase" -- $W --deadline 2027-04-30 --slot nope=2027-02-01
+expect_file "$TMP/err" "precedent: whatif: --slot: unknown phase 'nope'" "unknown slot phase: message"
+run 2 "unknown scale phase" -- $W --deadline 2027-04-30 --scale nope=0.8
+expect_file "$TMP/err" "precedent: whatif: --scale: unknown phase 'nope'" "unknown scale phase: message"
+run 2 "unknown skip phase" -- $W --deadline 2027-04-30 --skip nope
+expect_file "$TMP/err" "precedent: whatif: --skip: unknown phase 'nope'" "unknown skip phase: message"
+run 2 "slot without a date" -- $W --deadline 2027-04-30 --slot load_test
+expect_file "$TMP/err" "precedent: whatif: --slot: 'load_test' is not PHASE=DATE or PHASE=best
+Try 'precedent whatif --help'." "slot without a date: message"
+run 2 "slot date not a date" -- $W --deadline 2027-04-30 --slot load_test=soon
+expect_file "$TMP/err" "precedent: whatif: --slot: 'soon' is not a date (expected YYYY-MM-DD or best)
+Try 'precedent whatif --help'." "slot date not a date: message"
+run 2 "scale not a number" -- $W --deadline 2027-04-30 --scale fixes=fast
+expect_file "$TMP/err" "precedent: whatif: --scale: 'fast' is not a factor above 0 and at most 100
+Try 'precedent whatif --help'." "scale not a number: message"
+run 2 "done after as-of" -- $W --deadline 2027-04-30 --done kickoff=2027-03-01 --as-of 2027-02-01
+expect_file "$TMP/err" "precedent: whatif: --done: kickoff=2027-03-01 is after the as-of date 2027-02-01" \
+	"done after as-of: message"
+run 2 "started not a date" -- $W --deadline 2027-04-30 --started requirements=2027-13-01
+expect_file "$TMP/err" "precedent: whatif: --started: '2027-13-01' is not a date (expected YYYY-MM-DD)
+Try 'precedent whatif --help'." "started not a date: message"
+run 2 "deadline before start" -- $W --deadline 2026-12-01
+expect_file "$TMP/err" "precedent: whatif: --deadline: 2026-12-01 is before the start 2027-01-04" \
+	"deadline before start: message"
+run 2 "bad format" -- $W --deadline 2027-04-30 --format csv
+expect_file "$TMP/err" "precedent: whatif: --format: unknown format 'csv' (expected table|json|markdown)
+Try 'precedent whatif --help'." "bad format: message"
+run 1 "against: unknown phase" -- $W --deadline 2027-04-30 --against "$D/against-bad.csv"
+expect_file "$TMP/err" "precedent: whatif: $D/against-bad.csv:3: phase 'bogus' is not in the plan" \
+	"against: unknown phase names file and line"
+
+# JSON keys and sane values.
+run 0 "json" -- $W --deadline 2027-04-30 --deadline 2027-03-01 --format json
+for key in deadline start confidence p_on_time p_on_time_ci95 latest_start \
+	earliest_deadline phases checkpoint criticality correlation slots; do
+	expect_grep "\"$key\":" "$TMP/out" "json has $key"
+done
+expect_grep '"deadline": "2027-04-30"' "$TMP/out" "json: the first deadline leads"
+cp "$TMP/out" "$TMP/json1"
+
+# Same seed, any number of threads: the same bytes.
+run 0 "json on 1 thread" -- $W --deadline 2027-04-30 --deadline 2027-03-01 --format json --threads 1
+cmp -s "$TMP/out" "$TMP/json1"
+ok $? "same answer on 1 thread as on all"
+
+# A later deadline never has lower odds; a faster phase never lowers them.
+p() { sed -n 's/^ *"p_on_time": \([0-9.e-]*\),*$/\1/p' "$1" | head -1; }
+run 0 "earlier deadline" -- $W --deadline 2027-03-15 --format json
+early=$(p "$TMP/out")
+run 0 "later deadline" -- $W --deadline 2027-05-15 --format json
+late=$(p "$TMP/out")
+awk -v a="$early" -v b="$late" 'BEGIN { exit !(a < b) }'
+ok $? "odds grow with the deadline ($early < $late)"
+run 0 "faster load test" -- $W --deadline 2027-03-15 --format json --scale load_test=0.5
+fast=$(p "$TMP/out")
+awk -v a="$early" -v b="$fast" 'BEGIN { exit !(a < b) }'
+ok $? "halving load_test raises the odds ($early < $fast)"
+run 0 "shift" -- $PC --db "$db" whatif --start 2027-01-01 --shift 3 --iterations 4000 --no-ci \
+	--deadline 2027-03-15 --format json
+expect_grep '"start": "2027-01-04"' "$TMP/out" "--shift moves the start"
+expect_grep "\"p_on_time\": $early,?\$" "$TMP/out" "--shift 3 from 2027-01-01 answers as 2027-01-04"
+
+# Slots: a booking reports its miss rate, best searches one.
+run 0 "slot" -- $W --deadline 2027-04-30 --slot load_test=2027-03-01 --format json
+expect_grep '"p_missed": 0\.[0-9]' "$TMP/out" "slot: p_missed reported"
+run 0 "slot best" -- $W --deadline 2027-04-30 --slot load_test=best
+expect_grep '^load_test +2027-0[1-4]-[0-9]{2} +0\.[0-9]{3} +0\.[89][0-9]{2} +2027-' "$TMP/out" \
+	"slot best: a booking that keeps 80% and the best one"
+
+# Progress and the customer's plan.
+run 0 "progress and against" -- $W --deadline 2027-04-30 --done kickoff=2027-01-06 \
+	--started requirements=2027-01-07 --as-of 2027-02-15 --against "$D/against.csv"
+expect_grep '^plan_signoff +2027-02-15 +0\.[0-9]{3} +2027-' "$TMP/out" "against: the milestone's odds"
+expect_grep '^release +2027-04-01 ' "$TMP/out" "against: the release milestone"
+if grep -q '^latest start' "$TMP/out"; then ok 1 "no latest start mid-project"; else ok 0 "no latest start mid-project"; fi
+
+# Curve and markdown.
+run 0 "curve" -- $W --deadline 2027-04-30 --curve --format markdown
+expect_grep '^\| 2027-04-30 \| 0\.[0-9]{4} \|$' "$TMP/out" "curve: a row for the deadline"
+
+done_testing
