@@ -29,40 +29,122 @@ static double g_logpdf(double x, const double *p)
 	       p[0] * log(p[1]);
 }
 
-double pci_gamma_logq(double a, double z)
+/*
+ * log P(a, x) and log Q(a, x), the regularised incomplete gamma
+ * functions, computed here rather than by GSL: GSL reports underflow and
+ * non-convergence through its error handler, which aborts the process by
+ * default, and a fit wanders far into the tails.  Below x = a + 1 the
+ * power series for P converges fast, above it the continued fraction for
+ * Q (modified Lentz); both are summed in log space, so neither underflows,
+ * and the other tail is taken as log(-expm1(.)), which is accurate there
+ * because that tail is not small.
+ */
+static void gamma_logpq(double a, double x, double *lp, double *lq)
 {
-	gsl_sf_result r;
-	double lead;
+	double lead, lga = gsl_sf_lngamma(a);
 
-	if (z <= 0)
-		return 0;
-	/*
-	 * GSL reports underflow through its error handler, which aborts by
-	 * default, so stay out of the region where Q underflows: there the
-	 * asymptotic series z^(a-1) e^-z / Gamma(a) * (1 + (a-1)/z + ...)
-	 * is already exact to double precision.
-	 */
-	lead = (a - 1) * log(z) - z - gsl_sf_lngamma(a);
-	if (lead < -600 && z > 4 * a + 40) {
-		double term = 1, sum = 1;
-		for (int k = 1; k < 30; k++) {
-			term *= (a - k) / z;
+	if (!(x > 0)) {
+		*lp = -INFINITY;
+		*lq = 0;
+		return;
+	}
+	lead = a * log(x) - x - lga;
+	if (x < a + 1) {
+		double term = 1.0 / a, sum = term;
+		for (int k = 1; k < 100000; k++) {
+			term *= x / (a + k);
 			sum += term;
-			if (fabs(term) < 1e-17 * fabs(sum))
+			if (term < sum * 1e-17)
 				break;
 		}
-		return lead + log(sum);
+		*lp = lead + log(sum);
+		*lq = *lp < -0.693 ? log1p(-exp(*lp)) : log(-expm1(*lp));
+	} else {
+		const double tiny = 1e-300;
+		double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+		for (int i = 1; i < 100000; i++) {
+			double an = -i * (i - a), del;
+			b += 2;
+			d = an * d + b;
+			if (fabs(d) < tiny)
+				d = tiny;
+			c = b + an / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			d = 1 / d;
+			del = d * c;
+			h *= del;
+			if (fabs(del - 1) < 1e-16)
+				break;
+		}
+		*lq = lead + log(h);
+		*lp = *lq < -0.693 ? log1p(-exp(*lq)) : log(-expm1(*lq));
 	}
-	if (gsl_sf_gamma_inc_Q_e(a, z, &r) != 0 || !(r.val > 0))
-		return lead;
-	return log(r.val);
+}
+
+double pci_gamma_logq(double a, double z)
+{
+	double lp, lq;
+
+	gamma_logpq(a, z, &lp, &lq);
+	return lq;
+}
+
+/*
+ * The quantile of gamma(a, 1): Newton steps on y = log x, solving
+ * log P = log u in the lower half and log Q = log(1 - u) in the upper
+ * (so both tails keep their precision), kept inside a bracket that
+ * bisection falls back on.  Started from Wilson-Hilferty, or from
+ * P ~ x^a / Gamma(a + 1) near zero for small shapes.
+ */
+static double gamma_quantile(double a, double u)
+{
+	int upper = u > 0.5;
+	double target = upper ? log1p(-u) : log(u);
+	double lga = gsl_sf_lngamma(a), lo = -INFINITY, hi = INFINITY, y;
+	double t = 1 - 1 / (9 * a) + gsl_cdf_ugaussian_Pinv(u) / (3 * sqrt(a));
+
+	if (a < 1 || t <= 0.05)
+		y = (log(u) + gsl_sf_lngamma(a + 1)) / a;
+	else
+		y = log(a) + 3 * log(t);
+	for (int it = 0; it < 300; it++) {
+		double x = exp(y), lp, lq, g, dg, ny;
+
+		gamma_logpq(a, x, &lp, &lq);
+		/* g increases with y in both cases */
+		g = upper ? target - lq : lp - target;
+		dg = exp(a * y - x - lga - (upper ? lq : lp));
+		if (g == 0)
+			break;
+		if (g < 0)
+			lo = y;
+		else
+			hi = y;
+		ny = y - g / dg;
+		if (!(ny > lo && ny < hi)) {
+			if (isfinite(lo) && isfinite(hi))
+				ny = 0.5 * (lo + hi);
+			else
+				ny = g < 0 ? y + 2 : y - 2;
+		}
+		if (fabs(ny - y) <= 1e-15 * fmax(1, fabs(y))) {
+			y = ny;
+			break;
+		}
+		y = ny;
+	}
+	return exp(y);
 }
 
 static double g_cdf(double x, const double *p)
 {
+	double lp, lq;
+
 	if (x <= 0)
 		return 0;
-	return -expm1(pci_gamma_logq(p[0], x / p[1]));
+	gamma_logpq(p[0], x / p[1], &lp, &lq);
+	return lp < -0.693 ? exp(lp) : -expm1(lq);
 }
 
 static double g_logsf(double x, const double *p)
@@ -78,7 +160,7 @@ static double g_quantile(double u, const double *p)
 		return 0;
 	if (u >= 1)
 		return INFINITY;
-	return gsl_cdf_gamma_Pinv(u, p[0], p[1]);
+	return p[1] * gamma_quantile(p[0], u);
 }
 
 static double g_draw(const gsl_rng *r, const double *p)

@@ -190,24 +190,51 @@ void pci_sample_release(pci_sample *s)
 
 /* -------------------------------------------------------- optimisation */
 
+/*
+ * theta: a positive parameter is optimised as log p, a location (the
+ * mean of normal and lognormal) as p / ls, with ls the scale (sd) at the
+ * start.  Both make theta dimensionless, so one gradient tolerance and
+ * one differencing step fit data in seconds or in years.
+ */
 typedef struct problem {
 	const pci_fitops *ops;
 	const pci_sample *s;
 	int k;
+	double ls; /* location unit */
 } problem;
 
 static void to_params(const problem *pr, const double *th, double *p)
 {
 	for (int i = 0; i < pr->k; i++)
-		p[i] = (pr->ops->logparam >> i & 1) ? exp(th[i]) : th[i];
+		p[i] = (pr->ops->logparam >> i & 1) ? exp(th[i]) : th[i] * pr->ls;
+}
+
+static void to_theta(const problem *pr, const double *p, double *th)
+{
+	for (int i = 0; i < pr->k; i++)
+		th[i] = (pr->ops->logparam >> i & 1) ? log(p[i]) : p[i] / pr->ls;
+}
+
+/* d p_i / d theta_i */
+static double jacobian(const problem *pr, const double *p, int i)
+{
+	return (pr->ops->logparam >> i & 1) ? p[i] : pr->ls;
 }
 
 /* log L at theta and its gradient in theta (chain rule: d/dlog p =
- * p d/dp); -inf where the parameters are not valid. */
+ * p d/dp, d/d(p/ls) = ls d/dp); -inf where the parameters are not
+ * valid. */
 static double eval(const problem *pr, const double *th, double *g)
 {
 	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], ll;
 
+	/* Keep log parameters within e^+-400: far beyond any duration
+	 * scale, and GSL's lngamma, psi and incomplete gamma stay clear of
+	 * overflow there (GSL signals overflow through its error handler,
+	 * which aborts by default). */
+	for (int i = 0; i < pr->k; i++)
+		if ((pr->ops->logparam >> i & 1) && !(fabs(th[i]) <= 400))
+			return -INFINITY;
 	to_params(pr, th, p);
 	if (!pr->ops->family->valid(p))
 		return -INFINITY;
@@ -216,18 +243,18 @@ static double eval(const problem *pr, const double *th, double *g)
 		return -INFINITY;
 	if (g)
 		for (int i = 0; i < pr->k; i++)
-			g[i] = (pr->ops->logparam >> i & 1) ? gp[i] * p[i] : gp[i];
+			g[i] = gp[i] * jacobian(pr, p, i);
 	return ll;
 }
 
-/* Step for differencing theta[i]: relative for log parameters (an
- * absolute 1e-5 in log p), and a fraction of the scale (p[1], the sd of
- * both location families) for a location. */
+/* Step for differencing theta[i]: 1e-5, a relative step in a log
+ * parameter and 1e-5 sd in a location; the location's own size limits
+ * how small a change is representable. */
 static double diff_step(const problem *pr, const double *th, int i)
 {
 	if (pr->ops->logparam >> i & 1)
 		return 1e-5;
-	return 1e-5 * fmax(fabs(th[i]), exp(th[1]));
+	return 1e-5 * fmax(1, 1e-5 * fabs(th[i]));
 }
 
 /* Hessian of log L in theta by central differences of the analytic
@@ -286,38 +313,60 @@ static double max_abs(const double *v, int k)
 	return m;
 }
 
-/* Maximise from th (in place).  Returns the iterations, or -1 when no
- * ascent is possible from a point whose gradient has not vanished. */
+/*
+ * Maximise from th (in place).  Converged when the Newton decrement
+ * g' (-H)^-1 g, what a full Newton step would still gain in log L, is
+ * below 1e-14 |log L|: that is scale-free, unlike the raw gradient, whose
+ * rounding noise grows with the size of the terms summed.  Returns the
+ * iterations, or -1 if log L is not finite at the start; *decr is the
+ * final decrement (+inf if -H was not positive definite there).
+ */
 static int maximise(const problem *pr, double *th, double *ll_out,
-                    double *gnorm)
+                    double *gnorm, double *decr)
 {
 	double g[PC_MAX_PARAMS], h[PC_MAX_PARAMS][PC_MAX_PARAMS];
 	double d[PC_MAX_PARAMS], t[PC_MAX_PARAMS], ll, tol;
 	int k = pr->k, it;
 
+	*decr = INFINITY;
 	ll = eval(pr, th, g);
 	if (!isfinite(ll))
 		return -1;
-	/* log L is a sum of n terms: its gradient is zero to rounding when
-	 * it is below ~1e-10 per observation */
-	tol = 1e-10 * (double)(pr->s->n > 0 ? pr->s->n : 1);
 	for (it = 0; it < 200; it++) {
 		double step = 1, nll = -INFINITY, ng[PC_MAX_PARAMS];
 		int newton;
 
-		if (max_abs(g, k) <= tol)
-			break;
+		tol = 1e-14 * fmax(1, fabs(ll));
+
 		newton = hessian(pr, th, h) == 0 && newton_step(k, h, g, d) == 0;
-		if (!newton) {
-			/* steepest ascent, at most 0.5 in any log parameter */
+		if (newton) {
+			*decr = 0;
+			for (int i = 0; i < k; i++)
+				*decr += g[i] * d[i];
+			if (*decr <= tol)
+				break;
+		} else {
+			/* steepest ascent, at most 0.5 in any coordinate */
 			double m = max_abs(g, k);
+			*decr = INFINITY;
+			if (m == 0)
+				break;
 			for (int i = 0; i < k; i++)
 				d[i] = 0.5 * g[i] / m;
 		}
-		/* in log space a step of 3 multiplies a parameter by 20:
-		 * anything bigger is the quadratic model overreaching */
+		/* A step of 3 in a log parameter multiplies it by 20, and a
+		 * location moves by 3 sd: anything bigger is the quadratic
+		 * model overreaching.  (A location's step is measured in the
+		 * current sd, not the starting one, so that a fit that must
+		 * travel far - say a censored outlier 1e5 sd away - gets there
+		 * in a few iterations as the sd grows.) */
 		{
-			double m = max_abs(d, k);
+			double m = 0;
+			for (int i = 0; i < k; i++) {
+				double unit = (pr->ops->logparam >> i & 1) ? 1
+				              : exp(th[1]) / pr->ls;
+				m = fmax(m, fabs(d[i]) / unit);
+			}
 			if (m > 3)
 				for (int i = 0; i < k; i++)
 					d[i] *= 3 / m;
@@ -329,17 +378,10 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 			if (nll >= ll)
 				break;
 		}
-		if (!(nll >= ll)) {
-			/* at rounding level no step helps: accept as optimum
-			 * only if the gradient is small by a looser measure */
-			break;
-		}
+		if (!(nll >= ll))
+			break; /* no ascent left at rounding level */
 		memcpy(th, t, sizeof t);
 		memcpy(g, ng, sizeof ng);
-		if (nll - ll <= 1e-15 * fabs(ll) && max_abs(g, k) <= 1e3 * tol) {
-			ll = nll;
-			break;
-		}
 		ll = nll;
 	}
 	*ll_out = ll;
@@ -406,37 +448,41 @@ static void set_criteria(pc_fit *out, int k)
 
 /* The point estimate only: the core of every fit and every replicate. */
 static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
-                     double *th, pc_error *err)
+                     double *th, double *ls, pc_error *err)
 {
-	problem pr = {ops, s, ops->family->nparams};
-	double p[PC_MAX_PARAMS], g[PC_MAX_PARAMS], ll, gn;
+	problem pr = {ops, s, ops->family->nparams, 1};
+	double p[PC_MAX_PARAMS], g[PC_MAX_PARAMS], ll, gn, decr = 0;
 	int it;
 
 	if (check_sample(ops, s, out, err))
 		return out->status;
 	if (ops->mle && ops->mle(s, p)) {
 		it = 0;
-		for (int i = 0; i < pr.k; i++)
-			th[i] = (ops->logparam >> i & 1) ? log(p[i]) : p[i];
+		pr.ls = pr.k > 1 ? p[1] : 1;
+		to_theta(&pr, p, th);
 		ll = eval(&pr, th, g);
 		gn = max_abs(g, pr.k);
 	} else {
 		ops->start(s, p);
-		for (int i = 0; i < pr.k; i++)
-			th[i] = (ops->logparam >> i & 1) ? log(p[i]) : p[i];
-		it = maximise(&pr, th, &ll, &gn);
+		pr.ls = pr.k > 1 ? p[1] : 1;
+		to_theta(&pr, p, th);
+		it = maximise(&pr, th, &ll, &gn, &decr);
 	}
+	*ls = pr.ls;
 	if (it < 0 || !isfinite(ll))
 		return fail(out, err, PC_ENUMERIC,
 		            "the log-likelihood is not finite at the starting values");
 	to_params(&pr, th, out->params);
 	/*
-	 * A gradient above 1e-6 per observation after Newton means no
-	 * optimum was reached: typically a parameter running off to 0 or
-	 * infinity (e.g. a shape growing without bound when censoring leaves
-	 * nothing to stop it).
+	 * Accept when a Newton step could gain at most 1e-9 |log L| more
+	 * (the promise is 1e-6 relative to R and scipy), or the gradient is
+	 * below 1e-6 per observation.  Otherwise no optimum was reached:
+	 * typically a parameter running off to 0 or infinity (a shape
+	 * growing without bound when censoring leaves nothing to stop it),
+	 * where the likelihood has no maximum.
 	 */
-	if (!(gn <= 1e-6 * (double)s->n) || !ops->family->valid(out->params))
+	if (!(decr <= 1e-9 * fmax(1, fabs(ll)) || gn <= 1e-6 * (double)s->n) ||
+	    !ops->family->valid(out->params))
 		return fail(out, err, PC_ENUMERIC,
 		            "no maximum of the likelihood found (gradient %.3g after %d iterations)",
 		            gn, it);
@@ -540,7 +586,7 @@ static void uncertainty(const problem *pr, const double *th, pc_fit *out)
 	gsl_linalg_cholesky_decomp1(m);
 	gsl_linalg_cholesky_invert(m);
 	for (int i = 0; i < k; i++) {
-		jac[i] = (pr->ops->logparam >> i & 1) ? out->params[i] : 1;
+		jac[i] = jacobian(pr, out->params, i);
 		for (int j = 0; j < k; j++)
 			cov[i][j] = gsl_matrix_get(m, i, j);
 	}
@@ -554,8 +600,8 @@ static void uncertainty(const problem *pr, const double *th, pc_fit *out)
 			out->ci_lo[i] = exp(th[i] - Z95 * se_th);
 			out->ci_hi[i] = exp(th[i] + Z95 * se_th);
 		} else {
-			out->ci_lo[i] = th[i] - Z95 * se_th;
-			out->ci_hi[i] = th[i] + Z95 * se_th;
+			out->ci_lo[i] = (th[i] - Z95 * se_th) * pr->ls;
+			out->ci_hi[i] = (th[i] + Z95 * se_th) * pr->ls;
 		}
 	}
 	quantile_delta(pr, th, cov, 0.5, &out->median, &out->median_lo,
@@ -628,7 +674,7 @@ static int bootstrap(const pci_fitops *ops, const double *x,
 	for (unsigned i = 0; i < b; i++) {
 		pci_sample s;
 		pc_fit f;
-		double th[PC_MAX_PARAMS];
+		double th[PC_MAX_PARAMS], ls;
 
 		for (size_t j = 0; j < n; j++) {
 			size_t pick = gsl_rng_uniform_int(r, n);
@@ -639,7 +685,7 @@ static int bootstrap(const pci_fitops *ops, const double *x,
 		init_fit(&f, ops->family);
 		if (pci_sample_init(&s, bx, bc, n, NULL))
 			continue;
-		if (fit_point(ops, &s, &f, th, NULL) == PC_OK) {
+		if (fit_point(ops, &s, &f, th, &ls, NULL) == PC_OK) {
 			for (int j = 0; j < k; j++)
 				keep[j * b + ok] = f.params[j];
 			keep[3 * b + ok] = ops->family->quantile(0.5, f.params);
@@ -680,14 +726,14 @@ static int gof_bootstrap(const pci_fitops *ops, size_t n,
 	for (unsigned i = 0; i < o->gof_bootstrap; i++) {
 		pci_sample s;
 		pc_fit bf;
-		double th[PC_MAX_PARAMS], ks, ad, cvm;
+		double th[PC_MAX_PARAMS], ls, ks, ad, cvm;
 
 		for (size_t j = 0; j < n; j++)
 			bx[j] = f->draw(r, out->params);
 		init_fit(&bf, f);
 		if (pci_sample_init(&s, bx, NULL, n, NULL))
 			continue;
-		if (fit_point(ops, &s, &bf, th, NULL) == PC_OK) {
+		if (fit_point(ops, &s, &bf, th, &ls, NULL) == PC_OK) {
 			pci_gof_edf(f, bf.params, bx, n, &ks, &ad, &cvm);
 			cks += ks >= out->ks;
 			cad += ad >= out->ad;
@@ -714,7 +760,7 @@ int pc_fit_family(const pc_family *f, const double *x,
 	pc_fit_options defaults;
 	pci_sample s;
 	pc_error e;
-	double th[PC_MAX_PARAMS];
+	double th[PC_MAX_PARAMS], ls = 1;
 	int rc;
 
 	if (!opts) {
@@ -733,11 +779,11 @@ int pc_fit_family(const pc_family *f, const double *x,
 		return pc_error_set(err, rc, NULL, 0, "%s: %s", f->name, out->error);
 	}
 	out->censored = s.ncens;
-	rc = fit_point(ops, &s, out, th, err);
+	rc = fit_point(ops, &s, out, th, &ls, err);
 	if (rc || opts->point_only)
 		goto done;
 	{
-		problem pr = {ops, &s, f->nparams};
+		problem pr = {ops, &s, f->nparams, ls};
 		uncertainty(&pr, th, out);
 		if (!isfinite(out->median)) {
 			out->median = f->quantile(0.5, out->params);
@@ -833,6 +879,8 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 		if (out->best < 0)
 			c = PC_CRIT_AIC;
 	}
+	if (out->best < 0)
+		c = opts->criterion; /* nothing fitted: nothing fell back */
 	out->criterion = c;
 	for (size_t i = 0; i < out->nfits; i++) {
 		pc_fit *f = &out->fits[i];
