@@ -78,10 +78,11 @@ expect_grep "no model 99 in the store" "$TMP/err" "unknown id named"
 run 1 "model export to a bad path" -- $PC --db "$db" model export /nonexistent/dir/m.csv
 expect_grep "cannot create '/nonexistent/dir/m.csv'" "$TMP/err" "unwritable file named"
 
-# the shipped sample model is what fit makes of the shipped sample, to 8
-# significant digits (the last of 17 may differ between C libraries)
+# the shipped sample model is what fit makes of the shipped sample, to 6
+# significant digits: log L is flat to rounding within ~1e-8 of the
+# optimum, so the trailing digits depend on the C library and compiler
 canon() {
-	awk -F, 'NR > 1 { printf "%s,%s,%s,%.8g,%s,%.8g,%s,%s\n", $1, $2, $3, $4, $5, $6, $9, $10 }' "$1"
+	awk -F, 'NR > 1 { printf "%s,%s,%s,%.6g,%s,%.6g,%s,%s\n", $1, $2, $3, $4, $5, $6, $9, $10 }' "$1"
 }
 canon "$top_srcdir/models/sample-model.csv" >shipped.txt
 canon model1.csv >made.txt
