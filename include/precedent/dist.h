@@ -10,6 +10,12 @@
  * loglogistic has CDF 1 / (1 + (x/scale)^-shape).  Densities, CDFs,
  * quantiles and variates come from GSL where GSL has them.  All functions
  * are pure and thread-safe; `draw` uses only the generator it is given.
+ *
+ * GSL's default error handler aborts the process.  These functions keep
+ * to the domains where GSL does not signal (the incomplete gamma and its
+ * inverse are computed here for that reason), but a program that calls
+ * GSL itself should still call gsl_set_error_handler_off() once at start,
+ * as the precedent tool does.
  */
 #ifndef PRECEDENT_DIST_H
 #define PRECEDENT_DIST_H

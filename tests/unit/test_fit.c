@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -586,6 +587,60 @@ static void test_stress(void **state)
 	gsl_rng_free(r);
 }
 
+/* pc_fit_family keeps no state: four threads fitting the same data
+ * (bootstrap included, each from its own seed) get bit-identical results
+ * to a serial run. */
+struct job {
+	const double *x;
+	const unsigned char *c;
+	size_t n;
+	pc_fit fit;
+	int rc;
+};
+
+static void *run_job(void *arg)
+{
+	struct job *j = arg;
+	pc_fit_options o;
+	pc_error err;
+
+	pc_fit_options_init(&o);
+	o.bootstrap = 30;
+	o.seed = 9;
+	for (int k = 0; k < 5; k++)
+		j->rc |= pc_fit_family(&pci_loglogistic, j->x, j->c, j->n, &o, &j->fit, &err);
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	double *x;
+	unsigned char *c;
+	size_t n = load_data("lung", &x, &c);
+	struct job serial = {x, c, n, {0}, 0}, jobs[4];
+	pthread_t t[4];
+
+	(void)state;
+	run_job(&serial);
+	assert_int_equal(serial.rc, 0);
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = serial;
+		jobs[i].rc = 0;
+		memset(&jobs[i].fit, 0, sizeof jobs[i].fit);
+		assert_int_equal(pthread_create(&t[i], NULL, run_job, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(jobs[i].rc, 0);
+		assert_true(jobs[i].fit.loglik == serial.fit.loglik);
+		assert_true(jobs[i].fit.params[0] == serial.fit.params[0]);
+		assert_true(jobs[i].fit.median_lo == serial.fit.median_lo);
+		assert_true(jobs[i].fit.p80_hi == serial.fit.p80_hi);
+	}
+	free(x);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_censored_truth),
 		cmocka_unit_test(test_gof_bootstrap),
 		cmocka_unit_test(test_stress),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests_name("fit", tests, setup, NULL);
 }
