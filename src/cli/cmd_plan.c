@@ -414,7 +414,7 @@ static void print_json(const struct ctx *x)
 		}
 		json_object_set_new(o, "spearman", m);
 	}
-	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	printf("\n");
 	json_decref(o);
 }
