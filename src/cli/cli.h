@@ -66,5 +66,6 @@ int cmd_fit(struct cli *cli, int argc, char **argv);
 int cmd_model(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);
 int cmd_whatif(struct cli *cli, int argc, char **argv);
+int cmd_backtest(struct cli *cli, int argc, char **argv);
 
 #endif

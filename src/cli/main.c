@@ -28,6 +28,7 @@ static const struct command {
 	{"model", cmd_model, "write the fitted model as CSV (model export)"},
 	{"plan", cmd_plan, "propose a release plan with P10-P90 dates from the history"},
 	{"whatif", cmd_whatif, "odds of a deadline, checkpoints, drivers and scenarios"},
+	{"backtest", cmd_backtest, "forecast past projects from their start and score the forecasts"},
 	{NULL, NULL, NULL}
 };
 

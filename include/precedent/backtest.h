@@ -1,0 +1,103 @@
+/*
+ * backtest.h - would the planner have been right?  Forecast every past
+ * project from its own start day with only what was known then, and
+ * compare with what happened.
+ *
+ * For each finished project, in order of start, the planner learns from
+ * the projects that had finished before it started (pc_plan_learn on
+ * that part of the history) and simulates a release from its start day
+ * (pc_plan_run).  The report says how often the actual release fell on or
+ * before the forecast P50, P80 and P90 dates (well calibrated: about 50%,
+ * 80%, 90%), the pinball (quantile) loss in days, the same for a naive
+ * baseline (every phase at its median duration along the learned
+ * structure), and, where the history records the plan made at the time,
+ * how often that plan held.
+ */
+#ifndef PRECEDENT_BACKTEST_H
+#define PRECEDENT_BACKTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <precedent/calendar.h>
+#include <precedent/date.h>
+#include <precedent/error.h>
+#include <precedent/history.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pc_store;
+
+/* The quantiles forecast and scored: 0.5, 0.8, 0.9. */
+#define PC_BACKTEST_NQ 3
+extern const double pc_backtest_q[PC_BACKTEST_NQ];
+
+typedef struct pc_backtest_options {
+	size_t holdout;          /* evaluate only the last N projects that can
+	                            be evaluated (0: all) */
+	size_t min_known;        /* skip projects with fewer finished
+	                            predecessors (default 5) */
+	uint64_t iterations;     /* per forecast (default 4000) */
+	uint64_t seed;           /* default 1 */
+	unsigned threads;        /* 0: all online CPUs */
+	const pc_calendar *calendar; /* NULL: every day counts */
+} pc_backtest_options;
+
+void pc_backtest_options_init(pc_backtest_options *o);
+
+/* One evaluated project.  Dates are release finish days. */
+typedef struct pc_backtest_row {
+	const char *customer;    /* owned by the history */
+	const char *project;
+	pc_day start;
+	pc_day actual;           /* the last day of its last phase */
+	size_t known;            /* projects finished before it started */
+	size_t phases_known;     /* phases the forecast could model */
+	pc_day q[PC_BACKTEST_NQ];/* forecast P50, P80, P90 */
+	pc_day naive;            /* the naive baseline */
+	pc_day planned;          /* the plan of the time, or PC_DAY_MIN */
+} pc_backtest_row;
+
+typedef struct pc_backtest {
+	size_t nrows;
+	pc_backtest_row *rows;   /* in order of start */
+	size_t skipped_running;  /* not finished: nothing to compare with */
+	size_t skipped_few;      /* fewer than min_known predecessors */
+	size_t skipped_failed;   /* the planner could not learn from them */
+	double hit[PC_BACKTEST_NQ];     /* share of actual <= forecast */
+	double pinball[PC_BACKTEST_NQ]; /* mean pinball loss, days */
+	double naive_hit;               /* share of actual <= naive */
+	double naive_pinball[PC_BACKTEST_NQ]; /* the naive date scored as
+	                                         every quantile */
+	double mean_error_p50;   /* mean actual - P50, days (+: late) */
+	size_t nplanned;         /* rows with a plan of the time */
+	double plan_held;        /* of those, share of actual <= planned */
+	double p50_held, p80_held; /* and of the tool's P50, P80 on them */
+} pc_backtest;
+
+/* Backtest history h.  planned (may be NULL) holds for every project of
+ * h the release date planned at the time, or PC_DAY_MIN.  Fails with
+ * PC_EDATA "no project has N finished predecessors to learn from" when
+ * nothing can be evaluated. */
+int pc_backtest_run(const pc_history *h, const pc_day *planned,
+                    const pc_backtest_options *o, pc_backtest **out,
+                    pc_error *err);
+
+/* The planned release date of every project of h, from the per-phase
+ * planned_end column kept in the store: the planned_end of the project's
+ * last phase (the one that starts last; ties: the one that ends last),
+ * which is the release date planned when that phase began.  planned[i]
+ * is PC_DAY_MIN where that phase has no planned_end or it is not a date.
+ * Returns the number of projects with one in *n (may be NULL). */
+int pc_backtest_planned(struct pc_store *st, const pc_history *h,
+                        pc_day *planned, size_t *n, pc_error *err);
+
+/* Free a result and set *b to NULL. */
+void pc_backtest_free(pc_backtest **b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,445 @@
+/*
+ * backtest.c - forecast every past project from what was known when it
+ * started, and score the forecasts against what happened.
+ *
+ * "Known" means finished before the project started: a project still
+ * running then would be known only in part, and leaving it out keeps
+ * the rule simple and never lets a forecast see its own future.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include <precedent/backtest.h>
+#include <precedent/plan.h>
+
+#include "plan_internal.h"
+#include "store_internal.h"
+
+const double pc_backtest_q[PC_BACKTEST_NQ] = {0.5, 0.8, 0.9};
+
+static int oom(pc_error *err)
+{
+	return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+}
+
+void pc_backtest_options_init(pc_backtest_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->min_known = 5;
+	o->iterations = 4000;
+	o->seed = 1;
+}
+
+void pc_backtest_free(pc_backtest **b)
+{
+	if (!b || !*b)
+		return;
+	free((*b)->rows);
+	free(*b);
+	*b = NULL;
+}
+
+/* Projects in order of start, then customer and name (byte order), by
+ * insertion: qsort has no context argument and histories are small. */
+static void order_by_start(const pc_history *h, size_t *idx)
+{
+	for (size_t i = 0; i < h->nprojects; i++)
+		idx[i] = i;
+	for (size_t i = 1; i < h->nprojects; i++)
+		for (size_t j = i; j > 0; j--) {
+			const pc_project *x = h->projects + idx[j - 1];
+			const pc_project *y = h->projects + idx[j];
+			int c = x->start != y->start ? (x->start < y->start ? -1 : 1)
+			        : strcmp(x->customer, y->customer) ? strcmp(x->customer, y->customer)
+			        : strcmp(x->name, y->name);
+			size_t t;
+			if (c <= 0)
+				break;
+			t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+}
+
+/* The part of h made of the projects with keep[p] set, and of the phases
+ * at least min_projects of them finished.  Strings are borrowed from h:
+ * free only the arrays (sub_release). */
+static int sub_history(const pc_history *h, const unsigned char *keep,
+                       size_t min_projects, pc_history *sub)
+{
+	long *pmap = malloc((h->nprojects ? h->nprojects : 1) * sizeof *pmap);
+	long *fmap = malloc((h->nphases ? h->nphases : 1) * sizeof *fmap);
+	size_t *nfin = calloc(h->nphases ? h->nphases : 1, sizeof *nfin);
+	size_t np = 0, nf = 0, no = 0;
+
+	memset(sub, 0, sizeof *sub);
+	if (!pmap || !fmap || !nfin)
+		goto fail;
+	for (size_t p = 0; p < h->nprojects; p++)
+		pmap[p] = keep[p] ? (long)np++ : -1;
+	for (size_t i = 0; i < h->nobs; i++)
+		if (keep[h->obs[i].project] && !h->obs[i].ongoing)
+			nfin[h->obs[i].phase]++;
+	for (size_t f = 0; f < h->nphases; f++)
+		fmap[f] = nfin[f] >= min_projects ? (long)nf++ : -1;
+	sub->projects = calloc(np ? np : 1, sizeof *sub->projects);
+	sub->phases = calloc(nf ? nf : 1, sizeof *sub->phases);
+	sub->obs = calloc(h->nobs ? h->nobs : 1, sizeof *sub->obs);
+	if (!sub->projects || !sub->phases || !sub->obs)
+		goto fail;
+	for (size_t p = 0; p < h->nprojects; p++)
+		if (pmap[p] >= 0)
+			sub->projects[pmap[p]] = h->projects[p];
+	for (size_t f = 0; f < h->nphases; f++)
+		if (fmap[f] >= 0)
+			sub->phases[fmap[f]] = h->phases[f];
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *o = h->obs + i;
+		if (pmap[o->project] < 0 || fmap[o->phase] < 0)
+			continue;
+		sub->obs[no] = *o;
+		sub->obs[no].project = (size_t)pmap[o->project];
+		sub->obs[no].phase = (size_t)fmap[o->phase];
+		no++;
+	}
+	sub->nprojects = np;
+	sub->nphases = nf;
+	sub->nobs = no;
+	sub->class_size = np;
+	free(pmap);
+	free(fmap);
+	free(nfin);
+	return 0;
+fail:
+	free(pmap);
+	free(fmap);
+	free(nfin);
+	free(sub->projects);
+	free(sub->phases);
+	free(sub->obs);
+	memset(sub, 0, sizeof *sub);
+	return -1;
+}
+
+static void sub_release(pc_history *sub)
+{
+	free(sub->projects);
+	free(sub->phases);
+	free(sub->obs);
+	memset(sub, 0, sizeof *sub);
+}
+
+/* The naive plan: every phase at the median of its finished durations
+ * (working days) in sub, laid out on the learned structure with the
+ * median lags; returns the finish day. */
+static pc_day naive_finish(const pc_plan_model *pm, const pc_history *sub,
+                           const pc_calendar *cal, pc_day start)
+{
+	size_t k = pm->nphases;
+	long *fin = malloc(k * sizeof *fin), rel = 0;
+	double *d = malloc((sub->nobs ? sub->nobs : 1) * sizeof *d);
+	long k0 = pc_calendar_index(cal, start);
+
+	if (!fin || !d) {
+		free(fin);
+		free(d);
+		return PC_DAY_MIN;
+	}
+	for (size_t j = 0; j < k; j++) {
+		long ph = pc_history_phase_index(sub, pm->nodes[j].phase);
+		const pc_plan_node *n = pm->nodes + j;
+		size_t m = 0;
+		long s, med;
+
+		for (size_t i = 0; ph >= 0 && i < sub->nobs; i++) {
+			const pc_obs *o = sub->obs + i;
+			long dd;
+			if ((long)o->phase != ph || o->ongoing)
+				continue;
+			dd = pc_calendar_index(cal, o->end + 1) - pc_calendar_index(cal, o->start);
+			d[m++] = dd >= 1 ? (double)dd : 1.0;
+		}
+		med = m ? lround(pci_median(d, m)) : 1;
+		if (med < 1)
+			med = 1;
+		s = n->after < 0 ? lround(n->lag) : fin[n->after] + 1 + lround(n->lag);
+		if (s < 0)
+			s = 0;
+		fin[j] = s + med - 1;
+		if (fin[j] > rel)
+			rel = fin[j];
+	}
+	free(fin);
+	free(d);
+	return pc_calendar_day(cal, k0 + rel);
+}
+
+static double pinball(double tau, double actual, double q)
+{
+	return actual >= q ? tau * (actual - q) : (1 - tau) * (q - actual);
+}
+
+int pc_backtest_run(const pc_history *h, const pc_day *planned,
+                    const pc_backtest_options *o, pc_backtest **out,
+                    pc_error *err)
+{
+	pc_backtest_options def;
+	pc_backtest *b = NULL;
+	size_t np, *idx = NULL, *eval = NULL, neval = 0, first;
+	unsigned char *keep = NULL;
+	size_t *known = NULL;
+	int rc = PC_OK;
+
+	*out = NULL;
+	if (!o) {
+		pc_backtest_options_init(&def);
+		o = &def;
+	}
+	if (!h || h->nprojects == 0)
+		return pc_error_set(err, PC_EDATA, NULL, 0, "the store holds no history");
+	if (o->iterations == 0)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "iterations must be positive");
+	np = h->nprojects;
+	idx = malloc(np * sizeof *idx);
+	eval = malloc(np * sizeof *eval);
+	known = calloc(np, sizeof *known);
+	keep = malloc(np);
+	b = calloc(1, sizeof *b);
+	if (!idx || !eval || !known || !keep || !b) {
+		rc = oom(err);
+		goto fail;
+	}
+	order_by_start(h, idx);
+	for (size_t r = 0; r < np; r++) {
+		const pc_project *p = h->projects + idx[r];
+		if (p->ongoing) {
+			b->skipped_running++;
+			continue;
+		}
+		for (size_t q = 0; q < np; q++)
+			known[idx[r]] += !h->projects[q].ongoing &&
+			                 h->projects[q].end < p->start;
+		if (known[idx[r]] < o->min_known || known[idx[r]] == 0) {
+			b->skipped_few++;
+			continue;
+		}
+		eval[neval++] = idx[r];
+	}
+	if (neval == 0) {
+		rc = pc_error_set(err, PC_EDATA, NULL, 0,
+		                  "no project has %zu finished predecessors to learn from",
+		                  o->min_known);
+		goto fail;
+	}
+	first = o->holdout && o->holdout < neval ? neval - o->holdout : 0;
+	b->rows = calloc(neval - first, sizeof *b->rows);
+	if (!b->rows) {
+		rc = oom(err);
+		goto fail;
+	}
+	for (size_t e = first; e < neval; e++) {
+		const pc_project *p = h->projects + eval[e];
+		pc_backtest_row *row = b->rows + b->nrows;
+		pc_plan_learn_options lo;
+		pc_plan_options po;
+		pc_plan_model *pm = NULL;
+		pc_plan *pl = NULL;
+		pc_history sub;
+
+		for (size_t q = 0; q < np; q++)
+			keep[q] = !h->projects[q].ongoing && h->projects[q].end < p->start;
+		pc_plan_learn_options_init(&lo);
+		lo.calendar = o->calendar;
+		if (sub_history(h, keep, lo.min_projects, &sub)) {
+			rc = oom(err);
+			goto fail;
+		}
+		pc_plan_options_init(&po);
+		po.start = p->start;
+		po.iterations = o->iterations;
+		po.seed = o->seed;
+		po.threads = o->threads;
+		po.calendar = o->calendar;
+		if (sub.nphases == 0 || pc_plan_learn(&sub, &lo, &pm, NULL) ||
+		    pc_plan_run(pm, &po, &pl, NULL)) {
+			/* Too little to learn from yet (e.g. a phase seen in
+			 * fewer than three projects): skip, and say how many. */
+			b->skipped_failed++;
+			pc_plan_model_free(&pm);
+			sub_release(&sub);
+			continue;
+		}
+		row->customer = p->customer;
+		row->project = p->name;
+		row->start = p->start;
+		row->actual = p->end;
+		row->known = known[eval[e]];
+		row->phases_known = pm->nphases;
+		for (int q = 0; q < PC_BACKTEST_NQ; q++)
+			row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
+		row->naive = naive_finish(pm, &sub, o->calendar, p->start);
+		row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
+		b->nrows++;
+		pc_plan_free(&pl);
+		pc_plan_model_free(&pm);
+		sub_release(&sub);
+	}
+	if (b->nrows == 0) {
+		rc = pc_error_set(err, PC_EDATA, NULL, 0,
+		                  "the planner could not learn from the history before "
+		                  "any project (%zu tried)", b->skipped_failed);
+		goto fail;
+	}
+	for (size_t r = 0; r < b->nrows; r++) {
+		const pc_backtest_row *row = b->rows + r;
+		double y = (double)row->actual;
+		for (int q = 0; q < PC_BACKTEST_NQ; q++) {
+			b->hit[q] += row->actual <= row->q[q];
+			b->pinball[q] += pinball(pc_backtest_q[q], y, (double)row->q[q]);
+			b->naive_pinball[q] += pinball(pc_backtest_q[q], y, (double)row->naive);
+		}
+		b->naive_hit += row->actual <= row->naive;
+		b->mean_error_p50 += y - (double)row->q[0];
+		if (row->planned != PC_DAY_MIN) {
+			b->nplanned++;
+			b->plan_held += row->actual <= row->planned;
+			b->p50_held += row->actual <= row->q[0];
+			b->p80_held += row->actual <= row->q[1];
+		}
+	}
+	for (int q = 0; q < PC_BACKTEST_NQ; q++) {
+		b->hit[q] /= (double)b->nrows;
+		b->pinball[q] /= (double)b->nrows;
+		b->naive_pinball[q] /= (double)b->nrows;
+	}
+	b->naive_hit /= (double)b->nrows;
+	b->mean_error_p50 /= (double)b->nrows;
+	if (b->nplanned) {
+		b->plan_held /= (double)b->nplanned;
+		b->p50_held /= (double)b->nplanned;
+		b->p80_held /= (double)b->nplanned;
+	} else {
+		b->plan_held = b->p50_held = b->p80_held = NAN;
+	}
+	goto done;
+fail:
+	pc_backtest_free(&b);
+done:
+	free(idx);
+	free(eval);
+	free(known);
+	free(keep);
+	*out = b;
+	return rc;
+}
+
+/* (customer, project) -> index in h, through a sorted index array. */
+static long find_project(const pc_history *h, const size_t *byname,
+                         const char *customer, const char *name)
+{
+	size_t lo = 0, hi = h->nprojects;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const pc_project *p = h->projects + byname[mid];
+		int c = strcmp(p->customer, customer);
+		if (!c)
+			c = strcmp(p->name, name);
+		if (!c)
+			return (long)byname[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+int pc_backtest_planned(struct pc_store *st, const pc_history *h,
+                        pc_day *planned, size_t *n, pc_error *err)
+{
+	/* Per project, the phase that starts last (ties: ends last; a
+	 * running phase, with no end, last of all) and its planned_end. */
+	static const char sql[] =
+		"SELECT c.name, p.name, f.start, f.end,"
+		" json_extract(a.attrs, '$.planned_end')"
+		" FROM phases f JOIN projects p ON p.id = f.project_id"
+		" JOIN customers c ON c.id = p.customer_id"
+		" LEFT JOIN attr_sets a ON a.id = f.attrs_id";
+	size_t np = h->nprojects, *byname = malloc((np ? np : 1) * sizeof *byname);
+	pc_day *lstart = malloc((np ? np : 1) * sizeof *lstart);
+	pc_day *lend = malloc((np ? np : 1) * sizeof *lend);
+	sqlite3_stmt *s = NULL;
+	size_t cnt = 0;
+	int rc = PC_OK, step;
+
+	if (!byname || !lstart || !lend) {
+		rc = oom(err);
+		goto out;
+	}
+	for (size_t i = 0; i < np; i++) {
+		byname[i] = i;
+		planned[i] = PC_DAY_MIN;
+		lstart[i] = PC_DAY_MIN;
+		lend[i] = PC_DAY_MIN;
+	}
+	/* insertion sort by (customer, name): no context-free qsort here */
+	for (size_t i = 1; i < np; i++)
+		for (size_t j = i; j > 0; j--) {
+			const pc_project *x = h->projects + byname[j - 1];
+			const pc_project *y = h->projects + byname[j];
+			int c = strcmp(x->customer, y->customer);
+			size_t t;
+			if (!c)
+				c = strcmp(x->name, y->name);
+			if (c <= 0)
+				break;
+			t = byname[j];
+			byname[j] = byname[j - 1];
+			byname[j - 1] = t;
+		}
+	s = pci_store_prepare(st, sql, err);
+	if (!s) {
+		rc = err ? err->status : PC_ESTORE;
+		goto out;
+	}
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *cu = (const char *)sqlite3_column_text(s, 0);
+		const char *pn = (const char *)sqlite3_column_text(s, 1);
+		const char *sv = (const char *)sqlite3_column_text(s, 2);
+		const char *ev = (const char *)sqlite3_column_text(s, 3);
+		const char *pv = (const char *)sqlite3_column_text(s, 4);
+		pc_day ds, de = PC_DAY_MAX, dp;
+		long i;
+
+		if (!cu || !pn || !sv || pc_date_parse(sv, &ds))
+			continue;
+		if (ev && pc_date_parse(ev, &de))
+			continue;
+		i = find_project(h, byname, cu, pn);
+		if (i < 0)
+			continue; /* not in this history (--like) */
+		if (ds < lstart[i] || (ds == lstart[i] && de <= lend[i]))
+			continue;
+		lstart[i] = ds;
+		lend[i] = de;
+		planned[i] = pv && pc_date_parse(pv, &dp) == 0 ? dp : PC_DAY_MIN;
+	}
+	if (step != SQLITE_DONE)
+		rc = pci_store_fail(st, err, "cannot read the planned dates");
+	for (size_t i = 0; i < np; i++)
+		cnt += planned[i] != PC_DAY_MIN;
+	if (n)
+		*n = cnt;
+out:
+	sqlite3_finalize(s);
+	free(byname);
+	free(lstart);
+	free(lend);
+	return rc;
+}

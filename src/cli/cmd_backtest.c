@@ -1,0 +1,383 @@
+/*
+ * cmd_backtest.c - `precedent backtest`: forecast every past project from
+ * its own start with what was known then, and show how often the P50,
+ * P80 and P90 held, next to a naive baseline and the plans of the time.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <jansson.h>
+
+#include <precedent/backtest.h>
+#include <precedent/calendar.h>
+
+#include "cli.h"
+
+#define MAX_LIKE 16
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	"Usage: precedent backtest [--holdout N] [--min-known N] [--iterations N]\n"
+	"                          [--seed N] [--threads N] [--like KEY=VALUE]...\n"
+	"                          [--min-class N] [--calendar all|weekdays]\n"
+	"                          [--holidays FILE] [--format table|json|csv]\n"
+	"Would the plans have held?  Forecast every finished past project from its\n"
+	"own start day, learning only from the projects that had finished before\n"
+	"it started, and compare with what happened: how often the release fell on\n"
+	"or before the forecast P50, P80 and P90 (calibrated: about 50%%, 80%%,\n"
+	"90%%), the pinball loss in days, the same for a naive plan (every phase\n"
+	"at its median duration), and how often the plan of the time held where\n"
+	"the history records one (the planned_end of each project's last phase).\n"
+	"\n"
+	"Options:\n"
+	"  --holdout N         evaluate only the last N projects that can be\n"
+	"                      evaluated (default: all)\n"
+	"  --min-known N       skip projects with fewer than N finished\n"
+	"                      predecessors (default 5)\n"
+	"  --iterations N      simulated releases per forecast (default 4000)\n"
+	"  --seed N            random seed (default 1)\n"
+	"  --threads N         threads to use (default: all online CPUs)\n"
+	"  --like KEY=VALUE    only projects whose attribute KEY equals VALUE;\n"
+	"                      repeat to combine conditions\n"
+	"  --min-class N       if the class holds fewer than N projects (default\n"
+	"                      10), say so and use the whole history\n"
+	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
+	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
+	"  --format FMT        table (default), json or csv\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"Pinball loss of a quantile q forecast for an actual y: tau (y - q) when\n"
+	"y >= q, else (1 - tau) (q - y), in days; lower is better.\n");
+}
+
+static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char *date_or(pc_day d, char *buf, const char *none)
+{
+	return d == PC_DAY_MIN ? none : pc_date_format(d, buf);
+}
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static void csv_text(const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_csv(const pc_backtest *b)
+{
+	char d[8][PC_DATE_BUF];
+
+	printf("customer,project,start,actual,known,phases,p50,p80,p90,naive,planned\n");
+	for (size_t r = 0; r < b->nrows; r++) {
+		const pc_backtest_row *w = b->rows + r;
+		csv_text(w->customer);
+		putchar(',');
+		csv_text(w->project);
+		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s\n", pc_date_format(w->start, d[0]),
+		       pc_date_format(w->actual, d[1]), w->known, w->phases_known,
+		       pc_date_format(w->q[0], d[2]), pc_date_format(w->q[1], d[3]),
+		       pc_date_format(w->q[2], d[4]), pc_date_format(w->naive, d[5]),
+		       date_or(w->planned, d[6], ""));
+	}
+}
+
+static void print_json(const pc_backtest *b, const pc_backtest_options *o)
+{
+	json_t *root = json_object(), *rows = json_array(), *s;
+	char d[8][PC_DATE_BUF];
+	char *txt;
+
+	json_object_set_new(root, "evaluated", json_integer((json_int_t)b->nrows));
+	json_object_set_new(root, "iterations", json_integer((json_int_t)o->iterations));
+	json_object_set_new(root, "min_known", json_integer((json_int_t)o->min_known));
+	json_object_set_new(root, "skipped", json_pack("{s:I,s:I,s:I}",
+	                    "running", (json_int_t)b->skipped_running,
+	                    "few_known", (json_int_t)b->skipped_few,
+	                    "not_learnable", (json_int_t)b->skipped_failed));
+	s = json_object();
+	json_object_set_new(s, "hit", json_pack("{s:f,s:f,s:f}", "p50", b->hit[0],
+	                                        "p80", b->hit[1], "p90", b->hit[2]));
+	json_object_set_new(s, "pinball_days", json_pack("{s:f,s:f,s:f}",
+	                    "p50", b->pinball[0], "p80", b->pinball[1],
+	                    "p90", b->pinball[2]));
+	json_object_set_new(s, "mean_error_p50_days", json_real(b->mean_error_p50));
+	json_object_set_new(root, "forecast", s);
+	json_object_set_new(root, "naive", json_pack("{s:f,s:{s:f,s:f,s:f}}",
+	                    "hit", b->naive_hit, "pinball_days",
+	                    "p50", b->naive_pinball[0], "p80", b->naive_pinball[1],
+	                    "p90", b->naive_pinball[2]));
+	s = json_object();
+	json_object_set_new(s, "n", json_integer((json_int_t)b->nplanned));
+	json_object_set_new(s, "plan_held", jnum(b->plan_held));
+	json_object_set_new(s, "p50_held", jnum(b->p50_held));
+	json_object_set_new(s, "p80_held", jnum(b->p80_held));
+	json_object_set_new(root, "planned", s);
+	for (size_t r = 0; r < b->nrows; r++) {
+		const pc_backtest_row *w = b->rows + r;
+		json_t *o2 = json_object();
+		json_object_set_new(o2, "customer", json_string(w->customer));
+		json_object_set_new(o2, "project", json_string(w->project));
+		json_object_set_new(o2, "start", json_string(pc_date_format(w->start, d[0])));
+		json_object_set_new(o2, "actual", json_string(pc_date_format(w->actual, d[1])));
+		json_object_set_new(o2, "known", json_integer((json_int_t)w->known));
+		json_object_set_new(o2, "phases", json_integer((json_int_t)w->phases_known));
+		json_object_set_new(o2, "p50", json_string(pc_date_format(w->q[0], d[2])));
+		json_object_set_new(o2, "p80", json_string(pc_date_format(w->q[1], d[3])));
+		json_object_set_new(o2, "p90", json_string(pc_date_format(w->q[2], d[4])));
+		json_object_set_new(o2, "naive", json_string(pc_date_format(w->naive, d[5])));
+		json_object_set_new(o2, "planned", w->planned == PC_DAY_MIN ? json_null()
+		                    : json_string(pc_date_format(w->planned, d[6])));
+		json_array_append_new(rows, o2);
+	}
+	json_object_set_new(root, "projects", rows);
+	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	if (txt)
+		printf("%s\n", txt);
+	free(txt);
+	json_decref(root);
+}
+
+static void print_table(const pc_backtest *b, const pc_backtest_options *o)
+{
+	char d[8][PC_DATE_BUF];
+	size_t w = 7;
+
+	for (size_t r = 0; r < b->nrows; r++) {
+		size_t l = strlen(b->rows[r].customer) + 1 + strlen(b->rows[r].project);
+		if (l > w)
+			w = l;
+	}
+	printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5s\n", (int)w,
+	       "project", "start", "actual", "p50", "p80", "p90", "naive", "planned",
+	       "known");
+	for (size_t r = 0; r < b->nrows; r++) {
+		const pc_backtest_row *x = b->rows + r;
+		char name[512];
+		snprintf(name, sizeof name, "%s/%s", x->customer, x->project);
+		printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
+		       (int)w, name, pc_date_format(x->start, d[0]),
+		       pc_date_format(x->actual, d[1]), pc_date_format(x->q[0], d[2]),
+		       pc_date_format(x->q[1], d[3]), pc_date_format(x->q[2], d[4]),
+		       pc_date_format(x->naive, d[5]), date_or(x->planned, d[6], "-"),
+		       x->known);
+	}
+	printf("\n%zu projects evaluated, %llu iterations each; skipped: %zu still "
+	       "running, %zu with fewer than %zu finished predecessors, %zu the "
+	       "planner could not learn for\n\n", b->nrows,
+	       (unsigned long long)o->iterations, b->skipped_running, b->skipped_few,
+	       o->min_known, b->skipped_failed);
+	printf("%-26s %7s %7s %7s\n", "", "P50", "P80", "P90");
+	printf("%-26s %7.2f %7.2f %7.2f\n", "released on or before", b->hit[0],
+	       b->hit[1], b->hit[2]);
+	printf("%-26s %7.2f %7.2f %7.2f\n", "  (calibrated)", 0.5, 0.8, 0.9);
+	printf("%-26s %7.1f %7.1f %7.1f\n", "pinball loss, days", b->pinball[0],
+	       b->pinball[1], b->pinball[2]);
+	printf("%-26s %7.1f %7.1f %7.1f\n", "naive plan pinball, days",
+	       b->naive_pinball[0], b->naive_pinball[1], b->naive_pinball[2]);
+	printf("\nnaive plan (median durations) held: %.2f\n", b->naive_hit);
+	printf("mean actual - P50: %+.1f days\n", b->mean_error_p50);
+	if (b->nplanned)
+		printf("plan of the time, on the %zu projects that record one: held %.2f; "
+		       "P50 held %.2f; P80 held %.2f\n", b->nplanned, b->plan_held,
+		       b->p50_held, b->p80_held);
+	else
+		printf("no project records the plan of the time (planned_end)\n");
+}
+
+int cmd_backtest(struct cli *cli, int argc, char **argv)
+{
+	enum {
+		OPT_HOLDOUT = CHAR_MAX + 1, OPT_MIN_KNOWN, OPT_ITERATIONS, OPT_SEED,
+		OPT_THREADS, OPT_LIKE, OPT_MINCLASS, OPT_CALENDAR, OPT_HOLIDAYS,
+		OPT_FORMAT
+	};
+	static const struct option opts[] = {
+		{"holdout", required_argument, NULL, OPT_HOLDOUT},
+		{"min-known", required_argument, NULL, OPT_MIN_KNOWN},
+		{"iterations", required_argument, NULL, OPT_ITERATIONS},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"like", required_argument, NULL, OPT_LIKE},
+		{"min-class", required_argument, NULL, OPT_MINCLASS},
+		{"calendar", required_argument, NULL, OPT_CALENDAR},
+		{"holidays", required_argument, NULL, OPT_HOLIDAYS},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	pc_like like[MAX_LIKE];
+	size_t nlike = 0, min_class = 10, nplanned = 0;
+	const char *calendar = "all", *holidays = NULL;
+	enum cli_format fmt = FMT_TABLE;
+	pc_backtest_options bo;
+	pc_calendar *cal = NULL;
+	pc_store *st = NULL;
+	pc_history *h = NULL;
+	pc_backtest *b = NULL;
+	pc_day *planned = NULL;
+	pc_error err;
+	unsigned long long v;
+	int c, rc = 0;
+
+	pc_backtest_options_init(&bo);
+	pc_error_clear(&err);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HOLDOUT: /* --holdout */
+			if (parse_u64(optarg, 1000000, &v) || v == 0)
+				return cli_usage(cli, "--holdout: '%s' is not a whole number "
+				                 "from 1 to 1000000", optarg);
+			bo.holdout = (size_t)v;
+			break;
+		case OPT_MIN_KNOWN: /* --min-known */
+			if (parse_u64(optarg, 1000000, &v) || v == 0)
+				return cli_usage(cli, "--min-known: '%s' is not a whole number "
+				                 "from 1 to 1000000", optarg);
+			bo.min_known = (size_t)v;
+			break;
+		case OPT_ITERATIONS: /* --iterations */
+			if (parse_u64(optarg, 10000000, &v) || v == 0)
+				return cli_usage(cli, "--iterations: '%s' is not a whole number "
+				                 "from 1 to 10000000", optarg);
+			bo.iterations = v;
+			break;
+		case OPT_SEED: /* --seed */
+			if (parse_u64(optarg, ULLONG_MAX, &v))
+				return cli_usage(cli, "--seed: '%s' is not a non-negative whole number",
+				                 optarg);
+			bo.seed = v;
+			break;
+		case OPT_THREADS: /* --threads */
+			if (parse_u64(optarg, 256, &v) || v == 0)
+				return cli_usage(cli, "--threads: '%s' is not a whole number "
+				                 "from 1 to 256", optarg);
+			bo.threads = (unsigned)v;
+			break;
+		case OPT_LIKE: { /* --like */
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
+			if (nlike == MAX_LIKE)
+				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
+			*eq = '\0';
+			like[nlike].key = optarg;
+			like[nlike].value = eq + 1;
+			nlike++;
+			break;
+		}
+		case OPT_MINCLASS: /* --min-class */
+			if (parse_u64(optarg, 1000000, &v))
+				return cli_usage(cli, "--min-class: '%s' is not a whole number "
+				                 "from 0 to 1000000", optarg);
+			min_class = (size_t)v;
+			break;
+		case OPT_CALENDAR: /* --calendar */
+			if (strcmp(optarg, "all") && strcmp(optarg, "weekdays"))
+				return cli_usage(cli, "--calendar: unknown calendar '%s' "
+				                 "(expected all|weekdays)", optarg);
+			calendar = optarg;
+			break;
+		case OPT_HOLIDAYS: /* --holidays */
+			holidays = optarg;
+			break;
+		case OPT_FORMAT: /* --format */
+			if (cli_parse_format(cli, optarg, 1u << FMT_TABLE | 1u << FMT_JSON |
+			                     1u << FMT_CSV, &fmt))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'precedent backtest --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (holidays && strcmp(calendar, "weekdays") != 0)
+		return cli_usage(cli, "--holidays needs --calendar weekdays");
+	gsl_set_error_handler_off(); /* errors are values, never abort() */
+
+	if (strcmp(calendar, "weekdays") == 0) {
+		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, &err))
+			goto fail;
+		if (holidays && pc_calendar_read_holidays(cal, holidays, &err))
+			goto fail;
+	}
+	bo.calendar = cal;
+	if ((rc = cli_open_store(cli, 0, &st)))
+		goto done;
+	if (pc_history_load(st, like, nlike, min_class, &h, &err))
+		goto fail;
+	if (nlike && h->class_fallback)
+		cli_warn(cli, "the class holds %zu project%s, fewer than --min-class %zu: "
+		         "using the whole history (%zu projects)", h->class_size,
+		         h->class_size == 1 ? "" : "s", min_class, h->nprojects);
+	planned = malloc(h->nprojects * sizeof *planned);
+	if (!planned) {
+		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	if (pc_backtest_planned(st, h, planned, &nplanned, &err))
+		goto fail;
+	if (pc_backtest_run(h, planned, &bo, &b, &err))
+		goto fail;
+	switch (fmt) {
+	case FMT_JSON:
+		print_json(b, &bo);
+		break;
+	case FMT_CSV:
+		print_csv(b);
+		break;
+	default:
+		print_table(b, &bo);
+		break;
+	}
+	goto done;
+fail:
+	rc = cli_fail(cli, &err);
+done:
+	pc_backtest_free(&b);
+	free(planned);
+	pc_history_free(&h);
+	pc_calendar_free(&cal);
+	pc_store_close(&st);
+	return rc;
+}
