@@ -1,0 +1,57 @@
+#!/bin/sh
+# backtest.sh - `precedent backtest`: the plan of the time is the last
+# phase's planned_end, only projects with enough finished predecessors
+# are forecast, and malformed options get exact messages.
+. "$top_srcdir/tests/setup.sh"
+
+D=$top_srcdir/tests/data/backtest
+db=$TMP/t.db
+run 0 "--help" -- $PC backtest --help
+expect_grep '^Usage: precedent backtest' "$TMP/out" "--help shows the usage"
+
+# Eight projects one after another, two phases each; p7 records no
+# planned release (its last phase has no planned_end, its first has).
+run 0 "import" -- $PC --db "$db" -q import --as-of 2024-12-31 "$D/planned.csv"
+run 0 "csv" -- $PC --db "$db" backtest --format csv --iterations 2000
+expect_grep '^customer,project,start,actual,known,phases,p50,p80,p90,naive,planned$' \
+	"$TMP/out" "csv header"
+n=$(wc -l <"$TMP/out")
+[ "$n" -eq 4 ]
+ok $? "p6, p7 and p8 have at least 5 finished predecessors ($((n - 1)) rows)"
+expect_grep '^acme,p6,2024-04-12,2024-04-27,5,2,[-0-9,]*,2024-04-27$' "$TMP/out" \
+	"p6: 5 known, planned release from its last phase"
+expect_grep '^acme,p7,2024-05-02,2024-05-18,6,2,[-0-9,]*,$' "$TMP/out" \
+	"p7: no planned_end on its last phase, no plan"
+expect_grep '^acme,p8,2024-05-23,2024-06-08,7,2,[-0-9,]*,2024-06-07$' "$TMP/out" \
+	"p8: planned a day before it finished"
+run 0 "json" -- $PC --db "$db" backtest --format json --iterations 2000
+expect_grep '"plan_held": 0.5,' "$TMP/out" "json: the plan held once in two"
+for key in evaluated skipped forecast hit pinball_days naive planned projects; do
+	expect_grep "\"$key\":" "$TMP/out" "json has $key"
+done
+run 0 "holdout" -- $PC --db "$db" backtest --format csv --holdout 1 --iterations 2000
+expect_grep '^acme,p8,' "$TMP/out" "--holdout 1 keeps the last project"
+[ "$(wc -l <"$TMP/out")" -eq 2 ]
+ok $? "--holdout 1 keeps one"
+
+run 1 "too few predecessors" -- $PC --db "$db" backtest --min-known 9
+expect_file "$TMP/err" "precedent: backtest: no project has 9 finished predecessors to learn from" \
+	"too few predecessors: message"
+run 2 "holdout 0" -- $PC --db "$db" backtest --holdout 0
+expect_file "$TMP/err" "precedent: backtest: --holdout: '0' is not a whole number from 1 to 1000000
+Try 'precedent backtest --help'." "holdout 0: message"
+run 2 "min-known not a number" -- $PC --db "$db" backtest --min-known five
+expect_file "$TMP/err" "precedent: backtest: --min-known: 'five' is not a whole number from 1 to 1000000
+Try 'precedent backtest --help'." "min-known not a number: message"
+run 2 "markdown" -- $PC --db "$db" backtest --format markdown
+expect_file "$TMP/err" "precedent: backtest: --format: unknown format 'markdown' (expected table|csv|json)
+Try 'precedent backtest --help'." "markdown: message"
+
+# The bundled sample: calibrated within what 20 forecasts can tell.
+run 0 "import sample" -- $PC --db "$TMP/s.db" -q import --as-of 2026-11-01 \
+	"$top_srcdir/datasets/sample.csv"
+run 0 "sample" -- $PC --db "$TMP/s.db" backtest --holdout 20
+expect_grep '^20 projects evaluated' "$TMP/out" "sample: 20 evaluated"
+expect_grep '^plan of the time, on the 20 projects' "$TMP/out" "sample: plans of the time read"
+
+done_testing
