@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,45 @@ static pc_history *tiny_history(size_t nproj, int all_ongoing_b)
 	return h;
 }
 
+static void test_weekday_durations(void **state)
+{
+	/* One phase per project, each starting on a Thursday and crossing a
+	 * weekend: working days 4, 5, 6, 5, 5, 6, 4 are calendar days 6, 7,
+	 * 8, 7, 7, 8, 6.  Learned in working days the median is about 5,
+	 * in calendar days about 7. */
+	static const int wd[] = {4, 5, 6, 5, 5, 6, 4};
+	pc_history *h = calloc(1, sizeof *h);
+	pc_plan_model *pm;
+	pc_plan_learn_options lo;
+	pc_calendar *cal;
+	(void)state;
+	h->nphases = 1;
+	h->phases = calloc(1, sizeof *h->phases);
+	h->phases[0] = strdup("work");
+	h->nprojects = 7;
+	h->projects = calloc(7, sizeof *h->projects);
+	h->obs = calloc(7, sizeof *h->obs);
+	for (size_t i = 0; i < 7; i++) {
+		pc_day thu = pc_date_from_ymd(2025, 1, 2) + (pc_day)(14 * i);
+		h->projects[i].customer = strdup("x");
+		h->projects[i].name = strdup("y");
+		h->projects[i].start = thu;
+		h->obs[h->nobs++] = (pc_obs){i, 0, thu, thu + wd[i] + 1, 0};
+	}
+	assert_int_equal(pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, NULL), 0);
+	pc_plan_learn_options_init(&lo);
+	lo.calendar = cal;
+	assert_int_equal(pc_plan_learn(h, &lo, &pm, NULL), 0);
+	assert_true(fabs(pm->nodes[0].fit.median - 5) < 0.6);
+	pc_plan_model_free(&pm);
+	lo.calendar = NULL;
+	assert_int_equal(pc_plan_learn(h, &lo, &pm, NULL), 0);
+	assert_true(fabs(pm->nodes[0].fit.median - 7) < 0.6);
+	pc_plan_model_free(&pm);
+	pc_calendar_free(&cal);
+	pc_history_free(&h);
+}
+
 static void test_failures(void **state)
 {
 	pc_history *h;
@@ -383,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_structure_inferred),
 		cmocka_unit_test(test_same_seed_any_threads),
 		cmocka_unit_test(test_inclusive_days_and_weekdays),
+		cmocka_unit_test(test_weekday_durations),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_templates),
 	};
