@@ -25,7 +25,7 @@ static void usage(FILE *out)
 	"  phase,family,param1,value1,param2,value2,param3,value3,n,censored,\n"
 	"  loglik,median,p80\n"
 	"Parameters are written to 17 significant digits, so reading the file\n"
-	"back (--model FILE) gives exactly the fitted distributions.\n"
+	"back gives exactly the fitted distributions.\n"
 	"\n"
 	"Options:\n"
 	"  --id N       the model to write (default: the latest)\n"
