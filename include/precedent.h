@@ -40,5 +40,10 @@
 #include <precedent/store.h>
 #include <precedent/ingest.h>
 #include <precedent/history.h>
+#include <precedent/dist.h>
+#include <precedent/fit.h>
+#include <precedent/model.h>
+#include <precedent/calendar.h>
+#include <precedent/plan.h>
 
 #endif

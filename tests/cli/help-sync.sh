@@ -9,12 +9,12 @@ man=$top_srcdir/doc/precedent.1
 
 run 0 "precedent --help" -- $PC --help
 commands=$(sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' "$TMP/out")
-[ -n "$commands" ]
-ok $? "--help lists commands"
+[ -n "$commands" ] && r=0 || r=1
+ok $r "--help lists commands"
 
 # Long options in a piece of --help text, one per line.
 opts_of() {
-	grep -oE -- '--[a-z][a-z0-9-]*' "$1" | sort -u
+	{ grep -oE -- '--[a-z][a-z0-9-]*' "$1" || true; } | sort -u
 }
 
 # The man page section of a command: from `.SS "precedent CMD` (or
@@ -33,23 +33,23 @@ for cmd in $commands; do
 	set -e
 	ok $rc "precedent $cmd --help exits 0"
 	man_section "$cmd" >"$TMP/man"
-	[ -s "$TMP/man" ]
-	ok $? "precedent.1 has a section for $cmd"
+	[ -s "$TMP/man" ] && r=0 || r=1
+	ok $r "precedent.1 has a section for $cmd"
 	opts_of "$TMP/help" >"$TMP/h.opts"
 	opts_of "$TMP/man" >"$TMP/m.opts"
-	missing=$(comm -23 "$TMP/h.opts" "$TMP/m.opts" | grep -v -- '--help' | tr '\n' ' ')
-	[ -z "$missing" ]
-	ok $? "every option of '$cmd --help' is in precedent.1${missing:+ (missing: $missing)}"
-	extra=$(comm -13 "$TMP/h.opts" "$TMP/m.opts" | grep -v -- '--help' | tr '\n' ' ')
-	[ -z "$extra" ]
-	ok $? "every option precedent.1 gives '$cmd' is in its --help${extra:+ (not in --help: $extra)}"
+	missing=$(comm -23 "$TMP/h.opts" "$TMP/m.opts" | { grep -v -- '--help' || true; } | tr '\n' ' ')
+	[ -z "$missing" ] && r=0 || r=1
+	ok $r "every option of '$cmd --help' is in precedent.1${missing:+ (missing: $missing)}"
+	extra=$(comm -13 "$TMP/h.opts" "$TMP/m.opts" | { grep -v -- '--help' || true; } | tr '\n' ' ')
+	[ -z "$extra" ] && r=0 || r=1
+	ok $r "every option precedent.1 gives '$cmd' is in its --help${extra:+ (not in --help: $extra)}"
 done
 
 # Global options.
 $PC --help >"$TMP/help"
 for o in --db --quiet --help --version; do
-	grep -q -- "$o" "$TMP/help" && sed 's/\\-/-/g' "$man" | grep -q -- "$o"
-	ok $? "global option $o is in --help and precedent.1"
+	grep -q -- "$o" "$TMP/help" && sed 's/\\-/-/g' "$man" | grep -q -- "$o" && r=0 || r=1
+	ok $r "global option $o is in --help and precedent.1"
 done
 
 done_testing
