@@ -187,7 +187,7 @@ static int print_json(const pc_history *h, const pc_fit_set *sets,
 		json_array_append_new(phases, o);
 	}
 	json_object_set_new(root, "phases", phases);
-	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	putchar('\n');
 	json_decref(root);
 	return rc;

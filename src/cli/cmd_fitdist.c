@@ -215,18 +215,18 @@ static void print_csv(const pc_fit_set *s)
 		printf("%s", f->family->name);
 		for (int i = 0; i < 2; i++) {
 			if (i < f->family->nparams && !f->status)
-				printf(",%s,%.10g", f->family->param_names[i], f->params[i]);
+				printf(",%s,%.15g", f->family->param_names[i], f->params[i]);
 			else
 				printf(",,");
 		}
 		for (int i = 0; i < 2; i++)
 			if (i < f->family->nparams && isfinite(f->se[i]))
-				printf(",%.10g", f->se[i]);
+				printf(",%.15g", f->se[i]);
 			else
 				printf(",");
 		for (size_t i = 0; i < sizeof v / sizeof *v; i++)
 			if (isfinite(v[i]) && !f->status)
-				printf(",%.10g", v[i]);
+				printf(",%.15g", v[i]);
 			else
 				printf(",");
 		/* messages hold no double quotes; quote for commas */
@@ -249,7 +249,7 @@ static int print_json(const pc_fit_set *s)
 	json_object_set_new(root, "fits", fits);
 	json_object_set_new(root, "best", s->best >= 0
 	                    ? json_string(s->fits[s->best].family->name) : json_null());
-	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0) {
+	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0) {
 		json_decref(root);
 		return -1;
 	}
