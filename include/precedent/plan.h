@@ -151,14 +151,14 @@ typedef struct pc_plan_dates {
 } pc_plan_dates;
 
 typedef struct pc_plan_phase {
-	char *phase;
+	char *phase;         /* owned by the plan */
 	pc_plan_dates start;
 	pc_plan_dates finish;
 } pc_plan_phase;
 
 typedef struct pc_plan {
-	pc_day start;
-	uint64_t iterations;
+	pc_day start;        /* o->start, or the first working day after it */
+	uint64_t iterations; /* simulated releases (the auto count, if auto) */
 	uint64_t seed;
 	int independent;     /* durations drawn independently */
 	size_t nphases;
@@ -170,8 +170,18 @@ typedef struct pc_plan {
 	double max_se;       /* largest standard error reported (days) */
 } pc_plan;
 
-/* Simulate the model from o->start.  The same seed gives the same plan
- * whatever the number of threads. */
+/* Simulate the model from o->start (NULL o: the defaults, which need a
+ * start, so callers pass one).  A percentile date is the first day by
+ * which at least that share of the simulated releases has reached the
+ * event (the inverse of the empirical CDF), exact from whole-day
+ * histograms; its standard error is sqrt(p (1 - p) / n) / f with the
+ * density f of the simulated days around it.  With o->ci the whole
+ * learning (lags, refits of each phase's chosen family, correlation) is
+ * redone on o->ci resamples of the past projects, each simulated
+ * o->ci_iterations times, and the 2.5% and 97.5% points of each date over
+ * the resamples give its interval; PC_EUSAGE for a model without history
+ * (pc_plan_model_from_fit).  The same seed gives the same plan whatever
+ * the number of threads. */
 int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
                 pc_plan **out, pc_error *err);
 
