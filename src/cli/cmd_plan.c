@@ -254,6 +254,11 @@ static void print_table(const struct ctx *x, int markdown)
 			printf(markdown ? " | %s" : "  %-10s", D(f->day[q], a));
 		printf(markdown ? " |\n" : "\n");
 	}
+	printf("\nMonte Carlo standard error of the release finish (days):");
+	for (int q = 0; q < PC_PLAN_NPCT; q++)
+		printf("%s P%d %.2f", q ? "," : "", (int)lround(pc_plan_pct[q] * 100),
+		       p->finish.se[q]);
+	printf("\n");
 	if (p->has_ci) {
 		printf("\n95%% confidence intervals of the release finish (bootstrap: "
 		       "%zu replicates of the past projects, each refitted and "

@@ -34,6 +34,8 @@ expect_grep '^Durations drawn jointly through a Gaussian copula' "$TMP/out" "say
 expect_grep '^100000 simulated releases \(seed 1\); Monte Carlo standard error of every date below at most 0\.[0-9]+ days$' \
 	"$TMP/out" "reports the Monte Carlo error"
 expect_grep '^release +2027-01-04( +2027-[0-9-]+){7}$' "$TMP/out" "a release row"
+expect_grep '^Monte Carlo standard error of the release finish \(days\): P10 [0-9.]+, P50 [0-9.]+, P80 [0-9.]+, P90 [0-9.]+$' \
+	"$TMP/out" "the standard error of each release date"
 for ph in design build_ui build test launch; do
 	expect_grep "^$ph +2027-" "$TMP/out" "a row for $ph"
 done
