@@ -208,9 +208,12 @@ static void test_limits(void **state)
 	pc_error err;
 
 	assert_non_null(big);
+	size_t at;
+
 	strcpy(big, "customer,project,phase,start,end\nx,");
-	memset(big + strlen(big), 'y', n);
-	big[36 + n] = '\0';
+	at = strlen(big);
+	memset(big + at, 'y', n);
+	big[at + n] = '\0';
 	o.skip_invalid = 1; /* limits are never skipped */
 	assert_int_equal(pc_import_buffer(*state, big, strlen(big), "big.csv", &o, &sum, &err),
 	                 PC_ELIMIT);
