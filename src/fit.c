@@ -940,6 +940,9 @@ static void on_field(void *s, size_t len, void *data)
 	(void)len;
 	if (r->err.status)
 		return;
+	/* a UTF-8 byte-order mark, as spreadsheets write, is not data */
+	if (r->row == 0 && r->field == 0 && strncmp(f, "\xEF\xBB\xBF", 3) == 0)
+		f += 3;
 	if (r->row == 0 && r->header == -1) {
 		double v;
 		/* No --column and a number in the first cell: a bare list. */

@@ -43,6 +43,11 @@ run 0 "bare list on stdin" -- sh -c "$PC fitdist --format csv - <list.txt"
 expect_grep '^family,param1,value1,param2,value2,' "$TMP/out" "csv header"
 expect_grep '^normal,mean,14.2857142[0-9]*,sd,' "$TMP/out" "normal mean is the sample mean (100/7)"
 
+# a byte-order mark and CRLF line ends, as spreadsheets write them
+printf '\357\273\277d,c\r\n12,0\r\n15,1\r\n9,0\r\n' >bom.csv
+run 0 "BOM and CRLF" -- $PC fitdist --column d --censor-column c --family exponential --format csv bom.csv
+expect_grep '^exponential,rate,0\.0555555555555555[0-9]*,' "$TMP/out" "2 events / 36 days"
+
 # bootstrap intervals are reproducible from the seed
 run 0 "bootstrap, seed 5" -- $PC fitdist --bootstrap 50 --seed 5 --format csv list.txt
 cp "$TMP/out" boot1
