@@ -7,16 +7,18 @@
  * positive ones on the log scale (so every step stays valid), by damped
  * Newton iterations whose Hessian is the central difference of the
  * analytic gradient.  Newton converges quadratically, so the loop runs
- * until the gradient is at rounding level rather than stopping at a
- * loose tolerance, and the final gradient norm is checked.  The same
- * Hessian, inverted with GSL's Cholesky, gives the observed-information
- * covariance.
+ * until the Newton decrement (what one more step could gain in log L) is
+ * at rounding level rather than stopping at a loose tolerance, and the
+ * result is checked before it is accepted.  The same Hessian, inverted
+ * with GSL's Cholesky, gives the observed-information covariance.
+ *
+ * It also reads a column of durations from CSV (pc_durations_read), so
+ * that the tool stays a thin layer that only parses options and prints.
  */
 #include <config.h>
 
 #include <csv.h>
 #include <errno.h>
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -991,6 +993,11 @@ static void on_row(int term, void *data)
 	if (!r->val) {
 		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
 		             "missing value in column %d", r->col + 1);
+		return;
+	}
+	if (!r->val[strspn(r->val, " \t\r")]) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "empty value in column %d", r->col + 1);
 		return;
 	}
 	if (parse_number(r->val, &v)) {

@@ -65,6 +65,9 @@ expect_grep '"p_value": 0\.[0-9]+' "$TMP/out" "bootstrap p-values"
 printf 'd\n1\n2\nabc\n' >bad.csv
 run 1 "not a number" -- $PC fitdist bad.csv
 expect_file "$TMP/err" "precedent: fitdist: bad.csv:4: 'abc' is not a number" "message names file and line"
+printf 'd,c\n1,0\n,0\n' >empty.csv
+run 1 "empty cell" -- $PC fitdist empty.csv
+expect_file "$TMP/err" "precedent: fitdist: empty.csv:3: empty value in column 1" "empty cells are named"
 printf 'd,c\n1,0\n2,2\n' >badc.csv
 run 1 "bad censor value" -- $PC fitdist --column d --censor-column c badc.csv
 expect_file "$TMP/err" "precedent: fitdist: badc.csv:3: censor value '2' is not 0 or 1" "censor values are 0 or 1"
