@@ -269,15 +269,23 @@ static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
 	                    st == PC_ENOMEM ? NULL : im->name, line, "%s", msg);
 }
 
-/* The reader polls this without the lock, between lines. */
-#define STOPPED(im) __atomic_load_n(&(im)->stop, __ATOMIC_RELAXED)
+/* The reader asks between blocks whether the writer has given up. */
+static int stopped(struct imp *im)
+{
+	int stop;
+
+	pthread_mutex_lock(&im->mu);
+	stop = im->stop;
+	pthread_mutex_unlock(&im->mu);
+	return stop;
+}
 
 /* The writer failed: record it and tell the reader to quit. */
 static void wstop(struct imp *im)
 {
 	im->wfailed = 1;
 	pthread_mutex_lock(&im->mu);
-	__atomic_store_n(&im->stop, 1, __ATOMIC_RELAXED);
+	im->stop = 1;
 	pthread_cond_broadcast(&im->cv);
 	pthread_mutex_unlock(&im->mu);
 }
@@ -1108,7 +1116,7 @@ static int feed(struct imp *im, const char *p, size_t n)
 		p += 3; /* the UTF-8 byte order mark some spreadsheets write */
 	im->hash = fnv1a(im->hash, (const unsigned char *)(end - n), n);
 	im->bytes += n;
-	while (p < end && !im->failed && !STOPPED(im)) {
+	while (p < end && !im->failed) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl + 1 : end;
 		size_t len = (size_t)(stop - p);
@@ -1285,25 +1293,25 @@ static void *reader(void *arg)
 
 		if (!block)
 			fail(im, PC_ENOMEM, 0, "out of memory");
-		while (block && !im->failed && !STOPPED(im) &&
+		while (block && !im->failed && !stopped(im) &&
 		       (n = fread(block, 1, BLOCK, src->fp)) > 0)
 			feed(im, block, n);
 		free(block);
-		if (block && !im->failed && !STOPPED(im) && ferror(src->fp))
+		if (block && !im->failed && !stopped(im) && ferror(src->fp))
 			fail(im, PC_EIO, 0, "read error: %s", strerror(errno ? errno : EIO));
 	} else {
 		/* In block-sized pieces, as from a file, so that the field
 		 * limit holds for memory input too. */
-		for (size_t at = 0; at < src->len && !im->failed && !STOPPED(im);
+		for (size_t at = 0; at < src->len && !im->failed && !stopped(im);
 		     at += BLOCK) {
 			size_t n = src->len - at < BLOCK ? src->len - at : BLOCK;
 
 			feed(im, src->buf + at, n);
 		}
 	}
-	if (!im->failed && !STOPPED(im))
+	if (!im->failed && !stopped(im))
 		finish_csv(im);
-	if (im->fill && im->fill->n && !STOPPED(im))
+	if (im->fill && im->fill->n && !stopped(im))
 		hand_over(im);
 	pthread_mutex_lock(&im->mu);
 	if (im->fill)
