@@ -864,8 +864,9 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 			first_err = rc;
 			snprintf(first_msg, sizeof first_msg, "%s", e.msg);
 		}
-		out->censored = f->censored;
 	}
+	for (size_t i = 0; censored && i < n; i++)
+		out->censored += censored[i] != 0;
 	/* Choose on the requested criterion; when it is infinite for every
 	 * family (AICc with n <= k + 1) fall back to AIC and say so in
 	 * out->criterion. */
