@@ -67,10 +67,18 @@ done
 expect_grep '"deadline": "2027-04-30"' "$TMP/out" "json: the first deadline leads"
 cp "$TMP/out" "$TMP/json1"
 
-# Same seed, any number of threads: the same bytes.
+# Same seed, any number of threads: the same bytes, searches and
+# bootstrap included.
 run 0 "json on 1 thread" -- $W --deadline 2027-04-30 --deadline 2027-03-01 --format json --threads 1
 cmp -s "$TMP/out" "$TMP/json1"
 ok $? "same answer on 1 thread as on all"
+S="$PC --db $db whatif --start 2027-01-04 --iterations 2000 --deadline 2027-04-30 --slot load_test=best --format json"
+run 0 "slot search and interval on 1 thread" -- $S --threads 1
+cp "$TMP/out" "$TMP/json2"
+run 0 "slot search and interval on 2 threads" -- $S --threads 2
+cmp -s "$TMP/out" "$TMP/json2"
+ok $? "slot search and bootstrap interval do not depend on threads"
+expect_grep '"p_on_time_ci95": \[' "$TMP/out" "the interval is there"
 
 # A later deadline never has lower odds; a faster phase never lowers them.
 p() { sed -n 's/^ *"p_on_time": \([0-9.e-]*\),*$/\1/p' "$1" | head -1; }
