@@ -91,23 +91,26 @@ double pci_gamma_logq(double a, double z)
 }
 
 /*
- * The quantile of gamma(a, 1): Newton steps on y = log x, solving
- * log P = log u in the lower half and log Q = log(1 - u) in the upper
- * (so both tails keep their precision), kept inside a bracket that
- * bisection falls back on.  Started from Wilson-Hilferty, or from
- * P ~ x^a / Gamma(a + 1) near zero for small shapes.
+ * Solve for x = e^y in gamma(a, 1): log P(a, x) = target (upper = 0) or
+ * log Q(a, x) = target (upper = 1), so both tails keep their precision.
+ * Newton steps on y, kept inside a bracket that bisection falls back on,
+ * started from Wilson-Hilferty, or from P ~ x^a / Gamma(a + 1) near zero
+ * for small shapes.
  */
-static double gamma_quantile(double a, double u)
+static double gamma_solve(double a, int upper, double target)
 {
-	int upper = u > 0.5;
-	double target = upper ? log1p(-u) : log(u);
 	double lga = gsl_sf_lngamma(a), lo = -INFINITY, hi = INFINITY, y;
-	double t = 1 - 1 / (9 * a) + gsl_cdf_ugaussian_Pinv(u) / (3 * sqrt(a));
+	double lu = upper ? log(-expm1(target)) : target; /* log P */
+	double pu = exp(lu), t;
 
+	t = pu > 0 && pu < 1
+	    ? 1 - 1 / (9 * a) + gsl_cdf_ugaussian_Pinv(pu) / (3 * sqrt(a)) : 0;
 	if (a < 1 || t <= 0.05)
-		y = (log(u) + gsl_sf_lngamma(a + 1)) / a;
+		y = (lu + gsl_sf_lngamma(a + 1)) / a;
 	else
 		y = log(a) + 3 * log(t);
+	if (upper && target < -30) /* far upper tail: Q ~ x^(a-1) e^-x / Gamma(a) */
+		y = log(fmax(a, -target + (a - 1) * log(-target) - lga));
 	for (int it = 0; it < 300; it++) {
 		double x = exp(y), lp, lq, g, dg, ny;
 
@@ -135,6 +138,17 @@ static double gamma_quantile(double a, double u)
 		y = ny;
 	}
 	return exp(y);
+}
+
+static double gamma_quantile(double a, double u)
+{
+	return u > 0.5 ? gamma_solve(a, 1, log1p(-u)) : gamma_solve(a, 0, log(u));
+}
+
+double pci_gamma_isf(double a, double logs)
+{
+	return logs < -0.693 ? gamma_solve(a, 1, logs)
+	                     : gamma_solve(a, 0, log(-expm1(logs)));
 }
 
 static double g_cdf(double x, const double *p)

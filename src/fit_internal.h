@@ -31,6 +31,14 @@ double pci_gamma_logq(double a, double z);
 /* log of the standard normal upper tail, log(1 - Phi(z)), for any z. */
 double pci_norm_logq(double z);
 
+/* The x of gamma(a, 1) whose log survival is logs (< 0). */
+double pci_gamma_isf(double a, double logs);
+
+/* The duration x at which family f with parameters p has log survival
+ * logs (< 0): the quantile at 1 - e^logs, but exact however far in the
+ * upper tail, where 1 - e^logs rounds to 1. */
+double pci_family_isf(const pc_family *f, double logs, const double *p);
+
 /* The normal log-likelihood of finished values ye and right-censored
  * values yc at p = {mean, sd}, with its gradient when grad is not NULL;
  * shared by the normal and lognormal families. */

@@ -54,8 +54,9 @@ const pc_family *pc_family_find(const char *name);
 double pc_family_sf(const pc_family *f, double x, const double *p);
 
 /* A duration drawn from the family conditioned on exceeding `elapsed`
- * (remaining life): quantile(cdf(elapsed) + u * sf(elapsed)).  Returns a
- * value >= elapsed. */
+ * (remaining life): the x with S(x) = u * S(elapsed), u uniform, solved
+ * in logs so that it stays exact however far elapsed lies in the tail.
+ * Returns a value >= elapsed. */
 double pc_family_draw_given(const pc_family *f, const gsl_rng *r,
                             const double *p, double elapsed);
 

@@ -22,6 +22,8 @@
 
 #include <precedent/dist.h>
 
+#include "fit_internal.h"
+
 static int close_to(double got, double want, double rel, double abs_tol)
 {
 	if (isinf(want))
@@ -63,6 +65,8 @@ static void test_against_scipy(void **state)
 		check("logsf", fam, x, fm->logsf(x, p), lsf, 1e-9, 1e-12);
 		check("sf", fam, x, pc_family_sf(fm, x, p), exp(lsf), 1e-9, 1e-300);
 		check("quantile", fam, u, fm->quantile(u, p), q, 1e-8, 1e-12);
+		/* the inverse survival function agrees with the quantile */
+		check("isf", fam, u, pci_family_isf(fm, log1p(-u), p), q, 1e-8, 1e-12);
 		rows++;
 	}
 	fclose(f);
@@ -146,12 +150,55 @@ static void test_draws(void **state)
 	gsl_rng_free(r);
 }
 
+/* Remaining life far in the tail, where 1 - cdf(elapsed) rounds to 0:
+ * exponential is memoryless (mean 1/rate beyond any elapsed); for a
+ * Weibull, (X/l)^k - (e/l)^k given X > e is Exp(1); a gamma's tail
+ * approaches an exponential of mean scale (times 1 + (a-1) scale / e to
+ * first order).  Means within 5 standard errors. */
+static void test_far_tail(void **state)
+{
+	const pc_family *e = pc_family_find("exponential"), *w = pc_family_find("weibull");
+	const pc_family *g = pc_family_find("gamma"), *ln = pc_family_find("lognormal");
+	const pc_family *n = pc_family_find("normal"), *ll = pc_family_find("loglogistic");
+	double pe[] = {0.25}, pw[] = {2, 10}, pg[] = {3, 2}, pln[] = {1, 0.5};
+	double pn[] = {10, 2}, pll[] = {3, 5};
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	const int m = 100000;
+	double se = 0, sw = 0, sg = 0;
+
+	(void)state;
+	gsl_rng_set(r, 5);
+	assert_true(e->logsf(1000, pe) < -240); /* S = e^-250 */
+	for (int i = 0; i < m; i++) {
+		double x = pc_family_draw_given(e, r, pe, 1000);
+		double y = pc_family_draw_given(w, r, pw, 100); /* S = e^-100 */
+		double z = pc_family_draw_given(g, r, pg, 400); /* S ~ e^-190 */
+		assert_true(x > 1000 && y > 100 && z > 400);
+		se += x - 1000;
+		sw += (y / 10) * (y / 10) - 100;
+		sg += z - 400;
+	}
+	assert_true(fabs(se / m - 4) < 5 * 4 / sqrt(m));
+	assert_true(fabs(sw / m - 1) < 5 * 1 / sqrt(m));
+	assert_true(fabs(sg / m - 2 * (1 + 2 * 2 / 400.0)) < 5 * 2 / sqrt(m) + 0.002);
+	for (int i = 0; i < 1000; i++) {
+		double a = pc_family_draw_given(ln, r, pln, 1e4);  /* z = 17.4 */
+		double b = pc_family_draw_given(n, r, pn, 80);     /* z = 35 */
+		double c = pc_family_draw_given(ll, r, pll, 1e9);
+		assert_true(isfinite(a) && a > 1e4 && a < 2e4);
+		assert_true(isfinite(b) && b > 80 && b < 81);
+		assert_true(isfinite(c) && c > 1e9);
+	}
+	gsl_rng_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_scipy),
 		cmocka_unit_test(test_closed_forms),
 		cmocka_unit_test(test_draws),
+		cmocka_unit_test(test_far_tail),
 	};
 	return cmocka_run_group_tests_name("dist", tests, NULL, NULL);
 }
