@@ -57,6 +57,12 @@ Try 'precedent whatif --help'." "bad format: message"
 run 1 "against: unknown phase" -- $W --deadline 2027-04-30 --against "$D/against-bad.csv"
 expect_file "$TMP/err" "precedent: whatif: $D/against-bad.csv:3: phase 'bogus' is not in the plan" \
 	"against: unknown phase names file and line"
+run 1 "against: bad date" -- $W --deadline 2027-04-30 --against "$D/against-baddate.csv"
+expect_file "$TMP/err" "precedent: whatif: $D/against-baddate.csv:2: finish date '2027-02-30' is not a date" \
+	"against: bad date names file and line"
+run 1 "against: bad header" -- $W --deadline 2027-04-30 --against "$D/against-header.csv"
+expect_file "$TMP/err" "precedent: whatif: $D/against-header.csv:1: the header needs the columns phase and finish" \
+	"against: bad header names file and line"
 
 # JSON keys and sane values.
 run 0 "json" -- $W --deadline 2027-04-30 --deadline 2027-03-01 --format json
