@@ -68,14 +68,22 @@ rss() {
 	[ -n "$TIMEV" ] && awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 " KiB" }' "$DIR/time.txt" || echo "n/a"
 }
 
-t_pc=$(seconds "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv")
-rss_pc=$(rss)
-t_sq=$(seconds "$SQLITE3" "$DIR/s.db" ".import --csv $DIR/history.csv t")
-rss_sq=$(rss)
-t_re=$(seconds "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv")
+# CPU seconds (user + system) of the last run: on a shared machine wall
+# time says more about the neighbours than about the program.
+cpu() {
+	[ -n "$TIMEV" ] && awk -F: '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$DIR/time.txt" || echo "n/a"
+}
 
-echo "precedent import:          ${t_pc} s  (peak RSS $rss_pc)"
-echo "sqlite3 .import --csv:     ${t_sq} s  (peak RSS $rss_sq)"
-echo "precedent re-import:       ${t_re} s  (all rows unchanged)"
-echo "$t_pc $t_sq" | awk '{ printf "ratio precedent/sqlite3:   %.2f\n", $1 / $2 }'
+t_pc=$(seconds "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv")
+rss_pc=$(rss) cpu_pc=$(cpu)
+t_sq=$(seconds "$SQLITE3" "$DIR/s.db" ".import --csv $DIR/history.csv t")
+rss_sq=$(rss) cpu_sq=$(cpu)
+t_re=$(seconds "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv")
+cpu_re=$(cpu)
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
+echo "precedent import:          ${t_pc} s wall, ${cpu_pc} s CPU  (peak RSS $rss_pc)"
+echo "sqlite3 .import --csv:     ${t_sq} s wall, ${cpu_sq} s CPU  (peak RSS $rss_sq)"
+echo "precedent re-import:       ${t_re} s wall, ${cpu_re} s CPU  (all rows unchanged)"
+echo "$t_pc $t_sq" | awk '{ printf "ratio precedent/sqlite3:   %.2f (wall)\n", $1 / $2 }'
 "$PC" --db "$DIR/p.db" history | head -4
