@@ -357,6 +357,91 @@ double pci_wi_share_le(const int32_t *v, size_t n, size_t stride, int32_t x)
 	return (double)c / (double)n;
 }
 
+/*
+ * The checkpoint of a phase: the latest finish day c (offset) for which
+ * P(release <= d | the phase finished on c) still reaches p.  Given the
+ * phase finished on c, the release is c plus the work left after it, so
+ * the condition is c + Q_p(left | finish c) <= d.  The work left after a
+ * late finish is not the work left on average: with correlated phases a
+ * late finish means a slow team, and parallel branches have had more
+ * time.  So the quantile is read from the iterations whose finish lies
+ * near c (a window widened until it holds enough of them, min_window),
+ * each shifted to finish on c; without correlation and on a chain this
+ * is simply the deadline minus the P-quantile of the work left.
+ */
+long pci_wi_checkpoint(const int32_t *rel, const int32_t *fin, size_t n,
+                       size_t stride, double p, long d, size_t min_window)
+{
+	int32_t lo, hi, *left;
+	size_t span, *first, *iters;
+	long c, res = d;
+
+	if (n == 0)
+		return d;
+	range_of(fin, n, stride, &lo, &hi);
+	span = (size_t)((int64_t)hi - lo + 1);
+	first = calloc(span + 1, sizeof *first);
+	iters = malloc(n * sizeof *iters);
+	left = malloc(n * sizeof *left);
+	if (!first || !iters || !left) {
+		/* no memory for the local estimate: the plain one */
+		for (size_t i = 0; left && i < n; i++)
+			left[i] = rel[i] - fin[i * stride];
+		res = left ? d - pci_wi_quantile(left, n, 1, p) : d;
+		goto out;
+	}
+	/* iterations bucketed by finish day (a counting sort) */
+	for (size_t i = 0; i < n; i++)
+		first[fin[i * stride] - lo + 1]++;
+	for (size_t b = 0; b < span; b++)
+		first[b + 1] += first[b];
+	{
+		size_t *fill = malloc(span * sizeof *fill);
+		if (!fill) {
+			res = d;
+			goto out;
+		}
+		memcpy(fill, first, span * sizeof *fill);
+		for (size_t i = 0; i < n; i++)
+			iters[fill[fin[i * stride] - lo]++] = i;
+		free(fill);
+	}
+	if (min_window > n)
+		min_window = n;
+	for (c = d;; c--) {
+		long a = c < lo ? lo : c > hi ? hi : c;
+		long wlo = a, whi = a;
+		size_t m;
+		int32_t q;
+
+		/* widen [wlo, whi] around a until it holds min_window */
+		for (;;) {
+			m = first[whi - lo + 1] - first[wlo - lo];
+			if (m >= min_window || (wlo == lo && whi == hi))
+				break;
+			if (wlo > lo)
+				wlo--;
+			if (whi < hi)
+				whi++;
+		}
+		m = 0;
+		for (size_t b = first[wlo - lo]; b < first[whi - lo + 1]; b++) {
+			size_t i = iters[b];
+			left[m++] = rel[i] - fin[i * stride];
+		}
+		q = pci_wi_quantile(left, m, 1, p);
+		if (c + q <= d) {
+			res = c;
+			break;
+		}
+	}
+out:
+	free(first);
+	free(iters);
+	free(left);
+	return res;
+}
+
 /* ---- the customer's plan */
 
 enum { COL_PHASE, COL_FINISH, NCOLS };
@@ -1211,7 +1296,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	struct ctx c;
 	pc_whatif *w = NULL;
 	pci_wi_out wo;
-	int32_t *rel = NULL, *st = NULL, *fin = NULL, *tmp = NULL, *rel2 = NULL;
+	int32_t *rel = NULL, *st = NULL, *fin = NULL, *rel2 = NULL;
 	unsigned char *crit = NULL, *mis = NULL;
 	double *dx = NULL, *dy = NULL;
 	size_t n, k, nslots = 0;
@@ -1233,13 +1318,12 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	rel2 = malloc(n * sizeof *rel2);
 	st = malloc(n * k * sizeof *st);
 	fin = malloc(n * k * sizeof *fin);
-	tmp = malloc(n * sizeof *tmp);
 	crit = malloc(n * k);
 	mis = malloc(n * k);
 	dx = malloc(n * sizeof *dx);
 	dy = malloc(n * sizeof *dy);
 	w = calloc(1, sizeof *w);
-	if (!rel || !rel2 || !st || !fin || !tmp || !crit || !mis || !dx || !dy || !w) {
+	if (!rel || !rel2 || !st || !fin || !crit || !mis || !dx || !dy || !w) {
 		rc = oom(err);
 		goto fail;
 	}
@@ -1307,7 +1391,6 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	for (size_t j = 0; j < k; j++) {
 		pc_whatif_phase *p = w->phases + j;
 		size_t m = 0;
-		int32_t q;
 
 		p->phase = strdup(pm->nodes[j].phase);
 		if (!p->phase) {
@@ -1317,13 +1400,15 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 		p->skipped = c.skip[j];
 		p->fixed = c.done[j] != PCI_WI_NONE;
 		for (size_t i = 0; i < n; i++) {
-			tmp[i] = rel[i] - fin[i * k + j];
 			m += crit[i * k + j];
 			dx[i] = (double)fin[i * k + j] - (double)st[i * k + j] + 1;
 			dy[i] = (double)rel[i];
 		}
-		q = pci_wi_quantile(tmp, n, 1, o->confidence);
-		p->checkpoint = pc_calendar_day(o->calendar, c.sc.k0 + c.deadline0 - q);
+		p->checkpoint = pc_calendar_day(o->calendar, c.sc.k0 +
+		                                pci_wi_checkpoint(rel, fin + j, n, k,
+		                                                  o->confidence,
+		                                                  c.deadline0,
+		                                                  n / 50 > 200 ? n / 50 : 200));
 		p->criticality = (double)m / (double)n;
 		p->correlation = p->skipped || p->fixed ? NAN : pci_spearman(dx, dy, n, NULL);
 		w->drivers[j] = j;
@@ -1443,7 +1528,6 @@ done:
 	free(rel2);
 	free(st);
 	free(fin);
-	free(tmp);
 	free(crit);
 	free(mis);
 	free(dx);

@@ -71,6 +71,13 @@ int32_t pci_wi_quantile(const int32_t *v, size_t n, size_t stride, double p);
 /* Share of v[0..n-1] (every stride-th) at or below x. */
 double pci_wi_share_le(const int32_t *v, size_t n, size_t stride, int32_t x);
 
+/* The latest finish offset c of a phase (finishes fin[i * stride]) with
+ * P(release <= d | it finished on c) >= p, estimated from the iterations
+ * finishing within a window around c holding at least min_window of
+ * them, each shifted to finish on c. */
+long pci_wi_checkpoint(const int32_t *rel, const int32_t *fin, size_t n,
+                       size_t stride, double p, long d, size_t min_window);
+
 /* Working-day offset, from k0, of the last working day on or before d. */
 long pci_wi_offset(const pc_calendar *cal, long k0, pc_day d);
 

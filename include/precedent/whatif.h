@@ -106,8 +106,10 @@ typedef struct pc_whatif_deadline {
 typedef struct pc_whatif_phase {
 	char *phase;
 	pc_day checkpoint;   /* finish by this day to keep the confidence for
-	                        the first deadline (deadline minus the
-	                        P-quantile of the work left after the phase) */
+	                        the first deadline: the deadline minus the
+	                        P-quantile of the work left after the phase,
+	                        given that it finished then (a late finish
+	                        says the team is slow when phases correlate) */
 	double criticality;  /* share of iterations in which the phase is on
 	                        the chain that sets the release finish, 0..1 */
 	double correlation;  /* Spearman rho of its duration with the release
