@@ -93,10 +93,11 @@ static void usage(FILE *out)
 	"  -h, --help          show this help\n"
 	"\n"
 	"A checkpoint is the deadline minus the P-quantile of the work left after\n"
-	"the phase: a phase not finished by its checkpoint puts the deadline below\n"
-	"the target confidence.  Criticality is the share of simulated releases in\n"
-	"which the phase is on the chain that sets the finish; correlation is the\n"
-	"rank correlation of its duration with the finish.\n");
+	"the phase, given that it finished then: a phase not finished by its\n"
+	"checkpoint puts the deadline below the target confidence.  Criticality\n"
+	"is the share of simulated releases in which the phase is on the chain\n"
+	"that sets the finish; correlation is the rank correlation of its\n"
+	"duration with the finish.\n");
 }
 
 static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
