@@ -151,6 +151,7 @@ struct imp {
 	char *prev_json;          /* the last attribute set and its id */
 	size_t prev_json_cap;
 	sqlite3_int64 attrs_id;   /* 0: none yet; -1: the empty set */
+	int new_customers, new_projects, new_attrs, new_phases; /* see find_or_add */
 
 	uint64_t hash;       /* FNV-1a 64 of every byte read */
 	uint64_t bytes, total, next_progress;
@@ -569,9 +570,9 @@ static void bind_text(sqlite3_stmt *s, int i, const char *t)
 }
 
 /* The id of `name` via select-then-insert; *created says which. */
-static int find_or_add(struct imp *im, sqlite3_stmt *sel, sqlite3_stmt *ins,
-                       sqlite3_int64 parent, const char *name,
-                       sqlite3_int64 *id, sqlite3_int64 *import_id, int *created)
+static int try_select(struct imp *im, sqlite3_stmt *sel, sqlite3_int64 parent,
+                      const char *name, sqlite3_int64 *id,
+                      sqlite3_int64 *import_id, int *found)
 {
 	int rc, b = 1;
 
@@ -579,27 +580,68 @@ static int find_or_add(struct imp *im, sqlite3_stmt *sel, sqlite3_stmt *ins,
 		sqlite3_bind_int64(sel, b++, parent);
 	sqlite3_bind_text(sel, b, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(sel);
-	if (rc == SQLITE_ROW) {
+	*found = rc == SQLITE_ROW;
+	if (*found) {
 		*id = sqlite3_column_int64(sel, 0);
 		if (import_id)
 			*import_id = sqlite3_column_int64(sel, 1);
-		*created = 0;
-		sqlite3_reset(sel);
-		return PC_OK;
 	}
 	sqlite3_reset(sel);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(im, "cannot look up a name");
-	b = 1;
+	return PC_OK;
+}
+
+/* Insert (ON CONFLICT DO NOTHING); *added says whether it did. */
+static int try_insert(struct imp *im, sqlite3_stmt *ins, sqlite3_int64 parent,
+                      const char *name, sqlite3_int64 *id, int with_import,
+                      int *added)
+{
+	int b = 1;
+
 	if (parent)
 		sqlite3_bind_int64(ins, b++, parent);
 	sqlite3_bind_text(ins, b++, name, -1, SQLITE_STATIC);
-	if (import_id)
+	if (with_import)
 		sqlite3_bind_int64(ins, b, im->import_id);
 	if (exec(im, ins, "cannot add a name"))
 		return PC_ESTORE;
-	*id = sqlite3_last_insert_rowid(im->db);
-	*created = 1;
+	*added = sqlite3_changes(im->db) > 0;
+	if (*added)
+		*id = sqlite3_last_insert_rowid(im->db);
+	return PC_OK;
+}
+
+/* The id of `name` (under `parent`), adding it if new; *created says
+ * which.  *expect_new remembers how the last look-up went: a fresh
+ * import mostly adds (insert first, one statement), a re-import mostly
+ * finds (select first, one statement). */
+static int find_or_add(struct imp *im, sqlite3_stmt *sel, sqlite3_stmt *ins,
+                       sqlite3_int64 parent, const char *name,
+                       sqlite3_int64 *id, sqlite3_int64 *import_id,
+                       int *created, int *expect_new)
+{
+	int found = 0, added = 0;
+
+	if (*expect_new) {
+		if (try_insert(im, ins, parent, name, id, import_id != NULL, &added))
+			return PC_ESTORE;
+		if (!added) {
+			if (try_select(im, sel, parent, name, id, import_id, &found))
+				return PC_ESTORE;
+			if (!found)
+				return store_fail(im, "cannot add a name");
+		}
+	} else {
+		if (try_select(im, sel, parent, name, id, import_id, &found))
+			return PC_ESTORE;
+		if (!found && try_insert(im, ins, parent, name, id, import_id != NULL, &added))
+			return PC_ESTORE;
+		if (!found && !added)
+			return store_fail(im, "cannot add a name");
+	}
+	*created = added;
+	*expect_new = added;
 	return PC_OK;
 }
 
@@ -707,12 +749,13 @@ static int project_of(struct imp *im, const struct row *r)
 	if (new_customer) {
 		im->customer_id = 0;
 		if (find_or_add(im, im->sel_customer, im->ins_customer, 0, r->customer,
-		                &im->customer_id, NULL, &created) ||
+		                &im->customer_id, NULL, &created, &im->new_customers) ||
 		    remember(im, &im->prev_customer, &im->prev_customer_cap, r->customer))
 			return PC_ESTORE;
 	}
 	if (find_or_add(im, im->sel_project, im->ins_project, im->customer_id,
-	                r->project, &im->project_id, &imp_id, &created) ||
+	                r->project, &im->project_id, &imp_id, &created,
+	                &im->new_projects) ||
 	    remember(im, &im->prev_project, &im->prev_project_cap, r->project))
 		return PC_ESTORE;
 	if (created) {
@@ -739,7 +782,7 @@ static int attr_set_of(struct imp *im, const char *json)
 	if (strcmp(json, "{}") == 0) {
 		im->attrs_id = -1;
 	} else if (find_or_add(im, im->sel_attrs, im->ins_attrs, 0, json,
-	                       &im->attrs_id, NULL, &created)) {
+	                       &im->attrs_id, NULL, &created, &im->new_attrs)) {
 		im->attrs_id = 0;
 		return PC_ESTORE;
 	}
@@ -763,6 +806,23 @@ static int eq_text(const char *a, const char *b)
 	return a && b ? strcmp(a, b) == 0 : a == b;
 }
 
+/* Bind a phase row to the insert statement s; returns s. */
+static sqlite3_stmt *bind_phase(struct imp *im, sqlite3_stmt *s, const struct row *r,
+                                const char *start, const char *end_t,
+                                const char *as_of, const char *status, long line)
+{
+	sqlite3_bind_int64(s, 1, im->project_id);
+	sqlite3_bind_text(s, 2, r->phase, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, start, -1, SQLITE_STATIC);
+	bind_text(s, 4, end_t);
+	bind_text(s, 5, as_of);
+	sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
+	bind_id(s, 7, im->attrs_id);
+	sqlite3_bind_int64(s, 8, im->import_id);
+	sqlite3_bind_int64(s, 9, line);
+	return s;
+}
+
 /* Store a validated row.  A duplicate within this file fills *e and
  * returns PC_EDATA before anything is written; store failures are fatal. */
 static int store_row(struct imp *im, const struct row *r, const char *json,
@@ -778,26 +838,30 @@ static int store_row(struct imp *im, const struct row *r, const char *json,
 	if (attr_set_of(im, json) || project_of(im, r))
 		return PC_ESTORE;
 
-	/* The phase: insert, or compare with what is stored. */
-	sqlite3_bind_int64(im->ins_phase, 1, im->project_id);
-	sqlite3_bind_text(im->ins_phase, 2, r->phase, -1, SQLITE_STATIC);
-	sqlite3_bind_text(im->ins_phase, 3, start, -1, SQLITE_STATIC);
-	bind_text(im->ins_phase, 4, end_t);
-	bind_text(im->ins_phase, 5, as_of);
-	sqlite3_bind_text(im->ins_phase, 6, status, -1, SQLITE_STATIC);
-	bind_id(im->ins_phase, 7, im->attrs_id);
-	sqlite3_bind_int64(im->ins_phase, 8, im->import_id);
-	sqlite3_bind_int64(im->ins_phase, 9, line);
-	if (exec(im, im->ins_phase, "cannot store a phase"))
-		return PC_ESTORE;
-	if (sqlite3_changes(im->db) > 0) {
-		im->sum->added++;
-		return PC_OK;
+	/* The phase: insert, or compare with what is stored.  As in
+	 * find_or_add, try first what the previous row needed. */
+	if (im->new_phases) {
+		if (exec(im, bind_phase(im, im->ins_phase, r, start, end_t, as_of,
+		                        status, line), "cannot store a phase"))
+			return PC_ESTORE;
+		if (sqlite3_changes(im->db) > 0) {
+			im->sum->added++;
+			return PC_OK;
+		}
+		im->new_phases = 0;
 	}
-
 	sqlite3_bind_int64(im->sel_phase, 1, im->project_id);
 	sqlite3_bind_text(im->sel_phase, 2, r->phase, -1, SQLITE_STATIC);
 	rc = sqlite3_step(im->sel_phase);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(im->sel_phase);
+		if (exec(im, bind_phase(im, im->ins_phase, r, start, end_t, as_of,
+		                        status, line), "cannot store a phase"))
+			return PC_ESTORE;
+		im->new_phases = 1;
+		im->sum->added++;
+		return PC_OK;
+	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(im->sel_phase);
 		return store_fail(im, "cannot read a phase");
@@ -1176,13 +1240,15 @@ static int prepare_all(struct imp *im)
 	} stmts[] = {
 #define S(f, q) {offsetof(struct imp, f), q}
 		S(sel_customer, "SELECT id FROM customers WHERE name = ?1"),
-		S(ins_customer, "INSERT INTO customers(name) VALUES (?1)"),
+		S(ins_customer, "INSERT INTO customers(name) VALUES (?1)"
+		                " ON CONFLICT DO NOTHING"),
 		S(sel_project, "SELECT id, import_id FROM projects"
 		               " WHERE customer_id = ?1 AND name = ?2"),
 		S(ins_project, "INSERT INTO projects(customer_id, name, import_id)"
-		               " VALUES (?1, ?2, ?3)"),
+		               " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
 		S(sel_attrs, "SELECT id FROM attr_sets WHERE attrs = ?1"),
-		S(ins_attrs, "INSERT INTO attr_sets(attrs) VALUES (?1)"),
+		S(ins_attrs, "INSERT INTO attr_sets(attrs) VALUES (?1)"
+		             " ON CONFLICT DO NOTHING"),
 		S(touch_project, "UPDATE projects SET import_id = ?1 WHERE id = ?2"),
 		S(ins_phase, "INSERT INTO phases(project_id, name, start, end, as_of,"
 		             " status, attrs_id, import_id, line)"
@@ -1386,6 +1452,7 @@ static int run(pc_store *st, struct source *src, const char *name,
 	im->line = 1;
 	im->rec_line = -1;
 	im->hash = FNV_OFFSET;
+	im->new_customers = im->new_projects = im->new_attrs = im->new_phases = 1;
 	pc_date_format(opts->as_of, im->as_of);
 	pthread_mutex_init(&im->mu, NULL);
 	pthread_cond_init(&im->cv, NULL);
