@@ -101,6 +101,10 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 /* Whole days drawn for u in (0, 1) from a phase's table (or quantile). */
 int pci_duration_lookup(const pci_sim_phase *ph, double u);
 
+/* The same for u = Phi(z), from the normal-scale table: what the copula
+ * uses, so it need not compute Phi for every draw. */
+int pci_duration_lookup_z(const pci_sim_phase *ph, double z);
+
 /* The splitmix64 finaliser: a well-spread 64-bit hash, used to derive
  * the seed of block b (and of bootstrap replicate r) from the user's. */
 uint64_t pci_mix64(uint64_t z);

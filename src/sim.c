@@ -22,18 +22,48 @@
 
 #include "plan_internal.h"
 
-/* A table of F(k + 0.5) for k = 1..n, followed in the same allocation by
- * a guide table of 2n entries: guide[b] is the first index whose value
- * reaches b / 2n, so a lookup starts next to its answer and steps forward
- * about once (Chen and Asau's guide-table inversion), instead of a binary
- * search whose unpredictable branches cost more than all the rest of an
- * iteration. */
+/*
+ * The duration table of a phase, one allocation:
+ *   double   u[n]       F(k + 0.5), k = 1..n
+ *   uint32_t ug[2n]     ug[b]: first index with u[i] >= b / 2n
+ *   double   z[n]       Phi^-1(u[i]), the same table on the normal scale
+ *   uint32_t zg[2n]     zg[b]: first index with z[i] >= ZLO + b * zw
+ * The guide tables start each lookup next to its answer, so it steps
+ * forward about once (Chen and Asau's guide-table inversion) instead of a
+ * binary search whose unpredictable branches cost more than the rest of
+ * an iteration.  The normal-scale copy lets the copula look up its normal
+ * draw directly: smallest k with Phi^-1(F(k + .5)) >= z is the smallest k
+ * with F(k + .5) >= Phi(z), without computing Phi per draw.
+ */
+#define ZLO (-8.5)
+#define ZHI 8.5
+
+struct layout {
+	double *u, *z;
+	uint32_t *ug, *zg;
+	size_t n, g;
+	double zw;
+};
+
+static struct layout layout_of(const double *t, size_t n)
+{
+	struct layout l;
+	l.n = n;
+	l.g = 2 * n;
+	l.u = (double *)t;
+	l.ug = (uint32_t *)(l.u + n);
+	l.z = (double *)(l.ug + l.g);
+	l.zg = (uint32_t *)(l.z + n);
+	l.zw = (ZHI - ZLO) / (double)l.g;
+	return l;
+}
+
 int pci_duration_table(const pc_family *f, const double *p, double **table,
                        size_t *n)
 {
-	size_t cap = 64, k = 0, g;
+	size_t cap = 64, k = 0;
 	double *t = malloc(cap * sizeof *t), *q;
-	uint32_t *guide;
+	struct layout l;
 
 	if (!t)
 		return -1;
@@ -56,51 +86,79 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 		if (c >= 1.0 - 1e-9 || k >= PCI_TABLE_MAX)
 			break;
 	}
-	g = 2 * k;
-	q = realloc(t, k * sizeof *t + g * sizeof *guide);
+	/* 2 doubles and 4 uint32 per entry: 16 bytes, so z stays aligned */
+	q = realloc(t, k * (2 * sizeof(double) + 4 * sizeof(uint32_t)));
 	if (!q) {
 		free(t);
 		return -1;
 	}
 	t = q;
-	guide = (uint32_t *)(t + k);
-	for (size_t b = 0, i = 0; b < g; b++) {
-		double u = (double)b / (double)g;
-		while (i < k && t[i] < u)
+	l = layout_of(t, k);
+	for (size_t i = 0; i < k; i++)
+		l.z[i] = l.u[i] <= 0 ? -INFINITY : gsl_cdf_ugaussian_Pinv(l.u[i]);
+	for (size_t b = 0, i = 0, j = 0; b < l.g; b++) {
+		double u = (double)b / (double)l.g, z = ZLO + (double)b * l.zw;
+		while (i < k && l.u[i] < u)
 			i++;
-		guide[b] = (uint32_t)i;
+		l.ug[b] = (uint32_t)i;
+		while (j < k && l.z[j] < z)
+			j++;
+		l.zg[b] = b == 0 ? 0 : (uint32_t)j; /* bucket 0 also holds z < ZLO */
 	}
 	*table = t;
 	*n = k;
 	return 0;
 }
 
-int pci_duration_lookup(const pci_sim_phase *ph, double u)
+/* The far tail (probability < 1e-9, or a very heavy tail): the quantile,
+ * rounded, capped at a century so one absurd draw cannot blow up the
+ * histograms. */
+static int tail(const pci_sim_phase *ph, double u)
 {
-	size_t n = ph->ntable;
-	double x;
+	double x = ph->family->quantile(u, ph->params);
 
-	if (n && u <= ph->table[n - 1]) {
-		const uint32_t *guide = (const uint32_t *)(ph->table + n);
-		size_t b = (size_t)(u * (double)(2 * n)), i;
-		if (b >= 2 * n)
-			b = 2 * n - 1;
-		/* smallest index with table[i] >= u; it exists since
-		 * u <= table[n - 1] */
-		for (i = guide[b]; ph->table[i] < u; i++)
-			;
-		return (int)i + 1;
-	}
-	/* The far tail (probability < 1e-9, or a very heavy tail): the
-	 * quantile, rounded, capped at a century so one absurd draw cannot
-	 * blow up the histograms. */
-	x = ph->family->quantile(u, ph->params);
 	if (!(x < 36525.0))
 		return 36525;
 	x = floor(x + 0.5);
-	if (x < (double)n + 1)
-		x = (double)n + 1;
+	if (x < (double)ph->ntable + 1)
+		x = (double)ph->ntable + 1;
 	return (int)x;
+}
+
+int pci_duration_lookup(const pci_sim_phase *ph, double u)
+{
+	size_t n = ph->ntable;
+
+	if (n && u <= ph->table[n - 1]) {
+		struct layout l = layout_of(ph->table, n);
+		size_t b = (size_t)(u * (double)l.g), i;
+		if (b >= l.g)
+			b = l.g - 1;
+		/* smallest index with u[i] >= u: it exists, u <= u[n - 1] */
+		for (i = l.ug[b]; l.u[i] < u; i++)
+			;
+		return (int)i + 1;
+	}
+	return tail(ph, u);
+}
+
+int pci_duration_lookup_z(const pci_sim_phase *ph, double z)
+{
+	size_t n = ph->ntable;
+	double u;
+
+	if (n) {
+		struct layout l = layout_of(ph->table, n);
+		if (z <= l.z[n - 1]) {
+			double x = (z - ZLO) / l.zw;
+			size_t b = x <= 0 ? 0 : x >= (double)(l.g - 1) ? l.g - 1 : (size_t)x, i;
+			for (i = l.zg[b]; l.z[i] < z; i++)
+				;
+			return (int)i + 1;
+		}
+	}
+	u = gsl_cdf_ugaussian_P(z);
+	return tail(ph, u >= 1 ? 1 - 1e-16 : u);
 }
 
 /* splitmix64 finaliser: spreads (seed, block) over the seed space. */
@@ -169,6 +227,7 @@ static void run_block(struct worker *w, gsl_rng *rng, size_t b, double *z,
 		long rel = 0;
 
 		if (cfg->chol) {
+			/* u[] holds the correlated normal draws here */
 			for (size_t i = 0; i < k; i++)
 				z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
 			for (size_t i = 0; i < k; i++) {
@@ -176,7 +235,7 @@ static void run_block(struct worker *w, gsl_rng *rng, size_t b, double *z,
 				const double *row = cfg->chol + i * k;
 				for (size_t j = 0; j <= i; j++)
 					s += row[j] * z[j];
-				u[i] = gsl_cdf_ugaussian_P(s);
+				u[i] = s;
 			}
 		} else {
 			for (size_t i = 0; i < k; i++)
@@ -188,12 +247,8 @@ static void run_block(struct worker *w, gsl_rng *rng, size_t b, double *z,
 			                    : ph->lag0;
 			long start, d;
 
-			/* u in (0, 1): the copula's Phi can round to 0 or 1. */
-			if (u[i] <= 0)
-				u[i] = 1e-300;
-			if (u[i] >= 1)
-				u[i] = 1 - 1e-16;
-			d = pci_duration_lookup(ph, u[i]);
+			d = cfg->chol ? pci_duration_lookup_z(ph, u[i])
+			              : pci_duration_lookup(ph, u[i]);
 			start = ph->pred < 0 ? lag : fin[ph->pred] + 1 + lag;
 			/* Nothing starts before the release does. */
 			if (start < 0)

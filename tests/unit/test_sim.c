@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "plan_internal.h"
 
 static const double pct[4] = {0.10, 0.50, 0.80, 0.90};
@@ -93,6 +95,14 @@ static void test_table_rounds_to_nearest(void **state)
 		if (want < 1)
 			want = 1;
 		assert_int_equal(pci_duration_lookup(&ph, u), want);
+	}
+	/* The normal-scale table gives the same days for z as the
+	 * u-scale one for u = Phi(z). */
+	for (double z = -9; z < 9; z += 0.00137) {
+		double u = gsl_cdf_ugaussian_P(z);
+		if (u <= 0 || u >= 1)
+			continue;
+		assert_int_equal(pci_duration_lookup_z(&ph, z), pci_duration_lookup(&ph, u));
 	}
 	/* far tail beyond the table still rounds */
 	assert_int_equal(pci_duration_lookup(&ph, 1 - 1e-12),
