@@ -4,15 +4,15 @@
  * Bytes are fed to libcsv one physical line at a time (long lines in
  * block-sized pieces), which is what lets us name the line a record
  * starts on: before each line, if libcsv is between records, a record
- * starting now starts on this line.  Each complete record is validated
- * and written at once with prepared statements inside one transaction,
- * so memory stays bounded by the limits in ingest.h whatever the file
- * size.
+ * starting now starts on this line.
  *
- * Two threads share the work: a reader (this file's caller's helper
- * thread) reads, parses and validates, and hands rows over in batches to
- * the writer (the calling thread), which owns the SQLite connection and
- * every callback.  Everything the writer reports comes in line order.
+ * Two threads share the work.  A reader thread reads, parses and
+ * validates, and hands rows over in small batches (at most NBATCHES in
+ * flight) to the writer, the calling thread, which writes them with
+ * prepared statements inside one transaction and owns the SQLite
+ * connection and every callback, so rejected rows are reported in line
+ * order.  Memory stays bounded by the limits in ingest.h and the batch
+ * sizes, whatever the file size.
  *
  * Duplicates within one file are found without remembering the keys:
  * every phase row carries the id of the import that last wrote it, so a
@@ -256,7 +256,8 @@ static const char *field(const struct imp *im, long i)
 static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* A fatal error at `line` of the file. */
+/* The reader's fatal error at `line` of the file (0: the file as a
+ * whole). */
 static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
 {
 	char msg[PC_ERROR_MSG_MAX];
@@ -266,8 +267,9 @@ static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->failed = 1;
-	return pc_error_set(&im->rerr, st, line ? im->name : st == PC_EUSAGE ||
-	                    st == PC_ENOMEM ? NULL : im->name, line, "%s", msg);
+	/* Running out of memory is not the file's fault: name no file. */
+	return pc_error_set(&im->rerr, st, st == PC_ENOMEM ? NULL : im->name,
+	                    line, "%s", msg);
 }
 
 /* The reader asks between blocks whether the writer has given up. */
