@@ -2,7 +2,7 @@
 # fit_r.R FILE - seconds R fitdistrplus takes to fit the six families to
 # the numbers in FILE (fitdist, its default optimiser; loglogistic through
 # closed-form d/p/q functions as in tests/ref/make_refs.R); loading is
-# not timed.  Helper of fit.sh.
+# not timed.  Prints "WALL CPU" seconds.  Helper of fit.sh.
 suppressMessages(library(fitdistrplus))
 dllogis <- function(x, shape, scale, log = FALSE) {
 	t <- shape * log(x / scale)
@@ -25,4 +25,4 @@ t <- system.time({
 	                                  scale = exp(median(lx))))
 	fitdist(x, "norm")
 })
-cat(sprintf("%.3f\n", t[["elapsed"]]))
+cat(sprintf("%.3f %.3f\n", t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))
