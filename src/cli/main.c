@@ -14,6 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli.h"
 
 static const struct command {
@@ -155,6 +157,9 @@ int main(int argc, char **argv)
 	const char *env = getenv("PRECEDENT_DB");
 	int c, rc;
 
+	/* GSL's default handler aborts the process; the library checks the
+	 * status GSL returns instead, so turn the handler off once here. */
+	gsl_set_error_handler_off();
 	cli.db_path = env && *env ? env : "precedent.db";
 	/* '+': stop at the command name; its options are the command's. */
 	while ((c = getopt_long(argc, argv, "+qhV", opts, NULL)) != -1) {
