@@ -15,32 +15,8 @@ PC=$(cd "$build" && pwd)/precedent
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-cat >"$T/model.csv" <<'CSV'
-phase,family,param1,value1,param2,value2,param3,value3,n,censored,loglik,median,p80
-p01,lognormal,meanlog,1.0,sdlog,0.5,,,50,0,0,0,0
-p02,gamma,shape,2.5,scale,8,,,50,0,0,0,0
-p03,weibull,shape,1.5,scale,12,,,50,0,0,0,0
-p04,lognormal,meanlog,1.4,sdlog,0.8,,,50,0,0,0,0
-p05,gamma,shape,4,scale,4,,,50,0,0,0,0
-p06,weibull,shape,1.2,scale,14,,,50,0,0,0,0
-p07,loglogistic,shape,4,scale,6,,,50,0,0,0,0
-p08,gamma,shape,1.5,scale,3,,,50,0,0,0,0
-p09,exponential,rate,0.2,,,,,50,0,0,0,0
-p10,normal,mean,10,sd,2,,,50,0,0,0,0
-CSV
-cat >"$T/template.csv" <<'CSV'
-phase,after,lag
-p01,,0
-p02,p01,0
-p03,p02,-7
-p04,p03,0
-p05,p04,1
-p06,p05,-5
-p07,p06,-3
-p08,p07,0
-p09,p01,2
-p10,p08,0
-CSV
+cp "$top/tests/data/plan/ten-phase-model.csv" "$T/model.csv"
+cp "$top/tests/data/plan/ten-phase-template.csv" "$T/template.csv"
 
 # best of N wall-clock runs, in seconds
 best() {

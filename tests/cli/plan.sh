@@ -140,6 +140,23 @@ run 0 "--model says correlation is unknown" -- $PC plan --model "$TMP/m.csv" --s
 expect_grep '^Durations drawn independently: the correlation between phases is unknown' "$TMP/out" "stated"
 expect_grep 'structure unknown: phases one after another, lag 0' "$TMP/out" "no template: a chain"
 
+# Against an independent reference: numpy's simulation of a 10-phase
+# model (tests/data/plan/README.md).  +-1 day: 400,000 draws put each
+# percentile within about 0.1 day of the reference's, but a percentile
+# near a day boundary can still land on either side.
+d=$top_srcdir/tests/data/plan
+run 0 "10-phase model" -- $PC plan --model "$d/ten-phase-model.csv" --template "$d/ten-phase-template.csv" \
+	--start 2027-01-04 --iterations 400000 --format csv
+got=$(awk -F, '$1 == "release" { print $7, $8, $9 }' "$TMP/out" | while read -r a b c; do
+	for x in $a $b $c; do
+		echo $(( ($(date -u -d "$x" +%s) - $(date -u -d 2027-01-04 +%s)) / 86400 ))
+	done; done | tr '\n' ' ')
+check "10-phase release P50/P80/P90 ($got) within a day of numpy's ($(cat "$d/ten-phase-numpy.txt"))" \
+	awk -v g="$got" -v r="$(cat "$d/ten-phase-numpy.txt")" 'BEGIN {
+		n = split(g, a, " "); split(r, b, " ")
+		for (i = 1; i <= 3; i++) if (a[i] - b[i] > 1 || b[i] - a[i] > 1) exit 1
+		exit n != 3 }'
+
 # Weekdays on the history: durations counted in working days.
 run 0 "--calendar weekdays" -- $P --start 2027-01-04 --calendar weekdays --format csv
 bad=$(awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) print $i }' "$TMP/out" | while read -r d; do
