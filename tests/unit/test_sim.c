@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 
 #include "plan_internal.h"
 
@@ -222,6 +223,63 @@ static void test_copula_extremes(void **state)
 	teardown(&f);
 }
 
+/* P(Z1 <= a, Z2 <= a) for standard normals with correlation r:
+ * the integral of phi(x) Phi((a - r x) / sqrt(1 - r^2)) over x <= a,
+ * by Simpson's rule on [-12, a] (error far below 1e-6 here). */
+static double binormal_diag(double a, double r)
+{
+	const int m = 4000;
+	double lo = -12, h = (a - lo) / m, sum = 0;
+	for (int i = 0; i <= m; i++) {
+		double x = lo + i * h;
+		double f = gsl_ran_ugaussian_pdf(x) *
+		           gsl_cdf_ugaussian_P((a - r * x) / sqrt(1 - r * r));
+		sum += f * (i == 0 || i == m ? 1 : i % 2 ? 4 : 2);
+	}
+	return sum * h / 3;
+}
+
+static void test_copula_intermediate(void **state)
+{
+	/* Two lognormal(3, 0.6) phases in parallel with normal-scale
+	 * correlation 0.5: the release (their max) has P(D <= k) =
+	 * Phi2(a_k, a_k; 0.5), a_k = (ln(k + .5) - 3) / 0.6, computed by
+	 * quadrature, independently of the simulator.  scipy's
+	 * multivariate_normal.cdf gives the same k: 25 at P50 and 52 at P90
+	 * (independent: 28 and 53). */
+	static const struct phase_spec s[] = {
+		{"lognormal", {3.0, 0.6}, -1, 0},
+		{"lognormal", {3.0, 0.6}, -1, 0},
+	};
+	const double r = 0.5;
+	const double chol[4] = {1, 0, r, sqrt(1 - r * r)};
+	struct fixture f;
+	pci_sim_result res;
+	(void)state;
+	setup(&f, s, 2);
+	run(&f, chol, 400000, 9, 2, &res);
+	for (int j = 0; j < 4; j++) {
+		long k = 1;
+		while (binormal_diag((log(k + 0.5) - 3) / 0.6, r) < pct[j])
+			k++;
+		assert_true(labs(pci_hist_quantile(&res.release, res.iterations, pct[j]) -
+		                 (k - 1)) <= 1);
+	}
+	/* and it is not the independent answer (3 days apart at P50) */
+	{
+		long ki = 1, kc = 1, got = pci_hist_quantile(&res.release, res.iterations, 0.5);
+		while (binormal_diag((log(ki + 0.5) - 3) / 0.6, 0) < 0.5)
+			ki++;
+		while (binormal_diag((log(kc + 0.5) - 3) / 0.6, r) < 0.5)
+			kc++;
+		assert_int_equal(kc, 25);
+		assert_int_equal(ki, 28);
+		assert_true(labs(got - (kc - 1)) < labs(got - (ki - 1)));
+	}
+	pci_sim_result_release(&res);
+	teardown(&f);
+}
+
 static void test_threads_do_not_change_result(void **state)
 {
 	static const struct phase_spec s[] = {
@@ -313,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_overlap_never_before_start),
 		cmocka_unit_test(test_single_and_parallel_closed_form),
 		cmocka_unit_test(test_copula_extremes),
+		cmocka_unit_test(test_copula_intermediate),
 		cmocka_unit_test(test_threads_do_not_change_result),
 		cmocka_unit_test(test_standard_error_matches_spread),
 		cmocka_unit_test(test_auto_iterations),
