@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	"                        [--slot-every DAYS] [--scale PHASE=F]...\n"
 	"                        [--skip PHASE]... [--shift DAYS]\n"
 	"                        [--done PHASE=DATE]... [--started PHASE=DATE]...\n"
-	"                        [--as-of DATE] [--against PLAN.csv] [--no-ci]\n"
+	"                        [--as-of DATE] [--against PLAN.csv] [--ci N]\n"
 	"                        [options of plan] [--format table|json|markdown]\n"
 	"Ask the history about a deadline: the odds of finishing the release by\n"
 	"then, the latest start and the earliest deadline a confidence allows, the\n"
@@ -86,9 +86,9 @@ static void usage(FILE *out)
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
 	"  --independent       draw phase durations independently\n"
-	"  --no-ci             skip the 95%% confidence interval of the odds (200\n"
-	"                      bootstrap replicates of the past projects, 4000\n"
-	"                      iterations each)\n"
+	"  --ci N              bootstrap replicates of the past projects for the\n"
+	"                      95%% confidence interval of the odds (default 200,\n"
+	"                      4000 iterations each; 0: no interval)\n"
 	"  --format FMT        table (default), json or markdown\n"
 	"  -h, --help          show this help\n"
 	"\n"
@@ -347,7 +347,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	enum {
 		OPT_DEADLINE = CHAR_MAX + 1, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
 		OPT_SLOT, OPT_SLOT_EVERY, OPT_SCALE, OPT_SKIP, OPT_SHIFT, OPT_DONE,
-		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_NO_CI, OPT_LIKE, OPT_MINCLASS,
+		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_LIKE, OPT_MINCLASS,
 		OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TEMPLATE, OPT_MODEL,
 		OPT_CALENDAR, OPT_HOLIDAYS, OPT_INDEPENDENT, OPT_FORMAT
 	};
@@ -365,7 +365,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		{"started", required_argument, NULL, OPT_STARTED},
 		{"as-of", required_argument, NULL, OPT_AS_OF},
 		{"against", required_argument, NULL, OPT_AGAINST},
-		{"no-ci", no_argument, NULL, OPT_NO_CI},
+		{"ci", required_argument, NULL, OPT_CI},
 		{"like", required_argument, NULL, OPT_LIKE},
 		{"min-class", required_argument, NULL, OPT_MINCLASS},
 		{"iterations", required_argument, NULL, OPT_ITERATIONS},
@@ -388,7 +388,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	const char *template_path = NULL, *model_path = NULL, *holidays = NULL;
 	const char *calendar = "all", *against_path = NULL;
 	enum cli_format fmt = FMT_TABLE;
-	int have_start = 0, no_ci = 0;
+	int have_start = 0;
 	long shift = 0;
 	pc_whatif_options wo;
 	pc_plan_learn_options lo;
@@ -507,8 +507,11 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		case OPT_AGAINST: /* --against */
 			against_path = optarg;
 			break;
-		case OPT_NO_CI: /* --no-ci */
-			no_ci = 1;
+		case OPT_CI: /* --ci */
+			if (parse_u64(optarg, 100000, &v))
+				return cli_usage(cli, "--ci: '%s' is not a whole number of "
+				                 "replicates from 0 to 100000", optarg);
+			wo.ci = (size_t)v;
 			break;
 		case OPT_LIKE: { /* --like */
 			char *eq = strchr(optarg, '=');
@@ -633,7 +636,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		if (pc_plan_learn(h, &lo, &pm, &err))
 			goto fail;
 	}
-	if (no_ci || !h)
+	if (!h)
 		wo.ci = 0;
 	if (pc_whatif_run(pm, h, &wo, &w, &err))
 		goto fail;

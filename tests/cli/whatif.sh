@@ -9,7 +9,7 @@ D=$top_srcdir/tests/data/whatif
 db=$TMP/s.db
 run 0 "import the sample history" -- $PC --db "$db" -q import --as-of 2026-11-01 \
 	"$top_srcdir/datasets/sample.csv"
-W="$PC --db $db whatif --start 2027-01-04 --iterations 4000 --no-ci"
+W="$PC --db $db whatif --start 2027-01-04 --iterations 4000 --ci 0"
 
 run 0 "--help" -- $PC whatif --help
 expect_grep '^Usage: precedent whatif --deadline DATE' "$TMP/out" "--help shows the usage"
@@ -51,6 +51,9 @@ Try 'precedent whatif --help'." "started not a date: message"
 run 2 "deadline before start" -- $W --deadline 2026-12-01
 expect_file "$TMP/err" "precedent: whatif: --deadline: 2026-12-01 is before the start 2027-01-04" \
 	"deadline before start: message"
+run 2 "ci not a number" -- $W --deadline 2027-04-30 --ci many
+expect_file "$TMP/err" "precedent: whatif: --ci: 'many' is not a whole number of replicates from 0 to 100000
+Try 'precedent whatif --help'." "ci not a number: message"
 run 2 "bad format" -- $W --deadline 2027-04-30 --format csv
 expect_file "$TMP/err" "precedent: whatif: --format: unknown format 'csv' (expected table|json|markdown)
 Try 'precedent whatif --help'." "bad format: message"
@@ -78,7 +81,7 @@ cp "$TMP/out" "$TMP/json1"
 run 0 "json on 1 thread" -- $W --deadline 2027-04-30 --deadline 2027-03-01 --format json --threads 1
 cmp -s "$TMP/out" "$TMP/json1"
 ok $? "same answer on 1 thread as on all"
-S="$PC --db $db whatif --start 2027-01-04 --iterations 2000 --deadline 2027-04-30 --slot load_test=best --format json"
+S="$PC --db $db whatif --start 2027-01-04 --iterations 2000 --deadline 2027-04-30 --slot load_test=best --format json --ci 20"
 run 0 "slot search and interval on 1 thread" -- $S --threads 1
 cp "$TMP/out" "$TMP/json2"
 run 0 "slot search and interval on 2 threads" -- $S --threads 2
@@ -98,7 +101,7 @@ run 0 "faster load test" -- $W --deadline 2027-03-15 --format json --scale load_
 fast=$(p "$TMP/out")
 awk -v a="$early" -v b="$fast" 'BEGIN { exit !(a < b) }'
 ok $? "halving load_test raises the odds ($early < $fast)"
-run 0 "shift" -- $PC --db "$db" whatif --start 2027-01-01 --shift 3 --iterations 4000 --no-ci \
+run 0 "shift" -- $PC --db "$db" whatif --start 2027-01-01 --shift 3 --iterations 4000 --ci 0 \
 	--deadline 2027-03-15 --format json
 expect_grep '"start": "2027-01-04"' "$TMP/out" "--shift moves the start"
 expect_grep "\"p_on_time\": $early,?\$" "$TMP/out" "--shift 3 from 2027-01-01 answers as 2027-01-04"
