@@ -383,6 +383,28 @@ int pc_plan_learn(const pc_history *h, const pc_plan_learn_options *o,
 	}
 
 	mature_only(h, cal, d, hidx, s, st, o->min_projects);
+	/* The simulation resamples the lags of the same projects the fits
+	 * use, as the bootstrap does, so the two agree. */
+	for (size_t j = 0; j < k && !t; j++) {
+		pc_plan_node *n = pm->nodes + j;
+		size_t m = 0;
+		for (size_t i = 0; i < np; i++)
+			if (d->lag[i * k + j] != LAG_NONE)
+				n->lags[m++] = d->lag[i * k + j];
+		if (m > 0) {
+			double *tmp = malloc(m * sizeof *tmp);
+			n->nlags = n->support = m;
+			if (tmp) {
+				for (size_t i = 0; i < m; i++)
+					tmp[i] = n->lags[i];
+				n->lag = pci_median(tmp, m);
+				for (size_t i = 0; i < m; i++)
+					tmp[i] = fabs(n->lags[i] - n->lag);
+				n->spread = pci_median(tmp, m);
+				free(tmp);
+			}
+		}
+	}
 
 	/* Enough data for every phase, then the fits. */
 	for (size_t j = 0; j < k; j++) {
