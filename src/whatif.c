@@ -1236,55 +1236,46 @@ static int cmp_driver(const void *a, const void *b, void *arg)
 
 /* The latest start whose odds for the first deadline reach the
  * confidence.  Without bookings a shift of the start shifts every date,
- * so it is the deadline minus the P-quantile of the release; bookings
- * are fixed days, so then it is searched, again with common random
- * numbers. */
+ * so it is the deadline minus the P-quantile of the release.  Bookings
+ * are fixed days and only ever delay, so the latest start without them
+ * bounds it; below that the odds rise and fall with the slot period
+ * (a start that just catches a slot beats one a day later), so every
+ * start is tried, latest first, with common random numbers. */
 static int latest_start(struct ctx *c, const int32_t *rel0, int32_t *rel,
                         pc_whatif *w, pc_error *err)
 {
 	const pc_whatif_options *o = c->o;
 	size_t n = (size_t)o->iterations;
 	long idx_d = pc_calendar_index(o->calendar, o->deadlines[0] + 1) - 1;
-	long k0 = c->sc.k0, hi, lo, step = 1;
-	int32_t q = pci_wi_quantile(rel0, n, 1, o->confidence);
+	long k0 = c->sc.k0, s, last;
+	const pc_day *slot = c->sc.slot;
 	double p;
 	int rc = PC_OK;
 
-	hi = idx_d - q;
 	w->has_latest_start = 1;
 	if (!has_slots(c)) {
-		w->latest_start = pc_calendar_day(o->calendar, hi);
+		w->latest_start = pc_calendar_day(o->calendar, idx_d -
+		                  pci_wi_quantile(rel0, n, 1, o->confidence));
 		return PC_OK;
 	}
-	/* Bookings only delay, so no later start than hi can do; step back
-	 * until one does, then bisect. */
-	lo = hi;
-	for (;;) {
-		c->sc.k0 = lo;
-		if ((rc = odds(&c->sc, idx_d - lo, rel, &p, err)))
-			goto out;
-		if (p >= o->confidence)
+	c->sc.slot = NULL;
+	rc = odds(&c->sc, 0, rel, &p, err);
+	c->sc.slot = slot;
+	if (rc)
+		return rc;
+	s = idx_d - pci_wi_quantile(rel, n, 1, o->confidence);
+	last = s - MAX_SCAN - o->slot_every;
+	for (; s >= last; s--) {
+		c->sc.k0 = s;
+		if ((rc = odds(&c->sc, idx_d - s, rel, &p, err)))
 			break;
-		hi = lo - 1;
-		lo -= step;
-		step *= 2;
-		if (step > 4096) {
-			w->has_latest_start = 0;
-			goto out;
+		if (p >= o->confidence) {
+			w->latest_start = pc_calendar_day(o->calendar, s);
+			break;
 		}
 	}
-	while (lo < hi) {
-		long mid = lo + (hi - lo + 1) / 2;
-		c->sc.k0 = mid;
-		if ((rc = odds(&c->sc, idx_d - mid, rel, &p, err)))
-			goto out;
-		if (p >= o->confidence)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	w->latest_start = pc_calendar_day(o->calendar, lo);
-out:
+	if (!rc && s < last)
+		w->has_latest_start = 0;
 	c->sc.k0 = k0;
 	return rc;
 }

@@ -437,6 +437,53 @@ static void test_slot_missed(void **state)
 	pc_plan_model_free(&pm);
 }
 
+/* The latest start with a booking: two 10-day phases, b booked weekly
+ * from day 20.  Starting on day s, b can start on day s + 10, so it takes
+ * the first slot on or after that; for a deadline on day 33 (b finishing
+ * on day 33 at the latest, so starting by day 24) the slot of day 20
+ * must be caught: s <= 10, while without the booking s <= 14.  The curve
+ * climbs from 0 to 1 and agrees with the odds on the deadline. */
+static void test_latest_start_with_slot(void **state)
+{
+	static const char *const fam[] = {"normal", "normal"};
+	static const double par[][2] = {{10, 0.01}, {10, 0.01}};
+	pc_plan_model *pm = chain(2, AB, fam, par);
+	pc_whatif_options o;
+	pc_whatif_change ch;
+	pc_whatif *w;
+	pc_day dl = DAY0 + 33;
+
+	(void)state;
+	opts(&o, 2000);
+	o.curve = 1;
+	w = run(pm, &o, &dl, 1);
+	assert_int_equal(w->latest_start, DAY0 + 14);
+	assert_float_equal(w->deadlines[0].p, 1.0, 0);
+	assert_true(w->ncurve >= 1);
+	for (size_t i = 0; i < w->ncurve; i++) {
+		if (i)
+			assert_true(w->curve[i] >= w->curve[i - 1]);
+		if (w->curve_from + (pc_day)i == DAY0 + 19)
+			assert_float_equal(w->curve[i], 1.0, 0);
+	}
+	assert_int_equal(w->earliest_deadline, DAY0 + 19);
+	pc_whatif_free(&w);
+
+	memset(&ch, 0, sizeof ch);
+	ch.kind = PC_WHATIF_SLOT;
+	ch.phase = "b";
+	ch.date = DAY0 + 20;
+	o.changes = &ch;
+	o.nchanges = 1;
+	w = run(pm, &o, &dl, 1);
+	assert_true(w->has_latest_start);
+	assert_int_equal(w->latest_start, DAY0 + 10);
+	assert_float_equal(w->slots[0].p_missed, 0.0, 0);
+	assert_int_equal(w->earliest_deadline, DAY0 + 29);
+	pc_whatif_free(&w);
+	pc_plan_model_free(&pm);
+}
+
 /* --scale and --skip against closed forms: b alone, and b twice as long. */
 static void test_scale_skip(void **state)
 {
@@ -633,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_checkpoint_correlated),
 		cmocka_unit_test(test_remaining_life),
 		cmocka_unit_test(test_slot_missed),
+		cmocka_unit_test(test_latest_start_with_slot),
 		cmocka_unit_test(test_scale_skip),
 		cmocka_unit_test(test_drivers),
 		cmocka_unit_test(test_synth_truth),
