@@ -934,7 +934,7 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 	size_t n = (size_t)o->iterations;
 	pci_wi_out wo = {rel, st, NULL, NULL, NULL};
 	pc_day first, last, d;
-	double p, pm_;
+	double p;
 	int32_t q;
 	int rc;
 
@@ -955,12 +955,10 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 	out->date = first;
 	for (d = first; d <= last; d++) {
 		c->slot[j] = d;
-		wo.start = NULL;
-		wo.missed = NULL;
 		rc = odds(&c->sc, c->deadline0, rel, &p, err);
 		if (rc)
 			return rc;
-		if (p > out->best_p) {
+		if (p > out->best_p) { /* ties: the earliest */
 			out->best_p = p;
 			out->best_date = d;
 		}
@@ -981,8 +979,7 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 			size_t m = 0;
 			for (size_t i = 0; i < n; i++)
 				m += mis[i * c->k + j];
-			pm_ = (double)m / (double)n;
-			out->best_p_missed = pm_;
+			out->best_p_missed = (double)m / (double)n;
 		}
 		free(mis);
 	}
