@@ -63,9 +63,11 @@ static const char schema_v1[] =
 	" PRIMARY KEY(project_id, name),"
 	" CHECK((status = 'done') = (end IS NOT NULL))) WITHOUT ROWID;"
 	/* A project's attributes are the extra columns its phase rows agree
-	 * on: a per-phase column such as planned_end is not one. */
+	 * on: a per-phase column such as planned_end is not one.  Each set is
+	 * decoded once per project, not once per row. */
 	"CREATE VIEW project_attrs(project_id, key, value) AS"
-	" SELECT f.project_id, j.key, min(j.value) FROM phases f"
+	" SELECT f.project_id, j.key, min(j.value) FROM"
+	" (SELECT DISTINCT project_id, attrs_id FROM phases) f"
 	" JOIN attr_sets a ON a.id = f.attrs_id, json_each(a.attrs) j"
 	" GROUP BY f.project_id, j.key HAVING count(DISTINCT j.value) = 1;"
 	"CREATE TABLE imports("
