@@ -52,6 +52,12 @@ echo "numpy (whole python process, best of 3): ${np_total} s"
 awk -v c="$c_total" -v n="$np_sim" -v t="$np_total" 'BEGIN {
 	printf "ratio numpy-simulation / precedent-process: %.2f; numpy-process / precedent-process: %.2f\n", n / c, t / c }'
 
+c_1m=$(best 3 "$PC" plan --model "$T/model.csv" --template "$T/template.csv" \
+	--start 2027-01-04 --threads 1 --iterations 1000000 --format csv)
+np_1m=$(/usr/bin/python3 "$here/plan_numpy.py" "$T/model.csv" "$T/template.csv" 1000000 1 | awk '{ print $4 }')
+echo "1,000,000 iterations: precedent (process) ${c_1m} s, numpy (simulation) ${np_1m} s"
+awk -v c="$c_1m" -v n="$np_1m" 'BEGIN { printf "ratio numpy-simulation / precedent-process at 1M: %.2f\n", n / c }'
+
 echo
 echo "== the sample history (8 phases, Gaussian copula), one thread"
 "$PC" -q --db "$T/s.db" import --as-of 2026-11-01 "$top/datasets/sample.csv"
