@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
 #include <precedent.h>
 
 static int fail(const pc_error *err)
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: example HISTORY.csv START-DATE\n");
 		return 2;
 	}
+	/* As include/precedent.h asks: GSL's default handler would abort(). */
+	gsl_set_error_handler_off();
 	pc_error_clear(&err);
 	pc_plan_options_init(&po);
 	if (pc_date_parse(argv[2], &po.start) != 0) {

@@ -28,6 +28,11 @@
  *    A `const char *` returned by an object stays owned by that object and
  *    lives as long as it does.
  *
+ *  - GSL: the library checks every status GSL returns, so a program that
+ *    uses it should call gsl_set_error_handler_off() once at start-up;
+ *    GSL's default handler would otherwise abort() the process on an
+ *    error the library could have reported as a value.
+ *
  *  - Dates are pc_day values: whole days since 1970-01-01 (proleptic
  *    Gregorian).  Durations are in days and inclusive: a phase from
  *    2027-01-04 to 2027-01-08 lasts 5 days.
