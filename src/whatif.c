@@ -864,6 +864,14 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 			return pc_error_set(err, PC_EUSAGE, NULL, 0, "unknown change");
 		}
 	}
+	{
+		size_t kept = 0;
+		for (size_t j = 0; j < k; j++)
+			kept += !c->skip[j];
+		if (!kept)
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "--skip: every phase is skipped");
+	}
 	/* Ancestors of a finished or running phase are over by then: they
 	 * matter only to parallel branches, which must not see them run on. */
 	for (size_t j = 0; j < k; j++) {

@@ -33,6 +33,10 @@ run 2 "unknown scale phase" -- $W --deadline 2027-04-30 --scale nope=0.8
 expect_file "$TMP/err" "precedent: whatif: --scale: unknown phase 'nope'" "unknown scale phase: message"
 run 2 "unknown skip phase" -- $W --deadline 2027-04-30 --skip nope
 expect_file "$TMP/err" "precedent: whatif: --skip: unknown phase 'nope'" "unknown skip phase: message"
+run 2 "skip everything" -- $W --deadline 2027-04-30 --skip kickoff --skip requirements \
+	--skip load_test_plan --skip plan_signoff --skip load_test --skip fixes \
+	--skip launch_readiness --skip launch
+expect_file "$TMP/err" "precedent: whatif: --skip: every phase is skipped" "skip everything: message"
 run 2 "slot without a date" -- $W --deadline 2027-04-30 --slot load_test
 expect_file "$TMP/err" "precedent: whatif: --slot: 'load_test' is not PHASE=DATE or PHASE=best
 Try 'precedent whatif --help'." "slot without a date: message"
