@@ -15,7 +15,7 @@ expect_grep '^Usage: precedent model export' "$TMP/out" "model --help on stdout"
 run 1 "no store" -- $PC --db "$db" fit
 expect_grep "no store at" "$TMP/err" "a missing store is named"
 
-run 0 "import the sample" -- $PC --db "$db" -q import "$sample"
+run 0 "import the sample" -- $PC --db "$db" -q import --as-of 2026-11-01 "$sample"
 run 1 "no model yet" -- $PC --db "$db" model export
 expect_grep "the store holds no model \(run 'precedent fit'\)" "$TMP/err" "export before fit"
 
