@@ -1003,6 +1003,7 @@ struct boot {
 	size_t np;
 	double *dur;            /* np x k working days, NaN: no such phase */
 	unsigned char *cens;
+	int *lag;               /* np x k lag to the predecessor, or INT_MIN */
 	size_t nrep;
 	unsigned nthreads;
 	double *vals;           /* nrep x ndeadlines, NaN: failed */
@@ -1015,10 +1016,9 @@ struct boot_worker {
 	int started;
 };
 
-/* One replicate: resample the projects, refit every phase's chosen
- * family and the correlation, simulate the same scenario.  The lags are
- * the full sample's: they are short and their spread is small next to
- * the durations'. */
+/* One replicate, as the planner's --ci does: resample the projects, take
+ * the lags they recorded, refit every phase's chosen family and the
+ * correlation, and simulate the same scenario. */
 static int boot_one(struct boot *b, size_t r, gsl_rng *rng, double *v)
 {
 	const struct ctx *c = b->c;
@@ -1031,18 +1031,21 @@ static int boot_one(struct boot *b, size_t r, gsl_rng *rng, double *v)
 	double (*params)[PC_MAX_PARAMS] = calloc(k, sizeof *params);
 	double *sp = NULL, *corr = NULL, *chol = NULL;
 	int32_t *rel = malloc((size_t)o->ci_iterations * sizeof *rel);
+	size_t *pick = malloc(np * sizeof *pick);
+	int **lags = calloc(k, sizeof *lags);
 	pci_wi_scenario sc;
 	pci_wi_out wo;
 	int rc = -1, repaired;
 
-	if (!rd || !x || !rc_ || !cx || !ph || !tab || !params || !rel)
+	if (!rd || !x || !rc_ || !cx || !ph || !tab || !params || !rel || !pick ||
+	    !lags)
 		goto out;
 	gsl_rng_set(rng, (unsigned long)pci_mix64(o->seed ^
 	                                          pci_mix64(0x77686174ULL << 32 | r)));
 	for (size_t i = 0; i < np; i++) {
-		size_t pick = gsl_rng_uniform_int(rng, np);
-		memcpy(rd + i * k, b->dur + pick * k, k * sizeof *rd);
-		memcpy(rc_ + i * k, b->cens + pick * k, k);
+		pick[i] = gsl_rng_uniform_int(rng, np);
+		memcpy(rd + i * k, b->dur + pick[i] * k, k * sizeof *rd);
+		memcpy(rc_ + i * k, b->cens + pick[i] * k, k);
 	}
 	for (size_t j = 0; j < k; j++) {
 		const pc_plan_node *nd = c->pm->nodes + j;
@@ -1068,6 +1071,18 @@ static int boot_one(struct boot *b, size_t r, gsl_rng *rng, double *v)
 		memcpy(params[j], ft.params, sizeof params[j]);
 		ph[j] = c->ph[j];
 		ph[j].params = params[j];
+		if (ph[j].nlags) {
+			size_t m = 0;
+			if (!(lags[j] = malloc(np * sizeof *lags[j])))
+				goto out;
+			for (size_t i = 0; i < np; i++)
+				if (b->lag[pick[i] * k + j] != INT_MIN)
+					lags[j][m++] = b->lag[pick[i] * k + j];
+			if (m) { /* else the full sample's */
+				ph[j].lags = lags[j];
+				ph[j].nlags = m;
+			}
+		}
 		if (pci_duration_table(ph[j].family, params[j], &tab[j], &ph[j].ntable))
 			goto out;
 		ph[j].table = tab[j];
@@ -1105,6 +1120,11 @@ out:
 		for (size_t j = 0; j < k; j++)
 			free(tab[j]);
 	free(tab);
+	if (lags)
+		for (size_t j = 0; j < k; j++)
+			free(lags[j]);
+	free(lags);
+	free(pick);
 	free(ph);
 	free(params);
 	free(sp);
@@ -1149,6 +1169,7 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 	struct boot b;
 	struct boot_worker *bw = NULL;
 	double *tmp = NULL;
+	long *s0 = malloc(np * k * sizeof *s0), *e1 = malloc(np * k * sizeof *e1);
 	int rc = PC_OK;
 
 	memset(&b, 0, sizeof b);
@@ -1158,11 +1179,13 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 	b.nrep = o->ci;
 	b.dur = malloc(np * k * sizeof *b.dur);
 	b.cens = calloc(np * k, 1);
+	b.lag = malloc(np * k * sizeof *b.lag);
 	b.vals = malloc(b.nrep * nd * sizeof *b.vals);
 	b.nthreads = c->sc.threads > b.nrep ? (unsigned)b.nrep : c->sc.threads;
 	bw = calloc(b.nthreads, sizeof *bw);
 	tmp = malloc(b.nrep * sizeof *tmp);
-	if (!map || !b.dur || !b.cens || !b.vals || !bw || !tmp) {
+	if (!map || !b.dur || !b.cens || !b.lag || !b.vals || !bw || !tmp || !s0 ||
+	    !e1) {
 		rc = oom(err);
 		goto out;
 	}
@@ -1180,7 +1203,24 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 		    pc_calendar_index(o->calendar, ob->start);
 		b.dur[ob->project * k + (size_t)j] = d >= 1 ? (double)d : 1.0;
 		b.cens[ob->project * k + (size_t)j] = (unsigned char)ob->ongoing;
+		s0[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->start);
+		e1[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->end + 1);
 	}
+	/* Lags as the planner measures them: to the end of a finished
+	 * predecessor, or to the project start. */
+	for (size_t i = 0; i < np; i++)
+		for (size_t j = 0; j < k; j++) {
+			long a = c->pm->nodes[j].after;
+			size_t cj = i * k + j;
+			b.lag[cj] = INT_MIN;
+			if (isnan(b.dur[cj]))
+				continue;
+			if (a < 0)
+				b.lag[cj] = (int)(s0[cj] - pc_calendar_index(o->calendar,
+				                                             h->projects[i].start));
+			else if (!isnan(b.dur[i * k + (size_t)a]) && !b.cens[i * k + (size_t)a])
+				b.lag[cj] = (int)(s0[cj] - e1[i * k + (size_t)a]);
+		}
 	for (unsigned t = 0; t < b.nthreads; t++) {
 		bw[t].b = &b;
 		bw[t].id = t;
@@ -1217,6 +1257,9 @@ out:
 	free(bw);
 	free(b.vals);
 	free(b.cens);
+	free(b.lag);
+	free(s0);
+	free(e1);
 	free(b.dur);
 	free(map);
 	return rc;
