@@ -50,5 +50,7 @@
 #include <precedent/model.h>
 #include <precedent/calendar.h>
 #include <precedent/plan.h>
+#include <precedent/whatif.h>
+#include <precedent/backtest.h>
 
 #endif
