@@ -8,6 +8,8 @@
  *      options numbered from CHAR_MAX + 1 with a comment naming each;
  *   2. declare it below and add a row to `commands[]` in main.c (name,
  *      function, one-line summary shown by `precedent --help`);
+ *      a command that simulates a plan takes the options of plan through
+ *      struct plan_args below (src/cli/cli_plan.c);
  *   3. add the file to precedent_SOURCES in Makefile.am, document the
  *      command in doc/precedent.1 (tests/cli/help-sync.sh checks every
  *      option is in both), and add CLI tests under tests/cli/.
@@ -19,6 +21,7 @@
 #ifndef PRECEDENT_CLI_H
 #define PRECEDENT_CLI_H
 
+#include <limits.h>
 #include <stdio.h>
 
 #include <precedent.h>
@@ -58,6 +61,137 @@ enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
  * returns 0, or prints a usage error and returns 2. */
 int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
                      enum cli_format *out);
+
+/* Parse VALUE as a whole number from min to max: decimal digits only, no
+ * sign or space.  Returns 0, or -1 leaving *out untouched. */
+int cli_parse_uint(const char *value, unsigned long long min,
+                   unsigned long long max, unsigned long long *out);
+
+/* cli_parse_uint for an option; on failure prints "OPTION: 'VALUE' is not a
+ * whole number from MIN to MAX" and returns 2. */
+int cli_parse_count(const struct cli *cli, const char *option,
+                    const char *value, unsigned long long min,
+                    unsigned long long max, unsigned long long *out);
+
+/* Split "KEY=VALUE" in place at the first '='; returns VALUE, or NULL (and
+ * leaves s alone) if there is no '=' or nothing before it. */
+char *cli_split_eq(char *s);
+
+/* Parse --family LIST ("all" or family names, comma-separated) into a mask
+ * of pc_families; prints a usage error and returns 2 on an unknown name. */
+int cli_parse_families(const struct cli *cli, const char *value, unsigned *mask);
+
+/* Parse --criterion C (aicc, aic or bic); prints a usage error and returns
+ * 2 if it is none of them. */
+int cli_parse_criterion(const struct cli *cli, const char *value,
+                        pc_criterion *out);
+
+/* The reference class: the past projects --like KEY=VALUE... chooses, and
+ * the --min-class N below which the whole history is used instead. */
+#define CLI_MAX_LIKE 16
+struct cli_class {
+	pc_like like[CLI_MAX_LIKE]; /* point into argv */
+	size_t nlike;
+	size_t min_class;           /* default 10 */
+	char name[512];             /* "KEY=VALUE,...", "" for no --like */
+};
+
+/* Prepare a class with no condition and min_class 10. */
+void cli_class_init(struct cli_class *k);
+
+/* Add the condition of one --like KEY=VALUE (split in place) to k; prints a
+ * usage error and returns 2 if it is not KEY=VALUE or k is full. */
+int cli_parse_like(const struct cli *cli, char *value, struct cli_class *k);
+
+/* Load the history of class k from st into *out, with a warning when the
+ * class is smaller than its min_class (the whole history is used then).
+ * On failure prints the message and returns the exit status. */
+int cli_load_history(const struct cli *cli, pc_store *st,
+                     const struct cli_class *k, pc_history **out);
+
+/* Print s on stdout as one CSV field, quoted (RFC 4180) if it holds a
+ * comma, a double quote or a line break: names come from the user's CSV. */
+void cli_csv_field(const char *s);
+
+/*
+ * The options of plan, which whatif and backtest share: the reference
+ * class, the simulation (--iterations, --seed, --threads, --independent),
+ * the structure (--template, --model) and the calendar.  A command lists
+ * the ones it takes in its option table with these values, numbers its
+ * own from PLAN_OPT_END, and hands them to plan_args_option.
+ */
+enum plan_opt {
+	PLAN_OPT_LIKE = CHAR_MAX + 1, PLAN_OPT_MIN_CLASS, PLAN_OPT_ITERATIONS,
+	PLAN_OPT_SEED, PLAN_OPT_THREADS, PLAN_OPT_TEMPLATE, PLAN_OPT_MODEL,
+	PLAN_OPT_CALENDAR, PLAN_OPT_HOLIDAYS, PLAN_OPT_INDEPENDENT,
+	PLAN_OPT_END
+};
+
+/* The rows of a command's struct option table (getopt.h) for every option
+ * of plan; backtest, which takes some of them, lists its own. */
+#define PLAN_ARGS_OPTIONS \
+	{"like", required_argument, NULL, PLAN_OPT_LIKE}, \
+	{"min-class", required_argument, NULL, PLAN_OPT_MIN_CLASS}, \
+	{"iterations", required_argument, NULL, PLAN_OPT_ITERATIONS}, \
+	{"seed", required_argument, NULL, PLAN_OPT_SEED}, \
+	{"threads", required_argument, NULL, PLAN_OPT_THREADS}, \
+	{"template", required_argument, NULL, PLAN_OPT_TEMPLATE}, \
+	{"model", required_argument, NULL, PLAN_OPT_MODEL}, \
+	{"calendar", required_argument, NULL, PLAN_OPT_CALENDAR}, \
+	{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS}, \
+	{"independent", no_argument, NULL, PLAN_OPT_INDEPENDENT}
+
+struct plan_args {
+	/* Where the simulation options go: the command's library options. */
+	uint64_t *iterations;
+	unsigned long long max_iterations;
+	int auto_iterations;          /* --iterations auto (stored as 0) */
+	uint64_t *seed;
+	unsigned *threads;
+	int *independent;             /* NULL: no --independent */
+
+	struct cli_class class;
+	const char *template_path;    /* --template, or NULL */
+	const char *model_path;       /* --model, or NULL */
+	const char *calendar;         /* "all" (default) or "weekdays" */
+	const char *holidays;         /* --holidays, or NULL */
+
+	/* What plan_args_load made; plan_args_release frees it. */
+	pc_calendar *cal;             /* NULL for every day */
+	pc_plan_template *tmpl;
+	pc_store *st;                 /* NULL with --model */
+	pc_history *h;                /* NULL with --model */
+	pc_model *m;                  /* with --model */
+	pc_plan_model *pm;
+};
+
+/* Prepare pa with the defaults, storing --iterations (1 to max_iterations,
+ * and 'auto' as 0 if allow_auto), --seed, --threads and --independent
+ * (independent may be NULL) into the command's own options. */
+void plan_args_init(struct plan_args *pa, uint64_t *iterations,
+                    unsigned long long max_iterations, int allow_auto,
+                    uint64_t *seed, unsigned *threads, int *independent);
+
+/* Take option c (a PLAN_OPT_ value) with its value; returns 0, or prints a
+ * usage error and returns 2.  Any other c is getopt_long's '?' (it has
+ * printed the message): prints "Try 'precedent CMD --help'." and returns 2. */
+int plan_args_option(const struct cli *cli, struct plan_args *pa, int c,
+                     char *value);
+
+/* Check the options together once they are all parsed: --holidays needs
+ * --calendar weekdays, --like cannot go with --model.  Returns 0, or
+ * prints a usage error and returns 2. */
+int plan_args_check(const struct cli *cli, const struct plan_args *pa);
+
+/* Make the calendar, read the template, and either read the model file or
+ * open the store and load the history of the class, learning the plan
+ * model pa->pm from it if `learn` (backtest learns its own per project).
+ * Returns 0, or prints the message and returns the exit status. */
+int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn);
+
+/* Free what plan_args_load made, leaving those pointers NULL; the parsed
+ * options stay. */
+void plan_args_release(struct plan_args *pa);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);

@@ -5,23 +5,15 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 #include <jansson.h>
 
-#include <precedent/backtest.h>
-#include <precedent/calendar.h>
-
 #include "cli.h"
-
-#define MAX_LIKE 16
 
 static void usage(FILE *out)
 {
@@ -59,21 +51,6 @@ static void usage(FILE *out)
 	"y >= q, else (1 - tau) (q - y), in days; lower is better.\n");
 }
 
-static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static const char *date_or(pc_day d, char *buf, const char *none)
 {
 	return d == PC_DAY_MIN ? none : pc_date_format(d, buf);
@@ -84,21 +61,6 @@ static json_t *jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static void csv_text(const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_csv(const pc_backtest *b)
 {
 	char d[8][PC_DATE_BUF];
@@ -106,9 +68,9 @@ static void print_csv(const pc_backtest *b)
 	printf("customer,project,start,actual,known,phases,p50,p80,p90,naive,planned\n");
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;
-		csv_text(w->customer);
+		cli_csv_field(w->customer);
 		putchar(',');
-		csv_text(w->project);
+		cli_csv_field(w->project);
 		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s\n", pc_date_format(w->start, d[0]),
 		       pc_date_format(w->actual, d[1]), w->known, w->phases_known,
 		       pc_date_format(w->q[0], d[2]), pc_date_format(w->q[1], d[3]),
@@ -222,33 +184,25 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 
 int cmd_backtest(struct cli *cli, int argc, char **argv)
 {
-	enum {
-		OPT_HOLDOUT = CHAR_MAX + 1, OPT_MIN_KNOWN, OPT_ITERATIONS, OPT_SEED,
-		OPT_THREADS, OPT_LIKE, OPT_MINCLASS, OPT_CALENDAR, OPT_HOLIDAYS,
-		OPT_FORMAT
-	};
+	enum { OPT_HOLDOUT = PLAN_OPT_END, OPT_MIN_KNOWN, OPT_FORMAT };
 	static const struct option opts[] = {
 		{"holdout", required_argument, NULL, OPT_HOLDOUT},
 		{"min-known", required_argument, NULL, OPT_MIN_KNOWN},
-		{"iterations", required_argument, NULL, OPT_ITERATIONS},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"like", required_argument, NULL, OPT_LIKE},
-		{"min-class", required_argument, NULL, OPT_MINCLASS},
-		{"calendar", required_argument, NULL, OPT_CALENDAR},
-		{"holidays", required_argument, NULL, OPT_HOLIDAYS},
+		{"iterations", required_argument, NULL, PLAN_OPT_ITERATIONS},
+		{"seed", required_argument, NULL, PLAN_OPT_SEED},
+		{"threads", required_argument, NULL, PLAN_OPT_THREADS},
+		{"like", required_argument, NULL, PLAN_OPT_LIKE},
+		{"min-class", required_argument, NULL, PLAN_OPT_MIN_CLASS},
+		{"calendar", required_argument, NULL, PLAN_OPT_CALENDAR},
+		{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
-	pc_like like[MAX_LIKE];
-	size_t nlike = 0, min_class = 10, nplanned = 0;
-	const char *calendar = "all", *holidays = NULL;
+	size_t nplanned = 0;
 	enum cli_format fmt = FMT_TABLE;
+	struct plan_args pa;
 	pc_backtest_options bo;
-	pc_calendar *cal = NULL;
-	pc_store *st = NULL;
-	pc_history *h = NULL;
 	pc_backtest *b = NULL;
 	pc_day *planned = NULL;
 	pc_error err;
@@ -256,65 +210,20 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	int c, rc = 0;
 
 	pc_backtest_options_init(&bo);
+	plan_args_init(&pa, &bo.iterations, 10000000, 0, &bo.seed, &bo.threads,
+	               NULL);
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HOLDOUT: /* --holdout */
-			if (parse_u64(optarg, 1000000, &v) || v == 0)
-				return cli_usage(cli, "--holdout: '%s' is not a whole number "
-				                 "from 1 to 1000000", optarg);
+			if ((rc = cli_parse_count(cli, "--holdout", optarg, 1, 1000000, &v)))
+				return rc;
 			bo.holdout = (size_t)v;
 			break;
 		case OPT_MIN_KNOWN: /* --min-known */
-			if (parse_u64(optarg, 1000000, &v) || v == 0)
-				return cli_usage(cli, "--min-known: '%s' is not a whole number "
-				                 "from 1 to 1000000", optarg);
+			if ((rc = cli_parse_count(cli, "--min-known", optarg, 1, 1000000, &v)))
+				return rc;
 			bo.min_known = (size_t)v;
-			break;
-		case OPT_ITERATIONS: /* --iterations */
-			if (parse_u64(optarg, 10000000, &v) || v == 0)
-				return cli_usage(cli, "--iterations: '%s' is not a whole number "
-				                 "from 1 to 10000000", optarg);
-			bo.iterations = v;
-			break;
-		case OPT_SEED: /* --seed */
-			if (parse_u64(optarg, ULLONG_MAX, &v))
-				return cli_usage(cli, "--seed: '%s' is not a non-negative whole number",
-				                 optarg);
-			bo.seed = v;
-			break;
-		case OPT_THREADS: /* --threads */
-			if (parse_u64(optarg, 256, &v) || v == 0)
-				return cli_usage(cli, "--threads: '%s' is not a whole number "
-				                 "from 1 to 256", optarg);
-			bo.threads = (unsigned)v;
-			break;
-		case OPT_LIKE: { /* --like */
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg)
-				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
-			if (nlike == MAX_LIKE)
-				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
-			*eq = '\0';
-			like[nlike].key = optarg;
-			like[nlike].value = eq + 1;
-			nlike++;
-			break;
-		}
-		case OPT_MINCLASS: /* --min-class */
-			if (parse_u64(optarg, 1000000, &v))
-				return cli_usage(cli, "--min-class: '%s' is not a whole number "
-				                 "from 0 to 1000000", optarg);
-			min_class = (size_t)v;
-			break;
-		case OPT_CALENDAR: /* --calendar */
-			if (strcmp(optarg, "all") && strcmp(optarg, "weekdays"))
-				return cli_usage(cli, "--calendar: unknown calendar '%s' "
-				                 "(expected all|weekdays)", optarg);
-			calendar = optarg;
-			break;
-		case OPT_HOLIDAYS: /* --holidays */
-			holidays = optarg;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg, 1u << FMT_TABLE | 1u << FMT_JSON |
@@ -324,40 +233,28 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
-			fprintf(stderr, "Try 'precedent backtest --help'.\n");
-			return EXIT_USAGE;
+		default: /* the options of plan, or getopt_long's '?' */
+			if ((rc = plan_args_option(cli, &pa, c, optarg)))
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (holidays && strcmp(calendar, "weekdays") != 0)
-		return cli_usage(cli, "--holidays needs --calendar weekdays");
-	gsl_set_error_handler_off(); /* errors are values, never abort() */
-
-	if (strcmp(calendar, "weekdays") == 0) {
-		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, &err))
-			goto fail;
-		if (holidays && pc_calendar_read_holidays(cal, holidays, &err))
-			goto fail;
-	}
-	bo.calendar = cal;
-	if ((rc = cli_open_store(cli, 0, &st)))
+	if ((rc = plan_args_check(cli, &pa)))
+		return rc;
+	/* each forecast learns its own model from what was known then */
+	if ((rc = plan_args_load(cli, &pa, 0)))
 		goto done;
-	if (pc_history_load(st, like, nlike, min_class, &h, &err))
-		goto fail;
-	if (nlike && h->class_fallback)
-		cli_warn(cli, "the class holds %zu project%s, fewer than --min-class %zu: "
-		         "using the whole history (%zu projects)", h->class_size,
-		         h->class_size == 1 ? "" : "s", min_class, h->nprojects);
-	planned = malloc(h->nprojects * sizeof *planned);
+	bo.calendar = pa.cal;
+	planned = malloc(pa.h->nprojects * sizeof *planned);
 	if (!planned) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
-	if (pc_backtest_planned(st, h, planned, &nplanned, &err))
+	if (pc_backtest_planned(pa.st, pa.h, planned, &nplanned, &err))
 		goto fail;
-	if (pc_backtest_run(h, planned, &bo, &b, &err))
+	if (pc_backtest_run(pa.h, planned, &bo, &b, &err))
 		goto fail;
 	switch (fmt) {
 	case FMT_JSON:
@@ -376,8 +273,6 @@ fail:
 done:
 	pc_backtest_free(&b);
 	free(planned);
-	pc_history_free(&h);
-	pc_calendar_free(&cal);
-	pc_store_close(&st);
+	plan_args_release(&pa);
 	return rc;
 }

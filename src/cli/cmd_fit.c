@@ -4,7 +4,6 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -12,18 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 #include <jansson.h>
-
-#include <precedent/fit.h>
-#include <precedent/model.h>
 
 #include "cli.h"
 
 /* Below this many observations a phase's fit is flagged: with fewer than
  * ten durations two-parameter families are barely distinguishable. */
 #define FEW 10
-#define MAX_LIKE 16
 
 static void usage(FILE *out)
 {
@@ -110,20 +104,8 @@ static void print_csv(const pc_history *h, const pc_fit_set *sets)
 	for (size_t k = 0; k < h->nphases; k++) {
 		const pc_fit_set *s = &sets[k];
 		const pc_fit *f = chosen(s);
-		const char *name = h->phases[k];
 
-		/* phase names come from CSV and may hold commas or quotes */
-		if (strpbrk(name, ",\"\n")) {
-			putchar('"');
-			for (const char *p = name; *p; p++) {
-				if (*p == '"')
-					putchar('"');
-				putchar(*p);
-			}
-			putchar('"');
-		} else {
-			fputs(name, stdout);
-		}
+		cli_csv_field(h->phases[k]);
 		printf(",%zu,%zu", s->n, s->censored);
 		if (!f) {
 			printf(",,,,,,,,,,,,,,,\"%s\"\n", first_error(s));
@@ -208,9 +190,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
-	pc_like like[MAX_LIKE];
-	size_t nlike = 0, min_class = 10;
-	char reference[512] = "";
+	struct cli_class k;
 	enum cli_format fmt = FMT_TABLE;
 	pc_fit_options o;
 	pc_store *st = NULL;
@@ -218,46 +198,30 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	pc_model *m = NULL;
 	pc_fit_set *sets = NULL;
 	pc_error err;
+	unsigned long long v;
 	int c, rc = 0;
 
 	pc_fit_options_init(&o);
+	cli_class_init(&k);
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_LIKE: { /* --like */
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg)
-				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
-			if (nlike == MAX_LIKE)
-				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
-			*eq = '\0';
-			like[nlike].key = optarg;
-			like[nlike].value = eq + 1;
-			snprintf(reference + strlen(reference),
-			         sizeof reference - strlen(reference), "%s%s=%s",
-			         nlike ? "," : "", optarg, eq + 1);
-			nlike++;
+		case OPT_LIKE: /* --like */
+			if ((rc = cli_parse_like(cli, optarg, &k)))
+				return rc;
 			break;
-		}
-		case OPT_MINCLASS: { /* --min-class */
-			char *end;
-			unsigned long v;
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || errno || *optarg == '-' || v > 1000000)
-				return cli_usage(cli, "--min-class: '%s' is not a whole number from 0 to 1000000",
-				                 optarg);
-			min_class = v;
+		case OPT_MINCLASS: /* --min-class */
+			if ((rc = cli_parse_count(cli, "--min-class", optarg, 0, 1000000, &v)))
+				return rc;
+			k.min_class = (size_t)v;
 			break;
-		}
 		case OPT_FAMILY: /* --family */
-			if (pc_family_mask_parse(optarg, &o.families, &err))
-				return cli_usage(cli, "--family: %s", err.msg);
+			if ((rc = cli_parse_families(cli, optarg, &o.families)))
+				return rc;
 			break;
 		case OPT_CRITERION: /* --criterion */
-			if (pc_criterion_parse(optarg, &o.criterion))
-				return cli_usage(cli, "--criterion: unknown criterion '%s' (expected aicc|aic|bic)",
-				                 optarg);
+			if ((rc = cli_parse_criterion(cli, optarg, &o.criterion)))
+				return rc;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
@@ -274,35 +238,29 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, 0, &st)))
-		return rc;
-	gsl_set_error_handler_off(); /* see cmd_fitdist.c */
-	if (pc_history_load(st, like, nlike, min_class, &h, &err))
-		goto fail;
-	if (nlike && h->class_fallback) {
-		cli_warn(cli, "the class %s holds %zu project%s, fewer than --min-class %zu: using the whole history (%zu projects)",
-		         reference, h->class_size, h->class_size == 1 ? "" : "s",
-		         min_class, h->nprojects);
-		snprintf(reference + strlen(reference), sizeof reference - strlen(reference),
+	if ((rc = cli_open_store(cli, 0, &st)) ||
+	    (rc = cli_load_history(cli, st, &k, &h)))
+		goto done;
+	if (k.nlike && h->class_fallback)
+		snprintf(k.name + strlen(k.name), sizeof k.name - strlen(k.name),
 		         " (fallback: whole history)");
-	}
 	sets = calloc(h->nphases ? h->nphases : 1, sizeof *sets);
 	if (!sets) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
-	if (pc_model_fit(h, &o, reference, &m, sets, &err))
+	if (pc_model_fit(h, &o, k.name, &m, sets, &err))
 		goto fail;
 	if (pc_model_save(st, m, NULL, &err))
 		goto fail;
 	if (fmt == FMT_JSON)
-		print_json(h, sets, m, reference);
+		print_json(h, sets, m, k.name);
 	else if (fmt == FMT_CSV)
 		print_csv(h, sets);
 	else {
 		print_table(h, sets);
 		printf("\n%zu projects%s%s, families chosen by %s; saved as model %lld\n",
-		       h->nprojects, reference[0] ? ", class " : "", reference,
+		       h->nprojects, k.name[0] ? ", class " : "", k.name,
 		       m->criterion, m->id);
 	}
 	goto done;

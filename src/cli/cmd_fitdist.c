@@ -14,10 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gsl/gsl_errno.h>
 #include <jansson.h>
-
-#include <precedent/fit.h>
 
 #include "cli.h"
 
@@ -260,19 +257,6 @@ static int print_json(const pc_fit_set *s)
 
 /* ------------------------------------------------------------ command */
 
-static int parse_count(const struct cli *cli, const char *opt, const char *s,
-                       unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || *out > max)
-		return cli_usage(cli, "%s: '%s' is not a whole number from 0 to %lu",
-		                 opt, s, max);
-	return 0;
-}
-
 int cmd_fitdist(struct cli *cli, int argc, char **argv)
 {
 	enum {
@@ -299,7 +283,7 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 	pc_fit_options o;
 	pc_fit_set set;
 	pc_error err;
-	unsigned long v;
+	unsigned long long v;
 	FILE *in = stdin;
 	int c, rc;
 
@@ -307,8 +291,8 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FAMILY: /* --family */
-			if (pc_family_mask_parse(optarg, &o.families, &err))
-				return cli_usage(cli, "--family: %s", err.msg);
+			if ((rc = cli_parse_families(cli, optarg, &o.families)))
+				return rc;
 			break;
 		case OPT_COLUMN: /* --column */
 			column = optarg;
@@ -317,9 +301,8 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 			ccolumn = optarg;
 			break;
 		case OPT_CRITERION: /* --criterion */
-			if (pc_criterion_parse(optarg, &o.criterion))
-				return cli_usage(cli, "--criterion: unknown criterion '%s' (expected aicc|aic|bic)",
-				                 optarg);
+			if ((rc = cli_parse_criterion(cli, optarg, &o.criterion)))
+				return rc;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
@@ -327,19 +310,19 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_GOFBOOT: /* --gof-bootstrap */
-			if (parse_count(cli, "--gof-bootstrap", optarg, 1000000, &v))
-				return EXIT_USAGE;
+			if ((rc = cli_parse_count(cli, "--gof-bootstrap", optarg, 0, 1000000, &v)))
+				return rc;
 			o.gof_bootstrap = (unsigned)v;
 			break;
 		case OPT_BOOT: /* --bootstrap */
-			if (parse_count(cli, "--bootstrap", optarg, 1000000, &v))
-				return EXIT_USAGE;
+			if ((rc = cli_parse_count(cli, "--bootstrap", optarg, 0, 1000000, &v)))
+				return rc;
 			o.bootstrap = (unsigned)v;
 			break;
 		case OPT_SEED: /* --seed */
-			if (parse_count(cli, "--seed", optarg, ULONG_MAX, &v))
-				return EXIT_USAGE;
-			o.seed = v;
+			if ((rc = cli_parse_count(cli, "--seed", optarg, 0, ULONG_MAX, &v)))
+				return rc;
+			o.seed = (unsigned long)v;
 			break;
 		case 'h':
 			usage(stdout);
@@ -366,9 +349,6 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 		fclose(in);
 	if (rc)
 		return cli_fail(cli, &err);
-	/* GSL's default handler aborts; the library checks its inputs, so a
-	 * GSL error left would be a bug better reported as a NaN than a crash */
-	gsl_set_error_handler_off();
 	rc = pc_fit_all(x, cens, n, &o, &set, &err);
 	if (rc == PC_ENOMEM || (rc && set.nfits == 0)) {
 		free(x);

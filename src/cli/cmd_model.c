@@ -46,19 +46,17 @@ int cmd_model(struct cli *cli, int argc, char **argv)
 	pc_model *m = NULL;
 	pc_error err;
 	FILE *out = stdout;
+	unsigned long long v;
 	int c, rc;
 
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_ID: { /* --id */
-			char *end;
-			errno = 0;
-			id = strtoll(optarg, &end, 10);
-			if (!*optarg || *end || errno || id < 1)
+		case OPT_ID: /* --id */
+			if (cli_parse_uint(optarg, 1, LLONG_MAX, &v))
 				return cli_usage(cli, "--id: '%s' is not a model id", optarg);
+			id = (long long)v;
 			break;
-		}
 		case 'h':
 			usage(stdout);
 			return 0;

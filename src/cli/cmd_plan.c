@@ -5,24 +5,15 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 #include <jansson.h>
-
-#include <precedent/calendar.h>
-#include <precedent/model.h>
-#include <precedent/plan.h>
 
 #include "cli.h"
 
-#define MAX_LIKE 16
 #define DEFAULT_CI 200
 
 static void usage(FILE *out)
@@ -75,32 +66,12 @@ static void usage(FILE *out)
 	"The release finishes with the last phase to finish.\n", DEFAULT_CI);
 }
 
-static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 struct ctx {
 	const char *customer;
-	const char *reference;     /* "" for the whole history */
-	const pc_history *h;       /* NULL with --model */
-	const char *model_path;
+	const struct plan_args *a; /* a->h is NULL with --model */
 	const pc_plan_model *pm;
 	const pc_plan *p;
-	const char *calendar;
-	size_t nholidays_file;     /* 1 if --holidays was given */
 	int show_structure;
-	size_t min_class;
 };
 
 static char *D(pc_day d, char *buf)
@@ -132,23 +103,26 @@ static void fmt_params(const pc_phase_model *f, char *buf, size_t n)
 
 static void print_reference(const struct ctx *x, FILE *out, const char *pre)
 {
-	if (!x->h) {
+	const pc_history *h = x->a->h;
+	const struct cli_class *k = &x->a->class;
+
+	if (!h) {
 		fprintf(out, "%sLearned from the model file %s (structure %s)\n", pre,
-		        x->model_path, x->pm->from_template ? "from the template"
-		                       : "unknown: phases one after another, lag 0");
+		        x->a->model_path, x->pm->from_template ? "from the template"
+		                          : "unknown: phases one after another, lag 0");
 		return;
 	}
-	if (!x->reference[0])
+	if (!k->nlike)
 		fprintf(out, "%sLearned from the whole history: %zu past projects\n", pre,
-		        x->h->nprojects);
-	else if (x->h->class_fallback)
+		        h->nprojects);
+	else if (h->class_fallback)
 		fprintf(out, "%sReference class %s holds %zu project%s, fewer than "
 		        "--min-class %zu: learned from the whole history (%zu projects)\n",
-		        pre, x->reference, x->h->class_size,
-		        x->h->class_size == 1 ? "" : "s", x->min_class, x->h->nprojects);
+		        pre, k->name, h->class_size, h->class_size == 1 ? "" : "s",
+		        k->min_class, h->nprojects);
 	else
 		fprintf(out, "%sLearned from the reference class %s: %zu past projects\n",
-		        pre, x->reference, x->h->nprojects);
+		        pre, k->name, h->nprojects);
 }
 
 static void print_structure(const struct ctx *x)
@@ -162,9 +136,9 @@ static void print_structure(const struct ctx *x)
 	printf("Structure (%s; lag = %s days from the end of 'after' to the start,\n"
 	       "negative = overlap; the simulation %s):\n",
 	       pm->from_template ? "from the template" :
-	       x->h ? "inferred from the history" : "assumed",
-	       strcmp(x->calendar, "weekdays") == 0 ? "working" : "calendar",
-	       pm->from_template || !x->h ? "uses the fixed lag"
+	       x->a->h ? "inferred from the history" : "assumed",
+	       x->a->cal ? "working" : "calendar",
+	       pm->from_template || !x->a->h ? "uses the fixed lag"
 	                                  : "resamples the observed lags");
 	printf("%-*s  %-*s  %5s  %6s  %8s  %s\n", (int)w, "phase", (int)w, "after",
 	       "lag", "spread", "projects", "duration (days)");
@@ -213,10 +187,9 @@ static void print_table(const struct ctx *x, int markdown)
 	printf("%sPlan%s%s starting %s, counting %s\n", markdown ? "\n" : "",
 	       x->customer ? " for " : "", x->customer ? x->customer : "",
 	       D(p->start, a),
-	       strcmp(x->calendar, "weekdays") == 0
-	               ? (x->nholidays_file ? "working days (Monday to Friday, minus holidays)"
-	                                    : "working days (Monday to Friday)")
-	               : "every calendar day");
+	       !x->a->cal ? "every calendar day"
+	       : x->a->holidays ? "working days (Monday to Friday, minus holidays)"
+	       : "working days (Monday to Friday)");
 	print_reference(x, stdout, markdown ? "\n" : "");
 	printf("%sDurations drawn %s\n", markdown ? "\n" : "", corr_text(x));
 	printf("%s%llu simulated releases (seed %llu); Monte Carlo standard error of "
@@ -287,18 +260,7 @@ static void print_csv(const struct ctx *x)
 		const pc_plan_dates *f = j < p->nphases ? &p->phases[j].finish : &p->finish;
 		const char *name = j < p->nphases ? p->phases[j].phase : "release";
 
-		/* phase names come from the user's CSV: quote them if needed */
-		if (strpbrk(name, ",\"\n\r")) {
-			putchar('"');
-			for (const char *c = name; *c; c++) {
-				if (*c == '"')
-					putchar('"');
-				putchar(*c);
-			}
-			putchar('"');
-		} else {
-			fputs(name, stdout);
-		}
+			cli_csv_field(name);
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
 			printf(",%s", s ? D(s->day[q], a) : D(p->start, a));
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
@@ -348,6 +310,7 @@ static void print_json(const struct ctx *x)
 {
 	const pc_plan *p = x->p;
 	const pc_plan_model *pm = x->pm;
+	const pc_history *h = x->a->h;
 	json_t *o = json_object(), *ph = json_array(), *ref;
 	char a[PC_DATE_BUF];
 
@@ -356,18 +319,18 @@ static void print_json(const struct ctx *x)
 		json_object_set_new(o, "customer", json_string(x->customer));
 	json_object_set_new(o, "iterations", json_integer((json_int_t)p->iterations));
 	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
-	json_object_set_new(o, "calendar", json_string(x->calendar));
+	json_object_set_new(o, "calendar", json_string(x->a->calendar));
 	json_object_set_new(o, "correlation",
 	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"
 	                                : p->independent ? "independent" : "copula"));
 	ref = json_object();
-	if (x->h) {
-		json_object_set_new(ref, "class", json_string(x->reference));
-		json_object_set_new(ref, "class_size", json_integer((json_int_t)x->h->class_size));
-		json_object_set_new(ref, "fallback", json_boolean(x->h->class_fallback));
-		json_object_set_new(ref, "projects", json_integer((json_int_t)x->h->nprojects));
+	if (h) {
+		json_object_set_new(ref, "class", json_string(x->a->class.name));
+		json_object_set_new(ref, "class_size", json_integer((json_int_t)h->class_size));
+		json_object_set_new(ref, "fallback", json_boolean(h->class_fallback));
+		json_object_set_new(ref, "projects", json_integer((json_int_t)h->nprojects));
 	} else {
-		json_object_set_new(ref, "model", json_string(x->model_path));
+		json_object_set_new(ref, "model", json_string(x->a->model_path));
 	}
 	json_object_set_new(o, "learned_from", ref);
 	for (size_t j = 0; j < p->nphases; j++) {
@@ -427,53 +390,31 @@ static void print_json(const struct ctx *x)
 int cmd_plan(struct cli *cli, int argc, char **argv)
 {
 	enum {
-		OPT_START = CHAR_MAX + 1, OPT_CUSTOMER, OPT_LIKE, OPT_MINCLASS,
-		OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TEMPLATE, OPT_MODEL,
-		OPT_CALENDAR, OPT_HOLIDAYS, OPT_CI, OPT_INDEPENDENT,
-		OPT_SHOW_STRUCTURE, OPT_FORMAT
+		OPT_START = PLAN_OPT_END, OPT_CUSTOMER, OPT_CI, OPT_SHOW_STRUCTURE,
+		OPT_FORMAT
 	};
 	static const struct option opts[] = {
 		{"start", required_argument, NULL, OPT_START},
 		{"customer", required_argument, NULL, OPT_CUSTOMER},
-		{"like", required_argument, NULL, OPT_LIKE},
-		{"min-class", required_argument, NULL, OPT_MINCLASS},
-		{"iterations", required_argument, NULL, OPT_ITERATIONS},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"template", required_argument, NULL, OPT_TEMPLATE},
-		{"model", required_argument, NULL, OPT_MODEL},
-		{"calendar", required_argument, NULL, OPT_CALENDAR},
-		{"holidays", required_argument, NULL, OPT_HOLIDAYS},
 		{"ci", no_argument, NULL, OPT_CI},
-		{"independent", no_argument, NULL, OPT_INDEPENDENT},
 		{"show-structure", no_argument, NULL, OPT_SHOW_STRUCTURE},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
+		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
-	pc_like like[MAX_LIKE];
-	size_t nlike = 0, min_class = 10;
-	char reference[512] = "";
-	const char *template_path = NULL, *model_path = NULL, *holidays = NULL;
-	const char *calendar = "all";
 	enum cli_format fmt = FMT_TABLE;
-	int have_start = 0, show_structure = 0;
+	int have_start = 0;
+	struct plan_args pa;
 	pc_plan_options po;
-	pc_plan_learn_options lo;
-	pc_plan_template *tmpl = NULL;
-	pc_calendar *cal = NULL;
-	pc_store *st = NULL;
-	pc_history *h = NULL;
-	pc_model *m = NULL;
-	pc_plan_model *pm = NULL;
 	pc_plan *p = NULL;
 	struct ctx x;
 	pc_error err;
-	unsigned long long v;
 	int c, rc = 0;
 
 	pc_plan_options_init(&po);
-	pc_plan_learn_options_init(&lo);
+	plan_args_init(&pa, &po.iterations, 1000000000ULL, 1, &po.seed,
+	               &po.threads, &po.independent);
 	pc_error_clear(&err);
 	memset(&x, 0, sizeof x);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -486,72 +427,11 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		case OPT_CUSTOMER: /* --customer */
 			x.customer = optarg;
 			break;
-		case OPT_LIKE: { /* --like */
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg)
-				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
-			if (nlike == MAX_LIKE)
-				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
-			*eq = '\0';
-			like[nlike].key = optarg;
-			like[nlike].value = eq + 1;
-			snprintf(reference + strlen(reference),
-			         sizeof reference - strlen(reference), "%s%s=%s",
-			         nlike ? "," : "", optarg, eq + 1);
-			nlike++;
-			break;
-		}
-		case OPT_MINCLASS: /* --min-class */
-			if (parse_u64(optarg, 1000000, &v))
-				return cli_usage(cli, "--min-class: '%s' is not a whole number "
-				                 "from 0 to 1000000", optarg);
-			min_class = (size_t)v;
-			break;
-		case OPT_ITERATIONS: /* --iterations */
-			if (strcmp(optarg, "auto") == 0) {
-				po.iterations = 0;
-				break;
-			}
-			if (parse_u64(optarg, 1000000000ULL, &v) || v == 0)
-				return cli_usage(cli, "--iterations: '%s' is not 'auto' or a whole "
-				                 "number from 1 to 1000000000", optarg);
-			po.iterations = v;
-			break;
-		case OPT_SEED: /* --seed */
-			if (parse_u64(optarg, ULLONG_MAX, &v))
-				return cli_usage(cli, "--seed: '%s' is not a non-negative whole number",
-				                 optarg);
-			po.seed = v;
-			break;
-		case OPT_THREADS: /* --threads */
-			if (parse_u64(optarg, 256, &v) || v == 0)
-				return cli_usage(cli, "--threads: '%s' is not a whole number "
-				                 "from 1 to 256", optarg);
-			po.threads = (unsigned)v;
-			break;
-		case OPT_TEMPLATE: /* --template */
-			template_path = optarg;
-			break;
-		case OPT_MODEL: /* --model */
-			model_path = optarg;
-			break;
-		case OPT_CALENDAR: /* --calendar */
-			if (strcmp(optarg, "all") && strcmp(optarg, "weekdays"))
-				return cli_usage(cli, "--calendar: unknown calendar '%s' "
-				                 "(expected all|weekdays)", optarg);
-			calendar = optarg;
-			break;
-		case OPT_HOLIDAYS: /* --holidays */
-			holidays = optarg;
-			break;
 		case OPT_CI: /* --ci */
 			po.ci = DEFAULT_CI;
 			break;
-		case OPT_INDEPENDENT: /* --independent */
-			po.independent = 1;
-			break;
 		case OPT_SHOW_STRUCTURE: /* --show-structure */
-			show_structure = 1;
+			x.show_structure = 1;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
@@ -562,78 +442,42 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
-			fprintf(stderr, "Try 'precedent plan --help'.\n");
-			return EXIT_USAGE;
+		default: /* the options of plan, or getopt_long's '?' */
+			if ((rc = plan_args_option(cli, &pa, c, optarg)))
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if (!have_start)
 		return cli_usage(cli, "--start DATE is required");
-	if (holidays && strcmp(calendar, "weekdays") != 0)
-		return cli_usage(cli, "--holidays needs --calendar weekdays");
-	if (model_path && nlike)
-		return cli_usage(cli, "--like chooses past projects from the store; "
-		                 "it cannot be used with --model");
-	if (model_path && po.ci)
+	if ((rc = plan_args_check(cli, &pa)))
+		return rc;
+	if (pa.model_path && po.ci)
 		return cli_usage(cli, "--ci resamples past projects from the store; "
 		                 "it cannot be used with --model");
-	gsl_set_error_handler_off(); /* errors are values, never abort() */
-
-	if (strcmp(calendar, "weekdays") == 0) {
-		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, &err))
-			goto fail;
-		if (holidays && pc_calendar_read_holidays(cal, holidays, &err))
-			goto fail;
-	}
-	po.calendar = cal;
-	lo.calendar = cal;
-	if (template_path && pc_plan_template_read(template_path, &tmpl, &err))
+	if ((rc = plan_args_load(cli, &pa, 1)))
+		goto done;
+	if (pa.m && pa.cal)
+		cli_warn(cli, "the model's durations are taken as working days");
+	po.calendar = pa.cal;
+	if (pc_plan_run(pa.pm, &po, &p, &err))
 		goto fail;
-	lo.tmpl = tmpl;
-	if (model_path) {
-		if (pc_model_read_csv(model_path, &m, &err))
-			goto fail;
-		if (pc_plan_model_from_fit(m, tmpl, &pm, &err))
-			goto fail;
-		if (cal)
-			cli_warn(cli, "the model's durations are taken as working days");
-	} else {
-		if ((rc = cli_open_store(cli, 0, &st)))
-			goto done;
-		if (pc_history_load(st, like, nlike, min_class, &h, &err))
-			goto fail;
-		if (nlike && h->class_fallback)
-			cli_warn(cli, "the class %s holds %zu project%s, fewer than --min-class "
-			         "%zu: using the whole history (%zu projects)", reference,
-			         h->class_size, h->class_size == 1 ? "" : "s", min_class,
-			         h->nprojects);
-		if (pc_plan_learn(h, &lo, &pm, &err))
-			goto fail;
-	}
-	if (pc_plan_run(pm, &po, &p, &err))
-		goto fail;
-	x.reference = reference;
-	x.h = h;
-	x.model_path = model_path;
-	x.pm = pm;
+	x.a = &pa;
+	x.pm = pa.pm;
 	x.p = p;
-	x.calendar = calendar;
-	x.nholidays_file = holidays != NULL;
-	x.show_structure = show_structure;
-	x.min_class = min_class;
 	switch (fmt) {
 	case FMT_JSON:
 		print_json(&x);
 		break;
 	case FMT_CSV:
-		if (show_structure)
+		if (x.show_structure)
 			cli_warn(cli, "--show-structure is shown only with --format table or json");
 		print_csv(&x);
 		break;
 	case FMT_MARKDOWN:
-		if (show_structure)
+		if (x.show_structure)
 			cli_warn(cli, "--show-structure is shown only with --format table or json");
 		print_table(&x, 1);
 		break;
@@ -646,11 +490,6 @@ fail:
 	rc = cli_fail(cli, &err);
 done:
 	pc_plan_free(&p);
-	pc_plan_model_free(&pm);
-	pc_model_free(&m);
-	pc_history_free(&h);
-	pc_plan_template_free(&tmpl);
-	pc_calendar_free(&cal);
-	pc_store_close(&st);
+	plan_args_release(&pa);
 	return rc;
 }

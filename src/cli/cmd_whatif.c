@@ -8,24 +8,16 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 #include <jansson.h>
-
-#include <precedent/calendar.h>
-#include <precedent/model.h>
-#include <precedent/plan.h>
-#include <precedent/whatif.h>
 
 #include "cli.h"
 
-#define MAX_LIKE 16
 #define MAX_DEADLINES 64
 #define MAX_CHANGES 256
 
@@ -98,32 +90,6 @@ static void usage(FILE *out)
 	"is the share of simulated releases in which the phase is on the chain\n"
 	"that sets the finish; correlation is the rank correlation of its\n"
 	"duration with the finish.\n");
-}
-
-static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Split "PHASE=VALUE" in place; NULL if there is no '=' or no phase. */
-static char *split_eq(char *s)
-{
-	char *eq = strchr(s, '=');
-
-	if (!eq || eq == s)
-		return NULL;
-	*eq = '\0';
-	return eq + 1;
 }
 
 static json_t *jnum(double v)
@@ -345,11 +311,9 @@ static void print_table(const pc_whatif *w, int md)
 int cmd_whatif(struct cli *cli, int argc, char **argv)
 {
 	enum {
-		OPT_DEADLINE = CHAR_MAX + 1, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
+		OPT_DEADLINE = PLAN_OPT_END, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
 		OPT_SLOT, OPT_SLOT_EVERY, OPT_SCALE, OPT_SKIP, OPT_SHIFT, OPT_DONE,
-		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_LIKE, OPT_MINCLASS,
-		OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TEMPLATE, OPT_MODEL,
-		OPT_CALENDAR, OPT_HOLIDAYS, OPT_INDEPENDENT, OPT_FORMAT
+		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT
 	};
 	static const struct option opts[] = {
 		{"deadline", required_argument, NULL, OPT_DEADLINE},
@@ -366,39 +330,21 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		{"as-of", required_argument, NULL, OPT_AS_OF},
 		{"against", required_argument, NULL, OPT_AGAINST},
 		{"ci", required_argument, NULL, OPT_CI},
-		{"like", required_argument, NULL, OPT_LIKE},
-		{"min-class", required_argument, NULL, OPT_MINCLASS},
-		{"iterations", required_argument, NULL, OPT_ITERATIONS},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"template", required_argument, NULL, OPT_TEMPLATE},
-		{"model", required_argument, NULL, OPT_MODEL},
-		{"calendar", required_argument, NULL, OPT_CALENDAR},
-		{"holidays", required_argument, NULL, OPT_HOLIDAYS},
-		{"independent", no_argument, NULL, OPT_INDEPENDENT},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, 'h'},
+		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
 	};
 	static pc_day deadlines[MAX_DEADLINES];
 	static pc_whatif_change changes[MAX_CHANGES];
 	size_t ndeadlines = 0, nchanges = 0;
-	pc_like like[MAX_LIKE];
-	size_t nlike = 0, min_class = 10;
-	const char *template_path = NULL, *model_path = NULL, *holidays = NULL;
-	const char *calendar = "all", *against_path = NULL;
+	const char *against_path = NULL;
 	enum cli_format fmt = FMT_TABLE;
 	int have_start = 0;
 	long shift = 0;
+	struct plan_args pa;
 	pc_whatif_options wo;
-	pc_plan_learn_options lo;
-	pc_plan_template *tmpl = NULL;
 	pc_whatif_plan *against = NULL;
-	pc_calendar *cal = NULL;
-	pc_store *st = NULL;
-	pc_history *h = NULL;
-	pc_model *m = NULL;
-	pc_plan_model *pm = NULL;
 	pc_whatif *w = NULL;
 	pc_error err;
 	unsigned long long v;
@@ -406,7 +352,8 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	int c, rc = 0;
 
 	pc_whatif_options_init(&wo);
-	pc_plan_learn_options_init(&lo);
+	plan_args_init(&pa, &wo.iterations, 2000000, 0, &wo.seed, &wo.threads,
+	               &wo.independent);
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		pc_whatif_change *ch = changes + nchanges;
@@ -440,7 +387,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			wo.curve = 1;
 			break;
 		case OPT_SLOT: /* --slot */
-			if (!(val = split_eq(optarg)))
+			if (!(val = cli_split_eq(optarg)))
 				return cli_usage(cli, "--slot: '%s' is not PHASE=DATE or PHASE=best",
 				                 optarg);
 			memset(ch, 0, sizeof *ch);
@@ -454,13 +401,13 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			nchanges++;
 			break;
 		case OPT_SLOT_EVERY: /* --slot-every */
-			if (parse_u64(optarg, 3650, &v) || v == 0)
+			if (cli_parse_uint(optarg, 1, 3650, &v))
 				return cli_usage(cli, "--slot-every: '%s' is not a whole number of "
 				                 "days from 1 to 3650", optarg);
 			wo.slot_every = (int)v;
 			break;
 		case OPT_SCALE: /* --scale */
-			if (!(val = split_eq(optarg)))
+			if (!(val = cli_split_eq(optarg)))
 				return cli_usage(cli, "--scale: '%s' is not PHASE=FACTOR", optarg);
 			memset(ch, 0, sizeof *ch);
 			ch->kind = PC_WHATIF_SCALE;
@@ -489,7 +436,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		case OPT_STARTED: /* --started */
 		{
 			const char *o = c == OPT_DONE ? "--done" : "--started";
-			if (!(val = split_eq(optarg)))
+			if (!(val = cli_split_eq(optarg)))
 				return cli_usage(cli, "%s: '%s' is not PHASE=DATE", o, optarg);
 			memset(ch, 0, sizeof *ch);
 			ch->kind = c == OPT_DONE ? PC_WHATIF_DONE : PC_WHATIF_STARTED;
@@ -508,64 +455,10 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			against_path = optarg;
 			break;
 		case OPT_CI: /* --ci */
-			if (parse_u64(optarg, 100000, &v))
+			if (cli_parse_uint(optarg, 0, 100000, &v))
 				return cli_usage(cli, "--ci: '%s' is not a whole number of "
 				                 "replicates from 0 to 100000", optarg);
 			wo.ci = (size_t)v;
-			break;
-		case OPT_LIKE: { /* --like */
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg)
-				return cli_usage(cli, "--like: '%s' is not KEY=VALUE", optarg);
-			if (nlike == MAX_LIKE)
-				return cli_usage(cli, "--like: at most %d conditions", MAX_LIKE);
-			*eq = '\0';
-			like[nlike].key = optarg;
-			like[nlike].value = eq + 1;
-			nlike++;
-			break;
-		}
-		case OPT_MINCLASS: /* --min-class */
-			if (parse_u64(optarg, 1000000, &v))
-				return cli_usage(cli, "--min-class: '%s' is not a whole number "
-				                 "from 0 to 1000000", optarg);
-			min_class = (size_t)v;
-			break;
-		case OPT_ITERATIONS: /* --iterations */
-			if (parse_u64(optarg, 2000000, &v) || v == 0)
-				return cli_usage(cli, "--iterations: '%s' is not a whole number "
-				                 "from 1 to 2000000", optarg);
-			wo.iterations = v;
-			break;
-		case OPT_SEED: /* --seed */
-			if (parse_u64(optarg, ULLONG_MAX, &v))
-				return cli_usage(cli, "--seed: '%s' is not a non-negative whole number",
-				                 optarg);
-			wo.seed = v;
-			break;
-		case OPT_THREADS: /* --threads */
-			if (parse_u64(optarg, 256, &v) || v == 0)
-				return cli_usage(cli, "--threads: '%s' is not a whole number "
-				                 "from 1 to 256", optarg);
-			wo.threads = (unsigned)v;
-			break;
-		case OPT_TEMPLATE: /* --template */
-			template_path = optarg;
-			break;
-		case OPT_MODEL: /* --model */
-			model_path = optarg;
-			break;
-		case OPT_CALENDAR: /* --calendar */
-			if (strcmp(optarg, "all") && strcmp(optarg, "weekdays"))
-				return cli_usage(cli, "--calendar: unknown calendar '%s' "
-				                 "(expected all|weekdays)", optarg);
-			calendar = optarg;
-			break;
-		case OPT_HOLIDAYS: /* --holidays */
-			holidays = optarg;
-			break;
-		case OPT_INDEPENDENT: /* --independent */
-			wo.independent = 1;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg, 1u << FMT_TABLE | 1u << FMT_JSON |
@@ -575,20 +468,18 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
-			fprintf(stderr, "Try 'precedent whatif --help'.\n");
-			return EXIT_USAGE;
+		default: /* the options of plan, or getopt_long's '?' */
+			if ((rc = plan_args_option(cli, &pa, c, optarg)))
+				return rc;
+			break;
 		}
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if (ndeadlines == 0)
 		return cli_usage(cli, "--deadline DATE is required");
-	if (holidays && strcmp(calendar, "weekdays") != 0)
-		return cli_usage(cli, "--holidays needs --calendar weekdays");
-	if (model_path && nlike)
-		return cli_usage(cli, "--like chooses past projects from the store; "
-		                 "it cannot be used with --model");
+	if ((rc = plan_args_check(cli, &pa)))
+		return rc;
 	if (!have_start) {
 		/* Mid-project, the release began no later than its first
 		 * recorded progress. */
@@ -603,42 +494,15 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	wo.ndeadlines = ndeadlines;
 	wo.changes = changes;
 	wo.nchanges = nchanges;
-	gsl_set_error_handler_off(); /* errors are values, never abort() */
-
-	if (strcmp(calendar, "weekdays") == 0) {
-		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, &err))
-			goto fail;
-		if (holidays && pc_calendar_read_holidays(cal, holidays, &err))
-			goto fail;
-	}
-	wo.calendar = cal;
-	lo.calendar = cal;
 	if (against_path && pc_whatif_plan_read(against_path, &against, &err))
 		goto fail;
 	wo.against = against;
-	if (template_path && pc_plan_template_read(template_path, &tmpl, &err))
-		goto fail;
-	lo.tmpl = tmpl;
-	if (model_path) {
-		if (pc_model_read_csv(model_path, &m, &err))
-			goto fail;
-		if (pc_plan_model_from_fit(m, tmpl, &pm, &err))
-			goto fail;
-	} else {
-		if ((rc = cli_open_store(cli, 0, &st)))
-			goto done;
-		if (pc_history_load(st, like, nlike, min_class, &h, &err))
-			goto fail;
-		if (nlike && h->class_fallback)
-			cli_warn(cli, "the class holds %zu project%s, fewer than --min-class "
-			         "%zu: using the whole history (%zu projects)", h->class_size,
-			         h->class_size == 1 ? "" : "s", min_class, h->nprojects);
-		if (pc_plan_learn(h, &lo, &pm, &err))
-			goto fail;
-	}
-	if (!h)
+	if ((rc = plan_args_load(cli, &pa, 1)))
+		goto done;
+	wo.calendar = pa.cal;
+	if (!pa.h)
 		wo.ci = 0;
-	if (pc_whatif_run(pm, h, &wo, &w, &err))
+	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
 	if (fmt == FMT_JSON)
 		print_json(w);
@@ -649,12 +513,7 @@ fail:
 	rc = cli_fail(cli, &err);
 done:
 	pc_whatif_free(&w);
-	pc_plan_model_free(&pm);
-	pc_model_free(&m);
-	pc_history_free(&h);
-	pc_plan_template_free(&tmpl);
+	plan_args_release(&pa);
 	pc_whatif_plan_free(&against);
-	pc_calendar_free(&cal);
-	pc_store_close(&st);
 	return rc;
 }

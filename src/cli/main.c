@@ -110,6 +110,118 @@ int cli_parse_date(const struct cli *cli, const char *option,
 	                 option, value);
 }
 
+int cli_parse_uint(const char *value, unsigned long long min,
+                   unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull would skip spaces and take a sign, wrapping "-1" around */
+	if (*value < '0' || *value > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(value, &end, 10);
+	if (*end || errno || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_count(const struct cli *cli, const char *option,
+                    const char *value, unsigned long long min,
+                    unsigned long long max, unsigned long long *out)
+{
+	if (cli_parse_uint(value, min, max, out) == 0)
+		return 0;
+	return cli_usage(cli, "%s: '%s' is not a whole number from %llu to %llu",
+	                 option, value, min, max);
+}
+
+int cli_parse_families(const struct cli *cli, const char *value, unsigned *mask)
+{
+	pc_error err;
+
+	pc_error_clear(&err);
+	if (pc_family_mask_parse(value, mask, &err))
+		return cli_usage(cli, "--family: %s", err.msg);
+	return 0;
+}
+
+int cli_parse_criterion(const struct cli *cli, const char *value,
+                        pc_criterion *out)
+{
+	if (pc_criterion_parse(value, out) == 0)
+		return 0;
+	return cli_usage(cli, "--criterion: unknown criterion '%s' (expected "
+	                 "aicc|aic|bic)", value);
+}
+
+char *cli_split_eq(char *s)
+{
+	char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		return NULL;
+	*eq = '\0';
+	return eq + 1;
+}
+
+void cli_class_init(struct cli_class *k)
+{
+	memset(k, 0, sizeof *k);
+	k->min_class = 10;
+}
+
+int cli_parse_like(const struct cli *cli, char *value, struct cli_class *k)
+{
+	size_t len = strlen(k->name);
+	char *v;
+
+	if (!(v = cli_split_eq(value)))
+		return cli_usage(cli, "--like: '%s' is not KEY=VALUE", value);
+	if (k->nlike == CLI_MAX_LIKE)
+		return cli_usage(cli, "--like: at most %d conditions", CLI_MAX_LIKE);
+	k->like[k->nlike].key = value;
+	k->like[k->nlike].value = v;
+	snprintf(k->name + len, sizeof k->name - len, "%s%s=%s",
+	         k->nlike ? "," : "", value, v);
+	k->nlike++;
+	return 0;
+}
+
+int cli_load_history(const struct cli *cli, pc_store *st,
+                     const struct cli_class *k, pc_history **out)
+{
+	const pc_history *h;
+	pc_error err;
+
+	pc_error_clear(&err);
+	if (pc_history_load(st, k->like, k->nlike, k->min_class, out, &err))
+		return cli_fail(cli, &err);
+	h = *out;
+	if (k->nlike && h->class_fallback)
+		cli_warn(cli, "the class %s holds %zu project%s, fewer than --min-class "
+		         "%zu: using the whole history (%zu projects)", k->name,
+		         h->class_size, h->class_size == 1 ? "" : "s", k->min_class,
+		         h->nprojects);
+	return 0;
+}
+
+void cli_csv_field(const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
 static const char *const format_names[] = {"table", "csv", "json", "markdown", NULL};
 
 int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,

@@ -1,0 +1,144 @@
+/*
+ * cli_plan.c - the options of plan, shared by plan, whatif and backtest:
+ * parsing them, checking them together, and loading what they name (the
+ * calendar, the template, the model file or the store and its history)
+ * into the plan model the command simulates.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "cli.h"
+
+void plan_args_init(struct plan_args *pa, uint64_t *iterations,
+                    unsigned long long max_iterations, int allow_auto,
+                    uint64_t *seed, unsigned *threads, int *independent)
+{
+	memset(pa, 0, sizeof *pa);
+	pa->iterations = iterations;
+	pa->max_iterations = max_iterations;
+	pa->auto_iterations = allow_auto;
+	pa->seed = seed;
+	pa->threads = threads;
+	pa->independent = independent;
+	cli_class_init(&pa->class);
+	pa->calendar = "all";
+}
+
+int plan_args_option(const struct cli *cli, struct plan_args *pa, int c,
+                     char *value)
+{
+	unsigned long long v;
+	int rc;
+
+	switch (c) {
+	case PLAN_OPT_LIKE: /* --like */
+		return cli_parse_like(cli, value, &pa->class);
+	case PLAN_OPT_MIN_CLASS: /* --min-class */
+		if ((rc = cli_parse_count(cli, "--min-class", value, 0, 1000000, &v)))
+			return rc;
+		pa->class.min_class = (size_t)v;
+		return 0;
+	case PLAN_OPT_ITERATIONS: /* --iterations */
+		if (!pa->auto_iterations) {
+			if ((rc = cli_parse_count(cli, "--iterations", value, 1,
+			                          pa->max_iterations, &v)))
+				return rc;
+		} else if (strcmp(value, "auto") == 0) {
+			v = 0;
+		} else if (cli_parse_uint(value, 1, pa->max_iterations, &v)) {
+			return cli_usage(cli, "--iterations: '%s' is not 'auto' or a whole "
+			                 "number from 1 to %llu", value, pa->max_iterations);
+		}
+		*pa->iterations = v;
+		return 0;
+	case PLAN_OPT_SEED: /* --seed */
+		if (cli_parse_uint(value, 0, ULLONG_MAX, &v))
+			return cli_usage(cli, "--seed: '%s' is not a non-negative whole "
+			                 "number", value);
+		*pa->seed = v;
+		return 0;
+	case PLAN_OPT_THREADS: /* --threads */
+		if ((rc = cli_parse_count(cli, "--threads", value, 1, 256, &v)))
+			return rc;
+		*pa->threads = (unsigned)v;
+		return 0;
+	case PLAN_OPT_TEMPLATE: /* --template */
+		pa->template_path = value;
+		return 0;
+	case PLAN_OPT_MODEL: /* --model */
+		pa->model_path = value;
+		return 0;
+	case PLAN_OPT_CALENDAR: /* --calendar */
+		if (strcmp(value, "all") && strcmp(value, "weekdays"))
+			return cli_usage(cli, "--calendar: unknown calendar '%s' "
+			                 "(expected all|weekdays)", value);
+		pa->calendar = value;
+		return 0;
+	case PLAN_OPT_HOLIDAYS: /* --holidays */
+		pa->holidays = value;
+		return 0;
+	case PLAN_OPT_INDEPENDENT: /* --independent */
+		*pa->independent = 1;
+		return 0;
+	default:
+		/* getopt_long's '?': it has said what is wrong */
+		fprintf(stderr, "Try 'precedent %s --help'.\n", cli->cmd);
+		return EXIT_USAGE;
+	}
+}
+
+int plan_args_check(const struct cli *cli, const struct plan_args *pa)
+{
+	if (pa->holidays && strcmp(pa->calendar, "weekdays") != 0)
+		return cli_usage(cli, "--holidays needs --calendar weekdays");
+	if (pa->model_path && pa->class.nlike)
+		return cli_usage(cli, "--like chooses past projects from the store; "
+		                 "it cannot be used with --model");
+	return 0;
+}
+
+int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
+{
+	pc_plan_learn_options lo;
+	pc_error err;
+	int rc;
+
+	pc_error_clear(&err);
+	if (strcmp(pa->calendar, "weekdays") == 0) {
+		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &pa->cal, &err))
+			return cli_fail(cli, &err);
+		if (pa->holidays && pc_calendar_read_holidays(pa->cal, pa->holidays, &err))
+			return cli_fail(cli, &err);
+	}
+	if (pa->template_path &&
+	    pc_plan_template_read(pa->template_path, &pa->tmpl, &err))
+		return cli_fail(cli, &err);
+	if (pa->model_path) {
+		if (pc_model_read_csv(pa->model_path, &pa->m, &err) ||
+		    pc_plan_model_from_fit(pa->m, pa->tmpl, &pa->pm, &err))
+			return cli_fail(cli, &err);
+		return 0;
+	}
+	if ((rc = cli_open_store(cli, 0, &pa->st)) ||
+	    (rc = cli_load_history(cli, pa->st, &pa->class, &pa->h)))
+		return rc;
+	if (!learn)
+		return 0;
+	pc_plan_learn_options_init(&lo);
+	lo.calendar = pa->cal;
+	lo.tmpl = pa->tmpl;
+	if (pc_plan_learn(pa->h, &lo, &pa->pm, &err))
+		return cli_fail(cli, &err);
+	return 0;
+}
+
+void plan_args_release(struct plan_args *pa)
+{
+	pc_plan_model_free(&pa->pm);
+	pc_model_free(&pa->m);
+	pc_history_free(&pa->h);
+	pc_plan_template_free(&pa->tmpl);
+	pc_calendar_free(&pa->cal);
+	pc_store_close(&pa->st);
+}
