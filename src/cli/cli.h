@@ -24,6 +24,8 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include <precedent.h>
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
@@ -108,6 +110,13 @@ int cli_parse_like(const struct cli *cli, char *value, struct cli_class *k);
  * On failure prints the message and returns the exit status. */
 int cli_load_history(const struct cli *cli, pc_store *st,
                      const struct cli_class *k, pc_history **out);
+
+/* Print o on stdout as one line of compact JSON, keys in the order they
+ * were set, then a newline; flags adds jansson's JSON_REAL_PRECISION(n).
+ * Takes the caller's reference to o (NULL, as from a failed json_pack, is
+ * reported as out of memory).  Returns 0, else 1: main() reports a write
+ * error when it closes stdout. */
+int cli_print_json(const struct cli *cli, json_t *o, size_t flags);
 
 /* Print s on stdout as one CSV field, quoted (RFC 4180) if it holds a
  * comma, a double quote or a line break: names come from the user's CSV. */

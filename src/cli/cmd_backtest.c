@@ -79,11 +79,11 @@ static void print_csv(const pc_backtest *b)
 	}
 }
 
-static void print_json(const pc_backtest *b, const pc_backtest_options *o)
+static int print_json(const struct cli *cli, const pc_backtest *b,
+                      const pc_backtest_options *o)
 {
 	json_t *root = json_object(), *rows = json_array(), *s;
 	char d[8][PC_DATE_BUF];
-	char *txt;
 
 	json_object_set_new(root, "evaluated", json_integer((json_int_t)b->nrows));
 	json_object_set_new(root, "iterations", json_integer((json_int_t)o->iterations));
@@ -128,11 +128,7 @@ static void print_json(const pc_backtest *b, const pc_backtest_options *o)
 		json_array_append_new(rows, o2);
 	}
 	json_object_set_new(root, "projects", rows);
-	txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-	if (txt)
-		printf("%s\n", txt);
-	free(txt);
-	json_decref(root);
+	return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 }
 
 static void print_table(const pc_backtest *b, const pc_backtest_options *o)
@@ -258,7 +254,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		goto fail;
 	switch (fmt) {
 	case FMT_JSON:
-		print_json(b, &bo);
+		rc = print_json(cli, b, &bo);
 		break;
 	case FMT_CSV:
 		print_csv(b);

@@ -125,11 +125,11 @@ static void print_csv(const pc_history *h, const pc_fit_set *sets)
 	}
 }
 
-static int print_json(const pc_history *h, const pc_fit_set *sets,
-                      const pc_model *m, const char *reference)
+static int print_json(const struct cli *cli, const pc_history *h,
+                      const pc_fit_set *sets, const pc_model *m,
+                      const char *reference)
 {
 	json_t *root = json_object(), *phases = json_array();
-	int rc;
 
 	json_object_set_new(root, "model_id", json_integer(m->id));
 	json_object_set_new(root, "criterion", json_string(m->criterion));
@@ -169,10 +169,7 @@ static int print_json(const pc_history *h, const pc_fit_set *sets,
 		json_array_append_new(phases, o);
 	}
 	json_object_set_new(root, "phases", phases);
-	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	putchar('\n');
-	json_decref(root);
-	return rc;
+	return cli_print_json(cli, root, JSON_REAL_PRECISION(15));
 }
 
 int cmd_fit(struct cli *cli, int argc, char **argv)
@@ -254,7 +251,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	if (pc_model_save(st, m, NULL, &err))
 		goto fail;
 	if (fmt == FMT_JSON)
-		print_json(h, sets, m, k.name);
+		rc = print_json(cli, h, sets, m, k.name);
 	else if (fmt == FMT_CSV)
 		print_csv(h, sets);
 	else {

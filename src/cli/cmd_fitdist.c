@@ -232,7 +232,7 @@ static void print_csv(const pc_fit_set *s)
 	}
 }
 
-static int print_json(const pc_fit_set *s)
+static int print_json(const struct cli *cli, const pc_fit_set *s)
 {
 	json_t *root = json_object(), *fits = json_array();
 	int order[PC_MAX_FAMILIES];
@@ -246,13 +246,7 @@ static int print_json(const pc_fit_set *s)
 	json_object_set_new(root, "fits", fits);
 	json_object_set_new(root, "best", s->best >= 0
 	                    ? json_string(s->fits[s->best].family->name) : json_null());
-	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) != 0) {
-		json_decref(root);
-		return -1;
-	}
-	putchar('\n');
-	json_decref(root);
-	return 0;
+	return cli_print_json(cli, root, JSON_REAL_PRECISION(15));
 }
 
 /* ------------------------------------------------------------ command */
@@ -285,7 +279,7 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 	pc_error err;
 	unsigned long long v;
 	FILE *in = stdin;
-	int c, rc;
+	int c, rc, out = 0;
 
 	pc_fit_options_init(&o);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -355,19 +349,17 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 		free(cens);
 		return cli_fail(cli, &err);
 	}
-	if (fmt == FMT_JSON) {
-		if (print_json(&set))
-			rc = rc ? rc : PC_EIO;
-	} else if (fmt == FMT_CSV) {
+	if (fmt == FMT_JSON)
+		out = print_json(cli, &set);
+	else if (fmt == FMT_CSV)
 		print_csv(&set);
-	} else {
+	else
 		print_table(&set, o.criterion);
-	}
 	free(x);
 	free(cens);
 	if (rc) {
 		snprintf(err.file, sizeof err.file, "%s", file);
 		return cli_fail(cli, &err);
 	}
-	return 0;
+	return out;
 }

@@ -135,12 +135,12 @@ static void print_table(const pc_history *h, const struct phase_stats *ps)
 	}
 }
 
-static int print_json(const pc_history *h, const struct phase_stats *ps)
+static int print_json(const struct cli *cli, const pc_history *h,
+                      const struct phase_stats *ps)
 {
 	char a[PC_DATE_BUF], b[PC_DATE_BUF];
 	json_t *root, *phases;
 	struct totals t;
-	int rc;
 
 	totals(h, &t);
 	phases = json_array();
@@ -160,13 +160,7 @@ static int print_json(const pc_history *h, const struct phase_stats *ps)
 		"last_end", pc_date_format(t.last, b),
 		"durations", "days; median and p80 are empirical, of finished phases only",
 		"by_phase", phases);
-	if (!root)
-		return -1;
-	rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-	                JSON_REAL_PRECISION(10));
-	putchar('\n');
-	json_decref(root);
-	return rc;
+	return cli_print_json(cli, root, JSON_REAL_PRECISION(10));
 }
 
 int cmd_history(struct cli *cli, int argc, char **argv)
@@ -216,11 +210,13 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	ps = calloc(h->nphases ? h->nphases : 1, sizeof *ps);
-	rc = !ps || stats(h, ps) ? -1
-	   : fmt == FMT_JSON ? print_json(h, ps) : (print_table(h, ps), 0);
-	if (rc) {
+	if (!ps || stats(h, ps)) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
 		rc = cli_fail(cli, &err);
+	} else if (fmt == FMT_JSON) {
+		rc = print_json(cli, h, ps);
+	} else {
+		print_table(h, ps);
 	}
 out:
 	free(ps);

@@ -306,7 +306,7 @@ static json_t *jci(const pc_plan_dates *d)
 	return o;
 }
 
-static void print_json(const struct ctx *x)
+static int print_json(const struct cli *cli, const struct ctx *x)
 {
 	const pc_plan *p = x->p;
 	const pc_plan_model *pm = x->pm;
@@ -382,9 +382,7 @@ static void print_json(const struct ctx *x)
 		}
 		json_object_set_new(o, "spearman", m);
 	}
-	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	printf("\n");
-	json_decref(o);
+	return cli_print_json(cli, o, JSON_REAL_PRECISION(10));
 }
 
 int cmd_plan(struct cli *cli, int argc, char **argv)
@@ -469,7 +467,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	x.p = p;
 	switch (fmt) {
 	case FMT_JSON:
-		print_json(&x);
+		rc = print_json(cli, &x);
 		break;
 	case FMT_CSV:
 		if (x.show_structure)

@@ -103,10 +103,9 @@ static json_t *jdate(pc_day d)
 	return json_string(pc_date_format(d, b));
 }
 
-static void print_json(const pc_whatif *w)
+static int print_json(const struct cli *cli, const pc_whatif *w)
 {
 	json_t *root = json_object(), *a;
-	char *s;
 
 	json_object_set_new(root, "deadline", jdate(w->deadlines[0].deadline));
 	json_object_set_new(root, "start", jdate(w->start));
@@ -192,11 +191,7 @@ static void print_json(const pc_whatif *w)
 		}
 		json_object_set_new(root, "against", a);
 	}
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(root);
+	return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 }
 
 /* Table and markdown share one layout; md switches the separators. */
@@ -505,7 +500,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
 	if (fmt == FMT_JSON)
-		print_json(w);
+		rc = print_json(cli, w);
 	else
 		print_table(w, fmt == FMT_MARKDOWN);
 	goto done;

@@ -207,6 +207,23 @@ int cli_load_history(const struct cli *cli, pc_store *st,
 	return 0;
 }
 
+int cli_print_json(const struct cli *cli, json_t *o, size_t flags)
+{
+	pc_error err;
+	int rc = -1;
+
+	if (o)
+		rc = json_dumpf(o, stdout, flags | JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (rc == 0 && putchar('\n') != EOF)
+		return 0;
+	/* a stream error is main()'s to report, once, when it closes stdout */
+	if (ferror(stdout))
+		return EXIT_DATA;
+	pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
+	return cli_fail(cli, &err);
+}
+
 void cli_csv_field(const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {

@@ -25,7 +25,7 @@ expect_grep '^acme,p7,2024-05-02,2024-05-18,6,2,[-0-9,]*,$' "$TMP/out" \
 expect_grep '^acme,p8,2024-05-23,2024-06-08,7,2,[-0-9,]*,2024-06-07$' "$TMP/out" \
 	"p8: planned a day before it finished"
 run 0 "json" -- $PC --db "$db" backtest --format json --iterations 2000
-expect_grep '"plan_held": 0.5,' "$TMP/out" "json: the plan held once in two"
+expect_grep '"plan_held":0.5,' "$TMP/out" "json: the plan held once in two"
 for key in evaluated skipped forecast hit pinball_days naive planned projects; do
 	expect_grep "\"$key\":" "$TMP/out" "json has $key"
 done

@@ -49,8 +49,8 @@ cmp -s exp.txt tab.txt
 ok $? "exported medians match the fit output"
 
 run 0 "fit --format json" -- $PC --db "$db" fit --format json --criterion bic
-expect_grep '"criterion": "bic"' "$TMP/out" "criterion recorded"
-expect_grep '"model_id": 3' "$TMP/out" "every fit saves a new model"
+expect_grep '"criterion":"bic"' "$TMP/out" "criterion recorded"
+expect_grep '"model_id":3' "$TMP/out" "every fit saves a new model"
 run 0 "export --id 1" -- $PC --db "$db" model export --id 1
 cmp -s "$TMP/out" model1.csv
 ok $? "an older model by id"
@@ -64,7 +64,7 @@ run 0 "--like with fallback" -- $PC --db "$db" fit --like tier=enterprise --min-
 expect_grep 'warning: the class tier=enterprise holds [0-9]+ projects, fewer than --min-class 1000: using the whole history' \
 	"$TMP/err" "fallback is said"
 run 0 "--like with fallback, json" -- $PC --db "$db" fit --like tier=enterprise --min-class 1000 --format json
-expect_grep '"class_fallback": true' "$TMP/out" "fallback in json"
+expect_grep '"class_fallback":true' "$TMP/out" "fallback in json"
 
 run 2 "bad --like" -- $PC --db "$db" fit --like tier
 expect_grep "'tier' is not KEY=VALUE" "$TMP/err" "bad --like named"

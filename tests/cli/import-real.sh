@@ -36,8 +36,8 @@ rc                 24         1     34.0     61.0" \
 	"counts, censoring and empirical quantiles match numpy"
 
 run 0 "history as JSON" -- $PC --db r.db history --format json
-expect_grep '"ongoing": 2,' "$TMP/out" "JSON counts the ongoing phases"
-expect_grep '"median": 118.5,' "$TMP/out" "JSON carries the alpha median"
+expect_grep '"ongoing":2,' "$TMP/out" "JSON counts the ongoing phases"
+expect_grep '"median":118.5,' "$TMP/out" "JSON carries the alpha median"
 
 # The two ongoing CPython phases: kept, no end, censored at --as-of.
 run 0 "export" -- $PC --db r.db history --format csv
