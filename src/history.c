@@ -137,7 +137,8 @@ static int read_projects(struct load *ld)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return pci_store_fail(ld->st, ld->err, "cannot read the projects");
-	qsort(ld->ids, ld->nprojects, sizeof *ld->ids, cmp_id);
+	if (ld->nprojects > 1) /* qsort's base may not be NULL, even for 0 */
+		qsort(ld->ids, ld->nprojects, sizeof *ld->ids, cmp_id);
 	return PC_OK;
 }
 
@@ -318,7 +319,8 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 	for (size_t r = 0; r < ld->nrows; r++)
 		if (keep[ld->rows[r].project])
 			names[nnames++] = ld->rows[r].phase;
-	qsort(names, nnames, sizeof *names, cmp_str);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof *names, cmp_str);
 	{
 		size_t u = 0;
 
@@ -356,7 +358,8 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 			if (keep[w->project] && strcmp(w->phase, names[k]) == 0)
 				offs[n++] = w->start - h->projects[keep[w->project] - 1].start;
 		}
-		qsort(offs, n, sizeof *offs, cmp_day);
+		if (n > 1)
+			qsort(offs, n, sizeof *offs, cmp_day);
 		order[k].name = names[k];
 		order[k].mean = 0;
 		for (size_t i = 0; i < n; i++)
@@ -364,7 +367,8 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 		order[k].median = n % 2 ? offs[n / 2]
 		                        : 0.5 * ((double)offs[n / 2 - 1] + offs[n / 2]);
 	}
-	qsort(order, nnames, sizeof *order, cmp_order);
+	if (nnames > 1)
+		qsort(order, nnames, sizeof *order, cmp_order);
 	h->phases = calloc(nnames ? nnames : 1, sizeof *h->phases);
 	if (!h->phases)
 		goto out;
@@ -387,7 +391,8 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 		o->end = w->end;
 		o->ongoing = w->ongoing;
 	}
-	qsort(h->obs, h->nobs, sizeof *h->obs, cmp_obs);
+	if (h->nobs > 1)
+		qsort(h->obs, h->nobs, sizeof *h->obs, cmp_obs);
 	rc = PC_OK;
 out:
 	free(names);

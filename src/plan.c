@@ -797,7 +797,8 @@ static void boot_interval(const struct boot *b, size_t col, long *tmp,
 		*lo = *hi = 0;
 		return;
 	}
-	qsort(tmp, m, sizeof *tmp, cmp_long);
+	if (m > 1)
+		qsort(tmp, m, sizeof *tmp, cmp_long);
 	pl = 0.025 * (double)(m - 1);
 	ph = 0.975 * (double)(m - 1);
 	*lo = tmp[(size_t)floor(pl)];

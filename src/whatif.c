@@ -1246,7 +1246,8 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 			                  "interval", nok, b.nrep);
 			goto out;
 		}
-		qsort(tmp, nok, sizeof *tmp, cmp_double);
+		if (nok > 1)
+			qsort(tmp, nok, sizeof *tmp, cmp_double);
 		w->deadlines[i].ci[0] = tmp[(size_t)floor(0.025 * (double)(nok - 1))];
 		w->deadlines[i].ci[1] = tmp[(size_t)ceil(0.975 * (double)(nok - 1))];
 		w->ci_replicates = nok;

@@ -75,7 +75,8 @@ static int stats(const pc_history *h, struct phase_stats *ps)
 			else
 				d[s->nfin++] = pc_obs_days(o);
 		}
-		qsort(d, s->nfin, sizeof *d, cmp_double);
+		if (s->nfin > 1)
+			qsort(d, s->nfin, sizeof *d, cmp_double);
 		s->median = s->nfin ? quantile7(d, s->nfin, 0.5) : NAN;
 		s->p80 = s->nfin ? quantile7(d, s->nfin, 0.8) : NAN;
 	}
