@@ -14,9 +14,15 @@
  * order.  Memory stays bounded by the limits in ingest.h and the batch
  * sizes, whatever the file size.
  *
- * Duplicates within one file are found without remembering the keys:
+ * Duplicates within one file are found without remembering every key:
  * every phase row carries the id of the import that last wrote it, so a
- * row that meets its own import id was already in this file.
+ * row that meets its own import id was already in this file.  Only the
+ * phases of the current project, when this import created it, are kept
+ * in memory (a bounded number): such a project has no other stored
+ * phases, so its rows need no look-up and go in by multi-row INSERTs.
+ *
+ * Usual lines (no quotes) are split here rather than by libcsv, with the
+ * same result, since parsing was most of the reader's time.
  */
 #include <config.h>
 
@@ -54,8 +60,8 @@
 struct item {
 	long line;
 	int rejected;             /* 1: errs[err] says why */
-	pc_day start, end;
 	int ongoing;
+	char start[PC_DATE_BUF], end[PC_DATE_BUF]; /* ISO; end "" if ongoing */
 	size_t customer, project, phase, json, err; /* offsets / index */
 };
 
@@ -87,6 +93,37 @@ static const char *const role_names[NROLES] = {
 
 enum { LIMIT_NONE, LIMIT_FIELD, LIMIT_COLUMNS, LIMIT_RECORD };
 
+#define PEND_ROWS 32         /* phase rows per multi-row INSERT */
+#define SEEN_MAX 4096        /* phases of a fresh project kept in memory */
+#define SEEN_TEXT (1024 * 1024) /* ... or this many bytes of their names */
+
+/* The phases of the current fresh project, by name: an open-addressing
+ * hash table whose slots are live only when stamped with the current
+ * generation, so that moving to the next project clears nothing. */
+struct seen_slot {
+	uint32_t gen;
+	uint32_t hash;
+	size_t name, len; /* in text */
+	long line;
+};
+
+struct seen {
+	struct seen_slot *slots;
+	size_t cap, n;    /* cap: a power of two */
+	uint32_t gen;
+	char *text;
+	size_t len, tcap;
+};
+
+/* A phase row waiting for the next multi-row INSERT. */
+struct pend {
+	sqlite3_int64 project_id, attrs_id;
+	size_t name, len; /* in pend_text */
+	char start[PC_DATE_BUF], end[PC_DATE_BUF];
+	int ongoing;
+	long line;
+};
+
 struct imp {
 	pc_store *st;
 	sqlite3 *db;
@@ -102,6 +139,7 @@ struct imp {
 	int failed;    /* rerr holds a fatal error: ignore the rest */
 	pc_error rerr;
 	int limit;     /* the current record broke a limit */
+	int rec_plain; /* the current record is known to be plain ASCII */
 	size_t nrows;
 	struct batch *fill; /* being filled */
 	struct source *src;
@@ -128,6 +166,8 @@ struct imp {
 	size_t ncols;
 	enum role role[PC_IMPORT_COLUMNS_MAX];
 	char *key[PC_IMPORT_COLUMNS_MAX]; /* lowercase attribute names */
+	char *key_json[PC_IMPORT_COLUMNS_MAX]; /* ... as JSON `"key":` */
+	size_t key_json_len[PC_IMPORT_COLUMNS_MAX];
 	long col[NROLES];                 /* column of each role, or -1 */
 
 	sqlite3_stmt *sel_customer, *ins_customer, *sel_project, *ins_project,
@@ -153,9 +193,22 @@ struct imp {
 	sqlite3_int64 attrs_id;   /* 0: none yet; -1: the empty set */
 	int new_customers, new_projects, new_attrs, new_phases; /* see find_or_add */
 
+	/* A project this import has just created has no stored phases but
+	 * those of its rows so far, which `seen` holds: its rows need no
+	 * look-up, and are inserted PEND_ROWS at a time (see add_fresh). */
+	int fresh;
+	struct seen seen;
+	struct pend pend[PEND_ROWS];
+	size_t npend;
+	char *pend_text;          /* the pending rows' names */
+	size_t pend_len, pend_cap;
+	sqlite3_stmt *ins_many;   /* PEND_ROWS rows */
+	sqlite3_stmt *ins_one;    /* one row, no conflict expected */
+
 	uint64_t hash;       /* FNV-1a 64 of every byte read */
 	uint64_t bytes, total, next_progress;
 	char as_of[PC_DATE_BUF];
+	int iso_input; /* dates are read as YYYY-MM-DD (see iso_date) */
 };
 
 /* FNV-1a, 64-bit (Fowler, Noll, Vo): a small well-known hash, enough to
@@ -188,7 +241,7 @@ static const char *q(char *buf, const char *s)
 		buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
 	/* Do not cut a UTF-8 sequence in half. */
 	if (s[n])
-		while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80)
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	strcpy(buf + n, s[n] ? "..." : "");
 	return buf;
@@ -251,6 +304,12 @@ static char *iso(pc_day d, char *buf)
 static const char *field(const struct imp *im, long i)
 {
 	return i < 0 ? "" : im->buf + im->off[i];
+}
+
+/* The length of field i of the current record, in bytes. */
+static size_t field_len(const struct imp *im, size_t i)
+{
+	return (i + 1 < im->nf ? im->off[i + 1] - 1 : im->len - 1) - im->off[i];
 }
 
 static int fail(struct imp *im, pc_status st, long line, const char *fmt, ...)
@@ -338,6 +397,8 @@ static int check_map(const pc_import_options *o, pc_error *err)
 	return PC_OK;
 }
 
+static int keys_json(struct imp *im);
+
 static int header(struct imp *im)
 {
 	const pc_import_options *o = im->o;
@@ -423,6 +484,8 @@ static int header(struct imp *im)
 			im->attr_order[j] = im->attr_order[j - 1];
 			im->attr_order[j - 1] = t;
 		}
+	if (keys_json(im))
+		return PC_ENOMEM;
 	im->have_header = 1;
 	return PC_OK;
 }
@@ -434,6 +497,7 @@ struct row {
 	const char *customer, *project, *phase;
 	pc_day start, end;
 	int ongoing;
+	char start_t[PC_DATE_BUF], end_t[PC_DATE_BUF]; /* as stored */
 };
 
 static int row_error(pc_error *e, struct imp *im, const char *fmt, ...)
@@ -450,18 +514,70 @@ static int row_error(pc_error *e, struct imp *im, const char *fmt, ...)
 	return pc_error_set(e, PC_EDATA, im->name, im->rec_line, "%s", msg);
 }
 
+/* 1 if c is an ASCII digit. */
+static int digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* pc_date_parse for the usual date, exactly 'YYYY-MM-DD' (which is then
+ * also the text we store), without its general machinery: two dates per
+ * imported row. */
+static int iso_date(const char *s, pc_day *out)
+{
+	static const signed char dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (!digit(s[0]) || !digit(s[1]) || !digit(s[2]) || !digit(s[3]) ||
+	    s[4] != '-' || !digit(s[5]) || !digit(s[6]) || s[7] != '-' ||
+	    !digit(s[8]) || !digit(s[9]) || s[10])
+		return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1 || m < 1 || m > 12 || d < 1 ||
+	    d > dim[m] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return -1;
+	*out = pc_date_from_ymd(y, m, d);
+	return 0;
+}
+
+/* Parse date s, and set text (PC_DATE_BUF bytes) to it as stored. */
 static int parse_date(struct imp *im, pc_error *e, const char *what,
-                      const char *s, pc_day *out)
+                      const char *s, pc_day *out, char *text)
 {
 	char qb[QUOTE_MAX + 4];
 
-	if (pc_date_parse_fmt(s, im->o->date_format, out) == 0)
+	if (im->iso_input) {
+		if (iso_date(s, out) == 0) {
+			memcpy(text, s, PC_DATE_BUF);
+			return PC_OK;
+		}
+	} else if (pc_date_parse_fmt(s, im->o->date_format, out) == 0) {
+		iso(*out, text);
 		return PC_OK;
+	}
 	if (im->o->date_format && *im->o->date_format)
 		return row_error(e, im, "%s date '%s' does not match --date-format '%s'",
 		                 what, q(qb, s), im->o->date_format);
 	return row_error(e, im, "%s date '%s' is not a date (expected YYYY-MM-DD)",
 	                 what, q(qb, s));
+}
+
+/* 1 if the current record is ASCII without NUL bytes inside its fields:
+ * the usual case, checked in one pass over the record instead of one per
+ * field (each field ends in one NUL of its own). */
+static int plain_ascii(const struct imp *im)
+{
+	const unsigned char *p = (const unsigned char *)im->buf;
+	unsigned char high = 0;
+	size_t nul = 0;
+
+	for (size_t i = 0; i < im->len; i++) {
+		high |= p[i];
+		nul += p[i] == 0;
+	}
+	return !(high & 0x80) && nul == im->nf;
 }
 
 /* Check the current record and fill *r; a bad row fills *e. */
@@ -474,9 +590,10 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 	if (im->nf != im->ncols)
 		return row_error(e, im, "%zu field%s, expected %zu", im->nf,
 		                 im->nf == 1 ? "" : "s", im->ncols);
-	for (size_t i = 0; i < im->nf; i++) {
+	for (size_t i = 0, all = im->rec_plain || plain_ascii(im);
+	     i < im->nf && !all; i++) {
 		const char *f = field(im, (long)i);
-		size_t n = (i + 1 < im->nf ? im->off[i + 1] - 1 : im->len - 1) - im->off[i];
+		size_t n = field_len(im, i);
 
 		if (memchr(f, '\0', n))
 			return row_error(e, im, "field %zu contains a NUL byte", i + 1);
@@ -491,13 +608,14 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 			return row_error(e, im, "empty %s", role_names[k]);
 	if (!*field(im, im->col[COL_START]))
 		return row_error(e, im, "empty start date");
-	if (parse_date(im, e, "start", field(im, im->col[COL_START]), &r->start))
+	if (parse_date(im, e, "start", field(im, im->col[COL_START]), &r->start,
+	               r->start_t))
 		return PC_EDATA;
 
 	end_s = field(im, im->col[COL_END]);
 	dur_s = field(im, im->col[COL_DURATION]);
 	if (*end_s) {
-		if (parse_date(im, e, "end", end_s, &r->end))
+		if (parse_date(im, e, "end", end_s, &r->end, r->end_t))
 			return PC_EDATA;
 		have_end = 1;
 	}
@@ -519,6 +637,7 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 			                 "'%s' (%ld days from the start)", q(qa, end_s),
 			                 q(qb, dur_s), (long)r->end - r->start + 1);
 		r->end = r->start + (pc_day)d - 1;
+		iso(r->end, r->end_t);
 		have_end = 1;
 	}
 
@@ -547,8 +666,10 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 		return row_error(e, im, "ongoing phase starts on '%s', after the "
 		                 "--as-of date %s", q(qb, field(im, im->col[COL_START])),
 		                 im->as_of);
-	if (r->ongoing)
+	if (r->ongoing) {
 		r->end = im->o->as_of;
+		r->end_t[0] = '\0';
+	}
 	return PC_OK;
 }
 
@@ -647,20 +768,27 @@ static int find_or_add(struct imp *im, sqlite3_stmt *sel, sqlite3_stmt *ins,
 	return PC_OK;
 }
 
+/* Make room for n bytes of attribute JSON and its NUL. */
+static int json_reserve(struct imp *im, size_t n)
+{
+	size_t ncap = im->json_cap ? im->json_cap : 256;
+	char *nb;
+
+	while (ncap < n)
+		ncap *= 2;
+	if (!(nb = realloc(im->json, ncap)))
+		return fail(im, PC_ENOMEM, 0, "out of memory");
+	im->json = nb;
+	im->json_cap = ncap;
+	return PC_OK;
+}
+
 /* Append the n bytes at s to the row's attribute JSON. */
 static int json_put(struct imp *im, const char *s, size_t n)
 {
-	if (im->json_len + n + 1 > im->json_cap) {
-		size_t ncap = im->json_cap ? im->json_cap : 256;
-		char *nb;
-
-		while (ncap < im->json_len + n + 1)
-			ncap *= 2;
-		if (!(nb = realloc(im->json, ncap)))
-			return fail(im, PC_ENOMEM, 0, "out of memory");
-		im->json = nb;
-		im->json_cap = ncap;
-	}
+	if (im->json_len + n + 1 > im->json_cap &&
+	    json_reserve(im, im->json_len + n + 1))
+		return PC_ENOMEM;
 	memcpy(im->json + im->json_len, s, n);
 	im->json_len += n;
 	im->json[im->json_len] = '\0';
@@ -697,27 +825,81 @@ static int json_str(struct imp *im, const char *s)
 	return json_put(im, "\"", 1);
 }
 
-/* The row's attributes as a JSON object with keys in sorted order, so
- * that equal attributes give equal text; empty cells are left out. */
-static int attrs_json(struct imp *im)
+/* Each attribute column's key as JSON text `"key":`, once, for
+ * attrs_json. */
+static int keys_json(struct imp *im)
 {
-	int first = 1;
-
-	im->json_len = 0;
-	if (json_put(im, "{", 1))
-		return PC_ENOMEM;
 	for (size_t k = 0; k < im->nattr_cols; k++) {
 		size_t i = im->attr_order[k];
-		const char *v = field(im, (long)i);
 
-		if (!*v)
-			continue;
-		if ((!first && json_put(im, ",", 1)) || json_str(im, im->key[i]) ||
-		    json_put(im, ":", 1) || json_str(im, v))
+		im->json_len = 0;
+		if (json_str(im, im->key[i]) || json_put(im, ":", 1))
 			return PC_ENOMEM;
-		first = 0;
+		if (!(im->key_json[i] = malloc(im->json_len)))
+			return fail(im, PC_ENOMEM, 0, "out of memory");
+		memcpy(im->key_json[i], im->json, im->json_len);
+		im->key_json_len[i] = im->json_len;
 	}
-	return json_put(im, "}", 1);
+	im->json_len = 0;
+	return PC_OK;
+}
+
+/* The row's attributes as a JSON object with keys in sorted order, so
+ * that equal attributes give equal text; empty cells are left out.  The
+ * same text as json_str would write, without its per-byte calls: this
+ * runs once per imported row. */
+static int attrs_json(struct imp *im)
+{
+	size_t need = 3, len;
+	char *o;
+
+	for (size_t k = 0; k < im->nattr_cols; k++) {
+		size_t i = im->attr_order[k];
+
+		/* An escape is at most 6 bytes (\u001f) for one. */
+		need += im->key_json_len[i] + 3 + 6 * field_len(im, i);
+	}
+	im->json_len = 0;
+	if (need > im->json_cap && json_reserve(im, need))
+		return PC_ENOMEM;
+	o = im->json;
+	len = 0;
+	o[len++] = '{';
+	for (size_t k = 0; k < im->nattr_cols; k++) {
+		size_t i = im->attr_order[k];
+		const unsigned char *v = (const unsigned char *)field(im, (long)i);
+		size_t n = field_len(im, i);
+
+		if (!n)
+			continue;
+		if (len > 1)
+			o[len++] = ',';
+		memcpy(o + len, im->key_json[i], im->key_json_len[i]);
+		len += im->key_json_len[i];
+		o[len++] = '"';
+		for (size_t j = 0; j < n; j++) {
+			unsigned char c = v[j];
+
+			if (c >= 0x20 && c != '"' && c != '\\') {
+				o[len++] = (char)c;
+			} else if (c == '"' || c == '\\') {
+				o[len++] = '\\';
+				o[len++] = (char)c;
+			} else {
+				static const char hex[] = "0123456789abcdef";
+
+				memcpy(o + len, "\\u00", 4);
+				o[len + 4] = hex[c >> 4];
+				o[len + 5] = hex[c & 15];
+				len += 6;
+			}
+		}
+		o[len++] = '"';
+	}
+	o[len++] = '}';
+	o[len] = '\0';
+	im->json_len = len;
+	return PC_OK;
 }
 
 /* Remember s in *buf (growing it); returns 0 or PC_ENOMEM. */
@@ -734,6 +916,194 @@ static int remember(struct imp *im, char **buf, size_t *cap, const char *s)
 		*cap = n;
 	}
 	memcpy(*buf, s, n);
+	return PC_OK;
+}
+
+/* Forget the phases of the previous fresh project. */
+static void seen_reset(struct imp *im)
+{
+	struct seen *sn = &im->seen;
+
+	sn->n = 0;
+	sn->len = 0;
+	if (++sn->gen == 0) { /* wrapped: stamps of 0 would look live */
+		if (sn->slots)
+			memset(sn->slots, 0, sn->cap * sizeof *sn->slots);
+		sn->gen = 1;
+	}
+}
+
+/* The slot for the n-byte name at s with hash h: its own, or the empty
+ * one where it belongs. */
+static struct seen_slot *seen_slot(struct seen *sn, const char *s, size_t n,
+                                   uint32_t h)
+{
+	for (size_t i = h & (sn->cap - 1);; i = (i + 1) & (sn->cap - 1)) {
+		struct seen_slot *sl = &sn->slots[i];
+
+		if (sl->gen != sn->gen)
+			return sl;
+		if (sl->hash == h && sl->len == n && memcmp(sn->text + sl->name, s, n) == 0)
+			return sl;
+	}
+}
+
+/* Double the table (or make the first one), keeping the live slots. */
+static int seen_grow(struct seen *sn)
+{
+	size_t ncap = sn->cap ? 2 * sn->cap : 64;
+	struct seen_slot *old = sn->slots, *ns;
+	size_t ocap = sn->cap;
+
+	if (!(ns = calloc(ncap, sizeof *ns)))
+		return -1;
+	sn->slots = ns;
+	sn->cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].gen == sn->gen)
+			*seen_slot(sn, sn->text + old[i].name, old[i].len, old[i].hash) = old[i];
+	free(old);
+	return 0;
+}
+
+/* Note phase `name` of the current fresh project, first seen on `line`.
+ * Returns 0 when it is new, 1 with *first set when it was seen before,
+ * and -1 when the set is full or memory ran out: the caller then looks
+ * the project's phases up in the store instead. */
+static int seen_add(struct seen *sn, const char *name, long line, long *first)
+{
+	size_t n = strlen(name);
+	uint32_t h = (uint32_t)fnv1a(FNV_OFFSET, (const unsigned char *)name, n);
+	struct seen_slot *sl;
+
+	if (sn->n >= SEEN_MAX || sn->len + n > SEEN_TEXT)
+		return -1;
+	if (2 * (sn->n + 1) > sn->cap && seen_grow(sn))
+		return -1;
+	sl = seen_slot(sn, name, n, h);
+	if (sl->gen == sn->gen) {
+		*first = sl->line;
+		return 1;
+	}
+	if (sn->len + n > sn->tcap) {
+		size_t ncap = sn->tcap ? sn->tcap : 4096;
+		char *nt;
+
+		while (ncap < sn->len + n)
+			ncap *= 2;
+		if (!(nt = realloc(sn->text, ncap)))
+			return -1;
+		sn->text = nt;
+		sn->tcap = ncap;
+	}
+	memcpy(sn->text + sn->len, name, n);
+	sl->gen = sn->gen;
+	sl->hash = h;
+	sl->name = sn->len;
+	sl->len = n;
+	sl->line = line;
+	sn->len += n;
+	sn->n++;
+	return 0;
+}
+
+/* Bind pending row p as row k (from 0) of a phase insert. */
+static void bind_pend(struct imp *im, sqlite3_stmt *s, int k, const struct pend *p)
+{
+	int b = 9 * k;
+
+	sqlite3_bind_int64(s, b + 1, p->project_id);
+	sqlite3_bind_text(s, b + 2, im->pend_text + p->name, (int)p->len, SQLITE_STATIC);
+	sqlite3_bind_text(s, b + 3, p->start, 10, SQLITE_STATIC);
+	if (p->ongoing) {
+		sqlite3_bind_null(s, b + 4);
+		sqlite3_bind_text(s, b + 5, im->as_of, 10, SQLITE_STATIC);
+		sqlite3_bind_text(s, b + 6, "ongoing", 7, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(s, b + 4, p->end, 10, SQLITE_STATIC);
+		sqlite3_bind_null(s, b + 5);
+		sqlite3_bind_text(s, b + 6, "done", 4, SQLITE_STATIC);
+	}
+	if (p->attrs_id > 0)
+		sqlite3_bind_int64(s, b + 7, p->attrs_id);
+	else
+		sqlite3_bind_null(s, b + 7);
+	sqlite3_bind_int64(s, b + 8, im->import_id);
+	sqlite3_bind_int64(s, b + 9, p->line);
+}
+
+/* Insert the pending phase rows: PEND_ROWS in one statement, fewer one
+ * by one. */
+static int flush_pending(struct imp *im)
+{
+	size_t n = im->npend;
+
+	im->npend = 0;
+	im->pend_len = 0;
+	if (n == PEND_ROWS) {
+		for (size_t k = 0; k < n; k++)
+			bind_pend(im, im->ins_many, (int)k, &im->pend[k]);
+		return exec(im, im->ins_many, "cannot store a phase");
+	}
+	for (size_t k = 0; k < n; k++) {
+		bind_pend(im, im->ins_one, 0, &im->pend[k]);
+		if (exec(im, im->ins_one, "cannot store a phase"))
+			return PC_ESTORE;
+	}
+	return PC_OK;
+}
+
+/* Store a row of a fresh project: a duplicate is found in memory, and
+ * the row waits for the next multi-row insert.  Returns PC_OK, PC_EDATA
+ * (a duplicate, *e filled), PC_ESTORE, or 1: not done, the project is
+ * too big to track (it is no longer fresh). */
+static int add_fresh(struct imp *im, const struct row *r, long line, pc_error *e)
+{
+	struct pend *p;
+	size_t n;
+	long first;
+
+	switch (seen_add(&im->seen, r->phase, line, &first)) {
+	case 0:
+		break;
+	case 1: {
+		char qa[QUOTE_MAX + 4], qb[QUOTE_MAX + 4], qc[QUOTE_MAX + 4];
+
+		return pc_error_set(e, PC_EDATA, im->name, line, "duplicate phase "
+		                    "'%s' of customer '%s' project '%s' (first on "
+		                    "line %ld)", q(qa, r->phase), q(qb, r->customer),
+		                    q(qc, r->project), first);
+	}
+	default:
+		im->fresh = 0;
+		return 1;
+	}
+	n = strlen(r->phase);
+	if (im->pend_len + n > im->pend_cap) {
+		size_t ncap = im->pend_cap ? im->pend_cap : 4096;
+		char *nt;
+
+		while (ncap < im->pend_len + n)
+			ncap *= 2;
+		if (!(nt = realloc(im->pend_text, ncap)))
+			return wnomem(im);
+		im->pend_text = nt;
+		im->pend_cap = ncap;
+	}
+	p = &im->pend[im->npend++];
+	p->project_id = im->project_id;
+	p->attrs_id = im->attrs_id;
+	memcpy(im->pend_text + im->pend_len, r->phase, n);
+	p->name = im->pend_len;
+	p->len = n;
+	im->pend_len += n;
+	memcpy(p->start, r->start_t, PC_DATE_BUF);
+	memcpy(p->end, r->end_t, PC_DATE_BUF);
+	p->ongoing = r->ongoing;
+	p->line = line;
+	im->sum->added++;
+	if (im->npend == PEND_ROWS)
+		return flush_pending(im);
 	return PC_OK;
 }
 
@@ -760,6 +1130,8 @@ static int project_of(struct imp *im, const struct row *r)
 	                &im->new_projects) ||
 	    remember(im, &im->prev_project, &im->prev_project_cap, r->project))
 		return PC_ESTORE;
+	seen_reset(im);
+	im->fresh = created;
 	if (created) {
 		im->sum->projects++;
 	} else if (imp_id != im->import_id) {
@@ -830,15 +1202,20 @@ static sqlite3_stmt *bind_phase(struct imp *im, sqlite3_stmt *s, const struct ro
 static int store_row(struct imp *im, const struct row *r, const char *json,
                      long line, pc_error *e)
 {
-	char start[PC_DATE_BUF], end[PC_DATE_BUF];
-	const char *end_t = r->ongoing ? NULL : iso(r->end, end);
+	const char *start = r->start_t, *end_t = NULL;
 	const char *as_of = r->ongoing ? im->as_of : NULL;
 	const char *status = r->ongoing ? "ongoing" : "done";
 	int same, rc;
 
-	iso(r->start, start);
 	if (attr_set_of(im, json) || project_of(im, r))
 		return PC_ESTORE;
+	if (im->fresh && (rc = add_fresh(im, r, line, e)) != 1)
+		return rc;
+	/* The store is read below: it must hold every row before this one. */
+	if (im->npend && flush_pending(im))
+		return PC_ESTORE;
+	if (!r->ongoing)
+		end_t = r->end_t;
 
 	/* The phase: insert, or compare with what is stored.  As in
 	 * find_or_add, try first what the previous row needed. */
@@ -1012,12 +1389,15 @@ static void enqueue(struct imp *im, const struct row *r, const pc_error *why)
 		it->rejected = 1;
 		it->err = b->nerr++;
 	} else {
-		it->start = r->start;
-		it->end = r->end;
+		memcpy(it->start, r->start_t, PC_DATE_BUF);
+		memcpy(it->end, r->end_t, PC_DATE_BUF);
 		it->ongoing = r->ongoing;
-		if ((it->customer = put_text(b, r->customer, strlen(r->customer))) == (size_t)-1 ||
-		    (it->project = put_text(b, r->project, strlen(r->project))) == (size_t)-1 ||
-		    (it->phase = put_text(b, r->phase, strlen(r->phase))) == (size_t)-1 ||
+		if ((it->customer = put_text(b, r->customer,
+		                             field_len(im, (size_t)im->col[COL_CUSTOMER]))) == (size_t)-1 ||
+		    (it->project = put_text(b, r->project,
+		                            field_len(im, (size_t)im->col[COL_PROJECT]))) == (size_t)-1 ||
+		    (it->phase = put_text(b, r->phase,
+		                          field_len(im, (size_t)im->col[COL_PHASE]))) == (size_t)-1 ||
 		    (it->json = put_text(b, im->json, im->json_len)) == (size_t)-1) {
 			fail(im, PC_ENOMEM, 0, "out of memory");
 			return;
@@ -1071,8 +1451,8 @@ static void write_batch(struct imp *im, const struct batch *b)
 		r.customer = b->text + it->customer;
 		r.project = b->text + it->project;
 		r.phase = b->text + it->phase;
-		r.start = it->start;
-		r.end = it->end;
+		memcpy(r.start_t, it->start, PC_DATE_BUF);
+		memcpy(r.end_t, it->end, PC_DATE_BUF);
 		r.ongoing = it->ongoing;
 		pc_error_clear(&e);
 		if (store_row(im, &r, b->text + it->json, it->line, &e) == PC_OK) {
@@ -1158,6 +1538,7 @@ static void on_record(int c, void *data)
 	im->nf = 0;
 	im->len = 0;
 	im->limit = LIMIT_NONE;
+	im->rec_plain = 0;
 }
 
 /* ------------------------------------------------------------ the import */
@@ -1171,6 +1552,97 @@ static void progress(struct imp *im, uint64_t bytes, int last)
 		im->o->progress(im->o->progress_ctx, bytes, im->total);
 		im->next_progress = bytes + PROGRESS_EVERY;
 	}
+}
+
+/* 1 if the n bytes at p are ASCII without NUL bytes: eight at a time. */
+static int ascii_text(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t bad = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		/* high bits of w, or of a byte that was 0 (Hacker's Delight) */
+		bad |= w | ((w - ones) & ~w);
+	}
+	for (; i < n; i++)
+		bad |= (unsigned char)p[i] ? (unsigned char)p[i] : 0x80;
+	return !(bad & highs);
+}
+
+/* Make room for n bytes of the current record. */
+static int record_reserve(struct imp *im, size_t n)
+{
+	size_t ncap = im->cap ? im->cap : 1024;
+	char *nb;
+
+	while (ncap < n)
+		ncap *= 2;
+	if (!(nb = realloc(im->buf, ncap)))
+		return -1;
+	im->buf = nb;
+	im->cap = ncap;
+	return 0;
+}
+
+/* A space or tab, which libcsv trims from both ends of unquoted
+ * fields. */
+static int csv_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Parse one whole line (len bytes up to and including its '\n') that
+ * starts between records, if it has no quote and no carriage return
+ * but a final one: the usual line, which libcsv would take byte by byte
+ * through its state machine.  Split at commas with spaces and tabs
+ * trimmed from both ends of each field, and a blank line no record,
+ * it gives the same fields as libcsv.  Returns 0 when the line is left
+ * to libcsv. */
+static int split_line(struct imp *im, const char *p, size_t len)
+{
+	size_t n = len - 1, i = 0;
+	int direct;
+
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (memchr(p, '"', n) || memchr(p, '\r', n))
+		return 0;
+	while (i < n && csv_space(p[i]))
+		i++;
+	if (i == n)
+		return 1; /* libcsv reports no record for a blank line */
+	/* A line shorter than a field may be can break no limit but the
+	 * column count: its fields go straight into the record buffer. */
+	direct = n < PC_IMPORT_FIELD_MAX && !im->failed && !im->limit &&
+	         (n + 1 <= im->cap || record_reserve(im, n + 1) == 0);
+	for (;;) {
+		const char *comma = memchr(p + i, ',', n - i);
+		size_t e = comma ? (size_t)(comma - p) : n, b = i;
+
+		while (b < e && csv_space(p[b]))
+			b++;
+		i = e;
+		while (e > b && csv_space(p[e - 1]))
+			e--;
+		if (direct && im->nf < PC_IMPORT_COLUMNS_MAX) {
+			im->off[im->nf++] = im->len;
+			memcpy(im->buf + im->len, p + b, e - b);
+			im->len += e - b;
+			im->buf[im->len++] = '\0';
+		} else {
+			on_field((void *)(p + b), e - b, im);
+		}
+		if (!comma)
+			break;
+		i++;
+	}
+	im->rec_plain = ascii_text(p, n);
+	on_record('\n', im);
+	return 1;
 }
 
 /* Feed n bytes to libcsv, line by line (see the top of the file). */
@@ -1189,8 +1661,11 @@ static int feed(struct imp *im, const char *p, size_t n)
 
 		if (im->rec_line < 0 && im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN)
 			im->rec_line = im->line;
-		if (csv_parse(&im->csv, p, len, on_field, on_record, im) != len &&
-		    !im->failed) {
+		if (nl && im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN &&
+		    split_line(im, p, len)) {
+			/* parsed without libcsv */
+		} else if (csv_parse(&im->csv, p, len, on_field, on_record, im) != len &&
+		           !im->failed) {
 			if (csv_error(&im->csv) == CSV_EPARSE)
 				return fail(im, PC_EDATA, im->rec_line,
 				            "malformed quotes (a quote inside an unquoted "
@@ -1266,6 +1741,13 @@ static int prepare_all(struct imp *im)
 #undef S
 	};
 
+	static const char ins_rows[] =
+		"INSERT INTO phases(project_id, name, start, end, as_of, status,"
+		" attrs_id, import_id, line) VALUES ";
+	static const char row[] = "(?,?,?,?,?,?,?,?,?)";
+	char sql[sizeof ins_rows + PEND_ROWS * sizeof row];
+	size_t len;
+
 	for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++) {
 		sqlite3_stmt **s = (sqlite3_stmt **)((char *)im + stmts[i].off);
 
@@ -1273,6 +1755,27 @@ static int prepare_all(struct imp *im)
 			im->wfailed = 1;
 			return PC_ESTORE;
 		}
+	}
+	/* No ON CONFLICT: a row of a fresh project meets no stored row. */
+	len = sizeof ins_rows - 1;
+	memcpy(sql, ins_rows, len);
+	for (int k = 0; k < PEND_ROWS; k++) {
+		if (k)
+			sql[len++] = ',';
+		memcpy(sql + len, row, sizeof row - 1);
+		len += sizeof row - 1;
+		if (k == 0) {
+			sql[len] = '\0';
+			if (!(im->ins_one = pci_store_prepare(im->st, sql, im->err))) {
+				im->wfailed = 1;
+				return PC_ESTORE;
+			}
+		}
+	}
+	sql[len] = '\0';
+	if (!(im->ins_many = pci_store_prepare(im->st, sql, im->err))) {
+		im->wfailed = 1;
+		return PC_ESTORE;
 	}
 	return PC_OK;
 }
@@ -1290,6 +1793,8 @@ static void finalize_all(struct imp *im)
 	sqlite3_finalize(im->sel_phase);
 	sqlite3_finalize(im->upd_phase);
 	sqlite3_finalize(im->fin_import);
+	sqlite3_finalize(im->ins_one);
+	sqlite3_finalize(im->ins_many);
 }
 
 static int begin_import(struct imp *im)
@@ -1456,6 +1961,8 @@ static int run(pc_store *st, struct source *src, const char *name,
 	im->hash = FNV_OFFSET;
 	im->new_customers = im->new_projects = im->new_attrs = im->new_phases = 1;
 	pc_date_format(opts->as_of, im->as_of);
+	im->iso_input = !opts->date_format || !*opts->date_format ||
+	                strcmp(opts->date_format, "%Y-%m-%d") == 0;
 	pthread_mutex_init(&im->mu, NULL);
 	pthread_cond_init(&im->cv, NULL);
 	for (int i = 0; i < NBATCHES; i++)
@@ -1485,6 +1992,8 @@ static int run(pc_store *st, struct source *src, const char *name,
 	 * reader's: it was handed over before the reader stopped. */
 	if (!im->wfailed && im->failed)
 		*err = im->rerr;
+	if (!im->wfailed && !im->failed && im->npend)
+		flush_pending(im);
 	if (!im->wfailed && !im->failed) {
 		sum->rows = im->nrows;
 		progress(im, im->bytes, 1);
@@ -1507,13 +2016,18 @@ out:
 		free(im->batches[i].text);
 		free(im->batches[i].errs);
 	}
-	for (size_t i = 0; i < PC_IMPORT_COLUMNS_MAX; i++)
+	for (size_t i = 0; i < PC_IMPORT_COLUMNS_MAX; i++) {
 		free(im->key[i]);
+		free(im->key_json[i]);
+	}
 	free(im->buf);
 	free(im->json);
 	free(im->prev_json);
 	free(im->prev_customer);
 	free(im->prev_project);
+	free(im->seen.slots);
+	free(im->seen.text);
+	free(im->pend_text);
 	free(im);
 	return rc;
 }

@@ -1,15 +1,19 @@
 #!/bin/sh
 # import.sh - benchmark, run by hand (not a test): import a generated
 # 1,000,000-row history with `precedent import` and load the same file
-# with `sqlite3 .import --csv` into a plain table, one run each; print both
-# times, their ratio, and peak RSS when GNU time is at hand.
+# with `sqlite3 .import --csv` into a plain table, RUNS times each,
+# alternating, each into a new database; print the median wall time, CPU
+# time (user + system) and peak RSS of both, and their ratios.
 #
-#   sh tests/bench/import.sh [PRECEDENT] [ROWS]
+#   [RUNS=3] sh tests/bench/import.sh [PRECEDENT] [ROWS]
 #
-# PRECEDENT defaults to ./precedent (run from a build directory).
+# PRECEDENT defaults to ./precedent (run from a build directory).  On a
+# shared machine wall time says more about the neighbours than about the
+# program: compare CPU times, and run it more than once.
 set -eu
 PC=${1:-./precedent}
 ROWS=${2:-1000000}
+RUNS=${RUNS:-3}
 SQLITE3=${SQLITE3:-sqlite3}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/precedent-bench.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT INT TERM
@@ -52,8 +56,11 @@ else
 	TIMEV=
 fi
 
-# seconds COMMAND...: wall time of one run, as a decimal.
-seconds() {
+# measure NAME COMMAND...: run it once and append "wall cpu rss" (seconds,
+# seconds, KiB; n/a without GNU time) to $DIR/NAME.
+measure() {
+	_n=$1
+	shift
 	_s=$(date +%s.%N)
 	if [ -n "$TIMEV" ]; then
 		$TIMEV "$@" 2>"$DIR/time.txt" >/dev/null
@@ -61,29 +68,43 @@ seconds() {
 		"$@" >/dev/null 2>&1
 	fi
 	_e=$(date +%s.%N)
-	echo "$_s $_e" | awk '{ printf "%.2f", $2 - $1 }'
+	if [ -n "$TIMEV" ]; then
+		awk -v w="$_s $_e" -F: '
+			/User time|System time/ { t += $2 }
+			/Maximum resident/ { gsub(/ /, "", $2); r = $2 }
+			END { split(w, a, " "); printf "%.2f %.2f %s\n", a[2] - a[1], t, r }' \
+			"$DIR/time.txt" >>"$DIR/$_n"
+	else
+		echo "$_s $_e" | awk '{ printf "%.2f n/a n/a\n", $2 - $1 }' >>"$DIR/$_n"
+	fi
 }
 
-rss() {
-	[ -n "$TIMEV" ] && awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 " KiB" }' "$DIR/time.txt" || echo "n/a"
+# median NAME COLUMN: the median of a column of $DIR/NAME.
+median() {
+	cut -d' ' -f"$2" "$DIR/$1" | sort -n |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# CPU seconds (user + system) of the last run: on a shared machine wall
-# time says more about the neighbours than about the program.
-cpu() {
-	[ -n "$TIMEV" ] && awk -F: '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$DIR/time.txt" || echo "n/a"
-}
+i=1
+while [ "$i" -le "$RUNS" ]; do
+	rm -f "$DIR"/p.db* "$DIR"/s.db*
+	measure pc "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv"
+	measure sq "$SQLITE3" "$DIR/s.db" ".import --csv $DIR/history.csv t"
+	echo "run $i: precedent $(tail -1 "$DIR/pc" | awk '{ print $1 " s wall, " $2 " s CPU" }');" \
+		"sqlite3 $(tail -1 "$DIR/sq" | awk '{ print $1 " s wall, " $2 " s CPU" }')"
+	i=$((i + 1))
+done
+measure re "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv"
 
-t_pc=$(seconds "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv")
-rss_pc=$(rss) cpu_pc=$(cpu)
-t_sq=$(seconds "$SQLITE3" "$DIR/s.db" ".import --csv $DIR/history.csv t")
-rss_sq=$(rss) cpu_sq=$(cpu)
-t_re=$(seconds "$PC" -q --db "$DIR/p.db" import --as-of 2030-01-01 "$DIR/history.csv")
-cpu_re=$(cpu)
-
+w_pc=$(median pc 1) c_pc=$(median pc 2) r_pc=$(median pc 3)
+w_sq=$(median sq 1) c_sq=$(median sq 2) r_sq=$(median sq 3)
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
-echo "precedent import:          ${t_pc} s wall, ${cpu_pc} s CPU  (peak RSS $rss_pc)"
-echo "sqlite3 .import --csv:     ${t_sq} s wall, ${cpu_sq} s CPU  (peak RSS $rss_sq)"
-echo "precedent re-import:       ${t_re} s wall, ${cpu_re} s CPU  (all rows unchanged)"
-echo "$t_pc $t_sq" | awk '{ printf "ratio precedent/sqlite3:   %.2f (wall)\n", $1 / $2 }'
+echo "medians of $RUNS runs:"
+echo "precedent import:          ${w_pc} s wall, ${c_pc} s CPU  (peak RSS $r_pc KiB)"
+echo "sqlite3 .import --csv:     ${w_sq} s wall, ${c_sq} s CPU  (peak RSS $r_sq KiB)"
+echo "precedent re-import:       $(awk '{ print $1 " s wall, " $2 " s CPU" }' "$DIR/re")  (all rows unchanged)"
+echo "$w_pc $w_sq $c_pc $c_sq" | awk '{
+	printf "ratio precedent/sqlite3:   %.2f (wall)", $1 / $2
+	if ($4 + 0 > 0) printf ", %.2f (CPU)", $3 / $4
+	printf "\n" }'
 "$PC" --db "$DIR/p.db" history | head -4
