@@ -15,6 +15,7 @@
 
 #include <precedent/history.h>
 
+#include "csvout.h"
 #include "store_internal.h"
 
 /* One phase row as read, before the projects are filtered. */
@@ -479,25 +480,10 @@ long pc_history_phase_index(const pc_history *h, const char *name)
 	return -1;
 }
 
-/* One CSV field, quoted when the importer would otherwise read it back
- * differently (libcsv trims unquoted leading and trailing blanks). */
+/* One CSV field and the terminator after it, if any. */
 static void csv_field(FILE *out, const char *s, int term)
 {
-	size_t n = strlen(s);
-	int quote = n && (strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[0] == '\t' ||
-	                  s[n - 1] == ' ' || s[n - 1] == '\t');
-
-	if (quote) {
-		putc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				putc('"', out);
-			putc(*s, out);
-		}
-		putc('"', out);
-	} else {
-		fputs(s, out);
-	}
+	pci_csv_field(out, s);
 	if (term)
 		putc(term, out);
 }

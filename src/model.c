@@ -19,6 +19,7 @@
 #include <precedent/store.h>
 
 #include "fit_internal.h"
+#include "csvout.h"
 #include "store_internal.h"
 
 static int oom(pc_error *err)
@@ -342,21 +343,6 @@ static const char *const csv_header[] = {
 };
 #define NCOLS 13
 
-static void put_field(FILE *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-}
-
 static void put_num(FILE *out, double v)
 {
 	if (isfinite(v))
@@ -373,7 +359,7 @@ int pc_model_write_csv(const pc_model *m, FILE *out, pc_error *err)
 	for (size_t i = 0; i < m->nphases; i++) {
 		const pc_phase_model *p = &m->phases[i];
 
-		put_field(out, p->phase);
+		pci_csv_field(out, p->phase);
 		fprintf(out, ",%s", p->family->name);
 		for (int j = 0; j < PC_MAX_PARAMS; j++) {
 			if (j < p->family->nparams) {

@@ -226,7 +226,11 @@ int cli_print_json(const struct cli *cli, json_t *o, size_t flags)
 
 void cli_csv_field(const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	size_t n = strlen(s);
+
+	/* Quote what a CSV reader would change: libcsv trims unquoted blanks. */
+	if (!n || !(strpbrk(s, ",\"\n\r") || s[0] == ' ' || s[0] == '\t' ||
+	            s[n - 1] == ' ' || s[n - 1] == '\t')) {
 		fputs(s, stdout);
 		return;
 	}

@@ -106,6 +106,11 @@ static void test_csv_round_trip(void **state)
 	/* a phase name that needs quoting */
 	free(m->phases[0].phase);
 	m->phases[0].phase = strdup("build, \"final\"");
+	/* and one with blanks at its ends, which libcsv trims from unquoted
+	 * fields (found by fuzz_model) */
+	assert_true(m->nphases >= 2);
+	free(m->phases[1].phase);
+	m->phases[1].phase = strdup(" ship\t");
 	assert_int_equal(pc_model_write_csv(m, f, &err), PC_OK);
 	fclose(f);
 	assert_int_equal(pc_model_read_csv(path, &back, &err), PC_OK);
