@@ -21,7 +21,10 @@ fi
 _tap_n=0
 _tap_failed=0
 
-# ok CONDITION-EXIT-STATUS DESCRIPTION
+# ok CONDITION-EXIT-STATUS DESCRIPTION.  Under set -e a failing check
+# would end the script before ok could report it, so write checks as
+#   [ "$n" -eq 4 ] && r=0 || r=1
+#   ok $r "four rows"
 ok() {
 	_tap_n=$((_tap_n + 1))
 	if [ "$1" -eq 0 ]; then

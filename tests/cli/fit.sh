@@ -25,8 +25,8 @@ cp "$TMP/out" fit.txt
 $PC --db "$db" history | awk '/^phase +n +censored/ { on = 1; next } on && NF == 5 { print $1, $2, $3 }' >hist.txt
 awk 'NR > 1 && NF > 3 && $4 != "error:" { print $1, $2, $3 }' fit.txt | grep -v '^[0-9]' >rows.txt
 phases=$(wc -l <hist.txt)
-[ "$phases" -gt 5 ] && cmp -s hist.txt rows.txt
-ok $? "one row per phase, with history's n and censored ($phases phases)"
+[ "$phases" -gt 5 ] && cmp -s hist.txt rows.txt && r=0 || r=1
+ok $r "one row per phase, with history's n and censored ($phases phases)"
 expect_grep '^kickoff +[0-9]+ +[0-9]+  [a-z]+ +[0-9.]+ \[[0-9.]+, [0-9.]+\] +[0-9.]+ \[' "$TMP/out" \
 	"median and P80 with intervals"
 expect_grep 'saved as model 1$' "$TMP/out" "the model is saved"
@@ -36,30 +36,30 @@ run 0 "model export to stdout" -- $PC --db "$db" model export
 cp "$TMP/out" model1.csv
 expect_grep '^phase,family,param1,value1,param2,value2,param3,value3,n,censored,loglik,median,p80$' \
 	model1.csv "export header"
-[ "$(($(wc -l <model1.csv) - 1))" -eq "$phases" ]
-ok $? "one exported row per phase"
+[ "$(($(wc -l <model1.csv) - 1))" -eq "$phases" ] && r=0 || r=1
+ok $r "one exported row per phase"
 run 0 "model export FILE" -- $PC --db "$db" model export m.csv
-cmp -s m.csv model1.csv
-ok $? "FILE and stdout agree"
+cmp -s m.csv model1.csv && r=0 || r=1
+ok $r "FILE and stdout agree"
 
 # the exported medians are the table's, to its one decimal
 awk -F, 'NR > 1 { printf "%s %.1f\n", $1, $12 }' model1.csv | sort >exp.txt
 $PC --db "$db" fit --format csv | awk -F, 'NR > 1 { printf "%s %.1f\n", $1, $9 }' | sort >tab.txt
-cmp -s exp.txt tab.txt
-ok $? "exported medians match the fit output"
+cmp -s exp.txt tab.txt && r=0 || r=1
+ok $r "exported medians match the fit output"
 
 run 0 "fit --format json" -- $PC --db "$db" fit --format json --criterion bic
 expect_grep '"criterion":"bic"' "$TMP/out" "criterion recorded"
 expect_grep '"model_id":3' "$TMP/out" "every fit saves a new model"
 run 0 "export --id 1" -- $PC --db "$db" model export --id 1
-cmp -s "$TMP/out" model1.csv
-ok $? "an older model by id"
+cmp -s "$TMP/out" model1.csv && r=0 || r=1
+ok $r "an older model by id"
 
 # a class big enough, then one too small: fallback with a warning
 run 0 "--like tier=enterprise" -- $PC --db "$db" fit --like tier=enterprise --min-class 5
 expect_grep 'class tier=enterprise' "$TMP/out" "the class is named"
-! grep -q warning "$TMP/err"
-ok $? "no fallback warning for a class of enough projects"
+! grep -q warning "$TMP/err" && r=0 || r=1
+ok $r "no fallback warning for a class of enough projects"
 run 0 "--like with fallback" -- $PC --db "$db" fit --like tier=enterprise --min-class 1000
 expect_grep 'warning: the class tier=enterprise holds [0-9]+ projects, fewer than --min-class 1000: using the whole history' \
 	"$TMP/err" "fallback is said"
@@ -86,7 +86,7 @@ canon() {
 }
 canon "$top_srcdir/models/sample-model.csv" >shipped.txt
 canon model1.csv >made.txt
-[ "$(wc -l <shipped.txt)" -ge 5 ] && cmp -s shipped.txt made.txt
-ok $? "models/sample-model.csv matches a fresh fit of datasets/sample.csv"
+[ "$(wc -l <shipped.txt)" -ge 5 ] && cmp -s shipped.txt made.txt && r=0 || r=1
+ok $r "models/sample-model.csv matches a fresh fit of datasets/sample.csv"
 
 done_testing

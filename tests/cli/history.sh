@@ -10,8 +10,8 @@ run 1 "history without a store" -- $PC --db nope.db history
 expect_file "$TMP/err" \
 "precedent: history: no store at 'nope.db' (run 'precedent import' first)" \
 	"a missing store says how to make one"
-[ ! -e nope.db ]
-ok $? "history does not create a store"
+[ ! -e nope.db ] && r=0 || r=1
+ok $r "history does not create a store"
 
 printf 'customer,project,phase,start,end\n' >header.csv
 $PC -q --db empty.db import header.csv
@@ -48,8 +48,8 @@ $PC -q --db all.db import --as-of 2027-03-01 good.csv quoted.csv duration.csv cr
 $PC --db all.db history --format csv >one.csv
 run 0 "import the export into a fresh store" -- $PC --db fresh.db import --as-of 2027-03-01 one.csv
 $PC --db fresh.db history --format csv >two.csv
-cmp -s one.csv two.csv
-ok $? "import -> export -> import -> export is byte-identical"
+cmp -s one.csv two.csv && r=0 || r=1
+ok $r "import -> export -> import -> export is byte-identical"
 
 if [ -n "${SQLITE3:-}" ]; then
 	"$SQLITE3" t.db 'PRAGMA user_version = 999'

@@ -24,11 +24,11 @@ check() {
 	snapshot >before
 	run "$_x" "$_d" -- $PC --db t.db import --as-of 2027-03-01 "$@"
 	expect_file "$TMP/err" "$_m" "$_d: message"
-	[ ! -s "$TMP/out" ]
-	ok $? "$_d: nothing on stdout"
+	[ ! -s "$TMP/out" ] && r=0 || r=1
+	ok $r "$_d: nothing on stdout"
 	snapshot >after
-	cmp -s before after
-	ok $? "$_d: store unchanged"
+	cmp -s before after && r=0 || r=1
+	ok $r "$_d: store unchanged"
 }
 
 # bad DESCRIPTION CSV(printf format) EXPECTED-STDERR [OPTIONS...]
@@ -135,7 +135,7 @@ check "a directory" 1 "precedent: import: $TMP: read error: Is a directory" "$TM
 # A failed first import leaves no store behind.
 printf '%s\nacme,p1,build,2027-01-03,2027-01-02,done\n' "$H" >in.csv
 run 1 "a failed first import" -- $PC --db fresh.db import in.csv
-[ ! -e fresh.db ] && [ ! -e fresh.db-wal ]
-ok $? "a failed first import creates no store"
+[ ! -e fresh.db ] && [ ! -e fresh.db-wal ] && r=0 || r=1
+ok $r "a failed first import creates no store"
 
 done_testing

@@ -57,8 +57,8 @@ expect_grep '^python,3.10,rc,2021-08-03,2021-10-04,done,,2020-05-26,2021-10-04$'
 cp "$TMP/out" export1.csv
 run 0 "re-import the export" -- $PC --db fresh.db import --as-of 2026-08-22 export1.csv
 $PC --db fresh.db history --format csv >export2.csv
-cmp -s export1.csv export2.csv
-ok $? "import -> export -> import -> export is byte-identical"
+cmp -s export1.csv export2.csv && r=0 || r=1
+ok $r "import -> export -> import -> export is byte-identical"
 run 0 "re-import the originals" -- $PC --db r.db import --as-of 2026-08-22 python.csv linux.csv
 expect_file "$TMP/err" \
 "precedent: import: python.csv: 81 rows: 0 added, 0 updated, 81 unchanged, 0 rejected (2 ongoing as of 2026-08-22)

@@ -12,8 +12,8 @@ run 0 "import good.csv" -- $PC --db t.db import --as-of 2027-03-01 good.csv
 expect_file "$TMP/err" \
 "precedent: import: good.csv: 5 rows: 5 added, 0 updated, 0 unchanged, 0 rejected (1 ongoing as of 2027-03-01)" \
 	"summary of a first import"
-[ ! -s "$TMP/out" ]
-ok $? "nothing on stdout"
+[ ! -s "$TMP/out" ] && r=0 || r=1
+ok $r "nothing on stdout"
 run 0 "export" -- $PC --db t.db history --format csv
 expect_file "$TMP/out" \
 "customer,project,phase,start,end,status,region,tier
@@ -30,8 +30,8 @@ expect_file "$TMP/err" \
 "precedent: import: good.csv: 5 rows: 0 added, 0 updated, 5 unchanged, 0 rejected (1 ongoing as of 2027-03-01)" \
 	"re-importing the same file changes nothing"
 $PC --db t.db history --format csv >again.csv
-cmp -s first.csv again.csv
-ok $? "the export is the same after the re-import"
+cmp -s first.csv again.csv && r=0 || r=1
+ok $r "the export is the same after the re-import"
 
 # A later --as-of moves the censoring date of the ongoing phase only.
 run 0 "import with a later --as-of" -- $PC --db t.db import --as-of 2027-03-02 good.csv
@@ -57,11 +57,11 @@ expect_file "$TMP/err" \
 "precedent: import: good.csv: 5 rows: 0 added, 3 updated, 2 unchanged, 0 rejected (1 ongoing as of 2027-03-01) (dry run: nothing written)" \
 	"a dry run reports what would change"
 $PC --db t.db history --format csv >after.csv
-cmp -s before.csv after.csv
-ok $? "a dry run leaves the store as it was"
+cmp -s before.csv after.csv && r=0 || r=1
+ok $r "a dry run leaves the store as it was"
 run 0 "dry run without a store" -- $PC --db none.db import --dry-run --as-of 2027-03-01 good.csv
-[ ! -e none.db ]
-ok $? "a dry run does not create the store"
+[ ! -e none.db ] && r=0 || r=1
+ok $r "a dry run does not create the store"
 
 # --skip-invalid: good rows in, every bad one listed.
 printf 'customer,project,phase,start,end\nx,p,a,2027-01-01,2027-01-02\nx,p,b,2027-01-01,2026-01-02\nx,p,c,2027-01-01,2027-01-05\nx,p,a,2027-01-01,2027-01-02\nx,p,d,2027-01-01\n' >mixed.csv
@@ -80,8 +80,8 @@ x,p,c,2027-01-01,2027-01-05,done" "only the good rows were imported"
 run 0 "-q keeps the rejected rows, drops the summary" -- \
 	$PC -q --db s2.db import --skip-invalid mixed.csv
 expect_grep '^precedent: import: mixed.csv:3: ' "$TMP/err" "-q still lists rejected rows"
-[ "$(wc -l <"$TMP/err")" -eq 3 ]
-ok $? "-q prints no summary"
+[ "$(wc -l <"$TMP/err")" -eq 3 ] && r=0 || r=1
+ok $r "-q prints no summary"
 
 # --map and --date-format: a spreadsheet export as it comes.
 run 0 "import with --map and --date-format" -- $PC --db m.db import \

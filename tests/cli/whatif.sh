@@ -83,14 +83,14 @@ cp "$TMP/out" "$TMP/json1"
 # Same seed, any number of threads: the same bytes, searches and
 # bootstrap included.
 run 0 "json on 1 thread" -- $W --deadline 2027-04-30 --deadline 2027-03-01 --format json --threads 1
-cmp -s "$TMP/out" "$TMP/json1"
-ok $? "same answer on 1 thread as on all"
+cmp -s "$TMP/out" "$TMP/json1" && r=0 || r=1
+ok $r "same answer on 1 thread as on all"
 S="$PC --db $db whatif --start 2027-01-04 --iterations 2000 --deadline 2027-04-30 --slot load_test=best --format json --ci 20"
 run 0 "slot search and interval on 1 thread" -- $S --threads 1
 cp "$TMP/out" "$TMP/json2"
 run 0 "slot search and interval on 2 threads" -- $S --threads 2
-cmp -s "$TMP/out" "$TMP/json2"
-ok $? "slot search and bootstrap interval do not depend on threads"
+cmp -s "$TMP/out" "$TMP/json2" && r=0 || r=1
+ok $r "slot search and bootstrap interval do not depend on threads"
 expect_grep '"p_on_time_ci95":\[' "$TMP/out" "the interval is there"
 
 # A later deadline never has lower odds; a faster phase never lowers them.
@@ -99,12 +99,12 @@ run 0 "earlier deadline" -- $W --deadline 2027-03-15 --format json
 early=$(p "$TMP/out")
 run 0 "later deadline" -- $W --deadline 2027-05-15 --format json
 late=$(p "$TMP/out")
-awk -v a="$early" -v b="$late" 'BEGIN { exit !(a < b) }'
-ok $? "odds grow with the deadline ($early < $late)"
+awk -v a="$early" -v b="$late" 'BEGIN { exit !(a < b) }' && r=0 || r=1
+ok $r "odds grow with the deadline ($early < $late)"
 run 0 "faster load test" -- $W --deadline 2027-03-15 --format json --scale load_test=0.5
 fast=$(p "$TMP/out")
-awk -v a="$early" -v b="$fast" 'BEGIN { exit !(a < b) }'
-ok $? "halving load_test raises the odds ($early < $fast)"
+awk -v a="$early" -v b="$fast" 'BEGIN { exit !(a < b) }' && r=0 || r=1
+ok $r "halving load_test raises the odds ($early < $fast)"
 run 0 "shift" -- $PC --db "$db" whatif --start 2027-01-01 --shift 3 --iterations 4000 --ci 0 \
 	--deadline 2027-03-15 --format json
 expect_grep '"start":"2027-01-04"' "$TMP/out" "--shift moves the start"
