@@ -93,7 +93,9 @@ static const char *const role_names[NROLES] = {
 
 enum { LIMIT_NONE, LIMIT_FIELD, LIMIT_COLUMNS, LIMIT_RECORD };
 
-#define PEND_ROWS 32         /* phase rows per multi-row INSERT */
+#define PEND_ROWS 64         /* phase rows per multi-row INSERT */
+/* ... with 2 + 6 per row parameters, within SQLite's oldest limit. */
+_Static_assert(2 + 6 * PEND_ROWS <= 999, "too many parameters per INSERT");
 #define SEEN_MAX 4096        /* phases of a fresh project kept in memory */
 #define SEEN_TEXT (1024 * 1024) /* ... or this many bytes of their names */
 #define ATTRS_MAX 65536      /* attribute sets whose ids are kept */
@@ -1089,18 +1091,24 @@ static uint32_t smap_hash(const char *s, size_t n)
 	return (uint32_t)fnv1a(FNV_OFFSET, (const unsigned char *)s, n);
 }
 
-/* 1 with *val set if key s (n bytes) is in the map, else 0. */
-static int smap_get(struct smap *m, const char *s, size_t n, sqlite3_int64 *val)
+/* 1 with *val set if key s (n bytes, hash h) is in the map, else 0. */
+static int smap_find(struct smap *m, const char *s, size_t n, uint32_t h,
+                     sqlite3_int64 *val)
 {
 	struct smap_slot *sl;
 
 	if (!m->cap || m->gen == 0)
 		return 0;
-	sl = smap_slot(m, s, n, smap_hash(s, n));
+	sl = smap_slot(m, s, n, h);
 	if (sl->gen != m->gen)
 		return 0;
 	*val = sl->val;
 	return 1;
+}
+
+static int smap_get(struct smap *m, const char *s, size_t n, sqlite3_int64 *val)
+{
+	return smap_find(m, s, n, smap_hash(s, n), val);
 }
 
 /* Find key s (n bytes), or add it with value val.  Returns 1 with *found
@@ -1114,7 +1122,7 @@ static int smap_put(struct smap *m, const char *s, size_t n, sqlite3_int64 val,
 
 	if (m->gen == 0)
 		smap_clear(m);
-	if (smap_get(m, s, n, found))
+	if (smap_find(m, s, n, h, found))
 		return 1;
 	if (m->n >= m->max_n || m->len + n > m->max_text)
 		return -1;
