@@ -396,9 +396,14 @@ static void mr_field(void *s, size_t len, void *data)
 {
 	struct model_reader *r = data;
 
-	(void)len;
 	if (r->err.status)
 		return;
+	/* A NUL inside a field would silently cut it short as a C string. */
+	if (s && memchr(s, '\0', len)) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "a field holds a NUL byte");
+		return;
+	}
 	if (r->field < NCOLS) {
 		free(r->cells[r->field]);
 		r->cells[r->field] = strdup(s ? (const char *)s : "");

@@ -39,14 +39,14 @@ gen alpha >a.csv
 gen beta >b.csv
 
 # The reference: the two imports one after the other.
-$PRECEDENT --db ref.db -q import --as-of $AS_OF a.csv
-ok $? "a.csv imports alone"
-$PRECEDENT --db ref.db -q import --as-of $AS_OF b.csv
-ok $? "b.csv imports alone"
+$PRECEDENT --db ref.db -q import --as-of $AS_OF a.csv && r=0 || r=1
+ok $r "a.csv imports alone"
+$PRECEDENT --db ref.db -q import --as-of $AS_OF b.csv && r=0 || r=1
+ok $r "b.csv imports alone"
 state ref.db >ref.txt
 
-r=1
-while [ "$r" -le "$ROUNDS" ]; do
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
 	rm -f c.db c.db-wal c.db-shm
 	# Every round also races the creation of the store itself.
 	$PRECEDENT --db c.db -q import --as-of $AS_OF a.csv >a.out 2>a.err &
@@ -63,25 +63,25 @@ while [ "$r" -le "$ROUNDS" ]; do
 	wait $pb
 	sb=$?
 	set -e
-	[ "$sa" -eq 0 ] && [ "$sb" -eq 0 ]
-	ok $? "round $r: both imports finish (exit $sa and $sb)"
+	[ "$sa" -eq 0 ] && [ "$sb" -eq 0 ] && r=0 || r=1
+	ok $r "round $round: both imports finish (exit $sa and $sb)"
 	[ "$sa" -eq 0 ] || sed 's/^/# a: /' a.err
 	[ "$sb" -eq 0 ] || sed 's/^/# b: /' b.err
 	# A reader may find the store not created or still empty (neither
 	# import committed yet), never broken or locked.
 	if [ "$rs" -ne 0 ] && ! grep -Eq 'no store at|the store holds no history' reader.err; then
-		ok 1 "round $r: a reader during the imports works"
+		ok 1 "round $round: a reader during the imports works"
 		sed 's/^/# reader: /' reader.err
 	else
-		ok 0 "round $r: a reader during the imports works"
+		ok 0 "round $round: a reader during the imports works"
 	fi
 	state c.db >got.txt
-	cmp -s got.txt ref.txt
-	ok $? "round $r: the store holds both imports"
+	cmp -s got.txt ref.txt && r=0 || r=1
+	ok $r "round $round: the store holds both imports"
 	chk=$("$SQLITE3" c.db 'PRAGMA integrity_check' 2>&1) || true
-	[ "$chk" = ok ]
-	ok $? "round $r: integrity_check says ok"
-	r=$((r + 1))
+	[ "$chk" = ok ] && r=0 || r=1
+	ok $r "round $round: integrity_check says ok"
+	round=$((round + 1))
 done
 
 done_testing

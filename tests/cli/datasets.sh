@@ -16,8 +16,8 @@ fi
 
 run 0 "the defaults are the documented seed and as-of date" -- \
 	"$top_builddir/datasets/gen-sample" --seed 20261101 --as-of 2026-11-01
-cmp -s "$TMP/out" "$SAMPLE"
-ok $? "--seed 20261101 --as-of 2026-11-01 gives sample.csv"
+cmp -s "$TMP/out" "$SAMPLE" && r=0 || r=1
+ok $r "--seed 20261101 --as-of 2026-11-01 gives sample.csv"
 
 run 0 "another seed runs" -- "$top_builddir/datasets/gen-sample" --seed 7
 cmp -s "$TMP/out" "$SAMPLE" && r=1 || r=0
@@ -33,11 +33,11 @@ expect_file header \
 
 # The counts README.md states.
 n=$(($(wc -l <"$SAMPLE") - 1))
-[ "$n" -eq 702 ]
-ok $? "702 phase rows (got $n)"
+[ "$n" -eq 702 ] && r=0 || r=1
+ok $r "702 phase rows (got $n)"
 n=$(grep -c ',ongoing,' "$SAMPLE")
-[ "$n" -eq 9 ]
-ok $? "9 ongoing rows (got $n)"
+[ "$n" -eq 9 ] && r=0 || r=1
+ok $r "9 ongoing rows (got $n)"
 
 # Every done row ends on or after its start, every ongoing row has an empty
 # end and started by the as-of date, and nothing starts after it.  ISO
@@ -49,21 +49,21 @@ bad=$(awk -F, 'NR > 1 && (NF != 10 ||
 	($6 == "ongoing" && $5 != "") ||
 	($6 != "done" && $6 != "ongoing") ||
 	$4 > "2026-11-01" || $5 > "2026-11-01") { print NR": "$0 }' plain.csv)
-[ -z "$bad" ]
-ok $? "rows keep the inclusive-end and ongoing conventions"
+[ -z "$bad" ] && r=0 || r=1
+ok $r "rows keep the inclusive-end and ongoing conventions"
 [ -z "$bad" ] || printf '%s\n' "$bad" | head -5 | sed 's/^/# /'
 
 n=$(cut -d, -f1 plain.csv | sed 1d | sort -u | wc -l)
-[ "$n" -eq 64 ]
-ok $? "64 customers (got $n)"
+[ "$n" -eq 64 ] && r=0 || r=1
+ok $r "64 customers (got $n)"
 
 dupes=$(cut -d, -f1-3 plain.csv | sort | uniq -d)
-[ -z "$dupes" ]
-ok $? "no customer/project/phase appears twice"
+[ -z "$dupes" ] && r=0 || r=1
+ok $r "no customer/project/phase appears twice"
 
 for f in linux.csv python.csv SOURCES.md; do
-	[ -s "$top_srcdir/datasets/real/$f" ]
-	ok $? "datasets/real/$f is there"
+	[ -s "$top_srcdir/datasets/real/$f" ] && r=0 || r=1
+	ok $r "datasets/real/$f is there"
 done
 
 done_testing

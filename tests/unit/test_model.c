@@ -173,6 +173,18 @@ static void test_csv_errors(void **state)
 		fclose(f);
 		assert_int_equal(pc_model_read_csv(path, &m, &err), PC_EDATA);
 	}
+	{
+		/* a NUL byte would cut the phase name short as a C string */
+		static const char body[] = "a\0b,weibull,shape,2,scale,10,,,5,0,,,\n";
+		FILE *f = fopen(path, "w");
+		fputs(head, f);
+		fwrite(body, 1, sizeof body - 1, f);
+		fclose(f);
+		assert_int_equal(pc_model_read_csv(path, &m, &err), PC_EDATA);
+		assert_null(m);
+		assert_int_equal(err.line, 2);
+		assert_string_equal(err.msg, "a field holds a NUL byte");
+	}
 	unlink(path);
 	assert_int_equal(pc_model_read_csv("/nonexistent/model.csv", &m, &err), PC_EIO);
 }
