@@ -11,8 +11,9 @@
  * flight) to the writer, the calling thread, which writes them with
  * prepared statements inside one transaction and owns the SQLite
  * connection and every callback, so rejected rows are reported in line
- * order.  Memory stays bounded by the limits in ingest.h and the batch
- * sizes, whatever the file size.
+ * order.  Memory stays bounded by the limits in ingest.h, the batch
+ * sizes and the caps on the two in-memory maps below (SEEN_*, ATTRS_*),
+ * whatever the file size.
  *
  * Duplicates within one file are found without remembering every key:
  * every phase row carries the id of the import that last wrote it, so a
@@ -22,7 +23,8 @@
  * phases, so its rows need no look-up and go in by multi-row INSERTs.
  *
  * Usual lines (no quotes) are split here rather than by libcsv, with the
- * same result, since parsing was most of the reader's time.
+ * same result, since parsing was most of the reader's time.  The ids of
+ * attribute sets met in this import are kept too, up to a cap.
  */
 #include <config.h>
 
