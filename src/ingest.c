@@ -41,6 +41,8 @@
 #include <pthread.h>
 
 #include <csv.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH64_state_t as a plain struct */
+#include <xxhash.h>
 
 #include <precedent/ingest.h>
 
@@ -131,13 +133,6 @@ struct pend {
 	long line;
 };
 
-/* The state of an XXH64 hash over a stream (see xxh64_update). */
-struct xxh64 {
-	uint64_t v[4];          /* the four lanes */
-	uint64_t total;         /* bytes so far */
-	unsigned char mem[32];  /* the part of a stripe not yet hashed */
-	size_t memlen;
-};
 
 struct imp {
 	pc_store *st;
@@ -221,7 +216,8 @@ struct imp {
 	sqlite3_stmt *ins_many;   /* PEND_ROWS rows */
 	sqlite3_stmt *ins_one;    /* one row, no conflict expected */
 
-	struct xxh64 hash;   /* of every byte read */
+	XXH64_state_t hash;  /* XXH64 of every byte read, to recognise a file
+	                        imported before (libxxhash) */
 	uint64_t bytes, total, next_progress;
 	char as_of[PC_DATE_BUF];
 	int iso_input; /* dates are read as YYYY-MM-DD (see iso_date) */
@@ -241,113 +237,6 @@ static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
 	return h;
 }
 
-/* XXH64 with seed 0 (xxHash, Yann Collet), written from its published
- * specification: a well-known non-cryptographic hash of the whole file,
- * enough to tell whether the same bytes were imported before.  Its four
- * independent lanes take 32 bytes per step, where FNV-1a's one chain of
- * multiplications per byte cost as much as a tenth of an import. */
-#define XXH_P1 0x9E3779B185EBCA87ULL
-#define XXH_P2 0xC2B2AE3D27D4EB4FULL
-#define XXH_P3 0x165667B19E3779F9ULL
-#define XXH_P4 0x85EBCA77C2B2AE63ULL
-#define XXH_P5 0x27D4EB2F165667C5ULL
-
-static uint64_t rotl64(uint64_t x, int r)
-{
-	return x << r | x >> (64 - r);
-}
-
-/* The little-endian 64-bit (or 32-bit) number at p, on any host. */
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-	       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
-static uint64_t le32(const unsigned char *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24;
-}
-
-static uint64_t xxh64_round(uint64_t acc, uint64_t in)
-{
-	return rotl64(acc + in * XXH_P2, 31) * XXH_P1;
-}
-
-static void xxh64_init(struct xxh64 *x)
-{
-	x->v[0] = XXH_P1 + XXH_P2;
-	x->v[1] = XXH_P2;
-	x->v[2] = 0;
-	x->v[3] = 0 - XXH_P1;
-	x->total = 0;
-	x->memlen = 0;
-}
-
-static void xxh64_stripe(struct xxh64 *x, const unsigned char *p)
-{
-	x->v[0] = xxh64_round(x->v[0], le64(p));
-	x->v[1] = xxh64_round(x->v[1], le64(p + 8));
-	x->v[2] = xxh64_round(x->v[2], le64(p + 16));
-	x->v[3] = xxh64_round(x->v[3], le64(p + 24));
-}
-
-/* Hash n more bytes; the result does not depend on how the stream is
- * cut into calls. */
-static void xxh64_update(struct xxh64 *x, const unsigned char *p, size_t n)
-{
-	x->total += n;
-	if (x->memlen) {
-		size_t k = 32 - x->memlen < n ? 32 - x->memlen : n;
-
-		memcpy(x->mem + x->memlen, p, k);
-		x->memlen += k;
-		p += k;
-		n -= k;
-		if (x->memlen < 32)
-			return;
-		xxh64_stripe(x, x->mem);
-		x->memlen = 0;
-	}
-	for (; n >= 32; p += 32, n -= 32)
-		xxh64_stripe(x, p);
-	memcpy(x->mem, p, n);
-	x->memlen = n;
-}
-
-static uint64_t xxh64_digest(const struct xxh64 *x)
-{
-	const unsigned char *p = x->mem;
-	size_t n = x->memlen;
-	uint64_t h;
-
-	if (x->total >= 32) {
-		h = rotl64(x->v[0], 1) + rotl64(x->v[1], 7) + rotl64(x->v[2], 12) +
-		    rotl64(x->v[3], 18);
-		for (int i = 0; i < 4; i++)
-			h = (h ^ xxh64_round(0, x->v[i])) * XXH_P1 + XXH_P4;
-	} else {
-		h = XXH_P5;
-	}
-	h += x->total;
-	for (; n >= 8; p += 8, n -= 8)
-		h = rotl64(h ^ xxh64_round(0, le64(p)), 27) * XXH_P1 + XXH_P4;
-	if (n >= 4) {
-		h = rotl64(h ^ le32(p) * XXH_P1, 23) * XXH_P2 + XXH_P3;
-		p += 4;
-		n -= 4;
-	}
-	for (; n > 0; p++, n--)
-		h = rotl64(h ^ *p * XXH_P5, 11) * XXH_P1;
-	h ^= h >> 33;
-	h *= XXH_P2;
-	h ^= h >> 29;
-	h *= XXH_P3;
-	h ^= h >> 32;
-	return h;
-}
 
 void pc_import_options_init(pc_import_options *o)
 {
@@ -1809,7 +1698,7 @@ static int feed(struct imp *im, const char *p, size_t n)
 
 	if (im->bytes == 0 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3; /* the UTF-8 byte order mark some spreadsheets write */
-	xxh64_update(&im->hash, (const unsigned char *)(end - n), n);
+	XXH64_update(&im->hash, end - n, n);
 	im->bytes += n;
 	while (p < end && !im->failed) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -2005,7 +1894,7 @@ static int end_import(struct imp *im)
 	sqlite3_stmt *s = im->fin_import;
 
 	snprintf(hash, sizeof hash, "xxh64:%016llx",
-	         (unsigned long long)xxh64_digest(&im->hash));
+	         (unsigned long long)XXH64_digest(&im->hash));
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)im->sum->rows);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)im->sum->added);
@@ -2127,7 +2016,7 @@ static int run(pc_store *st, struct source *src, const char *name,
 	im->src = src;
 	im->line = 1;
 	im->rec_line = -1;
-	xxh64_init(&im->hash);
+	XXH64_reset(&im->hash, 0);
 	im->seen.max_n = SEEN_MAX;
 	im->seen.max_text = SEEN_TEXT;
 	im->attr_ids.max_n = ATTRS_MAX;
