@@ -18,6 +18,18 @@ else
 	PC=$PRECEDENT
 fi
 
+# state DB: what a store holds, as text: its phases and attributes
+# straight from SQLite (the schema of src/store.c) and the tool's own
+# view of it; for checking that a store did or did not change.
+state() {
+	"$SQLITE3" "$1" "SELECT c.name, p.name, h.name, h.start, h.end,
+		h.status, h.as_of FROM phases h JOIN projects p ON p.id = h.project_id
+		JOIN customers c ON c.id = p.customer_id ORDER BY 1, 2, 3;
+		SELECT p.name, a.key, a.value FROM project_attrs a
+		JOIN projects p ON p.id = a.project_id ORDER BY 1, 2;"
+	$PRECEDENT --db "$1" history --format csv 2>&1 || echo "exit $?"
+}
+
 _tap_n=0
 _tap_failed=0
 

@@ -9,18 +9,6 @@ if [ -z "${SQLITE3:-}" ]; then
 	exit 0
 fi
 
-# state DB: what the store holds, as text: its phases and attributes
-# straight from SQLite (the schema of src/store_internal.h) and the
-# tool's own view of it.
-state() {
-	"$SQLITE3" "$1" "SELECT c.name, p.name, h.name, h.start, h.end,
-		h.status, h.as_of FROM phases h JOIN projects p ON p.id = h.project_id
-		JOIN customers c ON c.id = p.customer_id ORDER BY 1, 2, 3;
-		SELECT p.name, a.key, a.value FROM project_attrs a
-		JOIN projects p ON p.id = a.project_id ORDER BY 1, 2;"
-	$PRECEDENT --db "$1" history --format csv 2>&1 || echo "exit $?"
-}
-
 AS_OF=2026-11-01
 ROUNDS=${CONCURRENT_ROUNDS:-5}
 
