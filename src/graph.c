@@ -344,6 +344,16 @@ static int blank(const char *s)
 }
 
 /* Check the `after` names and that the rows form no cycle. */
+long pci_template_after(const pc_plan_template *t, size_t i)
+{
+	if (!*t->rows[i].after)
+		return -1;
+	for (size_t j = 0; j < t->nrows; j++)
+		if (strcmp(t->rows[j].phase, t->rows[i].after) == 0)
+			return (long)j;
+	return -1;
+}
+
 static int template_check(pc_plan_template *t, pc_error *err)
 {
 	size_t n = t->nrows;
@@ -357,13 +367,8 @@ static int template_check(pc_plan_template *t, pc_error *err)
 	}
 	for (size_t i = 0; i < n; i++) {
 		nodes[i].phase = t->rows[i].phase;
-		nodes[i].after = -1;
-		if (!*t->rows[i].after)
-			continue;
-		for (size_t j = 0; j < n; j++)
-			if (strcmp(t->rows[j].phase, t->rows[i].after) == 0)
-				nodes[i].after = (long)j;
-		if (nodes[i].after < 0) {
+		nodes[i].after = pci_template_after(t, i);
+		if (nodes[i].after < 0 && *t->rows[i].after) {
 			rc = pc_error_set(err, PC_EDATA, t->path, t->rows[i].line,
 			                  "phase '%s' waits for '%s', which is not in the template",
 			                  t->rows[i].phase, t->rows[i].after);

@@ -306,10 +306,7 @@ int pc_plan_learn(const pc_history *h, const pc_plan_learn_options *o,
 			goto fail;
 		}
 		if (t) {
-			n->after = -1;
-			for (size_t m = 0; m < k && *t->rows[j].after; m++)
-				if (strcmp(t->rows[m].phase, t->rows[j].after) == 0)
-					n->after = (long)m;
+			n->after = pci_template_after(t, j);
 			n->lag = t->rows[j].lag;
 		} else {
 			/* Inferred predecessors always come earlier in the
@@ -499,10 +496,7 @@ int pc_plan_model_from_fit(const pc_model *m, const pc_plan_template *t,
 			goto fail;
 		}
 		if (t) {
-			n->after = -1;
-			for (size_t q = 0; q < k && *t->rows[j].after; q++)
-				if (strcmp(t->rows[q].phase, t->rows[j].after) == 0)
-					n->after = (long)q;
+			n->after = pci_template_after(t, j);
 			n->lag = t->rows[j].lag;
 		} else {
 			/* No structure known: one phase after another. */

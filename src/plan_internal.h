@@ -140,6 +140,10 @@ int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
 int pci_graph_order(const pc_plan_node *nodes, size_t n, size_t *order,
                     pc_error *err);
 
+/* Index of the template row that row i waits for, or -1 when it waits
+ * for the release start (or names a phase the template lacks). */
+long pci_template_after(const pc_plan_template *t, size_t i);
+
 /* Median of v[0..n-1] (sorts v). */
 double pci_median(double *v, size_t n);
 
