@@ -46,6 +46,7 @@
 
 #include <precedent/ingest.h>
 
+#include "ingest_internal.h"
 #include "store_internal.h"
 
 /* libcsv's "between records" parser state (ROW_NOT_BEGUN in libcsv.c);
@@ -150,6 +151,11 @@ struct imp {
 	pc_error rerr;
 	int limit;     /* the current record broke a limit */
 	int rec_plain; /* the current record is known to be plain ASCII */
+	int bom;       /* bytes of a byte order mark met at the start, or
+	                  BOM_NONE: the input starts otherwise */
+	int libcsv_only;         /* no fast path (pci_csv_split) */
+	pci_csv_record_fn on_rec; /* records go here, not to header/row */
+	void *on_rec_ctx;
 	size_t nrows;
 	struct batch *fill; /* being filled */
 	struct source *src;
@@ -1575,7 +1581,13 @@ static void on_record(int c, void *data)
 			     PC_IMPORT_RECORD_MAX);
 			break;
 		default:
-			if (!im->have_header)
+			if (im->on_rec) {
+				pci_csv_record rec = {im->rec_line, im->nf, im->buf, im->off,
+				                      im->len, im->rec_plain};
+
+				im->on_rec(im->on_rec_ctx, &rec);
+				im->have_header = 1;
+			} else if (!im->have_header)
 				header(im);
 			else
 				row(im);
@@ -1692,14 +1704,10 @@ static int split_line(struct imp *im, const char *p, size_t len)
 }
 
 /* Feed n bytes to libcsv, line by line (see the top of the file). */
-static int feed(struct imp *im, const char *p, size_t n)
+static int feed_lines(struct imp *im, const char *p, size_t n)
 {
 	const char *end = p + n;
 
-	if (im->bytes == 0 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3; /* the UTF-8 byte order mark some spreadsheets write */
-	XXH64_update(&im->hash, end - n, n);
-	im->bytes += n;
 	while (p < end && !im->failed) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl + 1 : end;
@@ -1707,7 +1715,8 @@ static int feed(struct imp *im, const char *p, size_t n)
 
 		if (im->rec_line < 0 && im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN)
 			im->rec_line = im->line;
-		if (nl && im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN &&
+		if (nl && !im->libcsv_only &&
+		    im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN &&
 		    split_line(im, p, len)) {
 			/* parsed without libcsv */
 		} else if (csv_parse(&im->csv, p, len, on_field, on_record, im) != len &&
@@ -1734,12 +1743,43 @@ static int feed(struct imp *im, const char *p, size_t n)
 	return im->failed ? im->rerr.status : PC_OK;
 }
 
+/* The UTF-8 byte order mark some spreadsheets write before the header. */
+static const char bom[] = "\xef\xbb\xbf";
+enum { BOM_LEN = 3, BOM_NONE = 4 };
+
+/* Feed the next n bytes of the input: skip a byte order mark at its
+ * start, even one split across pieces, and feed the rest. */
+static int feed(struct imp *im, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	XXH64_update(&im->hash, p, n);
+	im->bytes += n;
+	while (im->bom < BOM_LEN && p < end) {
+		int held = im->bom;
+
+		if (*p == bom[held]) {
+			im->bom++;
+			p++;
+			continue;
+		}
+		/* Not a mark after all: what looked like its start is text. */
+		im->bom = BOM_NONE;
+		if (held && feed_lines(im, bom, (size_t)held) != PC_OK)
+			return im->rerr.status;
+	}
+	return feed_lines(im, p, (size_t)(end - p));
+}
+
 static int finish_csv(struct imp *im)
 {
 	int open_quote;
 
 	if (im->failed)
 		return PC_EDATA;
+	if (im->bom > 0 && im->bom < BOM_LEN &&
+	    feed_lines(im, bom, (size_t)im->bom) != PC_OK)
+		return im->rerr.status; /* the input was a mark's first bytes */
 	if (im->rec_line < 0)
 		im->rec_line = im->line;
 	open_quote = im->csv.pstate != CSV_STATE_ROW_NOT_BEGUN && im->csv.quoted;
@@ -1753,6 +1793,42 @@ static int finish_csv(struct imp *im)
 	if (!im->have_header)
 		return fail(im, PC_EDATA, 0, "empty file (expected a header row)");
 	return PC_OK;
+}
+
+int pci_csv_split(const void *buf, size_t len, size_t piece, int libcsv_only,
+                  const char *name, pci_csv_record_fn fn, void *ctx,
+                  pc_error *err)
+{
+	struct imp *im;
+	int rc;
+
+	pc_error_clear(err);
+	if (!(im = calloc(1, sizeof *im)))
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	if (csv_init(&im->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		free(im);
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	im->name = name;
+	im->line = 1;
+	im->rec_line = -1;
+	im->libcsv_only = libcsv_only;
+	im->on_rec = fn;
+	im->on_rec_ctx = ctx;
+	XXH64_reset(&im->hash, 0);
+	if (!piece)
+		piece = BLOCK;
+	for (size_t at = 0; at < len && !im->failed; at += piece)
+		feed(im, (const char *)buf + at, len - at < piece ? len - at : piece);
+	if (!im->failed)
+		finish_csv(im);
+	rc = im->failed ? im->rerr.status : PC_OK;
+	if (im->failed)
+		*err = im->rerr;
+	csv_free(&im->csv);
+	free(im->buf);
+	free(im);
+	return rc;
 }
 
 static int prepare_all(struct imp *im)

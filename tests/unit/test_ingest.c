@@ -15,6 +15,7 @@
 #include <precedent/history.h>
 #include <precedent/ingest.h>
 
+#include "ingest_internal.h"
 #include "store_internal.h"
 
 static const char good[] =
@@ -326,6 +327,51 @@ static void test_fast_path_matches_libcsv(void **state)
 	}
 }
 
+/* The byte order mark is skipped however the input is cut into pieces
+ * (a pipe may deliver it a byte at a time), and a file that only starts
+ * like one keeps those bytes as text. */
+struct first_field {
+	char text[32];
+	long line;
+	size_t n;
+};
+
+static void keep_first(void *ctx, const pci_csv_record *r)
+{
+	struct first_field *f = ctx;
+
+	if (f->n++ == 0) {
+		snprintf(f->text, sizeof f->text, "%s", r->buf + r->off[0]);
+		f->line = r->line;
+	}
+}
+
+static void test_bom_in_pieces(void **state)
+{
+	static const char with_bom[] = "\xef\xbb\xbf" "customer,project\nacme,p1\n";
+	static const char half_bom[] = "\xef\xbb" "x,y\n";
+	(void)state;
+	for (size_t piece = 1; piece <= 4; piece++) {
+		for (int only = 0; only <= 1; only++) {
+			struct first_field f = {"", 0, 0};
+			pc_error err;
+
+			assert_int_equal(pci_csv_split(with_bom, strlen(with_bom), piece,
+			                               only, "t.csv", keep_first, &f, &err),
+			                 PC_OK);
+			assert_string_equal(f.text, "customer");
+			assert_int_equal(f.line, 1);
+			assert_int_equal(f.n, 2);
+			memset(&f, 0, sizeof f);
+			assert_int_equal(pci_csv_split(half_bom, strlen(half_bom), piece,
+			                               only, "t.csv", keep_first, &f, &err),
+			                 PC_OK);
+			assert_string_equal(f.text, "\xef\xbb" "x");
+			assert_int_equal(f.n, 1);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +383,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_map, setup, teardown),
 		cmocka_unit_test(test_fast_path_matches_libcsv),
+		cmocka_unit_test(test_bom_in_pieces),
 	};
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
 }
