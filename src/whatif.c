@@ -357,6 +357,35 @@ double pci_wi_share_le(const int32_t *v, size_t n, size_t stride, int32_t x)
 	return (double)c / (double)n;
 }
 
+/* The p-quantile of the work left after the phase in the iterations
+ * whose finish lies near day a (within [lo, hi]): the window around a is
+ * widened until it holds min_window of them (see below). */
+static int32_t window_quantile(const int32_t *rel, const int32_t *fin,
+                               size_t stride, const size_t *first,
+                               const size_t *iters, int32_t *left, int32_t lo,
+                               int32_t hi, int32_t a, size_t min_window,
+                               double p)
+{
+	long wlo = a, whi = a;
+	size_t m;
+
+	for (;;) {
+		m = first[whi - lo + 1] - first[wlo - lo];
+		if (m >= min_window || (wlo == lo && whi == hi))
+			break;
+		if (wlo > lo)
+			wlo--;
+		if (whi < hi)
+			whi++;
+	}
+	m = 0;
+	for (size_t b = first[wlo - lo]; b < first[whi - lo + 1]; b++) {
+		size_t i = iters[b];
+		left[m++] = rel[i] - fin[i * stride];
+	}
+	return pci_wi_quantile(left, m, 1, p);
+}
+
 /*
  * The checkpoint of a phase: the latest finish day c (offset) for which
  * P(release <= d | the phase finished on c) still reaches p.  Given the
@@ -367,7 +396,11 @@ double pci_wi_share_le(const int32_t *v, size_t n, size_t stride, int32_t x)
  * time.  So the quantile is read from the iterations whose finish lies
  * near c (a window widened until it holds enough of them, min_window),
  * each shifted to finish on c; without correlation and on a chain this
- * is simply the deadline minus the P-quantile of the work left.
+ * is simply the deadline minus the P-quantile of the work left.  When
+ * only a finish earlier than every simulated one would do, the phase has
+ * no checkpoint: the deadline is out of reach at p whenever it finishes
+ * (a date read off the earliest finishes would be a guess, and in the
+ * past when the phase is over or has run long).
  */
 long pci_wi_checkpoint(const int32_t *rel, const int32_t *fin, size_t n,
                        size_t stride, double p, long d, size_t min_window)
@@ -408,33 +441,27 @@ long pci_wi_checkpoint(const int32_t *rel, const int32_t *fin, size_t n,
 	}
 	if (min_window > n)
 		min_window = n;
-	for (c = d;; c--) {
-		long a = c < lo ? lo : c > hi ? hi : c;
-		long wlo = a, whi = a;
-		size_t m;
-		int32_t q;
-
-		/* widen [wlo, whi] around a until it holds min_window */
-		for (;;) {
-			m = first[whi - lo + 1] - first[wlo - lo];
-			if (m >= min_window || (wlo == lo && whi == hi))
-				break;
-			if (wlo > lo)
-				wlo--;
-			if (whi < hi)
-				whi++;
-		}
-		m = 0;
-		for (size_t b = first[wlo - lo]; b < first[whi - lo + 1]; b++) {
-			size_t i = iters[b];
-			left[m++] = rel[i] - fin[i * stride];
-		}
-		q = pci_wi_quantile(left, m, 1, p);
-		if (c + q <= d) {
+	/* Beyond the finishes simulated the window stays at the nearest end,
+	 * so the answer there is direct: scan only the days in between. */
+	if (d > hi) {
+		c = d - window_quantile(rel, fin, stride, first, iters, left, lo, hi,
+		                        hi, min_window, p);
+		if (c > d)
+			c = d;
+		if (c >= hi) {
 			res = c;
-			break;
+			goto out;
 		}
 	}
+	for (c = d < hi ? d : hi; c >= lo; c--) {
+		if (c + window_quantile(rel, fin, stride, first, iters, left, lo, hi,
+		                        (int32_t)c, min_window, p) <= d) {
+			res = c;
+			goto out;
+		}
+	}
+	/* Only a finish earlier than any simulated would do: none. */
+	res = PCI_WI_NO_CHECKPOINT;
 out:
 	free(first);
 	free(iters);
@@ -1431,6 +1458,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	for (size_t j = 0; j < k; j++) {
 		pc_whatif_phase *p = w->phases + j;
 		size_t m = 0;
+		long cp;
 
 		p->phase = strdup(pm->nodes[j].phase);
 		if (!p->phase) {
@@ -1444,11 +1472,11 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 			dx[i] = (double)fin[i * k + j] - (double)st[i * k + j] + 1;
 			dy[i] = (double)rel[i];
 		}
+		cp = pci_wi_checkpoint(rel, fin + j, n, k, o->confidence, c.deadline0,
+		                       n / 50 > 200 ? n / 50 : 200);
+		p->no_checkpoint = cp == PCI_WI_NO_CHECKPOINT;
 		p->checkpoint = pc_calendar_day(o->calendar, c.sc.k0 +
-		                                pci_wi_checkpoint(rel, fin + j, n, k,
-		                                                  o->confidence,
-		                                                  c.deadline0,
-		                                                  n / 50 > 200 ? n / 50 : 200));
+		                                (p->no_checkpoint ? 0 : cp));
 		p->criticality = (double)m / (double)n;
 		p->correlation = p->skipped || p->fixed ? NAN : pci_spearman(dx, dy, n, NULL);
 		w->drivers[j] = j;

@@ -6,6 +6,7 @@
 #ifndef PRECEDENT_WHATIF_INTERNAL_H
 #define PRECEDENT_WHATIF_INTERNAL_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,7 +75,10 @@ double pci_wi_share_le(const int32_t *v, size_t n, size_t stride, int32_t x);
 /* The latest finish offset c of a phase (finishes fin[i * stride]) with
  * P(release <= d | it finished on c) >= p, estimated from the iterations
  * finishing within a window around c holding at least min_window of
- * them, each shifted to finish on c. */
+ * them, each shifted to finish on c; PCI_WI_NO_CHECKPOINT if no c from
+ * the earliest simulated finish on will do.  Takes time in the span of
+ * the finishes, however far d lies from them. */
+#define PCI_WI_NO_CHECKPOINT LONG_MIN
 long pci_wi_checkpoint(const int32_t *rel, const int32_t *fin, size_t n,
                        size_t stride, double p, long d, size_t min_window);
 

@@ -110,6 +110,9 @@ typedef struct pc_whatif_phase {
 	                        P-quantile of the work left after the phase,
 	                        given that it finished then (a late finish
 	                        says the team is slow when phases correlate) */
+	int no_checkpoint;   /* 1: no checkpoint, as not even the earliest
+	                        finish simulated keeps the confidence
+	                        (checkpoint is then the start) */
 	double criticality;  /* share of iterations in which the phase is on
 	                        the chain that sets the release finish, 0..1 */
 	double correlation;  /* Spearman rho of its duration with the release

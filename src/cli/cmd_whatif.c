@@ -86,10 +86,11 @@ static void usage(FILE *out)
 	"\n"
 	"A checkpoint is the deadline minus the P-quantile of the work left after\n"
 	"the phase, given that it finished then: a phase not finished by its\n"
-	"checkpoint puts the deadline below the target confidence.  Criticality\n"
-	"is the share of simulated releases in which the phase is on the chain\n"
-	"that sets the finish; correlation is the rank correlation of its\n"
-	"duration with the finish.\n");
+	"checkpoint puts the deadline below the target confidence (none: not\n"
+	"even its earliest simulated finish would keep it).  Criticality is the\n"
+	"share of simulated releases in which the phase is on the chain that\n"
+	"sets the finish; correlation is the rank correlation of its duration\n"
+	"with the finish.\n");
 }
 
 static json_t *jnum(double v)
@@ -141,7 +142,8 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 		const pc_whatif_phase *p = w->phases + w->drivers[r];
 		json_t *o = json_object();
 		json_object_set_new(o, "phase", json_string(p->phase));
-		json_object_set_new(o, "checkpoint", p->skipped ? json_null() : jdate(p->checkpoint));
+		json_object_set_new(o, "checkpoint", p->skipped || p->no_checkpoint
+		                                         ? json_null() : jdate(p->checkpoint));
 		json_object_set_new(o, "criticality", json_real(p->criticality));
 		json_object_set_new(o, "correlation", jnum(p->correlation));
 		if (p->skipped)
@@ -254,7 +256,8 @@ static void print_table(const pc_whatif *w, int md)
 		else
 			snprintf(corr, sizeof corr, "%.3f", p->correlation);
 		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, p->phase, sep,
-		    p->skipped ? "skipped" : pc_date_format(p->checkpoint, a), sep,
+		    p->skipped ? "skipped" : p->no_checkpoint ? "none"
+		               : pc_date_format(p->checkpoint, a), sep,
 		    p->criticality, sep, corr);
 	}
 	if (w->nslots) {

@@ -124,6 +124,26 @@ expect_grep '^plan_signoff +2027-02-15 +0\.[0-9]{3} +2027-' "$TMP/out" "against:
 expect_grep '^release +2027-04-01 ' "$TMP/out" "against: the release milestone"
 if grep -q '^latest start' "$TMP/out"; then ok 1 "no latest start mid-project"; else ok 0 "no latest start mid-project"; fi
 
+# A phase that has run on for centuries by the as-of date: no deadline
+# soon can be kept, so no phase has a checkpoint (none, null in JSON),
+# rather than a date before the start (the search once went back day by
+# day to the year 1554 and beyond the calendar).
+run 0 "a phase running for centuries" -- $W --deadline 2027-05-01 \
+	--started requirements=2027-01-09 --as-of 2500-01-01
+expect_grep '^2027-05-01 +0\.000 ' "$TMP/out" "centuries: the deadline cannot be kept"
+n=$(awk '/^phase +checkpoint/ { on = 1; next } on && NF == 4 { print $2 }' "$TMP/out" | sort -u)
+[ "$n" = none ] && r=0 || r=1
+ok $r "centuries: every checkpoint is none ($(echo $n))"
+run 0 "... in JSON" -- $W --deadline 2027-05-01 --started requirements=2027-01-09 \
+	--as-of 2500-01-01 --format json
+expect_grep '"phase":"kickoff","checkpoint":null' "$TMP/out" "centuries: null in JSON"
+# Mid-project, the phase already over cannot keep the deadline either.
+run 0 "kickoff over" -- $W --deadline 2027-04-30 --done kickoff=2027-01-06 \
+	--started requirements=2027-01-07 --as-of 2027-03-01
+n=$(awk '/^phase +checkpoint/ { on = 1; next } on && NF == 4 && $2 != "none" && $2 < "2027-01-04"' "$TMP/out" | wc -l)
+[ "$n" -eq 0 ] && r=0 || r=1
+ok $r "no checkpoint before the start"
+
 # Curve and markdown.
 run 0 "curve" -- $W --deadline 2027-04-30 --curve --format markdown
 expect_grep '^\| 2027-04-30 \| 0\.[0-9]{4} \|$' "$TMP/out" "curve: a row for the deadline"
