@@ -69,6 +69,15 @@ int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
 int cli_parse_uint(const char *value, unsigned long long min,
                    unsigned long long max, unsigned long long *out);
 
+/* Parse VALUE as a whole number from min to max, with an optional sign
+ * and no space.  Returns 0, or -1 leaving *out untouched. */
+int cli_parse_int(const char *value, long min, long max, long *out);
+
+/* Parse VALUE as a finite decimal number (optional sign, digits, point,
+ * exponent; no space, hex, inf or nan).  Returns 0, or -1 leaving *out
+ * untouched. */
+int cli_parse_real(const char *value, double *out);
+
 /* cli_parse_uint for an option; on failure prints "OPTION: 'VALUE' is not a
  * whole number from MIN to MAX" and returns 2. */
 int cli_parse_count(const struct cli *cli, const char *option,

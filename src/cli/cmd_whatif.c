@@ -6,7 +6,6 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -346,7 +345,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	pc_whatif *w = NULL;
 	pc_error err;
 	unsigned long long v;
-	char *end, *val;
+	char *val;
 	int c, rc = 0;
 
 	pc_whatif_options_init(&wo);
@@ -375,9 +374,8 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			have_start = 1;
 			break;
 		case OPT_CONFIDENCE: /* --confidence */
-			errno = 0;
-			wo.confidence = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(wo.confidence > 0 && wo.confidence < 1))
+			if (cli_parse_real(optarg, &wo.confidence) ||
+			    !(wo.confidence > 0 && wo.confidence < 1))
 				return cli_usage(cli, "--confidence: '%s' is not a probability "
 				                 "between 0 and 1 (both excluded)", optarg);
 			break;
@@ -410,9 +408,8 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			memset(ch, 0, sizeof *ch);
 			ch->kind = PC_WHATIF_SCALE;
 			ch->phase = optarg;
-			errno = 0;
-			ch->factor = strtod(val, &end);
-			if (!*val || *end || errno || !(ch->factor > 0 && ch->factor <= 100))
+			if (cli_parse_real(val, &ch->factor) ||
+			    !(ch->factor > 0 && ch->factor <= 100))
 				return cli_usage(cli, "--scale: '%s' is not a factor above 0 and "
 				                 "at most 100", val);
 			nchanges++;
@@ -424,9 +421,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			nchanges++;
 			break;
 		case OPT_SHIFT: /* --shift */
-			errno = 0;
-			shift = strtol(optarg, &end, 10);
-			if (!*optarg || *end || errno || shift < -36500 || shift > 36500)
+			if (cli_parse_int(optarg, -36500, 36500, &shift))
 				return cli_usage(cli, "--shift: '%s' is not a whole number of days",
 				                 optarg);
 			break;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,41 @@ int cli_parse_uint(const char *value, unsigned long long min,
 	errno = 0;
 	v = strtoull(value, &end, 10);
 	if (*end || errno || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_int(const char *value, long min, long max, long *out)
+{
+	const char *digits = value + (*value == '-' || *value == '+');
+	long v;
+	char *end;
+
+	/* strtol would skip spaces */
+	if (*digits < '0' || *digits > '9')
+		return -1;
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (*end || errno || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_real(const char *value, double *out)
+{
+	const char *p = value + (*value == '-' || *value == '+');
+	double v;
+	char *end;
+
+	/* strtod would also skip spaces and take "inf", "nan" and hex */
+	if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) ||
+	    p[strspn(p, "0123456789.eE+-")] != '\0')
+		return -1;
+	errno = 0;
+	v = strtod(value, &end);
+	if (*end || errno == ERANGE || !isfinite(v))
 		return -1;
 	*out = v;
 	return 0;

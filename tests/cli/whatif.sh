@@ -27,6 +27,21 @@ Try 'precedent whatif --help'." "confidence above 1: message"
 run 2 "confidence 0" -- $W --deadline 2027-04-30 --confidence 0
 expect_file "$TMP/err" "precedent: whatif: --confidence: '0' is not a probability between 0 and 1 (both excluded)
 Try 'precedent whatif --help'." "confidence 0: message"
+# Numbers are plain decimals: strtod's spaces, hex, inf and nan are not.
+for bad in " 0.5" 0x1p-1 nan 0.5x ""; do
+	run 2 "confidence '$bad'" -- $W --deadline 2027-04-30 --confidence "$bad"
+	expect_grep "^precedent: whatif: --confidence: '$bad' is not a probability" "$TMP/err" \
+		"confidence '$bad': refused"
+done
+run 2 "scale inf" -- $W --deadline 2027-04-30 --scale load_test=inf
+expect_grep "^precedent: whatif: --scale: 'inf' is not a factor above 0 and at most 100" \
+	"$TMP/err" "scale inf: refused"
+run 2 "shift with a space" -- $W --deadline 2027-04-30 --shift " 3"
+expect_grep "^precedent: whatif: --shift: ' 3' is not a whole number of days" "$TMP/err" \
+	"shift ' 3': refused"
+run 0 "confidence .9, scale +1.5e0, shift +0" -- $W --deadline 2027-04-30 \
+	--confidence .9 --scale load_test=+1.5e0 --shift +0 --format json
+expect_grep '"confidence":0\.9' "$TMP/out" "a leading point, a sign and an exponent are fine"
 run 2 "unknown slot phase" -- $W --deadline 2027-04-30 --slot nope=2027-02-01
 expect_file "$TMP/err" "precedent: whatif: --slot: unknown phase 'nope'" "unknown slot phase: message"
 run 2 "unknown scale phase" -- $W --deadline 2027-04-30 --scale nope=0.8
