@@ -30,6 +30,11 @@
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
 
+/* The whole tool: parse the global options and run the command named in
+ * argv (argv[0] is the program).  Returns the exit status; stdout is left
+ * open for the caller to check and close. */
+int cli_run(int argc, char **argv);
+
 struct cli {
 	const char *db_path; /* --db, else $PRECEDENT_DB, else ./precedent.db */
 	const char *cmd;     /* the command being run, for messages */

@@ -1,6 +1,8 @@
 /*
  * main.c - `precedent [--db PATH] [-q] COMMAND [OPTIONS]`: global options,
- * the table of commands, and the checks every command shares.
+ * the table of commands, and the checks every command shares.  main()
+ * itself is in precedent.c, so that the fuzz_cli harness can run the
+ * whole tool as a function.
  */
 #include <config.h>
 
@@ -301,18 +303,7 @@ int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
 	                 value, allowed);
 }
 
-/* datamash and coreutils check this: a full disk must not pass for success. */
-static int close_stdout(void)
-{
-	if (ferror(stdout) | (fclose(stdout) != 0)) {
-		fprintf(stderr, "precedent: write error on standard output: %s\n",
-		        strerror(errno ? errno : EIO));
-		return EXIT_DATA;
-	}
-	return 0;
-}
-
-int main(int argc, char **argv)
+int cli_run(int argc, char **argv)
 {
 	enum { OPT_DB = CHAR_MAX + 1 };
 	static const struct option opts[] = {
@@ -324,12 +315,14 @@ int main(int argc, char **argv)
 	};
 	struct cli cli = {0};
 	const char *env = getenv("PRECEDENT_DB");
-	int c, rc;
+	int c;
 
 	/* GSL's default handler aborts the process; the library checks the
 	 * status GSL returns instead, so turn the handler off once here. */
 	gsl_set_error_handler_off();
 	cli.db_path = env && *env ? env : "precedent.db";
+	optind = 0; /* glibc: 0 also resets getopt's internal state */
+	opterr = 1;
 	/* '+': stop at the command name; its options are the command's. */
 	while ((c = getopt_long(argc, argv, "+qhV", opts, NULL)) != -1) {
 		switch (c) {
@@ -341,10 +334,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return close_stdout();
+			return 0;
 		case 'V':
 			printf("precedent %s\n", PACKAGE_VERSION);
-			return close_stdout();
+			return 0;
 		default:
 			fprintf(stderr, "Try 'precedent --help'.\n");
 			return EXIT_USAGE;
@@ -362,9 +355,7 @@ int main(int argc, char **argv)
 		argv += optind;
 		optind = 0; /* glibc: 0 also resets getopt's internal state */
 		opterr = 1;
-		rc = cmd->fn(&cli, argc, argv);
-		c = close_stdout();
-		return rc ? rc : c;
+		return cmd->fn(&cli, argc, argv);
 	}
 	fprintf(stderr, "precedent: '%s' is not a command\nTry 'precedent --help'.\n",
 	        argv[optind]);

@@ -5,7 +5,7 @@
 # or under ASan and UBSan in a --enable-sanitizers build.
 . "$top_srcdir/tests/setup.sh"
 
-for name in date import csv durations model plan_files; do
+for name in date import csv durations model plan_files options cli; do
 	bin=$top_builddir/tests/fuzz/replay_$name
 	corpus=$top_srcdir/tests/fuzz/corpus/$name
 	n=$(find "$corpus" -type f | wc -l)
