@@ -30,6 +30,37 @@ state() {
 	$PRECEDENT --db "$1" history --format csv 2>&1 || echo "exit $?"
 }
 
+# after_kill DB NONE.TXT ALL.TXT STATEFN WHAT: the checks on a store
+# whose writer was killed.  It must open with the tool, pass SQLite's
+# integrity check, and STATEFN of it (state, or the caller's) must equal
+# NONE.TXT or ALL.TXT.  Sets verdict to none, all or bad (it did not
+# open, or holds part of the write) and intact to 1 or 0, and says what
+# went wrong, naming WHAT, as a TAP comment.
+after_kill() {
+	verdict=bad
+	intact=1
+	if ! $PRECEDENT --db "$1" history >/dev/null 2>after_kill.err; then
+		echo "# $5: the store does not open: $(cat after_kill.err)"
+		opened=0
+	else
+		opened=1
+	fi
+	chk=$("$SQLITE3" "$1" 'PRAGMA integrity_check' 2>&1) || chk="failed: $chk"
+	if [ "$chk" != ok ]; then
+		intact=0
+		echo "# $5: integrity_check: $chk"
+	fi
+	"$4" "$1" >after_kill.txt 2>&1 || true
+	if cmp -s after_kill.txt "$2"; then
+		verdict=none
+	elif cmp -s after_kill.txt "$3"; then
+		verdict=all
+	else
+		echo "# $5: the store holds part of it"
+	fi
+	[ "$opened" -eq 1 ] || verdict=bad
+}
+
 _tap_n=0
 _tap_failed=0
 

@@ -60,24 +60,13 @@ killed() {
 		st=$?
 		set -e
 		[ "$st" -eq 137 ] && kills=$((kills + 1))
-		if ! $PRECEDENT --db run.db history >/dev/null 2>err.txt; then
-			bad=$((bad + 1))
-			echo "# $name killed at moment $k: the store does not open: $(cat err.txt)"
-		fi
-		chk=$("$SQLITE3" run.db 'PRAGMA integrity_check' 2>&1) || chk="failed: $chk"
-		if [ "$chk" != ok ]; then
-			corrupt=$((corrupt + 1))
-			echo "# $name killed at moment $k: integrity_check: $chk"
-		fi
-		$statefn run.db >got.txt 2>&1
-		if cmp -s got.txt "$none"; then
-			got_none=$((got_none + 1))
-		elif cmp -s got.txt "$all"; then
-			got_all=$((got_all + 1))
-		else
-			bad=$((bad + 1))
-			echo "# $name killed at moment $k: the store holds part of it"
-		fi
+		after_kill run.db "$none" "$all" "$statefn" "$name killed at moment $k"
+		[ "$intact" -eq 1 ] || corrupt=$((corrupt + 1))
+		case $verdict in
+		none) got_none=$((got_none + 1)) ;;
+		all) got_all=$((got_all + 1)) ;;
+		*) bad=$((bad + 1)) ;;
+		esac
 	done <points
 	n=$(wc -l <points)
 	echo "# $name: $kills of $n runs killed; $got_none left none of it, $got_all all of it"

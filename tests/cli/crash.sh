@@ -74,26 +74,14 @@ while read -r delay; do
 	st=$?
 	set -e
 	[ "$st" -eq 137 ] && killed=$((killed + 1))
-	# Open it with the tool first, as a user would next, then let
-	# SQLite's own check read the result.
-	if ! $PRECEDENT --db run.db history >/dev/null 2>err.txt; then
-		bad=$((bad + 1))
-		echo "# run $i (kill after $delay s): the store does not open: $(cat err.txt)"
-	fi
-	chk=$("$SQLITE3" run.db 'PRAGMA integrity_check' 2>&1) || chk="failed: $chk"
-	if [ "$chk" != ok ]; then
-		corrupt=$((corrupt + 1))
-		echo "# run $i (kill after $delay s): integrity_check: $chk"
-	fi
-	state run.db >got.txt
-	if cmp -s got.txt none.txt; then
-		nothing=$((nothing + 1))
-	elif cmp -s got.txt all.txt; then
-		whole=$((whole + 1))
-	else
-		bad=$((bad + 1))
-		echo "# run $i (kill after $delay s): the store holds part of the import"
-	fi
+	# The tool opens it first, as a user would next, then SQLite checks it.
+	after_kill run.db none.txt all.txt state "run $i (kill after $delay s)"
+	[ "$intact" -eq 1 ] || corrupt=$((corrupt + 1))
+	case $verdict in
+	none) nothing=$((nothing + 1)) ;;
+	all) whole=$((whole + 1)) ;;
+	*) bad=$((bad + 1)) ;;
+	esac
 done <delays
 
 echo "# $killed of $RUNS imports killed; afterwards $nothing held none of it, $whole all of it"
