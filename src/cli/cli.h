@@ -132,6 +132,9 @@ int cli_load_history(const struct cli *cli, pc_store *st,
  * error when it closes stdout. */
 int cli_print_json(const struct cli *cli, json_t *o, size_t flags);
 
+/* A JSON number, or null for NaN and infinities (which JSON lacks). */
+json_t *cli_json_num(double v);
+
 /* Print s on stdout as one CSV field, quoted (RFC 4180) if it holds a
  * comma, a double quote or a line break: names come from the user's CSV. */
 void cli_csv_field(const char *s);

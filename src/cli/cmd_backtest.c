@@ -6,7 +6,6 @@
 #include <config.h>
 
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +55,6 @@ static const char *date_or(pc_day d, char *buf, const char *none)
 	return d == PC_DAY_MIN ? none : pc_date_format(d, buf);
 }
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static void print_csv(const pc_backtest *b)
 {
 	char d[8][PC_DATE_BUF];
@@ -106,9 +100,9 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	                    "p90", b->naive_pinball[2]));
 	s = json_object();
 	json_object_set_new(s, "n", json_integer((json_int_t)b->nplanned));
-	json_object_set_new(s, "plan_held", jnum(b->plan_held));
-	json_object_set_new(s, "p50_held", jnum(b->p50_held));
-	json_object_set_new(s, "p80_held", jnum(b->p80_held));
+	json_object_set_new(s, "plan_held", cli_json_num(b->plan_held));
+	json_object_set_new(s, "p50_held", cli_json_num(b->p50_held));
+	json_object_set_new(s, "p80_held", cli_json_num(b->p80_held));
 	json_object_set_new(root, "planned", s);
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;

@@ -6,7 +6,6 @@
 
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +43,6 @@ static void usage(FILE *out)
 	"Kolmogorov-Smirnov distance (ks) or, with running phases, the distance to\n"
 	"the Kaplan-Meier estimate (km); 'weight' is the chosen family's Akaike\n"
 	"weight.  Phases with fewer than %d observations are flagged.\n", FEW);
-}
-
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static const pc_fit *chosen(const pc_fit_set *s)
@@ -150,19 +144,19 @@ static int print_json(const struct cli *cli, const pc_history *h,
 			json_t *params = json_object();
 			for (int i = 0; i < f->family->nparams; i++)
 				json_object_set_new(params, f->family->param_names[i],
-				                    jnum(f->params[i]));
+				                    cli_json_num(f->params[i]));
 			json_object_set_new(o, "family", json_string(f->family->name));
 			json_object_set_new(o, "params", params);
-			json_object_set_new(o, "loglik", jnum(f->loglik));
-			json_object_set_new(o, "weight", jnum(f->weight));
+			json_object_set_new(o, "loglik", cli_json_num(f->loglik));
+			json_object_set_new(o, "weight", cli_json_num(f->weight));
 			json_object_set_new(o, "median", json_pack("{s:o,s:[o,o]}",
-				"estimate", jnum(f->median), "ci95", jnum(f->median_lo),
-				jnum(f->median_hi)));
+				"estimate", cli_json_num(f->median), "ci95", cli_json_num(f->median_lo),
+				cli_json_num(f->median_hi)));
 			json_object_set_new(o, "p80", json_pack("{s:o,s:[o,o]}",
-				"estimate", jnum(f->p80), "ci95", jnum(f->p80_lo),
-				jnum(f->p80_hi)));
+				"estimate", cli_json_num(f->p80), "ci95", cli_json_num(f->p80_lo),
+				cli_json_num(f->p80_hi)));
 			json_object_set_new(o, f->censored ? "km" : "ks",
-			                    jnum(f->censored ? f->km_distance : f->ks));
+			                    cli_json_num(f->censored ? f->km_distance : f->ks));
 		}
 		if (s->n < FEW)
 			json_object_set_new(o, "warning", json_string("few data"));

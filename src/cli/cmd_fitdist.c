@@ -50,14 +50,9 @@ static void usage(FILE *out)
 
 /* ------------------------------------------------------------ output */
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *jpair(double a, double b)
 {
-	return json_pack("[o,o]", jnum(a), jnum(b));
+	return json_pack("[o,o]", cli_json_num(a), cli_json_num(b));
 }
 
 static json_t *fit_json(const pc_fit *f)
@@ -74,32 +69,32 @@ static json_t *fit_json(const pc_fit *f)
 	se = json_object();
 	ci = json_object();
 	for (int i = 0; i < fam->nparams; i++) {
-		json_object_set_new(params, fam->param_names[i], jnum(f->params[i]));
-		json_object_set_new(se, fam->param_names[i], jnum(f->se[i]));
+		json_object_set_new(params, fam->param_names[i], cli_json_num(f->params[i]));
+		json_object_set_new(se, fam->param_names[i], cli_json_num(f->se[i]));
 		json_object_set_new(ci, fam->param_names[i], jpair(f->ci_lo[i], f->ci_hi[i]));
 	}
 	json_object_set_new(o, "params", params);
-	json_object_set_new(o, "loglik", jnum(f->loglik));
-	json_object_set_new(o, "aic", jnum(f->aic));
-	json_object_set_new(o, "aicc", jnum(f->aicc));
-	json_object_set_new(o, "bic", jnum(f->bic));
-	json_object_set_new(o, "weight", jnum(f->weight));
+	json_object_set_new(o, "loglik", cli_json_num(f->loglik));
+	json_object_set_new(o, "aic", cli_json_num(f->aic));
+	json_object_set_new(o, "aicc", cli_json_num(f->aicc));
+	json_object_set_new(o, "bic", cli_json_num(f->bic));
+	json_object_set_new(o, "weight", cli_json_num(f->weight));
 	if (f->censored) {
 		json_object_set_new(o, "km", json_pack("{s:o}", "statistic",
-		                                        jnum(f->km_distance)));
+		                                        cli_json_num(f->km_distance)));
 	} else {
-		json_object_set_new(o, "ks", json_pack("{s:o,s:o}", "statistic", jnum(f->ks),
-		                                        "p_value", jnum(f->ks_p)));
-		json_object_set_new(o, "ad", json_pack("{s:o,s:o}", "statistic", jnum(f->ad),
-		                                        "p_value", jnum(f->ad_p)));
-		json_object_set_new(o, "cvm", json_pack("{s:o,s:o}", "statistic", jnum(f->cvm),
-		                                         "p_value", jnum(f->cvm_p)));
+		json_object_set_new(o, "ks", json_pack("{s:o,s:o}", "statistic", cli_json_num(f->ks),
+		                                        "p_value", cli_json_num(f->ks_p)));
+		json_object_set_new(o, "ad", json_pack("{s:o,s:o}", "statistic", cli_json_num(f->ad),
+		                                        "p_value", cli_json_num(f->ad_p)));
+		json_object_set_new(o, "cvm", json_pack("{s:o,s:o}", "statistic", cli_json_num(f->cvm),
+		                                         "p_value", cli_json_num(f->cvm_p)));
 	}
 	json_object_set_new(o, "ci95", ci);
 	json_object_set_new(o, "se", se);
-	json_object_set_new(o, "median", json_pack("{s:o,s:o}", "estimate", jnum(f->median),
+	json_object_set_new(o, "median", json_pack("{s:o,s:o}", "estimate", cli_json_num(f->median),
 	                                            "ci95", jpair(f->median_lo, f->median_hi)));
-	json_object_set_new(o, "p80", json_pack("{s:o,s:o}", "estimate", jnum(f->p80),
+	json_object_set_new(o, "p80", json_pack("{s:o,s:o}", "estimate", cli_json_num(f->p80),
 	                                         "ci95", jpair(f->p80_lo, f->p80_hi)));
 	json_object_set_new(o, "iterations", json_integer(f->iterations));
 	return o;

@@ -92,11 +92,6 @@ static void usage(FILE *out)
 	"with the finish.\n");
 }
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *jdate(pc_day d)
 {
 	char b[PC_DATE_BUF];
@@ -144,7 +139,7 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 		json_object_set_new(o, "checkpoint", p->skipped || p->no_checkpoint
 		                                         ? json_null() : jdate(p->checkpoint));
 		json_object_set_new(o, "criticality", json_real(p->criticality));
-		json_object_set_new(o, "correlation", jnum(p->correlation));
+		json_object_set_new(o, "correlation", cli_json_num(p->correlation));
 		if (p->skipped)
 			json_object_set_new(o, "skipped", json_true());
 		if (p->fixed)

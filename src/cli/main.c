@@ -262,6 +262,11 @@ int cli_print_json(const struct cli *cli, json_t *o, size_t flags)
 	return cli_fail(cli, &err);
 }
 
+json_t *cli_json_num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 void cli_csv_field(const char *s)
 {
 	size_t n = strlen(s);
