@@ -16,6 +16,7 @@
 #include <precedent/store.h>
 
 #include "store_internal.h"
+#include "store_fixture.h"
 
 /*
  * Attributes live on the phase rows; a project has those its rows agree
@@ -48,25 +49,6 @@ static const char fill_sql[] =
 	" (12, 'alpha', '2027-02-10', '2027-02-12', NULL, 'done', 4),"
 	" (10, 'alpha', '2026-12-11', '2026-12-20', NULL, 'done', 5),"
 	" (10, 'zeta', '2026-12-01', '2026-12-05', NULL, 'done', 5);";
-
-static int setup(void **state)
-{
-	pc_store *st = NULL;
-	pc_error err;
-
-	if (pc_store_open(":memory:", PC_STORE_CREATE, &st, &err))
-		return -1;
-	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	pc_store *st = *state;
-
-	pc_store_close(&st);
-	return 0;
-}
 
 static void fill(pc_store *st)
 {
@@ -198,9 +180,9 @@ static void test_like_filter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_load_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_like_filter, setup, teardown),
+		memory_store_test(test_empty_store),
+		memory_store_test(test_load_all),
+		memory_store_test(test_like_filter),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
 }

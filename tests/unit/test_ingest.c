@@ -17,43 +17,13 @@
 
 #include "ingest_internal.h"
 #include "store_internal.h"
+#include "store_fixture.h"
 
 static const char good[] =
 	"customer,project,phase,start,end,status,tier\n"
 	"acme,p1,kickoff,2027-01-04,2027-01-08,done,gold\n"
 	"acme,p1,build,2027-01-09,,ongoing,gold\n"
 	"beta,p1,kickoff,2027-01-04,2027-01-04,,silver\n";
-
-static int setup(void **state)
-{
-	pc_store *st = NULL;
-	pc_error err;
-
-	if (pc_store_open(":memory:", PC_STORE_CREATE, &st, &err))
-		return -1;
-	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	pc_store *st = *state;
-
-	pc_store_close(&st);
-	return 0;
-}
-
-static long count(pc_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(pci_store_db(st), sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
 
 static pc_import_options opts_as_of(const char *as_of)
 {
@@ -84,8 +54,8 @@ static void test_import_and_reimport(void **state)
 	assert_int_equal(sum.unchanged, 0);
 	assert_int_equal(sum.projects, 2);
 	assert_int_equal(sum.ongoing, 1);
-	assert_int_equal(count(*state, "SELECT count(*) FROM customers"), 2);
-	assert_int_equal(count(*state, "SELECT count(*) FROM imports"), 1);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM customers"), 2);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM imports"), 1);
 
 	/* The ongoing phase is censored at --as-of, not dropped. */
 	assert_int_equal(pc_history_load(*state, NULL, 0, 0, &h, &err), PC_OK);
@@ -102,7 +72,7 @@ static void test_import_and_reimport(void **state)
 	assert_int_equal(sum.updated, 0);
 	assert_int_equal(sum.unchanged, 3);
 	assert_int_equal(sum.projects, 2);
-	assert_int_equal(count(*state, "SELECT count(*) FROM phases"), 3);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM phases"), 3);
 }
 
 static void test_updates(void **state)
@@ -123,8 +93,8 @@ static void test_updates(void **state)
 	assert_int_equal(sum.updated, 2);
 	assert_int_equal(sum.unchanged, 1);
 	assert_int_equal(sum.ongoing, 0);
-	assert_int_equal(count(*state, "SELECT count(*) FROM phases WHERE status = 'ongoing'"), 0);
-	assert_int_equal(count(*state, "SELECT count(*) FROM project_attrs WHERE value = 'platinum'"), 1);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM phases WHERE status = 'ongoing'"), 0);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM project_attrs WHERE value = 'platinum'"), 1);
 }
 
 static void test_bad_row_writes_nothing(void **state)
@@ -141,9 +111,9 @@ static void test_bad_row_writes_nothing(void **state)
 	assert_string_equal(err.file, "mem.csv");
 	assert_int_equal(err.line, 3);
 	assert_string_equal(err.msg, "end date '2027-01-03' is before start date '2027-01-04'");
-	assert_int_equal(count(*state, "SELECT count(*) FROM phases"), 0);
-	assert_int_equal(count(*state, "SELECT count(*) FROM customers"), 0);
-	assert_int_equal(count(*state, "SELECT count(*) FROM imports"), 0);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM phases"), 0);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM customers"), 0);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM imports"), 0);
 }
 
 struct seen {
@@ -184,7 +154,7 @@ static void test_skip_invalid(void **state)
 	assert_int_equal(seen.lines[0], 3);
 	assert_int_equal(seen.lines[1], 4); /* the record spans lines 4-5 */
 	assert_int_equal(seen.lines[2], 6);
-	assert_int_equal(count(*state, "SELECT rejected FROM imports"), 3);
+	assert_int_equal(query_long(*state, "SELECT rejected FROM imports"), 3);
 }
 
 static void test_dry_run(void **state)
@@ -196,8 +166,8 @@ static void test_dry_run(void **state)
 	o.dry_run = 1;
 	assert_int_equal(import(*state, good, &o, &sum, &err), PC_OK);
 	assert_int_equal(sum.added, 3);
-	assert_int_equal(count(*state, "SELECT count(*) FROM phases"), 0);
-	assert_int_equal(count(*state, "SELECT count(*) FROM imports"), 0);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM phases"), 0);
+	assert_int_equal(query_long(*state, "SELECT count(*) FROM imports"), 0);
 }
 
 static void test_limits(void **state)
@@ -375,13 +345,13 @@ static void test_bom_in_pieces(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_import_and_reimport, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_row_writes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_skip_invalid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_map, setup, teardown),
+		memory_store_test(test_import_and_reimport),
+		memory_store_test(test_updates),
+		memory_store_test(test_bad_row_writes_nothing),
+		memory_store_test(test_skip_invalid),
+		memory_store_test(test_dry_run),
+		memory_store_test(test_limits),
+		memory_store_test(test_bad_map),
 		cmocka_unit_test(test_fast_path_matches_libcsv),
 		cmocka_unit_test(test_bom_in_pieces),
 	};

@@ -14,6 +14,7 @@
 #include <precedent/store.h>
 
 #include "store_internal.h"
+#include "store_fixture.h"
 
 struct fx {
 	char dir[64];
@@ -44,18 +45,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static long query_int(pc_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	long v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(pci_store_db(st), sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static void test_missing_store(void **state)
 {
 	struct fx *f = *state;
@@ -78,17 +67,17 @@ static void test_create_and_reopen(void **state)
 
 	assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_OK);
 	assert_non_null(st);
-	assert_int_equal(query_int(st, "PRAGMA user_version"), PCI_STORE_SCHEMA);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name IN "
+	assert_int_equal(query_long(st, "PRAGMA user_version"), PCI_STORE_SCHEMA);
+	assert_int_equal(query_long(st, "SELECT count(*) FROM sqlite_master WHERE name IN "
 	                 "('customers','projects','project_attrs','phases','imports',"
 	                 "'models','model_phases')"), 7);
-	assert_int_equal(query_int(st, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
-	assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(query_long(st, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(query_long(st, "PRAGMA foreign_keys"), 1);
 	pc_store_close(&st);
 	assert_null(st);
 	pc_store_close(&st); /* NULL is accepted */
 	assert_int_equal(pc_store_open(f->path, 0, &st, &err), PC_OK);
-	assert_int_equal(query_int(st, "PRAGMA user_version"), PCI_STORE_SCHEMA);
+	assert_int_equal(query_long(st, "PRAGMA user_version"), PCI_STORE_SCHEMA);
 	pc_store_close(&st);
 }
 
@@ -158,8 +147,8 @@ static void test_migrates_from_zero(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(pc_store_open(f->path, 0, &st, &err), PC_OK);
-	assert_int_equal(query_int(st, "PRAGMA user_version"), 1);
-	assert_int_equal(query_int(st, "PRAGMA application_id"), 0x50434442);
+	assert_int_equal(query_long(st, "PRAGMA user_version"), 1);
+	assert_int_equal(query_long(st, "PRAGMA application_id"), 0x50434442);
 	pc_store_close(&st);
 }
 
@@ -178,8 +167,8 @@ static void test_transactions_nest(void **state)
 	                              NULL, NULL, NULL), SQLITE_OK);
 	pci_store_rollback(st); /* undoes only 'b' */
 	assert_int_equal(pci_store_commit(st, &err), PC_OK);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM customers"), 1);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM customers WHERE name = 'a'"), 1);
+	assert_int_equal(query_long(st, "SELECT count(*) FROM customers"), 1);
+	assert_int_equal(query_long(st, "SELECT count(*) FROM customers WHERE name = 'a'"), 1);
 	pc_store_close(&st);
 }
 
