@@ -45,6 +45,22 @@ static void data_free(struct plan_data *d)
 	free(d);
 }
 
+int pci_plan_data(const pc_plan_model *pm, size_t *np, size_t *k,
+                  const double **dur, const unsigned char **cens,
+                  const int **lag)
+{
+	const struct plan_data *d = pm ? pm->priv : NULL;
+
+	if (!d)
+		return -1;
+	*np = d->nprojects;
+	*k = d->k;
+	*dur = d->dur;
+	*cens = d->cens;
+	*lag = d->lag;
+	return 0;
+}
+
 void pc_plan_learn_options_init(pc_plan_learn_options *o)
 {
 	memset(o, 0, sizeof *o);

@@ -147,4 +147,16 @@ long pci_template_after(const pc_plan_template *t, size_t i);
 /* Median of v[0..n-1] (sorts v). */
 double pci_median(double *v, size_t n);
 
+/* ---- plan.c */
+
+/* What a learned model was fitted on, kept for the bootstraps of plan
+ * and whatif to resample: per project and node (np x k, row-major) the
+ * duration in calendar days (NaN: none, or the project is too recent for
+ * the phase to count, see mature_only in plan.c), whether it is still
+ * running, and the lag to the node's predecessor (INT_MIN: none).
+ * Returns 0, or -1 when pm keeps no data (read from a model file). */
+int pci_plan_data(const pc_plan_model *pm, size_t *np, size_t *k,
+                  const double **dur, const unsigned char **cens,
+                  const int **lag);
+
 #endif

@@ -1216,6 +1216,24 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 		rc = oom(err);
 		goto out;
 	}
+	/* Resample what the model was fitted on, as plan's --ci does: late
+	 * phases then learn only from projects old enough to have reached
+	 * them (see mature_only in plan.c).  A model that keeps no data, or
+	 * was learned from another history, gets the data from h as it is. */
+	{
+		const double *pd;
+		const unsigned char *pc;
+		const int *pl;
+		size_t pnp, pk;
+
+		if (pci_plan_data(c->pm, &pnp, &pk, &pd, &pc, &pl) == 0 && pnp == np &&
+		    pk == k) {
+			memcpy(b.dur, pd, np * k * sizeof *b.dur);
+			memcpy(b.cens, pc, np * k);
+			memcpy(b.lag, pl, np * k * sizeof *b.lag);
+			goto resample;
+		}
+	}
 	for (size_t q = 0; q < h->nphases; q++)
 		map[q] = node_of(c->pm, h->phases[q]);
 	for (size_t i = 0; i < np * k; i++)
@@ -1248,6 +1266,7 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 			else if (!isnan(b.dur[i * k + (size_t)a]) && !b.cens[i * k + (size_t)a])
 				b.lag[cj] = (int)(s0[cj] - e1[i * k + (size_t)a]);
 		}
+resample:
 	for (unsigned t = 0; t < b.nthreads; t++) {
 		bw[t].b = &b;
 		bw[t].id = t;
