@@ -50,7 +50,9 @@
 #include "store_internal.h"
 
 /* libcsv's "between records" parser state (ROW_NOT_BEGUN in libcsv.c);
- * struct csv_parser is public, its state constants are not. */
+ * struct csv_parser is public, its state constants are not, so
+ * test_libcsv_between_records (tests/unit/test_ingest.c) holds libcsv to
+ * this value. */
 #define CSV_STATE_ROW_NOT_BEGUN 0
 
 #define BLOCK (64 * 1024)

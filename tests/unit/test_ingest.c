@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include <precedent/history.h>
 #include <precedent/ingest.h>
 
@@ -342,6 +344,27 @@ static void test_bom_in_pieces(void **state)
 	}
 }
 
+/* ingest.c reads libcsv's parser state to know whether a line starts a
+ * record; libcsv keeps the state constants to itself, so hold it to the
+ * one ingest.c assumes: 0 between records, not 0 inside one. */
+static void test_libcsv_between_records(void **state)
+{
+	struct csv_parser p;
+
+	(void)state;
+	assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+	assert_int_equal(p.pstate, 0);
+	assert_int_equal(csv_parse(&p, "a,b\n", 4, NULL, NULL, NULL), 4);
+	assert_int_equal(p.pstate, 0);
+	assert_int_equal(csv_parse(&p, "a,", 2, NULL, NULL, NULL), 2);
+	assert_int_not_equal(p.pstate, 0);
+	assert_int_equal(csv_parse(&p, "\"b\nc\"", 5, NULL, NULL, NULL), 5);
+	assert_int_not_equal(p.pstate, 0);
+	assert_int_equal(csv_parse(&p, "\n", 1, NULL, NULL, NULL), 1);
+	assert_int_equal(p.pstate, 0);
+	csv_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +377,7 @@ int main(void)
 		memory_store_test(test_bad_map),
 		cmocka_unit_test(test_fast_path_matches_libcsv),
 		cmocka_unit_test(test_bom_in_pieces),
+		cmocka_unit_test(test_libcsv_between_records),
 	};
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
 }
