@@ -14,9 +14,10 @@
  * Beyond "no crash, no sanitizer report, no leak": the exit status is 0,
  * 1 or 2, and a failure says why on stderr.  To keep runs short the
  * harness asks plan, whatif and backtest for 200 iterations (and whatif
- * for no bootstrap interval unless the input asks), and skips
- * inputs that ask for more, for many bootstrap resamples or threads, or
- * that name a path outside the scratch directory.
+ * for no bootstrap interval unless the input asks), and skips inputs
+ * that ask for more, for bootstrap intervals beyond a few replicates
+ * (plan --ci always makes 200) or many threads, or that name a path
+ * outside the scratch directory.
  */
 #include <config.h>
 
@@ -46,7 +47,7 @@ static const char *const commands[] = {
 /* The files every run starts from. */
 static char *store;       /* the bytes of run.db with h.csv imported */
 static size_t store_len;
-static char *model;       /* models.csv: the fitted model as CSV */
+static char *model;       /* model.csv: the fitted model as CSV */
 static size_t model_len;
 static char history[8192];
 
