@@ -33,9 +33,11 @@ state() {
 # after_kill DB NONE.TXT ALL.TXT STATEFN WHAT: the checks on a store
 # whose writer was killed.  It must open with the tool, pass SQLite's
 # integrity check, and STATEFN of it (state, or the caller's) must equal
-# NONE.TXT or ALL.TXT.  Sets verdict to none, all or bad (it did not
-# open, or holds part of the write) and intact to 1 or 0, and says what
-# went wrong, naming WHAT, as a TAP comment.
+# NONE.TXT or ALL.TXT.  Counts the store in kill_none, kill_all or
+# kill_bad (it did not open, or holds part of the write), and in
+# kill_corrupt if the check failed; says what went wrong, naming WHAT,
+# as a TAP comment.
+kill_none=0 kill_all=0 kill_bad=0 kill_corrupt=0
 after_kill() {
 	verdict=bad
 	intact=1
@@ -59,6 +61,12 @@ after_kill() {
 		echo "# $5: the store holds part of it"
 	fi
 	[ "$opened" -eq 1 ] || verdict=bad
+	[ "$intact" -eq 1 ] || kill_corrupt=$((kill_corrupt + 1))
+	case $verdict in
+	none) kill_none=$((kill_none + 1)) ;;
+	all) kill_all=$((kill_all + 1)) ;;
+	*) kill_bad=$((kill_bad + 1)) ;;
+	esac
 }
 
 _tap_n=0

@@ -50,7 +50,7 @@ killed() {
 	awk -v n="$POINTS" -v m="$moments" 'BEGIN {
 		if (n > m) n = m
 		for (i = 1; i <= n; i++) print int((i * m + n - 1) / n) }' | uniq >points
-	kills=0 got_none=0 got_all=0 bad=0 corrupt=0
+	kills=0 kill_none=0 kill_all=0 kill_bad=0 kill_corrupt=0
 	while read -r k; do
 		cp "$base" run.db
 		rm -f run.db-wal run.db-shm
@@ -61,22 +61,16 @@ killed() {
 		set -e
 		[ "$st" -eq 137 ] && kills=$((kills + 1))
 		after_kill run.db "$none" "$all" "$statefn" "$name killed at moment $k"
-		[ "$intact" -eq 1 ] || corrupt=$((corrupt + 1))
-		case $verdict in
-		none) got_none=$((got_none + 1)) ;;
-		all) got_all=$((got_all + 1)) ;;
-		*) bad=$((bad + 1)) ;;
-		esac
 	done <points
 	n=$(wc -l <points)
-	echo "# $name: $kills of $n runs killed; $got_none left none of it, $got_all all of it"
+	echo "# $name: $kills of $n runs killed; $kill_none left none of it, $kill_all all of it"
 	[ "$kills" -eq "$n" ] && r=0 || r=1
 	ok $r "$name: every one of the $n runs was killed"
-	[ "$bad" -eq 0 ] && r=0 || r=1
+	[ "$kill_bad" -eq 0 ] && r=0 || r=1
 	ok $r "$name: after every kill the store opens and holds all or none"
-	[ "$corrupt" -eq 0 ] && r=0 || r=1
+	[ "$kill_corrupt" -eq 0 ] && r=0 || r=1
 	ok $r "$name: after every kill PRAGMA integrity_check says ok"
-	[ "$got_none" -gt 0 ] && [ "$got_all" -gt 0 ] && r=0 || r=1
+	[ "$kill_none" -gt 0 ] && [ "$kill_all" -gt 0 ] && r=0 || r=1
 	ok $r "$name: kills fell both before and after the commit"
 }
 
