@@ -34,6 +34,8 @@ const pc_family *pc_family_find(const char *name)
 	for (int i = 0; pc_families[i]; i++)
 		if (strcasecmp(pc_families[i]->name, name) == 0)
 			return pc_families[i];
+	if (strcasecmp(pci_constant.name, name) == 0)
+		return &pci_constant;
 	return NULL;
 }
 

@@ -754,6 +754,49 @@ static int gof_bootstrap(const pci_fitops *ops, size_t n,
 	return PC_OK;
 }
 
+int pci_sample_constant(const pci_sample *s)
+{
+	if (s->nev < 2 || !s->all_equal || !(s->xe[0] > 0) || s->xe[0] > MAX_VALUE)
+		return 0;
+	for (size_t i = 0; i < s->ncens; i++)
+		if (!(s->xc[i] < s->xe[0]))
+			return 0;
+	return 1;
+}
+
+/* The constant family: no optimum to search, no spread to be unsure of.
+ * Every interval is the value itself, every distance to the data 0. */
+static int fit_constant(const pci_sample *s, const pc_fit_options *opts,
+                        pc_fit *out, pc_error *err)
+{
+	double v;
+
+	if (!pci_sample_constant(s)) {
+		out->status = PC_EDATA;
+		snprintf(out->error, sizeof out->error, "%s",
+		         s->nev < 2 ? "fewer than 2 finished durations"
+		                    : "the durations are not all the same (or a running "
+		                      "phase has already lasted longer)");
+		return pc_error_set(err, PC_EDATA, NULL, 0, "constant: %s", out->error);
+	}
+	v = s->xe[0];
+	out->params[0] = out->ci_lo[0] = out->ci_hi[0] = v;
+	out->se[0] = out->cov[0][0] = 0;
+	out->loglik = 0; /* every duration has probability 1 */
+	out->grad_norm = 0;
+	out->iterations = 0;
+	set_criteria(out, 1);
+	if (s->ncens == 0)
+		out->ks = out->ad = out->cvm = 0;
+	else
+		out->km_distance = 0;
+	out->median = out->median_lo = out->median_hi = v;
+	out->p80 = out->p80_lo = out->p80_hi = v;
+	out->boot_ok = opts->point_only ? 0 : opts->bootstrap;
+	out->status = PC_OK;
+	return PC_OK;
+}
+
 int pc_fit_family(const pc_family *f, const double *x,
                   const unsigned char *censored, size_t n,
                   const pc_fit_options *opts, pc_fit *out, pc_error *err)
@@ -769,7 +812,7 @@ int pc_fit_family(const pc_family *f, const double *x,
 		pc_fit_options_init(&defaults);
 		opts = &defaults;
 	}
-	if (!ops)
+	if (!ops && f != &pci_constant)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0, "not a known family");
 	init_fit(out, f);
 	out->n = n;
@@ -781,6 +824,10 @@ int pc_fit_family(const pc_family *f, const double *x,
 		return pc_error_set(err, rc, NULL, 0, "%s: %s", f->name, out->error);
 	}
 	out->censored = s.ncens;
+	if (f == &pci_constant) {
+		rc = fit_constant(&s, opts, out, err);
+		goto done;
+	}
 	rc = fit_point(ops, &s, out, th, &ls, err);
 	if (rc || opts->point_only)
 		goto done;
@@ -849,6 +896,30 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 	memset(out, 0, sizeof *out);
 	out->best = -1;
 	out->n = n;
+	/* Durations that never vary leave no family anything to estimate:
+	 * they are a constant, whatever families were asked for. */
+	{
+		pci_sample s;
+		pc_error e;
+		int constant;
+
+		if (pci_sample_init(&s, x, censored, n, &e) == PC_OK) {
+			constant = pci_sample_constant(&s);
+			pci_sample_release(&s);
+			if (constant) {
+				int rc = pc_fit_family(&pci_constant, x, censored, n, opts,
+				                       &out->fits[0], err);
+				if (rc)
+					return rc;
+				out->nfits = 1;
+				out->best = 0;
+				out->fits[0].weight = 1;
+				out->censored = out->fits[0].censored;
+				out->criterion = opts->criterion;
+				return PC_OK;
+			}
+		}
+	}
 	for (int i = 0; pc_families[i] && out->nfits < PC_MAX_FAMILIES; i++) {
 		pc_fit *f;
 		pc_error e;

@@ -20,6 +20,9 @@ extern const pc_family pci_weibull;
 extern const pc_family pci_lognormal;
 extern const pc_family pci_loglogistic;
 extern const pc_family pci_normal;
+/* A duration that never varies (dist_constant.c): not in pc_families,
+ * chosen by pc_fit_all alone when the data allow nothing else. */
+extern const pc_family pci_constant;
 
 /* log(1 + e^t), accurate for any t. */
 double pci_softplus(double t);
@@ -66,6 +69,10 @@ typedef struct pci_sample {
 int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err);
 void pci_sample_release(pci_sample *s);
+
+/* 1 if the finished durations of s are all equal (at least two) and every
+ * running one is still shorter: data only a constant describes. */
+int pci_sample_constant(const pci_sample *s);
 
 /* The estimation side of a family. */
 typedef struct pci_fitops {

@@ -25,7 +25,8 @@ static void usage(FILE *out)
 	"Fit duration distributions by maximum likelihood to one column of\n"
 	"numbers: a CSV file with a header, or one number per line (no header).\n"
 	"Reads standard input without FILE or with '-'.  Running (right-censored)\n"
-	"values count as 'at least this long'.\n"
+	"values count as 'at least this long'.  Values that never vary (every\n"
+	"finished one the same, running ones shorter) are fitted as a constant.\n"
 	"\n"
 	"Options:\n"
 	"  --family LIST        all (default) or a comma-separated list of\n"
@@ -183,7 +184,10 @@ static void print_table(const pc_fit_set *s, pc_criterion asked)
 		       f->family->name, params, f->loglik, crit_of(f, s->criterion),
 		       f->weight, gof, gofp, med, p80);
 	}
-	if (s->best >= 0) {
+	if (s->best >= 0 && s->nfits == 1 && pc_family_find("constant") ==
+	                                     s->fits[0].family) {
+		printf("\nchosen: constant, as every finished value is the same\n");
+	} else if (s->best >= 0) {
 		printf("\nchosen: %s, lowest %s", s->fits[s->best].family->name,
 		       crit_label(s->criterion));
 		if (s->criterion != asked)

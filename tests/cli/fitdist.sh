@@ -91,8 +91,13 @@ run 1 "one value" -- $PC fitdist one.txt
 expect_grep 'only one finished duration' "$TMP/err" "one value"
 printf '5\n5\n5\n' >same.txt
 run 0 "all equal" -- $PC fitdist same.txt
-expect_grep '^weibull +error: all finished durations equal 5' "$TMP/out" "all equal: spread families refuse"
-expect_grep '^chosen: exponential' "$TMP/out" "all equal: exponential still fits"
+expect_grep '^constant +value=5 ' "$TMP/out" "all equal: a constant 5"
+expect_grep '^chosen: constant, as every finished value is the same$' "$TMP/out" \
+	"all equal: chosen as a constant, and said why"
+if grep -qE '^(exponential|weibull) ' "$TMP/out"; then r=1; else r=0; fi
+ok $r "all equal: no family pretends to a spread"
+run 0 "all equal, --family weibull" -- $PC fitdist --family weibull same.txt
+expect_grep '^chosen: constant' "$TMP/out" "all equal: a constant whatever --family asks"
 printf 'd,c\n3,1\n4,1\n' >cens.csv
 run 1 "all censored" -- $PC fitdist --column d --censor-column c cens.csv
 expect_grep 'all 2 observations are censored' "$TMP/err" "all censored"

@@ -319,6 +319,70 @@ static void test_degenerate(void **state)
 	}
 }
 
+/* Durations that never vary are a constant: chosen alone, whatever the
+ * families asked for, with every interval the value itself; a running
+ * phase that has already lasted longer rules it out, as do two different
+ * values; a constant fits only such data. */
+static void test_constant(void **state)
+{
+	double same[1000], x[] = {5, 5, 5, 3}, longer[] = {5, 5, 5, 7};
+	unsigned char c[] = {0, 0, 0, 1};
+	pc_fit_options o;
+	pc_fit_set set;
+	pc_fit fit;
+	pc_error err;
+
+	(void)state;
+	for (size_t i = 0; i < 1000; i++)
+		same[i] = 5;
+	pc_fit_options_init(&o);
+	assert_int_equal(pc_fit_all(same, NULL, 1000, &o, &set, &err), PC_OK);
+	assert_int_equal(set.nfits, 1);
+	assert_int_equal(set.best, 0);
+	assert_string_equal(set.fits[0].family->name, "constant");
+	assert_float_equal(set.fits[0].params[0], 5, 0);
+	assert_float_equal(set.fits[0].median, 5, 0);
+	assert_float_equal(set.fits[0].p80_lo, 5, 0);
+	assert_float_equal(set.fits[0].p80_hi, 5, 0);
+	assert_float_equal(set.fits[0].weight, 1, 0);
+	assert_float_equal(set.fits[0].ks, 0, 0);
+	/* whatever --family asks */
+	o.families = 1u << 2; /* weibull */
+	assert_int_equal(pc_fit_all(same, NULL, 1000, &o, &set, &err), PC_OK);
+	assert_string_equal(set.fits[set.best].family->name, "constant");
+	o.families = 0;
+	/* a running phase shorter than the value fits in */
+	assert_int_equal(pc_fit_all(x, c, 4, &o, &set, &err), PC_OK);
+	assert_string_equal(set.fits[set.best].family->name, "constant");
+	assert_int_equal(set.censored, 1);
+	assert_float_equal(set.fits[0].km_distance, 0, 0);
+	/* one that has run longer does not: the families are tried */
+	assert_int_equal(pc_fit_all(longer, c, 4, &o, &set, &err), PC_OK);
+	assert_string_not_equal(set.fits[set.best].family->name, "constant");
+	assert_true(set.nfits > 1);
+	/* and the constant alone refuses what varies, saying why */
+	assert_int_equal(pc_fit_family(pc_family_find("constant"), longer, c, 4,
+	                               &o, &fit, &err), PC_EDATA);
+	assert_non_null(strstr(err.msg, "constant: the durations are not all the same"));
+	assert_int_equal(pc_fit_family(pc_family_find("Constant"), x + 3, NULL, 1,
+	                               &o, &fit, &err), PC_EDATA);
+	/* the simulator's view: all the mass on the value */
+	{
+		const pc_family *k = pc_family_find("constant");
+		gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+		double v = 5;
+
+		assert_float_equal(k->cdf(4.999, &v), 0, 0);
+		assert_float_equal(k->cdf(5, &v), 1, 0);
+		assert_float_equal(k->quantile(0.01, &v), 5, 0);
+		assert_float_equal(k->quantile(0.99, &v), 5, 0);
+		/* a phase already past its value ends now */
+		assert_float_equal(pc_family_draw_given(k, r, &v, 9), 9, 0);
+		assert_float_equal(pc_family_draw_given(k, r, &v, 3), 5, 0);
+		gsl_rng_free(r);
+	}
+}
+
 /* Closed forms: the exponential MLE rate = events / total time with
  * censoring, se = rate / sqrt(events), and the delta-method median
  * interval log(2)/rate * exp(+-1.96 / sqrt(events)); criteria by their
@@ -661,6 +725,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_references),
 		cmocka_unit_test(test_degenerate),
+		cmocka_unit_test(test_constant),
 		cmocka_unit_test(test_closed_forms),
 		cmocka_unit_test(test_selection),
 		cmocka_unit_test(test_censored_truth),

@@ -80,9 +80,11 @@ static void test_fit_history(void **state)
 	assert_ptr_equal(b->family, sets[0].fits[sets[0].best].family);
 	assert_true(b->loglik == sets[0].fits[sets[0].best].loglik);
 	assert_true(fabs(b->median - b->family->quantile(0.5, b->params)) < 1e-12);
-	/* all 3 days: exponential with rate 1/3 */
-	assert_string_equal(s->family->name, "exponential");
-	assert_true(fabs(s->params[0] - 1.0 / 3) < 1e-15);
+	/* all 3 days: a constant 3, not an exponential with rate 1/3 */
+	assert_string_equal(s->family->name, "constant");
+	assert_float_equal(s->params[0], 3, 0);
+	assert_float_equal(s->median, 3, 0);
+	assert_float_equal(s->p80, 3, 0);
 	assert_string_equal(m->criterion, "aicc");
 	assert_string_equal(m->reference, "tier=x");
 	assert_int_equal(m->n_projects, 12);
