@@ -30,6 +30,20 @@ state() {
 	$PRECEDENT --db "$1" history --format csv 2>&1 || echo "exit $?"
 }
 
+# fictional_history PROJECTS PREFIX CUSTOMERS: a history of PROJECTS
+# projects of 8 finished phases each in 2025, spread over CUSTOMERS
+# customers named PREFIX0001..., with a tier attribute; for the tests
+# that need a big import.
+fictional_history() {
+	awk -v n="$1" -v pre="$2" -v nc="$3" 'BEGIN {
+		print "customer,project,phase,start,end,status,tier"
+		for (p = 0; p < n; p++)
+			for (h = 1; h <= 8; h++)
+				printf "%s%04d,proj%d,phase%d,2025-%02d-%02d,2025-%02d-%02d,done,t%d\n",
+					pre, p % nc, p, h, h, 1 + p % 25, h, 1 + p % 25 + p % 3, p % 3
+	}'
+}
+
 # after_kill DB NONE.TXT ALL.TXT STATEFN WHAT: the checks on a store
 # whose writer was killed.  It must open with the tool, pass SQLite's
 # integrity check, and STATEFN of it (state, or the caller's) must equal

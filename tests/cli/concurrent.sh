@@ -14,17 +14,8 @@ ROUNDS=${CONCURRENT_ROUNDS:-5}
 
 # Two histories with different customers, so the result does not depend
 # on which import commits first.
-gen() {
-	awk -v who="$1" 'BEGIN {
-		print "customer,project,phase,start,end,status,tier"
-		for (p = 0; p < 3000; p++)
-			for (h = 1; h <= 6; h++)
-				printf "%s%03d,proj%d,phase%d,2025-%02d-%02d,2025-%02d-%02d,done,t%d\n",
-					who, p % 300, p, h, h, 1 + p % 25, h, 1 + p % 25 + p % 3, p % 3
-	}'
-}
-gen alpha >a.csv
-gen beta >b.csv
+fictional_history 3000 alpha 300 >a.csv
+fictional_history 3000 beta 300 >b.csv
 
 # The reference: the two imports one after the other.
 $PRECEDENT --db ref.db -q import --as-of $AS_OF a.csv && r=0 || r=1

@@ -76,13 +76,7 @@ killed() {
 
 # import: 4 000 rows onto the first 40 of the sample.
 head -40 "$top_srcdir/datasets/sample.csv" >base.csv
-awk 'BEGIN {
-	print "customer,project,phase,start,end,status,tier"
-	for (p = 0; p < 500; p++)
-		for (h = 1; h <= 8; h++)
-			printf "kill%03d,proj%d,phase%d,2025-%02d-%02d,2025-%02d-%02d,done,t%d\n",
-				p % 100, p, h, h, 1 + p % 25, h, 1 + p % 25 + p % 3, p % 3
-}' >more.csv
+fictional_history 500 kill 100 >more.csv
 $PRECEDENT --db base.db -q import --as-of $AS_OF base.csv >/dev/null && r=0 || r=1
 ok $r "the base history imports"
 state base.db >none.txt

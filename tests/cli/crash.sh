@@ -17,13 +17,7 @@ RUNS=${CRASH_RUNS:-120}
 AS_OF=2026-11-01
 
 # A big import: 60 000 phase rows of 7 500 fictional projects.
-awk 'BEGIN {
-	print "customer,project,phase,start,end,status,tier"
-	for (p = 0; p < 7500; p++)
-		for (h = 1; h <= 8; h++)
-			printf "crash%04d,proj%d,phase%d,2025-%02d-%02d,2025-%02d-%02d,done,t%d\n",
-				p % 1000, p, h, h, 1 + p % 25, h, 1 + p % 25 + p % 3, p % 3
-}' >big.csv
+fictional_history 7500 crash 1000 >big.csv
 head -40 "$top_srcdir/datasets/sample.csv" >base.csv
 
 # Reference states: the base alone (none of the import) and base + big
