@@ -44,6 +44,23 @@ fictional_history() {
 	}'
 }
 
+# kill_references FILE: the two states a killed import of FILE may
+# leave: base.db holds the first 40 lines of the sample and none.txt its
+# state; all.txt is the state after importing FILE into a copy of it.
+# Imports as of $AS_OF.
+kill_references() {
+	head -40 "$top_srcdir/datasets/sample.csv" >base.csv
+	$PRECEDENT --db base.db -q import --as-of "$AS_OF" base.csv >/dev/null && r=0 || r=1
+	ok $r "the base history imports"
+	state base.db >none.txt
+	cp base.db full.db
+	$PRECEDENT --db full.db -q import --as-of "$AS_OF" "$1" >/dev/null && r=0 || r=1
+	ok $r "the import to be killed succeeds on its own"
+	state full.db >all.txt
+	cmp -s none.txt all.txt && r=1 || r=0
+	ok $r "the import to be killed changes the history"
+}
+
 # after_kill DB NONE.TXT ALL.TXT STATEFN WHAT: the checks on a store
 # whose writer was killed.  It must open with the tool, pass SQLite's
 # integrity check, and STATEFN of it (state, or the caller's) must equal

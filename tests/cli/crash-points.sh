@@ -75,15 +75,8 @@ killed() {
 }
 
 # import: 4 000 rows onto the first 40 of the sample.
-head -40 "$top_srcdir/datasets/sample.csv" >base.csv
 fictional_history 500 kill 100 >more.csv
-$PRECEDENT --db base.db -q import --as-of $AS_OF base.csv >/dev/null && r=0 || r=1
-ok $r "the base history imports"
-state base.db >none.txt
-cp base.db full.db
-$PRECEDENT --db full.db -q import --as-of $AS_OF more.csv >/dev/null && r=0 || r=1
-ok $r "the import to be killed succeeds on its own"
-state full.db >all.txt
+kill_references more.csv
 killed import base.db none.txt all.txt state -- \
 	$PRECEDENT --db run.db -q import --as-of $AS_OF more.csv
 

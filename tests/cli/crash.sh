@@ -18,19 +18,9 @@ AS_OF=2026-11-01
 
 # A big import: 60 000 phase rows of 7 500 fictional projects.
 fictional_history 7500 crash 1000 >big.csv
-head -40 "$top_srcdir/datasets/sample.csv" >base.csv
-
 # Reference states: the base alone (none of the import) and base + big
 # (all of it).
-$PRECEDENT --db base.db -q import --as-of $AS_OF base.csv >/dev/null && r=0 || r=1
-ok $r "the base history imports"
-state base.db >none.txt
-cp base.db full.db
-$PRECEDENT --db full.db -q import --as-of $AS_OF big.csv >/dev/null && r=0 || r=1
-ok $r "the big history imports in one go"
-state full.db >all.txt
-cmp -s none.txt all.txt && r=1 || r=0
-ok $r "the big import changes the history"
+kill_references big.csv
 
 # The shortest of three timed imports: a machine busy at the first one
 # (or a sanitizer build) would otherwise stretch the kill window past
