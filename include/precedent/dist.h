@@ -47,7 +47,9 @@ typedef struct pc_family {
 /* All families, in the order above, ending with NULL. */
 extern const pc_family *const pc_families[];
 
-/* The family called `name` (case-insensitive), or NULL. */
+/* The family called `name` (case-insensitive), or NULL; "constant", the
+ * point mass pc_fit_all gives durations that never vary, is found too
+ * though it is not one of pc_families. */
 const pc_family *pc_family_find(const char *name);
 
 /* Survival at x, 1 - cdf, computed from logsf. */

@@ -108,7 +108,8 @@ int pc_fit_family(const pc_family *f, const double *x,
 
 #define PC_MAX_FAMILIES 8
 
-/* The fits of every requested family, in pc_families order. */
+/* The fits of every requested family, in pc_families order; or, for
+ * durations that never vary, the one fit of the constant family. */
 typedef struct pc_fit_set {
 	size_t nfits;
 	pc_fit fits[PC_MAX_FAMILIES];
@@ -121,7 +122,10 @@ typedef struct pc_fit_set {
  * best by opts->criterion.  Families that fail keep their error and are
  * left out of the choice; if none can be fitted, returns the first
  * family's error status (with "no family could be fitted: ..." in err),
- * else PC_OK. */
+ * else PC_OK.  Durations that never vary (at least two finished, all
+ * equal, any running ones shorter) leave no spread to estimate: they get
+ * the constant family alone ("constant", parameter {value}, every
+ * interval the value itself), whatever opts->families asks. */
 int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
                const pc_fit_options *opts, pc_fit_set *out, pc_error *err);
 
