@@ -789,27 +789,30 @@ static int find_or_add(struct imp *im, sqlite3_stmt *sel, sqlite3_stmt *ins,
 	return PC_OK;
 }
 
-/* Make room for n bytes of attribute JSON and its NUL. */
-static int json_reserve(struct imp *im, size_t n)
+/* Make *buf (capacity *cap) hold at least n bytes, doubling from `first`
+ * bytes: every growing text buffer of the importer.  0, or -1 with *buf
+ * unchanged when out of memory. */
+static int reserve(char **buf, size_t *cap, size_t n, size_t first)
 {
-	size_t ncap = im->json_cap ? im->json_cap : 256;
+	size_t ncap = *cap ? *cap : first;
 	char *nb;
 
+	if (n <= *cap)
+		return 0;
 	while (ncap < n)
 		ncap *= 2;
-	if (!(nb = realloc(im->json, ncap)))
-		return fail(im, PC_ENOMEM, 0, "out of memory");
-	im->json = nb;
-	im->json_cap = ncap;
-	return PC_OK;
+	if (!(nb = realloc(*buf, ncap)))
+		return -1;
+	*buf = nb;
+	*cap = ncap;
+	return 0;
 }
 
 /* Append the n bytes at s to the row's attribute JSON. */
 static int json_put(struct imp *im, const char *s, size_t n)
 {
-	if (im->json_len + n + 1 > im->json_cap &&
-	    json_reserve(im, im->json_len + n + 1))
-		return PC_ENOMEM;
+	if (reserve(&im->json, &im->json_cap, im->json_len + n + 1, 256))
+		return fail(im, PC_ENOMEM, 0, "out of memory");
 	memcpy(im->json + im->json_len, s, n);
 	im->json_len += n;
 	im->json[im->json_len] = '\0';
@@ -881,8 +884,8 @@ static int attrs_json(struct imp *im)
 		need += im->key_json_len[i] + 3 + 6 * field_len(im, i);
 	}
 	im->json_len = 0;
-	if (need > im->json_cap && json_reserve(im, need))
-		return PC_ENOMEM;
+	if (reserve(&im->json, &im->json_cap, need, 256))
+		return fail(im, PC_ENOMEM, 0, "out of memory");
 	o = im->json;
 	len = 0;
 	o[len++] = '{';
@@ -1027,17 +1030,8 @@ static int smap_put(struct smap *m, const char *s, size_t n, sqlite3_int64 val,
 		return -1;
 	if (2 * (m->n + 1) > m->cap && smap_grow(m))
 		return -1;
-	if (m->len + n > m->tcap) {
-		size_t ncap = m->tcap ? m->tcap : 4096;
-		char *nt;
-
-		while (ncap < m->len + n)
-			ncap *= 2;
-		if (!(nt = realloc(m->text, ncap)))
-			return -1;
-		m->text = nt;
-		m->tcap = ncap;
-	}
+	if (reserve(&m->text, &m->tcap, m->len + n, 4096))
+		return -1;
 	sl = smap_slot(m, s, n, h);
 	memcpy(m->text + m->len, s, n);
 	sl->gen = m->gen;
@@ -1123,17 +1117,8 @@ static int add_fresh(struct imp *im, const struct row *r, long line, pc_error *e
 		return 1;
 	}
 	n = strlen(r->phase);
-	if (im->pend_len + n > im->pend_cap) {
-		size_t ncap = im->pend_cap ? im->pend_cap : 4096;
-		char *nt;
-
-		while (ncap < im->pend_len + n)
-			ncap *= 2;
-		if (!(nt = realloc(im->pend_text, ncap)))
-			return wnomem(im);
-		im->pend_text = nt;
-		im->pend_cap = ncap;
-	}
+	if (reserve(&im->pend_text, &im->pend_cap, im->pend_len + n, 4096))
+		return wnomem(im);
 	p = &im->pend[im->npend++];
 	p->project_id = im->project_id;
 	p->attrs_id = im->attrs_id;
@@ -1343,17 +1328,8 @@ static size_t put_text(struct batch *b, const char *s, size_t n)
 {
 	size_t at = b->len;
 
-	if (b->len + n + 1 > b->tcap) {
-		size_t ncap = b->tcap ? b->tcap : BATCH_TEXT;
-		char *nt;
-
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if (!(nt = realloc(b->text, ncap)))
-			return (size_t)-1;
-		b->text = nt;
-		b->tcap = ncap;
-	}
+	if (reserve(&b->text, &b->tcap, b->len + n + 1, BATCH_TEXT))
+		return (size_t)-1;
 	memcpy(b->text + at, s, n);
 	b->text[at + n] = '\0';
 	b->len += n + 1;
@@ -1543,18 +1519,9 @@ static void on_field(void *s, size_t n, void *data)
 		im->limit = LIMIT_RECORD;
 		return;
 	}
-	if (im->len + n + 1 > im->cap) {
-		size_t ncap = im->cap ? im->cap : 1024;
-		char *nb;
-
-		while (ncap < im->len + n + 1)
-			ncap *= 2;
-		if (!(nb = realloc(im->buf, ncap))) {
-			fail(im, PC_ENOMEM, 0, "out of memory");
-			return;
-		}
-		im->buf = nb;
-		im->cap = ncap;
+	if (reserve(&im->buf, &im->cap, im->len + n + 1, 1024)) {
+		fail(im, PC_ENOMEM, 0, "out of memory");
+		return;
 	}
 	im->off[im->nf++] = im->len;
 	if (n)
@@ -1633,21 +1600,6 @@ static int ascii_text(const char *p, size_t n)
 	return !(bad & highs);
 }
 
-/* Make room for n bytes of the current record. */
-static int record_reserve(struct imp *im, size_t n)
-{
-	size_t ncap = im->cap ? im->cap : 1024;
-	char *nb;
-
-	while (ncap < n)
-		ncap *= 2;
-	if (!(nb = realloc(im->buf, ncap)))
-		return -1;
-	im->buf = nb;
-	im->cap = ncap;
-	return 0;
-}
-
 /* A space or tab, which libcsv trims from both ends of unquoted
  * fields. */
 static int csv_space(char c)
@@ -1678,7 +1630,7 @@ static int split_line(struct imp *im, const char *p, size_t len)
 	/* A line shorter than a field may be can break no limit but the
 	 * column count: its fields go straight into the record buffer. */
 	direct = n < PC_IMPORT_FIELD_MAX && !im->failed && !im->limit &&
-	         (n + 1 <= im->cap || record_reserve(im, n + 1) == 0);
+	         reserve(&im->buf, &im->cap, n + 1, 1024) == 0;
 	for (;;) {
 		const char *comma = memchr(p + i, ',', n - i);
 		size_t e = comma ? (size_t)(comma - p) : n, b = i;
