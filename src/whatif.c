@@ -1187,16 +1187,69 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The durations, running flags and lags of h for the bootstrap, when the
+ * model keeps none of its own: per project and node, in calendar days.
+ * 0, or -1 when out of memory. */
+static int data_from_history(const struct ctx *c, const pc_history *h,
+                             struct boot *b)
+{
+	const pc_whatif_options *o = c->o;
+	size_t k = c->k, np = h->nprojects;
+	long *map = malloc(h->nphases * sizeof *map);
+	long *s0 = malloc(np * k * sizeof *s0), *e1 = malloc(np * k * sizeof *e1);
+
+	if (!map || !s0 || !e1) {
+		free(map);
+		free(s0);
+		free(e1);
+		return -1;
+	}
+	for (size_t q = 0; q < h->nphases; q++)
+		map[q] = node_of(c->pm, h->phases[q]);
+	for (size_t i = 0; i < np * k; i++)
+		b->dur[i] = NAN;
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *ob = h->obs + i;
+		long j = map[ob->phase];
+		long d;
+		if (j < 0)
+			continue;
+		d = pc_calendar_index(o->calendar, ob->end + 1) -
+		    pc_calendar_index(o->calendar, ob->start);
+		b->dur[ob->project * k + (size_t)j] = d >= 1 ? (double)d : 1.0;
+		b->cens[ob->project * k + (size_t)j] = (unsigned char)ob->ongoing;
+		s0[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->start);
+		e1[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->end + 1);
+	}
+	/* Lags as the planner measures them: to the end of a finished
+	 * predecessor, or to the project start. */
+	for (size_t i = 0; i < np; i++)
+		for (size_t j = 0; j < k; j++) {
+			long a = c->pm->nodes[j].after;
+			size_t cj = i * k + j;
+			b->lag[cj] = INT_MIN;
+			if (isnan(b->dur[cj]))
+				continue;
+			if (a < 0)
+				b->lag[cj] = (int)(s0[cj] - pc_calendar_index(o->calendar,
+				                                             h->projects[i].start));
+			else if (!isnan(b->dur[i * k + (size_t)a]) && !b->cens[i * k + (size_t)a])
+				b->lag[cj] = (int)(s0[cj] - e1[i * k + (size_t)a]);
+		}
+	free(map);
+	free(s0);
+	free(e1);
+	return 0;
+}
+
 static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
                      pc_error *err)
 {
 	const pc_whatif_options *o = c->o;
 	size_t k = c->k, np = h->nprojects, nd = o->ndeadlines, nok;
-	long *map = malloc(h->nphases * sizeof *map);
 	struct boot b;
 	struct boot_worker *bw = NULL;
 	double *tmp = NULL;
-	long *s0 = malloc(np * k * sizeof *s0), *e1 = malloc(np * k * sizeof *e1);
 	int rc = PC_OK;
 
 	memset(&b, 0, sizeof b);
@@ -1211,8 +1264,7 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 	b.nthreads = c->sc.threads > b.nrep ? (unsigned)b.nrep : c->sc.threads;
 	bw = calloc(b.nthreads, sizeof *bw);
 	tmp = malloc(b.nrep * sizeof *tmp);
-	if (!map || !b.dur || !b.cens || !b.lag || !b.vals || !bw || !tmp || !s0 ||
-	    !e1) {
+	if (!b.dur || !b.cens || !b.lag || !b.vals || !bw || !tmp) {
 		rc = oom(err);
 		goto out;
 	}
@@ -1231,42 +1283,11 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 			memcpy(b.dur, pd, np * k * sizeof *b.dur);
 			memcpy(b.cens, pc, np * k);
 			memcpy(b.lag, pl, np * k * sizeof *b.lag);
-			goto resample;
+		} else if (data_from_history(c, h, &b)) {
+			rc = oom(err);
+			goto out;
 		}
 	}
-	for (size_t q = 0; q < h->nphases; q++)
-		map[q] = node_of(c->pm, h->phases[q]);
-	for (size_t i = 0; i < np * k; i++)
-		b.dur[i] = NAN;
-	for (size_t i = 0; i < h->nobs; i++) {
-		const pc_obs *ob = h->obs + i;
-		long j = map[ob->phase];
-		long d;
-		if (j < 0)
-			continue;
-		d = pc_calendar_index(o->calendar, ob->end + 1) -
-		    pc_calendar_index(o->calendar, ob->start);
-		b.dur[ob->project * k + (size_t)j] = d >= 1 ? (double)d : 1.0;
-		b.cens[ob->project * k + (size_t)j] = (unsigned char)ob->ongoing;
-		s0[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->start);
-		e1[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->end + 1);
-	}
-	/* Lags as the planner measures them: to the end of a finished
-	 * predecessor, or to the project start. */
-	for (size_t i = 0; i < np; i++)
-		for (size_t j = 0; j < k; j++) {
-			long a = c->pm->nodes[j].after;
-			size_t cj = i * k + j;
-			b.lag[cj] = INT_MIN;
-			if (isnan(b.dur[cj]))
-				continue;
-			if (a < 0)
-				b.lag[cj] = (int)(s0[cj] - pc_calendar_index(o->calendar,
-				                                             h->projects[i].start));
-			else if (!isnan(b.dur[i * k + (size_t)a]) && !b.cens[i * k + (size_t)a])
-				b.lag[cj] = (int)(s0[cj] - e1[i * k + (size_t)a]);
-		}
-resample:
 	for (unsigned t = 0; t < b.nthreads; t++) {
 		bw[t].b = &b;
 		bw[t].id = t;
@@ -1305,10 +1326,7 @@ out:
 	free(b.vals);
 	free(b.cens);
 	free(b.lag);
-	free(s0);
-	free(e1);
 	free(b.dur);
-	free(map);
 	return rc;
 }
 

@@ -670,6 +670,26 @@ static void test_bootstrap_matches_model(void **state)
 	assert_true(fabs(mid - w->deadlines[0].p) < 0.008);
 	pc_whatif_free(&w);
 	pc_plan_model_free(&pm);
+
+	/* A model read from a file keeps no data: the bootstrap takes the
+	 * durations and lags from the history itself. */
+	{
+		pc_model *m = NULL;
+
+		assert_int_equal(pc_model_fit(h, NULL, NULL, &m, NULL, &err), PC_OK);
+		assert_int_equal(pc_plan_model_from_fit(m, NULL, &pm, &err), PC_OK);
+		o.ci = 20;
+		if (pc_whatif_run(pm, h, &o, &w, &err))
+			fail_msg("pc_whatif_run, model from a fit: %s", err.msg);
+		assert_true(w->has_ci);
+		assert_int_equal(w->ci_replicates, 20);
+		assert_true(w->deadlines[0].ci[0] > 0.5 &&
+		            w->deadlines[0].ci[0] < w->deadlines[0].ci[1] &&
+		            w->deadlines[0].ci[1] < 1);
+		pc_whatif_free(&w);
+		pc_plan_model_free(&pm);
+		pc_model_free(&m);
+	}
 	pc_history_free(&h);
 }
 
