@@ -754,7 +754,9 @@ static int gof_bootstrap(const pci_fitops *ops, size_t n,
 	return PC_OK;
 }
 
-int pci_sample_constant(const pci_sample *s)
+/* 1 if the finished durations of s are all equal (at least two) and every
+ * running one is still shorter: data only a constant describes. */
+static int sample_constant(const pci_sample *s)
 {
 	if (s->nev < 2 || !s->all_equal || !(s->xe[0] > 0) || s->xe[0] > MAX_VALUE)
 		return 0;
@@ -771,7 +773,7 @@ static int fit_constant(const pci_sample *s, const pc_fit_options *opts,
 {
 	double v;
 
-	if (!pci_sample_constant(s)) {
+	if (!sample_constant(s)) {
 		out->status = PC_EDATA;
 		snprintf(out->error, sizeof out->error, "%s",
 		         s->nev < 2 ? "fewer than 2 finished durations"
@@ -899,25 +901,19 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 	/* Durations that never vary leave no family anything to estimate:
 	 * they are a constant, whatever families were asked for. */
 	{
-		pci_sample s;
 		pc_error e;
-		int constant;
+		int rc = pc_fit_family(&pci_constant, x, censored, n, opts,
+		                       &out->fits[0], &e);
 
-		if (pci_sample_init(&s, x, censored, n, &e) == PC_OK) {
-			constant = pci_sample_constant(&s);
-			pci_sample_release(&s);
-			if (constant) {
-				int rc = pc_fit_family(&pci_constant, x, censored, n, opts,
-				                       &out->fits[0], err);
-				if (rc)
-					return rc;
-				out->nfits = 1;
-				out->best = 0;
-				out->fits[0].weight = 1;
-				out->censored = out->fits[0].censored;
-				out->criterion = opts->criterion;
-				return PC_OK;
-			}
+		if (rc == PC_ENOMEM)
+			return pc_error_set(err, rc, NULL, 0, "out of memory");
+		if (rc == PC_OK) {
+			out->nfits = 1;
+			out->best = 0;
+			out->fits[0].weight = 1;
+			out->censored = out->fits[0].censored;
+			out->criterion = opts->criterion;
+			return PC_OK;
 		}
 	}
 	for (int i = 0; pc_families[i] && out->nfits < PC_MAX_FAMILIES; i++) {

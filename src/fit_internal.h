@@ -70,10 +70,6 @@ int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err);
 void pci_sample_release(pci_sample *s);
 
-/* 1 if the finished durations of s are all equal (at least two) and every
- * running one is still shorter: data only a constant describes. */
-int pci_sample_constant(const pci_sample *s);
-
 /* The estimation side of a family. */
 typedef struct pci_fitops {
 	const pc_family *family;
