@@ -25,6 +25,7 @@
 
 /* How long a writer waits for another one before giving up, in ms. */
 #define BUSY_TIMEOUT_MS 10000
+#define WAL_RETRY_MS 5
 
 struct pc_store {
 	sqlite3 *db;
@@ -183,35 +184,58 @@ static long pragma_int(pc_store *st, const char *sql)
 	return v;
 }
 
-/* Bring the schema up to PCI_STORE_SCHEMA, or refuse a store that is not
- * ours or is newer than this build. */
-static int migrate(pc_store *st, int readonly, pc_error *err)
+/* Read the store's schema version into *version, refusing a file that is
+ * not ours or is newer than this build. A version 0 file must be empty:
+ * a new store, not another program's database. */
+static int inspect(pc_store *st, long *version, pc_error *err)
 {
-	long version, appid, ntables;
-	char sql[64];
+	sqlite3_stmt *s = NULL;
+	long appid, ntables;
+	int rc;
 
-	version = pragma_int(st, "PRAGMA user_version");
-	appid = pragma_int(st, "PRAGMA application_id");
-	if (version < 0 || appid < 0)
-		return pci_store_fail(st, err, "cannot read the store");
-	if (version > PCI_STORE_SCHEMA)
+	/* One statement, so one read transaction: read one after the other,
+	 * the version could predate another process's creation of the store
+	 * and the table count follow it. */
+	rc = sqlite3_prepare_v2(st->db,
+	                        "SELECT (SELECT user_version FROM pragma_user_version),"
+	                        " (SELECT application_id FROM pragma_application_id),"
+	                        " (SELECT count(*) FROM sqlite_master)",
+	                        -1, &s, NULL);
+	if (rc != SQLITE_OK || (rc = sqlite3_step(s)) != SQLITE_ROW) {
+		pci_store_fail(st, err, "cannot read the store");
+		sqlite3_finalize(s);
+		return PC_ESTORE;
+	}
+	*version = (long)sqlite3_column_int64(s, 0);
+	appid = (long)sqlite3_column_int64(s, 1);
+	ntables = (long)sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	if (*version > PCI_STORE_SCHEMA)
 		return pc_error_set(err, PC_ESCHEMA, st->path, 0,
 		                    "store schema version %ld is newer than this "
 		                    "precedent's (version %d): upgrade precedent",
-		                    version, PCI_STORE_SCHEMA);
+		                    *version, PCI_STORE_SCHEMA);
 	if (appid != 0 && appid != PC_APPLICATION_ID)
 		return pc_error_set(err, PC_ESTORE, st->path, 0,
 		                    "not a precedent store (application id %ld)",
 		                    appid);
+	if (*version == 0 && ntables != 0)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    "not a precedent store (it holds other tables)");
+	return PC_OK;
+}
+
+/* Bring the schema up to PCI_STORE_SCHEMA, or refuse a store that is not
+ * ours or is newer than this build. */
+static int migrate(pc_store *st, int readonly, pc_error *err)
+{
+	long version;
+	char sql[64];
+
+	if (inspect(st, &version, err))
+		return err->status;
 	if (version == PCI_STORE_SCHEMA)
 		return PC_OK;
-	if (version == 0) {
-		ntables = pragma_int(st, "SELECT count(*) FROM sqlite_master");
-		if (ntables != 0)
-			return pc_error_set(err, PC_ESTORE, st->path, 0,
-			                    "not a precedent store (it holds "
-			                    "other tables)");
-	}
 	if (readonly)
 		return pc_error_set(err, PC_ESCHEMA, st->path, 0,
 		                    "store schema version %ld is older than "
@@ -219,9 +243,13 @@ static int migrate(pc_store *st, int readonly, pc_error *err)
 		                    "open read-only", version, PCI_STORE_SCHEMA);
 	if (pci_store_begin(st, err))
 		return PC_ESTORE;
-	/* Re-read under the write lock: another process may have migrated
-	 * the store while we waited for it. */
-	version = pragma_int(st, "PRAGMA user_version");
+	/* Look again under the write lock: another process may have created
+	 * or migrated the store since the reads above, each of which was a
+	 * transaction of its own. */
+	if (inspect(st, &version, err)) {
+		pci_store_rollback(st);
+		return err->status;
+	}
 	for (long v = version; v < NMIGRATIONS; v++) {
 		if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
 			pci_store_fail(st, err, "cannot update the store schema");
@@ -237,6 +265,43 @@ static int migrate(pc_store *st, int readonly, pc_error *err)
 		return PC_ESTORE;
 	}
 	return pci_store_commit(st, err);
+}
+
+/* Put the store in WAL mode (a no-op once it is). The switch needs the
+ * database to itself and SQLite does not wait for that: it gives up at
+ * once when another process holds the write lock, as a second import
+ * racing the creation of the store does. So wait here, as long as for
+ * any other lock. */
+static int use_wal(pc_store *st, pc_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int waited = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return pci_store_fail(st, err, "cannot switch to WAL mode");
+	for (;;) {
+		rc = sqlite3_step(s);
+		/* When the switch cannot be made the pragma may still succeed,
+		 * answering with the mode the store is left in. */
+		if (rc == SQLITE_ROW &&
+		    sqlite3_stricmp((const char *)sqlite3_column_text(s, 0), "wal") == 0)
+			break;
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_BUSY)
+			break;
+		if (waited >= BUSY_TIMEOUT_MS) {
+			rc = SQLITE_BUSY;
+			break;
+		}
+		sqlite3_sleep(WAL_RETRY_MS);
+		waited += WAL_RETRY_MS;
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return PC_OK;
+	return pc_error_set(err, PC_ESTORE, st->path, 0,
+	                    "cannot switch to WAL mode: %s", sqlite3_errstr(rc));
 }
 
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
@@ -294,11 +359,8 @@ int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
 	 * anything (even its journal mode) is changed. */
 	if (migrate(st, readonly, err))
 		goto fail;
-	if (!readonly && !memory &&
-	    sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
-		pci_store_fail(st, err, "cannot switch to WAL mode");
+	if (!readonly && !memory && use_wal(st, err))
 		goto fail;
-	}
 	*out = st;
 	return PC_OK;
 fail:

@@ -63,4 +63,43 @@ while [ "$round" -le "$ROUNDS" ]; do
 	round=$((round + 1))
 done
 
+# The creation of a store, raced many times with small imports, whose
+# opening is most of their work: a process that reads the new store
+# half-made, or finds it locked while switching it to WAL, must wait,
+# not refuse it as "not a precedent store" or give up.
+fictional_history 3 alpha 3 >sa.csv
+fictional_history 3 beta 3 >sb.csv
+cat sa.csv >sab.csv
+sed 1d sb.csv >>sab.csv
+$PRECEDENT --db sref.db -q import --as-of $AS_OF sab.csv && r=0 || r=1
+ok $r "the small histories import together"
+state sref.db >sref.txt
+RACES=${CONCURRENT_RACES:-100}
+race=1 bad=0 badstate=0
+while [ "$race" -le "$RACES" ]; do
+	rm -f s.db s.db-wal s.db-shm
+	$PRECEDENT --db s.db -q import --as-of $AS_OF sa.csv 2>sa.err &
+	pa=$!
+	$PRECEDENT --db s.db -q import --as-of $AS_OF sb.csv 2>sb.err &
+	pb=$!
+	set +e
+	wait $pa
+	sa=$?
+	wait $pb
+	sb=$?
+	set -e
+	if [ "$sa" -ne 0 ] || [ "$sb" -ne 0 ]; then
+		[ "$bad" -gt 0 ] || sed 's/^/# /' sa.err sb.err
+		bad=$((bad + 1))
+	else
+		state s.db >sgot.txt
+		cmp -s sgot.txt sref.txt || badstate=$((badstate + 1))
+	fi
+	race=$((race + 1))
+done
+[ "$bad" -eq 0 ] && r=0 || r=1
+ok $r "$RACES races to create a store: both imports finish every time ($bad failed)"
+[ "$badstate" -eq 0 ] && r=0 || r=1
+ok $r "and the store holds both every time ($badstate did not)"
+
 done_testing
