@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <precedent/store.h>
 
@@ -23,14 +24,19 @@
  * The bytes spell "PCDB". */
 #define PC_APPLICATION_ID 0x50434442
 
-/* How long a writer waits for another one before giving up, in ms. */
-#define BUSY_TIMEOUT_MS 10000
-#define WAL_RETRY_MS 5
+/* How long pc_store_open waits for another writer, in seconds. */
+#define DEFAULT_WAIT 10.0
 
 struct pc_store {
 	sqlite3 *db;
 	char *path;
-	int depth; /* nesting of pci_store_begin */
+	int depth;                 /* nesting of pci_store_begin */
+	double wait;               /* pc_store_options.wait */
+	pc_store_wait_fn *waiting; /* pc_store_options.waiting */
+	void *ctx;
+	int told;                  /* waiting() has been called */
+	int gave_up;               /* on_busy gave up on the last lock */
+	struct timespec since;     /* when the current wait began */
 };
 
 static const char schema_v1[] =
@@ -121,8 +127,51 @@ const char *pci_store_path(const pc_store *st)
 
 int pci_store_fail(pc_store *st, pc_error *err, const char *what)
 {
+	int gave_up = st->gave_up;
+
+	st->gave_up = 0;
+	if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    gave_up ? "%s: another process is writing to the store "
+		                              "(gave up after waiting %.10g s)"
+		                            : "%s: another process is writing to the store",
+		                    what, st->wait);
 	return pc_error_set(err, PC_ESTORE, st->path, 0, "%s: %s", what,
 	                    sqlite3_errmsg(st->db));
+}
+
+/* SQLite's busy handler: called while another connection holds a lock
+ * this one needs, with `count` the calls so far for this lock; returns
+ * non-zero to try again.  Backs off to 100 ms between tries, tells the
+ * caller once when a wait passes a second, and gives up after st->wait
+ * seconds. */
+static int on_busy(void *arg, int count)
+{
+	static const int backoff_ms[] = {1, 2, 5, 10, 20, 50};
+	pc_store *st = arg;
+	struct timespec t;
+	double waited;
+	int ms = 100;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (count == 0)
+		st->since = t;
+	waited = (double)(t.tv_sec - st->since.tv_sec) +
+	         (double)(t.tv_nsec - st->since.tv_nsec) * 1e-9;
+	if (st->wait >= 0 && waited >= st->wait) {
+		st->gave_up = 1;
+		return 0;
+	}
+	if (waited >= 1.0 && !st->told && st->waiting) {
+		st->told = 1;
+		st->waiting(st->path, st->ctx);
+	}
+	if ((size_t)count < sizeof backoff_ms / sizeof *backoff_ms)
+		ms = backoff_ms[count];
+	if (st->wait >= 0 && ms > (st->wait - waited) * 1000.0)
+		ms = (int)((st->wait - waited) * 1000.0) + 1;
+	sqlite3_sleep(ms);
+	return 1;
 }
 
 sqlite3_stmt *pci_store_prepare(pc_store *st, const char *sql, pc_error *err)
@@ -270,12 +319,12 @@ static int migrate(pc_store *st, int readonly, pc_error *err)
 /* Put the store in WAL mode (a no-op once it is). The switch needs the
  * database to itself and SQLite does not wait for that: it gives up at
  * once when another process holds the write lock, as a second import
- * racing the creation of the store does. So wait here, as long as for
- * any other lock. */
+ * racing the creation of the store does. So wait here, as for any other
+ * lock. */
 static int use_wal(pc_store *st, pc_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	int waited = 0, rc;
+	int count = 0, rc;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s,
 	                       NULL) != SQLITE_OK)
@@ -290,22 +339,35 @@ static int use_wal(pc_store *st, pc_error *err)
 		sqlite3_reset(s);
 		if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_BUSY)
 			break;
-		if (waited >= BUSY_TIMEOUT_MS) {
+		if (!on_busy(st, count++)) {
 			rc = SQLITE_BUSY;
 			break;
 		}
-		sqlite3_sleep(WAL_RETRY_MS);
-		waited += WAL_RETRY_MS;
 	}
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return PC_OK;
+	if ((rc & 0xff) != SQLITE_BUSY)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    "cannot switch to WAL mode: %s", sqlite3_errstr(rc));
+	st->gave_up = 0;
 	return pc_error_set(err, PC_ESTORE, st->path, 0,
-	                    "cannot switch to WAL mode: %s", sqlite3_errstr(rc));
+	                    "cannot switch to WAL mode: another process is "
+	                    "writing to the store (gave up after waiting %.10g s)",
+	                    st->wait);
 }
 
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
 {
+	pc_store_options o = {flags, DEFAULT_WAIT, NULL, NULL};
+
+	return pc_store_open_with(path, &o, out, err);
+}
+
+int pc_store_open_with(const char *path, const pc_store_options *o,
+                       pc_store **out, pc_error *err)
+{
+	int flags = o->flags;
 	int readonly = (flags & PC_STORE_READONLY) != 0;
 	int memory = strcmp(path, ":memory:") == 0;
 	int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -340,11 +402,17 @@ int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	st->wait = o->wait;
+	st->waiting = o->waiting;
+	st->ctx = o->ctx;
+	sqlite3_busy_handler(st->db, on_busy, st);
 	/* The first read tells a database from any other file. */
 	if (pragma_int(st, "PRAGMA user_version") < 0) {
-		pc_error_set(err, PC_ESTORE, path, 0, "not a precedent store (%s)",
-		             sqlite3_errmsg(st->db));
+		if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY)
+			pci_store_fail(st, err, "cannot read the store");
+		else
+			pc_error_set(err, PC_ESTORE, path, 0, "not a precedent store (%s)",
+			             sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	/* WAL: readers never block the importer and the importer never

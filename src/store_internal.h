@@ -44,7 +44,7 @@
 
 /* The SQLite connection behind a store, owned by the store (never close
  * it).  Foreign keys are on, the journal is WAL and a busy handler waits
- * up to 10 s for another writer. */
+ * for another writer as pc_store_options.wait says. */
 sqlite3 *pci_store_db(pc_store *st);
 
 /* The path the store was opened with, for messages. */
@@ -64,7 +64,8 @@ int pci_store_commit(pc_store *st, pc_error *err);
 void pci_store_rollback(pc_store *st);
 
 /* Fill *err with PC_ESTORE and SQLite's own message about `what` (e.g.
- * "cannot save the model"); returns PC_ESTORE. */
+ * "cannot save the model"), or "another process is writing to the store"
+ * when it is locked; returns PC_ESTORE. */
 int pci_store_fail(pc_store *st, pc_error *err, const char *what);
 
 /* Prepare `sql` on the store's connection; on failure fills *err and

@@ -21,6 +21,24 @@ typedef struct pc_store pc_store;
  * PC_ESCHEMA and is not touched. */
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err);
 
+/* Called once per store when it has waited a second for another process
+ * that is writing to it (an import of a large file holds the write lock
+ * until it commits), so that a program can say why it is not moving. */
+typedef void pc_store_wait_fn(const char *path, void *ctx);
+
+typedef struct pc_store_options {
+	int flags;                 /* PC_STORE_CREATE, PC_STORE_READONLY */
+	double wait;               /* seconds to wait for another process's
+	                            * write lock before giving up with
+	                            * PC_ESTORE; negative: as long as it takes */
+	pc_store_wait_fn *waiting; /* may be NULL */
+	void *ctx;                 /* passed to waiting */
+} pc_store_options;
+
+/* pc_store_open with options; pc_store_open(path, flags, ...) is this
+ * with {flags, 10 s, NULL}. */
+int pc_store_open_with(const char *path, const pc_store_options *o,
+                       pc_store **out, pc_error *err);
 /* Close the store and set *st to NULL. */
 void pc_store_close(pc_store **st);
 

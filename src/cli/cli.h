@@ -39,6 +39,8 @@ struct cli {
 	const char *db_path; /* --db, else $PRECEDENT_DB, else ./precedent.db */
 	const char *cmd;     /* the command being run, for messages */
 	int quiet;           /* -q: no progress, no summary */
+	double wait;         /* --wait: seconds to wait for another writer;
+	                      * negative (the default): as long as it takes */
 };
 
 /* "precedent: CMD: MESSAGE" on stderr; returns the exit status that fits

@@ -1,5 +1,5 @@
 /*
- * main.c - `precedent [--db PATH] [-q] COMMAND [OPTIONS]`: global options,
+ * main.c - `precedent [--db PATH] [--wait SECONDS] [-q] COMMAND [OPTIONS]`: global options,
  * the table of commands, and the checks every command shares.  main()
  * itself is in precedent.c, so that the fuzz_cli harness can run the
  * whole tool as a function.
@@ -40,7 +40,7 @@ static const struct command {
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "Usage: precedent [--db PATH] [-q] COMMAND [OPTIONS]\n"
+	        "Usage: precedent [--db PATH] [--wait SECONDS] [-q] COMMAND [OPTIONS]\n"
 	        "Propose a release plan, with honest ranges, from past ones.\n"
 	        "\n"
 	        "Commands:\n");
@@ -49,10 +49,13 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "\n"
 	        "Options:\n"
-	        "  --db PATH      the history store (default: $PRECEDENT_DB, else ./precedent.db)\n"
-	        "  -q, --quiet    no progress or summary on stderr\n"
-	        "  -h, --help     show this help, or a command's with COMMAND --help\n"
-	        "  -V, --version  show the version\n"
+	        "  --db PATH       the history store (default: $PRECEDENT_DB, else\n"
+	        "                  ./precedent.db)\n"
+	        "  --wait SECONDS  how long to wait for another process writing to the\n"
+	        "                  store before giving up (default: until it is done)\n"
+	        "  -q, --quiet     no progress, summary or warnings on stderr\n"
+	        "  -h, --help      show this help, or a command's with COMMAND --help\n"
+	        "  -V, --version   show the version\n"
 	        "\n"
 	        "Exit status: 0 success, 1 bad data or failure, 2 bad usage.\n");
 }
@@ -94,12 +97,25 @@ void cli_warn(const struct cli *cli, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Say once why the command is not moving: a large import holds the
+ * store's write lock until it commits. */
+static void waiting(const char *path, void *ctx)
+{
+	const struct cli *cli = ctx;
+
+	if (!cli->quiet)
+		fprintf(stderr, "precedent: %s: waiting for another process writing "
+		        "to %s\n", cli->cmd ? cli->cmd : "", path);
+}
+
 int cli_open_store(const struct cli *cli, int create, pc_store **out)
 {
+	pc_store_options o = {create ? PC_STORE_CREATE : 0, cli->wait, waiting,
+	                      (void *)cli};
 	pc_error err;
 
 	pc_error_clear(&err);
-	if (pc_store_open(cli->db_path, create ? PC_STORE_CREATE : 0, out, &err))
+	if (pc_store_open_with(cli->db_path, &o, out, &err))
 		return cli_fail(cli, &err);
 	return 0;
 }
@@ -310,15 +326,16 @@ int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
 
 int cli_run(int argc, char **argv)
 {
-	enum { OPT_DB = CHAR_MAX + 1 };
+	enum { OPT_DB = CHAR_MAX + 1, OPT_WAIT };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, OPT_DB},
+		{"wait", required_argument, NULL, OPT_WAIT},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
-	struct cli cli = {0};
+	struct cli cli = {.wait = -1};
 	const char *env = getenv("PRECEDENT_DB");
 	int c;
 
@@ -333,6 +350,12 @@ int cli_run(int argc, char **argv)
 		switch (c) {
 		case OPT_DB: /* --db */
 			cli.db_path = optarg;
+			break;
+		case OPT_WAIT: /* --wait */
+			if (cli_parse_real(optarg, &cli.wait) || cli.wait < 0 ||
+			    cli.wait > 1e6)
+				return cli_usage(&cli, "--wait: '%s' is not a number of "
+				                 "seconds from 0 to 1000000", optarg);
 			break;
 		case 'q':
 			cli.quiet = 1;

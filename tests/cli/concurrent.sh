@@ -102,4 +102,63 @@ ok $r "$RACES races to create a store: both imports finish every time ($bad fail
 [ "$badstate" -eq 0 ] && r=0 || r=1
 ok $r "and the store holds both every time ($badstate did not)"
 
+# hold_store DB HOLD: a writer that holds the store, as an import of a
+# large file does until it commits: sqlite3 with the write lock for HOLD
+# seconds, adding the customer "holder HOLD". `held` appears once it has
+# the lock.
+hold_store() {
+	rm -f held
+	printf 'BEGIN IMMEDIATE;\nINSERT INTO customers(name) VALUES(%s);\n.shell touch held; sleep %s\nCOMMIT;\n' \
+		"'holder $2'" "$2" | "$SQLITE3" -bail "$1" >/dev/null &
+	holder=$!
+	i=0
+	while [ ! -e held ] && [ "$i" -lt 500 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+}
+
+rm -f w.db w.db-wal w.db-shm
+$PRECEDENT --db w.db -q import --as-of $AS_OF sa.csv && r=0 || r=1
+ok $r "a store to wait for"
+state w.db >w0.txt
+hold_store w.db 3
+t0=$(date +%s)
+run 1 "--wait 0.5: a writer gives up on a store another process holds" -- \
+	$PRECEDENT --db w.db --wait 0.5 import --as-of $AS_OF sb.csv
+t1=$(date +%s)
+expect_grep "^precedent: import: w\.db: cannot start a transaction: another process is writing to the store \(gave up after waiting 0\.5 s\)$" \
+	"$TMP/err" "and says so"
+[ $((t1 - t0)) -lt 3 ] && r=0 || r=1
+ok $r "and gives up before the other writer is done ($((t1 - t0)) s)"
+state w.db >w1.txt
+cmp -s w0.txt w1.txt && r=0 || r=1
+ok $r "and leaves the store as it was"
+run 0 "a reader does not wait for a writer" -- $PRECEDENT --db w.db --wait 0 history
+# By default a writer waits until the other is done, and says why it is
+# not moving.
+run 0 "by default a writer waits for the other to finish" -- \
+	$PRECEDENT --db w.db import --as-of $AS_OF sb.csv
+t1=$(date +%s)
+expect_grep "^precedent: import: waiting for another process writing to w\.db$" \
+	"$TMP/err" "and says what it waits for"
+[ "$(grep -c waiting "$TMP/err")" -eq 1 ] && r=0 || r=1
+ok $r "once"
+[ $((t1 - t0)) -ge 2 ] && r=0 || r=1
+ok $r "until the other writer is done ($((t1 - t0)) s)"
+wait $holder && r=0 || r=1
+ok $r "the other writer finished too"
+"$SQLITE3" w.db "SELECT count(*) FROM customers WHERE name IN ('holder 3', 'beta0000')" >both.txt
+[ "$(cat both.txt)" = 2 ] && r=0 || r=1
+ok $r "the store holds what both wrote"
+hold_store w.db 1.5
+run 0 "-q waits without a word" -- $PRECEDENT --db w.db -q import --as-of $AS_OF sa.csv
+[ ! -s "$TMP/err" ] && r=0 || r=1
+ok $r "not even that it waits"
+wait $holder && r=0 || r=1
+ok $r "the other writer finished too"
+run 2 "--wait takes seconds" -- $PRECEDENT --db w.db --wait soon history
+expect_grep "^precedent: --wait: 'soon' is not a number of seconds from 0 to 1000000$" \
+	"$TMP/err" "and says so"
+
 done_testing

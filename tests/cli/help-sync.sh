@@ -45,11 +45,16 @@ for cmd in $commands; do
 	ok $r "every option precedent.1 gives '$cmd' is in its --help${extra:+ (not in --help: $extra)}"
 done
 
-# Global options.
-$PC --help >"$TMP/help"
-for o in --db --quiet --help --version; do
-	grep -q -- "$o" "$TMP/help" && sed 's/\\-/-/g' "$man" | grep -q -- "$o" && r=0 || r=1
-	ok $r "global option $o is in --help and precedent.1"
-done
+# Global options: those of --help after "Options:" against the man
+# page's OPTIONS section, both ways.
+$PC --help | sed -n '/^Options:/,$p' >"$TMP/help"
+awk '/^\.SH/ { on = ($2 == "OPTIONS") } on' "$man" | sed 's/\\-/-/g' >"$TMP/man"
+opts_of "$TMP/help" >"$TMP/h.opts"
+opts_of "$TMP/man" >"$TMP/m.opts"
+[ "$(wc -l <"$TMP/h.opts")" -ge 5 ] && r=0 || r=1
+ok $r "--help lists the global options ($(tr '\n' ' ' <"$TMP/h.opts"))"
+cmp -s "$TMP/h.opts" "$TMP/m.opts" && r=0 || r=1
+ok $r "precedent.1's OPTIONS are the global options of --help"
+[ $r -eq 0 ] || diff "$TMP/h.opts" "$TMP/m.opts" | sed 's/^/# /'
 
 done_testing

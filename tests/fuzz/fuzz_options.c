@@ -78,7 +78,7 @@ static void check_like(const struct cli *cli, char *values, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cli cli = {"fuzz.db", "fuzz", 0};
+	struct cli cli = {.db_path = "fuzz.db", .cmd = "fuzz", .wait = -1};
 	char *errtext = NULL, *v;
 	size_t errlen = 0, n;
 	FILE *saved = stderr;

@@ -1,6 +1,7 @@
 /* test_store.c - opening, creating, migrating and refusing stores. */
 #include <config.h>
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <precedent/store.h>
@@ -172,6 +174,133 @@ static void test_transactions_nest(void **state)
 	pc_store_close(&st);
 }
 
+static double seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void count_waits(const char *path, void *ctx)
+{
+	(void)path;
+	++*(int *)ctx;
+}
+
+/* Another process holding the write lock, as an import does until it
+ * commits: a connection of our own with BEGIN IMMEDIATE. */
+static sqlite3 *hold_lock(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	return db;
+}
+
+static void test_wait_gives_up(void **state)
+{
+	struct fx *f = *state;
+	pc_store *st = NULL;
+	pc_store_options o = {0, 0.3, count_waits, NULL};
+	int waits = 0;
+	pc_error err;
+	char msg[512];
+	sqlite3 *lock;
+	double t;
+
+	o.ctx = &waits;
+	assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_OK);
+	pc_store_close(&st);
+	lock = hold_lock(f->path);
+	/* Opening only reads, and a reader does not wait for a writer. */
+	t = seconds();
+	assert_int_equal(pc_store_open_with(f->path, &o, &st, &err), PC_OK);
+	assert_true(seconds() - t < 0.2);
+	t = seconds();
+	assert_int_equal(pci_store_begin(st, &err), PC_ESTORE);
+	t = seconds() - t;
+	assert_true(t >= 0.3);
+	assert_true(t < 2.0);
+	snprintf(msg, sizeof msg, "cannot start a transaction: another process is "
+	         "writing to the store (gave up after waiting 0.3 s)");
+	assert_string_equal(err.msg, msg);
+	assert_string_equal(err.file, f->path);
+	assert_int_equal(waits, 0); /* under a second: nothing to say */
+	/* Once the other writer is done, writing goes on as usual. */
+	assert_int_equal(sqlite3_exec(lock, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(pci_store_begin(st, &err), PC_OK);
+	assert_int_equal(pci_store_commit(st, &err), PC_OK);
+	sqlite3_close(lock);
+	pc_store_close(&st);
+}
+
+struct holder {
+	const char *path;
+	double hold;
+	int held; /* set once the lock is taken */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *hold_then_release(void *arg)
+{
+	struct holder *h = arg;
+	sqlite3 *lock = NULL;
+	int rc;
+
+	rc = sqlite3_open(h->path, &lock);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	pthread_mutex_lock(&h->mu);
+	h->held = rc == SQLITE_OK ? 1 : -1;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (rc == SQLITE_OK) {
+		usleep((useconds_t)(h->hold * 1e6));
+		sqlite3_exec(lock, "INSERT INTO customers(name) VALUES('first');"
+		             "COMMIT", NULL, NULL, NULL);
+	}
+	sqlite3_close(lock);
+	return NULL;
+}
+
+static void test_wait_until_free(void **state)
+{
+	struct fx *f = *state;
+	struct holder h = {f->path, 1.5, 0, PTHREAD_MUTEX_INITIALIZER,
+	                   PTHREAD_COND_INITIALIZER};
+	pc_store_options o = {0, -1, count_waits, NULL};
+	pc_store *st = NULL;
+	int waits = 0;
+	pc_error err;
+	pthread_t th;
+	double t;
+
+	o.ctx = &waits;
+	assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_OK);
+	pc_store_close(&st);
+	assert_int_equal(pthread_create(&th, NULL, hold_then_release, &h), 0);
+	pthread_mutex_lock(&h.mu);
+	while (!h.held)
+		pthread_cond_wait(&h.cv, &h.mu);
+	pthread_mutex_unlock(&h.mu);
+	assert_int_equal(h.held, 1);
+	t = seconds();
+	assert_int_equal(pc_store_open_with(f->path, &o, &st, &err), PC_OK);
+	assert_int_equal(pci_store_begin(st, &err), PC_OK);
+	t = seconds() - t;
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_true(t >= 1.0);
+	assert_int_equal(waits, 1); /* told once, past a second */
+	/* The transaction starts after the other writer's commit. */
+	assert_int_equal(query_long(st, "SELECT count(*) FROM customers"), 1);
+	assert_int_equal(pci_store_commit(st, &err), PC_OK);
+	pc_store_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +310,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refuses_foreign_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_from_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions_nest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_gives_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_until_free, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
