@@ -122,14 +122,14 @@ rm -f w.db w.db-wal w.db-shm
 $PRECEDENT --db w.db -q import --as-of $AS_OF sa.csv && r=0 || r=1
 ok $r "a store to wait for"
 state w.db >w0.txt
-hold_store w.db 3
+hold_store w.db 4
 t0=$(date +%s)
 run 1 "--wait 0.5: a writer gives up on a store another process holds" -- \
 	$PRECEDENT --db w.db --wait 0.5 import --as-of $AS_OF sb.csv
 t1=$(date +%s)
 expect_grep "^precedent: import: w\.db: cannot start a transaction: another process is writing to the store \(gave up after waiting 0\.5 s\)$" \
 	"$TMP/err" "and says so"
-[ $((t1 - t0)) -lt 3 ] && r=0 || r=1
+[ $((t1 - t0)) -lt 4 ] && r=0 || r=1
 ok $r "and gives up before the other writer is done ($((t1 - t0)) s)"
 state w.db >w1.txt
 cmp -s w0.txt w1.txt && r=0 || r=1
@@ -144,11 +144,11 @@ expect_grep "^precedent: import: waiting for another process writing to w\.db$" 
 	"$TMP/err" "and says what it waits for"
 [ "$(grep -c waiting "$TMP/err")" -eq 1 ] && r=0 || r=1
 ok $r "once"
-[ $((t1 - t0)) -ge 2 ] && r=0 || r=1
+[ $((t1 - t0)) -ge 3 ] && r=0 || r=1
 ok $r "until the other writer is done ($((t1 - t0)) s)"
 wait $holder && r=0 || r=1
 ok $r "the other writer finished too"
-"$SQLITE3" w.db "SELECT count(*) FROM customers WHERE name IN ('holder 3', 'beta0000')" >both.txt
+"$SQLITE3" w.db "SELECT count(*) FROM customers WHERE name IN ('holder 4', 'beta0000')" >both.txt
 [ "$(cat both.txt)" = 2 ] && r=0 || r=1
 ok $r "the store holds what both wrote"
 hold_store w.db 1.5
