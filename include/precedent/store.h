@@ -39,6 +39,7 @@ typedef struct pc_store_options {
  * with {flags, 10 s, NULL}. */
 int pc_store_open_with(const char *path, const pc_store_options *o,
                        pc_store **out, pc_error *err);
+
 /* Close the store and set *st to NULL. */
 void pc_store_close(pc_store **st);
 
