@@ -125,17 +125,24 @@ const char *pci_store_path(const pc_store *st)
 	return st->path;
 }
 
-int pci_store_fail(pc_store *st, pc_error *err, const char *what)
+/* The message for `what` failing on another process's lock, saying
+ * whether on_busy gave up waiting for it. */
+static int locked(pc_store *st, pc_error *err, const char *what)
 {
 	int gave_up = st->gave_up;
 
 	st->gave_up = 0;
+	return pc_error_set(err, PC_ESTORE, st->path, 0,
+	                    gave_up ? "%s: another process is writing to the store "
+	                              "(gave up after waiting %.10g s)"
+	                            : "%s: another process is writing to the store",
+	                    what, st->wait);
+}
+
+int pci_store_fail(pc_store *st, pc_error *err, const char *what)
+{
 	if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY)
-		return pc_error_set(err, PC_ESTORE, st->path, 0,
-		                    gave_up ? "%s: another process is writing to the store "
-		                              "(gave up after waiting %.10g s)"
-		                            : "%s: another process is writing to the store",
-		                    what, st->wait);
+		return locked(st, err, what);
 	return pc_error_set(err, PC_ESTORE, st->path, 0, "%s: %s", what,
 	                    sqlite3_errmsg(st->db));
 }
@@ -347,14 +354,10 @@ static int use_wal(pc_store *st, pc_error *err)
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return PC_OK;
-	if ((rc & 0xff) != SQLITE_BUSY)
-		return pc_error_set(err, PC_ESTORE, st->path, 0,
-		                    "cannot switch to WAL mode: %s", sqlite3_errstr(rc));
-	st->gave_up = 0;
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return locked(st, err, "cannot switch to WAL mode");
 	return pc_error_set(err, PC_ESTORE, st->path, 0,
-	                    "cannot switch to WAL mode: another process is "
-	                    "writing to the store (gave up after waiting %.10g s)",
-	                    st->wait);
+	                    "cannot switch to WAL mode: %s", sqlite3_errstr(rc));
 }
 
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
