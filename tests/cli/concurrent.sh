@@ -24,24 +24,37 @@ $PRECEDENT --db ref.db -q import --as-of $AS_OF b.csv && r=0 || r=1
 ok $r "b.csv imports alone"
 state ref.db >ref.txt
 
-round=1
-while [ "$round" -le "$ROUNDS" ]; do
-	rm -f c.db c.db-wal c.db-shm
-	# Every round also races the creation of the store itself.
-	$PRECEDENT --db c.db -q import --as-of $AS_OF a.csv >a.out 2>a.err &
+# start_imports DB A.csv B.csv: a new store DB, and both files imported
+# into it at once in the background (pids pa and pb, stderr in A.err and
+# B.err), racing the creation of the store itself.
+start_imports() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	$PRECEDENT --db "$1" -q import --as-of $AS_OF "$2" 2>"${2%.csv}.err" &
 	pa=$!
-	$PRECEDENT --db c.db -q import --as-of $AS_OF b.csv >b.out 2>b.err &
+	$PRECEDENT --db "$1" -q import --as-of $AS_OF "$3" 2>"${3%.csv}.err" &
 	pb=$!
-	# A reader in the middle of it all.
-	sleep 0.05
+}
+
+# wait_imports: the exit statuses of those imports, in sa and sb.
+wait_imports() {
 	set +e
-	$PRECEDENT --db c.db history >/dev/null 2>reader.err
-	rs=$?
 	wait $pa
 	sa=$?
 	wait $pb
 	sb=$?
 	set -e
+}
+
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+	start_imports c.db a.csv b.csv
+	# A reader in the middle of it all.
+	sleep 0.05
+	set +e
+	$PRECEDENT --db c.db history >/dev/null 2>reader.err
+	rs=$?
+	set -e
+	wait_imports
 	[ "$sa" -eq 0 ] && [ "$sb" -eq 0 ] && r=0 || r=1
 	ok $r "round $round: both imports finish (exit $sa and $sb)"
 	[ "$sa" -eq 0 ] || sed 's/^/# a: /' a.err
@@ -77,17 +90,8 @@ state sref.db >sref.txt
 RACES=${CONCURRENT_RACES:-100}
 race=1 bad=0 badstate=0
 while [ "$race" -le "$RACES" ]; do
-	rm -f s.db s.db-wal s.db-shm
-	$PRECEDENT --db s.db -q import --as-of $AS_OF sa.csv 2>sa.err &
-	pa=$!
-	$PRECEDENT --db s.db -q import --as-of $AS_OF sb.csv 2>sb.err &
-	pb=$!
-	set +e
-	wait $pa
-	sa=$?
-	wait $pb
-	sb=$?
-	set -e
+	start_imports s.db sa.csv sb.csv
+	wait_imports
 	if [ "$sa" -ne 0 ] || [ "$sb" -ne 0 ]; then
 		[ "$bad" -gt 0 ] || sed 's/^/# /' sa.err sb.err
 		bad=$((bad + 1))
