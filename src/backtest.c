@@ -67,7 +67,9 @@ static void order_by_start(const pc_history *h, size_t *idx)
 }
 
 /* The part of h made of the projects with keep[p] set, and of the phases
- * at least min_projects of them finished.  Strings are borrowed from h:
+ * at least min_projects of them finished (1: every phase they had; a
+ * phase seen in fewer projects than the plan fits alone is pooled, as
+ * pc_plan_learn does for plan and whatif).  Strings are borrowed from h:
  * free only the arrays (sub_release). */
 static int sub_history(const pc_history *h, const unsigned char *keep,
                        size_t min_projects, pc_history *sub)
@@ -255,7 +257,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 			keep[q] = !h->projects[q].ongoing && h->projects[q].end < p->start;
 		pc_plan_learn_options_init(&lo);
 		lo.calendar = o->calendar;
-		if (sub_history(h, keep, lo.min_projects, &sub)) {
+		if (sub_history(h, keep, 1, &sub)) {
 			rc = oom(err);
 			goto fail;
 		}
@@ -267,8 +269,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		po.calendar = o->calendar;
 		if (sub.nphases == 0 || pc_plan_learn(&sub, &lo, &pm, NULL) ||
 		    pc_plan_run(pm, &po, &pl, NULL)) {
-			/* Too little to learn from yet (e.g. a phase seen in
-			 * fewer than three projects): skip, and say how many. */
+			/* Nothing the planner can learn from (no phase finished
+			 * yet): skip, and say how many. */
 			b->skipped_failed++;
 			pc_plan_model_free(&pm);
 			sub_release(&sub);

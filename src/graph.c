@@ -65,6 +65,57 @@ struct cell {
 	int present, ongoing;
 };
 
+/* The lags of phase p after the latest end of the phases in set (nset
+ * of them; set[0] == -1: after the release start), over the projects
+ * that have p and every phase of the set, finished.  Returns how many. */
+static size_t set_lags(const struct cell *c, size_t np, size_t k, size_t p,
+                       const long *set, size_t nset, const long *pstart,
+                       int *lags)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		const struct cell *cp = c + i * k + p;
+		long base = LONG_MIN;
+		size_t q;
+
+		if (!cp->present)
+			continue;
+		for (q = 0; q < nset; q++) {
+			const struct cell *cq;
+			if (set[q] < 0) {
+				base = pstart[i];
+				continue;
+			}
+			cq = c + i * k + (size_t)set[q];
+			if (!cq->present || cq->ongoing)
+				break;
+			if (cq->e1 > base)
+				base = cq->e1;
+		}
+		if (q == nset)
+			lags[n++] = (int)(cp->s - base);
+	}
+	return n;
+}
+
+/* Joins are looked for among at most this many phases (the search is
+ * quadratic in them); beyond, each phase waits for one. */
+#define JOIN_MAX_PHASES 64
+/* and a join of at most this many phases */
+#define JOIN_MAX 4
+
+/*
+ * A phase may wait for several: it starts after the latest of them ends.
+ * Starting from the best single predecessor, the phase that most tightens
+ * the lags when joined to the set is added, as long as it tightens their
+ * spread (MAD) by at least a day and keeps at least half of the projects
+ * the lag was measured on: a true join's lag to the latest end is as
+ * tight as a single predecessor's, while a single phase of the join
+ * leaves the other's overrun in the lag.  The day's margin is the
+ * penalty that keeps one predecessor the answer when it is: adding an
+ * unrelated earlier phase never tightens the lags by a whole day.
+ */
 int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
                     pc_plan_node *nodes, pc_error *err)
 {
@@ -90,67 +141,101 @@ int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
 		x->ongoing = o->ongoing;
 	}
 	for (size_t p = 0; p < k; p++) {
-		long best = -2;
+		long set[JOIN_MAX];
+		size_t nset = 0, best_n = 0, seen = 0, need;
 		double best_mad = INFINITY, best_med = INFINITY;
-		size_t best_n = 0;
+
+		/* Three projects at least, or a phase could pick a predecessor
+		 * on one coincidence; a phase seen in fewer takes what all of
+		 * its projects agree on. */
+		for (size_t i = 0; i < np; i++)
+			seen += c[i * k + p].present;
+		need = seen < 3 ? seen : 3;
 
 		/* q = -1 is the release start; q < p the earlier phases. */
 		for (long q = -1; q < (long)p; q++) {
-			size_t n = 0;
 			double med, mad;
+			size_t n = set_lags(c, np, k, p, &q, 1, pstart, lags);
 
-			for (size_t i = 0; i < np; i++) {
-				const struct cell *cp = c + i * k + p;
-				const struct cell *cq = q < 0 ? NULL : c + i * k + q;
-				if (!cp->present)
-					continue;
-				if (!cq) {
-					lags[n++] = (int)(cp->s - pstart[i]);
-				} else if (cq->present && !cq->ongoing) {
-					lags[n++] = (int)(cp->s - cq->e1);
-				}
-			}
-			/* Three projects at least, or a phase could pick a
-			 * predecessor on one coincidence. */
-			if (n < 3 && q >= 0)
-				continue;
-			if (n == 0)
+			if ((n < need && q >= 0) || n == 0)
 				continue;
 			lag_summary(lags, n, tmp, &med, &mad);
 			if (mad < best_mad ||
 			    (mad == best_mad && fabs(med) <= fabs(best_med))) {
-				best = q;
+				set[0] = q;
+				nset = 1;
 				best_mad = mad;
 				best_med = med;
 				best_n = n;
 			}
 		}
-		nodes[p].after = best < -1 ? -1 : best;
-		nodes[p].lag = best < -1 ? 0 : best_med;
-		nodes[p].spread = best < -1 ? 0 : best_mad;
+		while (nset > 0 && set[0] >= 0 && nset < JOIN_MAX &&
+		       k <= JOIN_MAX_PHASES && best_mad >= 1) {
+			long add = -1;
+			double add_mad = best_mad - 1, add_med = 0;
+			size_t add_n = 0;
+
+			for (long q = 0; q < (long)p; q++) {
+				double med, mad;
+				size_t n, m;
+				for (m = 0; m < nset && set[m] != q; m++)
+					;
+				if (m < nset)
+					continue;
+				set[nset] = q;
+				n = set_lags(c, np, k, p, set, nset + 1, pstart, lags);
+				if (n < 3 || 2 * n < best_n)
+					continue;
+				lag_summary(lags, n, tmp, &med, &mad);
+				if (mad <= add_mad && (add < 0 || mad < add_mad)) {
+					add = q;
+					add_mad = mad;
+					add_med = med;
+					add_n = n;
+				}
+			}
+			if (add < 0)
+				break;
+			set[nset++] = add;
+			best_mad = add_mad;
+			best_med = add_med;
+			best_n = add_n;
+		}
+		free(nodes[p].preds);
+		nodes[p].preds = NULL;
+		nodes[p].npreds = 0;
+		if (nset > 0 && set[0] >= 0) {
+			nodes[p].preds = malloc(nset * sizeof *nodes[p].preds);
+			if (!nodes[p].preds) {
+				rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			/* in history order, so the first is the earliest */
+			for (size_t a = 1; a < nset; a++)
+				for (size_t b = a; b > 0 && set[b - 1] > set[b]; b--) {
+					long t = set[b];
+					set[b] = set[b - 1];
+					set[b - 1] = t;
+				}
+			memcpy(nodes[p].preds, set, nset * sizeof *set);
+			nodes[p].npreds = nset;
+		}
+		nodes[p].after = nodes[p].npreds ? nodes[p].preds[0] : -1;
+		nodes[p].lag = nset ? best_med : 0;
+		nodes[p].spread = nset ? best_mad : 0;
 		nodes[p].support = best_n;
-		/* Collect the chosen candidate's lags for resampling. */
+		/* The chosen set's lags, for resampling. */
 		free(nodes[p].lags);
 		nodes[p].lags = NULL;
 		nodes[p].nlags = 0;
 		if (best_n) {
-			size_t n = 0;
 			nodes[p].lags = malloc(best_n * sizeof *nodes[p].lags);
 			if (!nodes[p].lags) {
 				rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 				goto out;
 			}
-			for (size_t i = 0; i < np; i++) {
-				const struct cell *cp = c + i * k + p;
-				const struct cell *cq = best < 0 ? NULL : c + i * k + best;
-				if (!cp->present)
-					continue;
-				if (!cq)
-					nodes[p].lags[n++] = (int)(cp->s - pstart[i]);
-				else if (cq->present && !cq->ongoing)
-					nodes[p].lags[n++] = (int)(cp->s - cq->e1);
-			}
-			nodes[p].nlags = n;
+			nodes[p].nlags = set_lags(c, np, k, p, set, nset, pstart,
+			                          nodes[p].lags);
 		}
 	}
 out:
@@ -161,11 +246,26 @@ out:
 	return rc;
 }
 
+/* Whether node i waits for node p.  A node built by hand may give only
+ * `after` (no preds): that one predecessor then. */
+static int node_ready(const pc_plan_node *nodes, size_t i,
+                      const unsigned char *placed)
+{
+	const pc_plan_node *n = nodes + i;
+
+	if (!n->preds || !n->npreds)
+		return n->after < 0 || placed[n->after];
+	for (size_t q = 0; q < n->npreds; q++)
+		if (!placed[n->preds[q]])
+			return 0;
+	return 1;
+}
+
 int pci_graph_order(const pc_plan_node *nodes, size_t n, size_t *order,
                     pc_error *err)
 {
-	/* Kahn's algorithm over "after" edges, stable in the given order, so
-	 * an already ordered list stays as it is. */
+	/* Kahn's algorithm over the predecessor edges, stable in the given
+	 * order, so an already ordered list stays as it is. */
 	unsigned char *placed = calloc(n ? n : 1, 1);
 	size_t m = 0;
 
@@ -176,7 +276,7 @@ int pci_graph_order(const pc_plan_node *nodes, size_t n, size_t *order,
 		for (size_t i = 0; i < n; i++) {
 			if (placed[i])
 				continue;
-			if (nodes[i].after < 0 || placed[nodes[i].after]) {
+			if (node_ready(nodes, i, placed)) {
 				placed[i] = 1;
 				order[m++] = i;
 			}
@@ -343,17 +443,93 @@ static int blank(const char *s)
 	return *s == '\0';
 }
 
-/* Check the `after` names and that the rows form no cycle. */
-long pci_template_after(const pc_plan_template *t, size_t i)
+/* The row named by the n bytes at name, or -1. */
+static long template_row(const pc_plan_template *t, const char *name, size_t n)
 {
-	if (!*t->rows[i].after)
-		return -1;
 	for (size_t j = 0; j < t->nrows; j++)
-		if (strcmp(t->rows[j].phase, t->rows[i].after) == 0)
+		if (strlen(t->rows[j].phase) == n && memcmp(t->rows[j].phase, name, n) == 0)
 			return (long)j;
 	return -1;
 }
 
+/* Call fn for each name of row i's `after` (names joined by '|', blanks
+ * around each ignored); stops at and returns fn's first non-zero. */
+static int each_after(const pc_plan_template *t, size_t i,
+                      int (*fn)(void *ctx, const char *name, size_t n), void *ctx)
+{
+	const char *a = t->rows[i].after;
+
+	while (a && *a) {
+		const char *bar = strchr(a, '|'), *e = bar ? bar : a + strlen(a);
+		const char *b = a;
+		int rc;
+		while (b < e && isspace((unsigned char)*b))
+			b++;
+		while (e > b && isspace((unsigned char)e[-1]))
+			e--;
+		if (e > b && (rc = fn(ctx, b, (size_t)(e - b))))
+			return rc;
+		a = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+struct preds_ctx {
+	const pc_plan_template *t;
+	long *v;
+	size_t n;
+	const char *bad;   /* first unknown name */
+	size_t badn;
+};
+
+static int add_pred(void *ctx, const char *name, size_t n)
+{
+	struct preds_ctx *c = ctx;
+	long j = template_row(c->t, name, n);
+
+	if (j < 0) {
+		if (!c->bad) {
+			c->bad = name;
+			c->badn = n;
+		}
+		return 0;
+	}
+	for (size_t q = 0; q < c->n; q++)
+		if (c->v[q] == j)
+			return 0;
+	c->v[c->n++] = j;
+	return 0;
+}
+
+/* As pci_template_preds, and the first unknown name in *bad. */
+static int template_preds(const pc_plan_template *t, size_t i, long **preds,
+                          size_t *n, const char **bad, size_t *badn)
+{
+	struct preds_ctx c = {t, NULL, 0, NULL, 0};
+	size_t cap = 1;
+
+	for (const char *a = t->rows[i].after; a && *a; a++)
+		cap += *a == '|';
+	c.v = malloc(cap * sizeof *c.v);
+	if (!c.v)
+		return -1;
+	each_after(t, i, add_pred, &c);
+	*preds = c.v;
+	*n = c.n;
+	if (bad) {
+		*bad = c.bad;
+		*badn = c.badn;
+	}
+	return 0;
+}
+
+int pci_template_preds(const pc_plan_template *t, size_t i, long **preds,
+                       size_t *n)
+{
+	return template_preds(t, i, preds, n, NULL, NULL);
+}
+
+/* Check the `after` names and that the rows form no cycle. */
 static int template_check(pc_plan_template *t, pc_error *err)
 {
 	size_t n = t->nrows;
@@ -366,14 +542,21 @@ static int template_check(pc_plan_template *t, pc_error *err)
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
+		const char *bad;
+		size_t badn;
+
 		nodes[i].phase = t->rows[i].phase;
-		nodes[i].after = pci_template_after(t, i);
-		if (nodes[i].after < 0 && *t->rows[i].after) {
-			rc = pc_error_set(err, PC_EDATA, t->path, t->rows[i].line,
-			                  "phase '%s' waits for '%s', which is not in the template",
-			                  t->rows[i].phase, t->rows[i].after);
+		if (template_preds(t, i, &nodes[i].preds, &nodes[i].npreds, &bad, &badn)) {
+			rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 			goto out;
 		}
+		if (bad) {
+			rc = pc_error_set(err, PC_EDATA, t->path, t->rows[i].line,
+			                  "phase '%s' waits for '%.*s', which is not in the template",
+			                  t->rows[i].phase, (int)badn, bad);
+			goto out;
+		}
+		nodes[i].after = nodes[i].npreds ? nodes[i].preds[0] : -1;
 	}
 	rc = pci_graph_order(nodes, n, order, err);
 	if (rc) {
@@ -387,6 +570,8 @@ static int template_check(pc_plan_template *t, pc_error *err)
 			}
 	}
 out:
+	for (size_t i = 0; nodes && i < n; i++)
+		free(nodes[i].preds);
 	free(order);
 	free(nodes);
 	return rc;

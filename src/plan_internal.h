@@ -15,6 +15,8 @@
 #include <precedent/history.h>
 #include <precedent/plan.h>
 
+#include <gsl/gsl_rng.h>
+
 /* ---- copula.c */
 
 /* Spearman's rho of x and y over the indices where neither is NaN
@@ -44,7 +46,7 @@ int pci_nearest_pd(double *r, size_t k, double eps, int *repaired);
  * matrix r (both row-major; l's upper triangle is zeroed).  0 or -1. */
 int pci_cholesky(const double *r, size_t k, double *l);
 
-/* ---- sim.c */
+/* ---- sim.c: the one simulator behind plan, whatif and backtest */
 
 /* Counts per whole-day offset 0..n-1 from the plan's first day. */
 typedef struct pci_hist {
@@ -53,12 +55,18 @@ typedef struct pci_hist {
 } pci_hist;
 
 /* One phase as the simulator sees it.  Phases are given in an order in
- * which `pred` always comes earlier. */
+ * which every predecessor comes earlier. */
 typedef struct pci_sim_phase {
-	long pred;            /* index of the phase waited for; -1: the start */
+	const long *preds;    /* phases waited for: it starts after the latest
+	                         of them ends; npreds 0: the release start */
+	size_t npreds;
 	const int *lags;      /* lags (days) drawn uniformly from, if nlags */
 	size_t nlags;
 	int lag0;             /* the lag when nlags == 0 */
+	double occurs;        /* probability that the phase takes place; an
+	                         absent phase passes its predecessors' finish
+	                         on to its followers (1: always; 0 is read
+	                         as 1 so a zeroed phase is a plain one) */
 	/* table[k - 1] = P(duration <= k days), k = 1..ntable, from
 	 * pci_duration_table(); beyond it the family's quantile is used. */
 	const double *table;
@@ -67,11 +75,48 @@ typedef struct pci_sim_phase {
 	const double *params;
 } pci_sim_phase;
 
+#define PCI_SIM_NONE INT32_MIN
+
+/* A run: the phases, their copula, and the scenario.  Every per-phase
+ * array has nphases entries and may be NULL (no such change).  Offsets
+ * are working days from k0, the calendar index of the release start:
+ * offset 0 is the first day. */
 typedef struct pci_sim_config {
 	size_t nphases;
 	const pci_sim_phase *ph;
-	const double *chol;     /* nphases^2 Cholesky factor; NULL: independent */
-	uint64_t iterations;    /* 0: auto, until every SE < target_se */
+	/* The Gaussian copula: chol is the nphases^2 lower Cholesky factor
+	 * of the correlation of the variables taken in the order corder
+	 * (variable r is phase corder[r]; NULL: node order); NULL chol:
+	 * independent durations. */
+	const double *chol;
+	const size_t *corder;
+	/* Conditioning: phase i's normal-scale variable is drawn within
+	 * [zlo[i], zhi[i]] (what its observed duration allows; +-INFINITY
+	 * for none).  With the copula the bounded phases must come first
+	 * in corder (ncond of them), and each is drawn given the ones
+	 * before it, so the phases after them move with what was seen. */
+	const double *zlo, *zhi;
+	size_t ncond;
+	/* The scenario. */
+	const pc_calendar *cal;
+	long k0;
+	const double *scale;        /* duration factors */
+	const signed char *present; /* 1: takes place, 0: removed (skip),
+	                               -1: drawn with ph->occurs */
+	const pc_day *slot;         /* first slot day, or PC_DAY_MIN */
+	int slot_every;             /* calendar days between slots */
+	const int32_t *done;        /* finish offset of a finished phase, or
+	                               PCI_SIM_NONE */
+	const int32_t *done_start;  /* its start offset when known, or NONE */
+	const int32_t *started;     /* start offset of a running phase, or NONE */
+	const int32_t *elapsed;     /* its working days run so far (>= 1) */
+	const int32_t *cap;         /* latest finish of an ancestor of a
+	                               finished or running phase, or NONE */
+	int has_floor;              /* phases not started start no earlier */
+	int32_t floor;              /*   than this offset (the as-of day) */
+	/* The run. */
+	uint64_t iterations;    /* 0: auto (pci_sim_run only), until every
+	                           SE < target_se */
 	uint64_t seed;
 	unsigned threads;       /* >= 1 */
 	size_t block;           /* iterations per seeded block */
@@ -79,14 +124,29 @@ typedef struct pci_sim_config {
 	uint64_t max_iterations;/* cap for auto */
 } pci_sim_config;
 
+/* Histograms of a run, what a plan needs: memory in the span of days,
+ * not the number of iterations.  A phase's start and finish count only
+ * the iterations in which it took place (occurred[i] of them). */
 typedef struct pci_sim_result {
 	size_t nphases;
 	pci_hist *start;   /* per phase: first day, offset from the plan start */
 	pci_hist *finish;  /* per phase: last day */
 	pci_hist release;  /* latest finish of any phase */
+	uint64_t *occurred;
 	uint64_t iterations;
 	size_t blocks;
 } pci_sim_result;
+
+/* Every iteration's outcome, iteration-major (it * nphases + phase), what
+ * whatif needs.  Any pointer but rel may be NULL. */
+typedef struct pci_sim_trace {
+	int32_t *rel;              /* release finish offset (iterations) */
+	int32_t *start;            /* phase start offsets */
+	int32_t *fin;              /* phase finish offsets */
+	unsigned char *crit;       /* 1: on the chain that sets the finish */
+	unsigned char *missed;     /* 1: the phase missed its first slot */
+	unsigned char *absent;     /* 1: the phase did not take place */
+} pci_sim_trace;
 
 /* The duration lookup table of a family: table[k - 1] = F(k + 0.5) for
  * k = 1.., so that the smallest k with table[k - 1] >= u is the draw
@@ -109,10 +169,27 @@ int pci_duration_lookup_z(const pci_sim_phase *ph, double z);
  * the seed of block b (and of bootstrap replicate r) from the user's. */
 uint64_t pci_mix64(uint64_t z);
 
-/* Run the simulation.  The result depends only on the configuration and
- * the seed, never on the number of threads: block b of `block` iterations
- * always uses a generator seeded from (seed, b), and counts are summed. */
+/* Run fn(args + t * size) for t = 0..nthreads-1, each on its own thread
+ * (t = 0 on the caller's); a thread that cannot be started runs its share
+ * on the caller's thread afterwards, so the work done never depends on
+ * it.  Workers split their items as i = t, t + nthreads, ...: with a seed
+ * per item, results are the same for any nthreads. */
+void pci_parallel(unsigned nthreads, void *(*fn)(void *), void *args,
+                  size_t size);
+
+/* The online CPUs, 1..256: the default thread count. */
+unsigned pci_online_cpus(void);
+
+/* Run the simulation into histograms.  The result depends only on the
+ * configuration and the seed, never on the number of threads: block b of
+ * `block` iterations always uses a generator seeded from (seed, b). */
 int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err);
+
+/* Run cfg->iterations (> 0) iterations into per-iteration arrays, with
+ * the same blocks and draws as pci_sim_run: without a scenario the
+ * release finishes have exactly the distribution pci_sim_run counts. */
+int pci_sim_trace_run(const pci_sim_config *cfg, pci_sim_trace *out,
+                      pc_error *err);
 
 /* Free what a result holds. */
 void pci_sim_result_release(pci_sim_result *r);
@@ -126,6 +203,25 @@ long pci_hist_quantile(const pci_hist *h, uint64_t total, double p);
  * sqrt(p (1 - p) / n) / f(q), with the density f estimated from the
  * counts in a window around q. */
 double pci_hist_se(const pci_hist *h, uint64_t total, double p);
+
+/* ---- engine.c: a learned model made ready to simulate */
+
+typedef struct pci_engine {
+	size_t k;
+	pci_sim_phase *ph;
+	double **tables;
+	double *chol;      /* k^2, in node order; NULL: independent */
+} pci_engine;
+
+/* Duration tables, predecessors, lags and occurrence of every node of
+ * pm, and the Cholesky factor of its correlation unless independent or
+ * pm has none.  Fails with PC_ENOMEM or PC_ENUMERIC. */
+int pci_engine_init(pci_engine *e, const pc_plan_model *pm, int independent,
+                    pc_error *err);
+void pci_engine_release(pci_engine *e);
+
+/* A config for e with nothing changed: node order, no scenario. */
+void pci_engine_config(const pci_engine *e, pci_sim_config *cfg);
 
 /* ---- graph.c */
 
@@ -147,16 +243,57 @@ long pci_template_after(const pc_plan_template *t, size_t i);
 /* Median of v[0..n-1] (sorts v). */
 double pci_median(double *v, size_t n);
 
-/* ---- plan.c */
+/* Nodes that template row i waits for (its `after` names phases joined
+ * by '|'), as a malloc'ed array in *preds (n of them; none: the release
+ * start).  0, or -1 when out of memory. */
+int pci_template_preds(const pc_plan_template *t, size_t i, long **preds,
+                       size_t *n);
 
-/* What a learned model was fitted on, kept for the bootstraps of plan
- * and whatif to resample: per project and node (np x k, row-major) the
- * duration in calendar days (NaN: none, or the project is too recent for
- * the phase to count, see mature_only in plan.c), whether it is still
- * running, and the lag to the node's predecessor (INT_MIN: none).
- * Returns 0, or -1 when pm keeps no data (read from a model file). */
+/* ---- learn.c */
+
+/* What a learned model was learned from, kept for the bootstraps to
+ * resample (per project and node, see learn.c). */
+struct pci_plan_data;
+void pci_plan_data_free(struct pci_plan_data *d);
+
+/* The durations, running flags and lags a model was learned from: per
+ * project and node (np x k, row-major) the duration in working days
+ * (NaN: none, or the project is too recent for the phase to count), 1
+ * if still running, and the lag to the node's predecessors (INT_MIN:
+ * none).  Returns 0, or -1 when pm keeps no data (read from a model
+ * file). */
 int pci_plan_data(const pc_plan_model *pm, size_t *np, size_t *k,
                   const double **dur, const unsigned char **cens,
                   const int **lag);
+
+/* Predecessors and fixed lags of pm's nodes from template t (node j is
+ * row j). */
+int pci_plan_structure_from_template(pc_plan_model *pm,
+                                     const pc_plan_template *t, pc_error *err);
+
+/* A bootstrap replicate of pm: its past projects resampled with rng and
+ * everything learned again from them, as pc_plan_learn did (the family
+ * of each phase chosen afresh).  0, or -1 (no data, no memory). */
+int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
+                        pc_plan_model **out);
+
+/* ---- boot.c */
+
+/* What a caller asks of replicate r: nvals values into vals; non-zero:
+ * the replicate failed. */
+typedef int (*pci_boot_fn)(void *ctx, const pc_plan_model *rep, size_t r,
+                           double *vals);
+
+/* Run nrep replicates of pm (seeded from seed and r, whatever the
+ * thread count) through fn; vals gets nrep x nvals values, the row of a
+ * failed replicate starting with NaN, *nok the replicates that did not
+ * fail.  PC_EDATA when fewer than half could be learned. */
+int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
+                  unsigned threads, size_t nvals, pci_boot_fn fn, void *ctx,
+                  double *vals, size_t *nok, pc_error *err);
+
+/* The 2.5% and 97.5% points of column col over the good replicates. */
+int pci_boot_interval(const double *vals, size_t nrep, size_t nvals,
+                      size_t col, double *lo, double *hi);
 
 #endif

@@ -1,7 +1,11 @@
 /*
- * sim.c - the Monte Carlo engine: draw every phase's duration (jointly
- * through the Gaussian copula, or independently), lay the phases out on
- * the graph, and count start and finish days in histograms.
+ * sim.c - the Monte Carlo engine, the one behind plan, whatif and
+ * backtest: draw every phase's duration (jointly through the Gaussian
+ * copula, or independently, either way conditioned on what progress has
+ * shown), draw which optional phases take place, lay the phases out on
+ * the graph under the scenario (bookings, scale, skips, progress), and
+ * hand each iteration to a sink: histograms for a plan, per-iteration
+ * arrays for the what-if questions.
  *
  * Days are integers, so a histogram of day offsets holds everything the
  * percentiles need: memory is the span of days, not the number of draws.
@@ -15,6 +19,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -203,99 +208,304 @@ static int hist_merge(pci_hist *into, const pci_hist *from)
 	return 0;
 }
 
-struct worker {
-	const pci_sim_config *cfg;
-	size_t first_block, nblocks;   /* this round's blocks */
-	unsigned id, nthreads;
-	pci_hist *hists;               /* 2 * nphases + 1 */
-	int failed;
-	pthread_t tid;
+unsigned pci_online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+}
+
+void pci_parallel(unsigned nthreads, void *(*fn)(void *), void *args,
+                  size_t size)
+{
+	pthread_t *tid;
+	unsigned char *started;
+	char *a = args;
+
+	if (nthreads <= 1) {
+		fn(a);
+		return;
+	}
+	tid = calloc(nthreads, sizeof *tid);
+	started = calloc(nthreads, 1);
+	for (unsigned t = 1; tid && started && t < nthreads; t++)
+		started[t] = pthread_create(tid + t, NULL, fn, a + t * size) == 0;
+	fn(a);
+	for (unsigned t = 1; t < nthreads; t++) {
+		if (started && started[t])
+			pthread_join(tid[t], NULL);
+		else
+			fn(a + t * size); /* no thread: its share here, same items */
+	}
+	free(started);
+	free(tid);
+}
+
+/* ---- one iteration */
+
+/* A standard normal drawn within [a, b] by inversion of u in (0, 1),
+ * from the upper tail when the interval lies there so that it stays
+ * exact far out. */
+static double trunc_normal(double a, double b, double u)
+{
+	double x;
+
+	if (a > 0) {
+		double qa = gsl_cdf_ugaussian_Q(a), qb = gsl_cdf_ugaussian_Q(b);
+		double q = qa - u * (qa - qb);
+		if (!(q > 0))
+			return a;
+		x = gsl_cdf_ugaussian_Qinv(q);
+	} else {
+		double pa = gsl_cdf_ugaussian_P(a), pb = gsl_cdf_ugaussian_P(b);
+		double pp = pa + u * (pb - pa);
+		if (!(pp > 0))
+			return isfinite(b) ? b : a;
+		if (pp >= 1)
+			return a;
+		x = gsl_cdf_ugaussian_Pinv(pp);
+	}
+	return x < a ? a : x > b ? b : x;
+}
+
+/* Per-worker scratch of one iteration's outcome. */
+struct iter {
+	double *e, *v;          /* copula draws; v: per phase, z or u */
+	int32_t *st, *fin;
+	long *setter;           /* the predecessor whose end set the start */
+	unsigned char *bound;   /* 1: the start was set by `setter` */
+	unsigned char *mis, *absent;
+	int32_t rel;
+	long top;               /* the phase that finished last */
 };
 
-static void run_block(struct worker *w, gsl_rng *rng, size_t b, double *z,
-                      double *u, long *fin)
+static void draw_copula(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
 {
-	const pci_sim_config *cfg = w->cfg;
-	size_t k = cfg->nphases;
-	uint64_t first = (uint64_t)b * cfg->block, last = first + cfg->block;
-	pci_hist *hs = w->hists, *hf = w->hists + k, *hr = w->hists + 2 * k;
+	size_t k = c->nphases;
 
-	if (cfg->iterations && last > cfg->iterations)
-		last = cfg->iterations;
-	gsl_rng_set(rng, (unsigned long)pci_mix64(cfg->seed ^ pci_mix64(b)));
-	for (uint64_t it = first; it < last; it++) {
-		long rel = 0;
-
-		if (cfg->chol) {
-			/* u[] holds the correlated normal draws here */
-			for (size_t i = 0; i < k; i++)
-				z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-			for (size_t i = 0; i < k; i++) {
-				double s = 0;
-				const double *row = cfg->chol + i * k;
-				for (size_t j = 0; j <= i; j++)
-					s += row[j] * z[j];
-				u[i] = s;
-			}
-		} else {
-			for (size_t i = 0; i < k; i++)
-				u[i] = gsl_rng_uniform_pos(rng);
+	if (c->chol) {
+		size_t r = 0;
+		for (; r < c->ncond; r++) {
+			size_t i = c->corder ? c->corder[r] : r;
+			const double *row = c->chol + r * k;
+			double part = 0, u = gsl_rng_uniform_pos(rng);
+			for (size_t q = 0; q < r; q++)
+				part += row[q] * t->e[q];
+			t->e[r] = trunc_normal((c->zlo[i] - part) / row[r],
+			                       (c->zhi[i] - part) / row[r], u);
 		}
+		for (; r < k; r++)
+			t->e[r] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+		for (r = 0; r < k; r++) {
+			const double *row = c->chol + r * k;
+			double s = 0;
+			for (size_t q = 0; q <= r; q++)
+				s += row[q] * t->e[q];
+			t->v[c->corder ? c->corder[r] : r] = s;
+		}
+	} else {
 		for (size_t i = 0; i < k; i++) {
-			const pci_sim_phase *ph = cfg->ph + i;
-			int lag = ph->nlags ? ph->lags[gsl_rng_uniform_int(rng, ph->nlags)]
-			                    : ph->lag0;
-			long start, d;
-
-			d = cfg->chol ? pci_duration_lookup_z(ph, u[i])
-			              : pci_duration_lookup(ph, u[i]);
-			start = ph->pred < 0 ? lag : fin[ph->pred] + 1 + lag;
-			/* Nothing starts before the release does. */
-			if (start < 0)
-				start = 0;
-			fin[i] = start + d - 1;
-			if (fin[i] > rel)
-				rel = fin[i];
-			if (hist_add(hs + i, start) || hist_add(hf + i, fin[i])) {
-				w->failed = 1;
-				return;
+			double u = gsl_rng_uniform_pos(rng);
+			if (c->zlo && (c->zlo[i] > -INFINITY || c->zhi[i] < INFINITY)) {
+				double lo = gsl_cdf_ugaussian_P(c->zlo[i]);
+				double hi = gsl_cdf_ugaussian_P(c->zhi[i]);
+				u = lo + u * (hi - lo);
+				if (!(u > 0))
+					u = 1e-300;
+				if (u >= 1)
+					u = 1 - 1e-16;
 			}
-		}
-		if (hist_add(hr, rel)) {
-			w->failed = 1;
-			return;
+			t->v[i] = u;
 		}
 	}
 }
+
+/* Start offset of the first slot on or after offset `natural`, and
+ * whether the first slot was missed. */
+static int32_t slot_start(const pci_sim_config *c, pc_day first, long natural,
+                          unsigned char *missed)
+{
+	long off = pc_calendar_index(c->cal, first) - c->k0;
+	pc_day nd;
+	long m;
+
+	*missed = natural > off;
+	if (!*missed)
+		return (int32_t)off;
+	/* Jump close, then step: the slot m with first + m * every. */
+	nd = pc_calendar_day(c->cal, c->k0 + natural);
+	m = (nd - first) / c->slot_every;
+	if (m < 1)
+		m = 1;
+	for (;; m++) {
+		off = pc_calendar_index(c->cal, first + (pc_day)(m * c->slot_every)) - c->k0;
+		if (off >= natural)
+			return (int32_t)off;
+	}
+}
+
+/* Lay one iteration out on the graph: each phase starts after the latest
+ * of its predecessors (plus a lag), unless the scenario says otherwise. */
+static void layout(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
+{
+	size_t k = c->nphases;
+
+	t->rel = 0;
+	t->top = -1;
+	for (size_t i = 0; i < k; i++) {
+		const pci_sim_phase *ph = c->ph + i;
+		int lag = ph->nlags ? ph->lags[gsl_rng_uniform_int(rng, ph->nlags)]
+		                    : ph->lag0;
+		int present = 1;
+		long after = -1, natural, start, d;
+		int32_t pfin = -1;
+
+		if (ph->occurs > 0 && ph->occurs < 1)
+			present = gsl_rng_uniform(rng) < ph->occurs;
+		if (c->present && c->present[i] >= 0)
+			present = c->present[i];
+		for (size_t q = 0; q < ph->npreds; q++) {
+			long p = ph->preds[q];
+			if (after < 0 || t->fin[p] > pfin) {
+				pfin = t->fin[p];
+				after = p;
+			}
+		}
+		natural = after < 0 ? lag : (long)pfin + 1 + lag;
+		if (natural < 0) /* nothing starts before the release does */
+			natural = 0;
+		t->mis[i] = 0;
+		t->setter[i] = after;
+		t->bound[i] = after >= 0;
+		t->absent[i] = !present;
+		if (!present) {
+			/* Followers wait for what this phase waited for. */
+			t->fin[i] = pfin;
+			t->st[i] = pfin + 1;
+			continue;
+		}
+		d = c->chol ? pci_duration_lookup_z(ph, t->v[i])
+		            : pci_duration_lookup(ph, t->v[i]);
+		if (c->done && c->done[i] != PCI_SIM_NONE) {
+			t->fin[i] = c->done[i];
+			t->st[i] = c->done_start && c->done_start[i] != PCI_SIM_NONE
+			           ? c->done_start[i] : (int32_t)(t->fin[i] - d + 1);
+			t->bound[i] = 0;
+		} else {
+			if (c->started && c->started[i] != PCI_SIM_NONE) {
+				start = c->started[i];
+				/* the draw was conditioned on the days run so far */
+				if (d < c->elapsed[i])
+					d = c->elapsed[i];
+				t->bound[i] = 0;
+			} else {
+				start = natural;
+				if (c->has_floor && start < c->floor) {
+					start = c->floor;
+					t->bound[i] = 0;
+				}
+				if (c->slot && c->slot[i] != PC_DAY_MIN) {
+					start = slot_start(c, c->slot[i], start, &t->mis[i]);
+					/* A missed slot is the predecessor's doing. */
+					t->bound[i] = t->mis[i] && after >= 0;
+				}
+			}
+			if (c->scale && c->scale[i] != 1.0) {
+				long e = c->started && c->started[i] != PCI_SIM_NONE
+				         ? c->elapsed[i] : 1;
+				d = lround((double)d * c->scale[i]);
+				if (d < e)
+					d = e;
+			}
+			t->st[i] = (int32_t)start;
+			t->fin[i] = (int32_t)(start + d - 1);
+		}
+		if (c->cap && c->cap[i] != PCI_SIM_NONE && t->fin[i] > c->cap[i])
+			t->fin[i] = c->cap[i];
+		if (t->fin[i] > t->rel || t->top < 0) {
+			t->rel = t->fin[i];
+			t->top = (long)i;
+		}
+	}
+	if (t->rel < 0)
+		t->rel = 0;
+}
+
+/* ---- the block loop, with a sink for what each iteration gave */
+
+struct sink {
+	/* the worker's own state, made before its first block */
+	void *(*open)(void *ctx, size_t k);
+	int (*add)(void *state, uint64_t it, const struct iter *t, size_t k);
+	/* fold a worker's state into ctx and free it; 0 or -1 */
+	int (*close)(void *ctx, void *state, size_t k, int ok);
+	void *ctx;
+};
+
+struct worker {
+	const pci_sim_config *cfg;
+	const struct sink *sink;
+	size_t first_block, nblocks;   /* this round's blocks */
+	unsigned id, nthreads;
+	void *state;
+	int failed;
+};
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	size_t k = w->cfg->nphases;
+	const pci_sim_config *c = w->cfg;
+	size_t k = c->nphases;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	double *z = malloc(2 * (k ? k : 1) * sizeof *z);
-	long *fin = malloc((k ? k : 1) * sizeof *fin);
+	struct iter t;
+	double *dv = malloc(2 * k * sizeof *dv);
+	int32_t *iv = malloc(2 * k * sizeof *iv);
+	long *lv = malloc(k * sizeof *lv);
+	unsigned char *cv = malloc(3 * k);
 
-	if (!rng || !z || !fin) {
+	w->state = w->sink->open(w->sink->ctx, k);
+	if (!rng || !dv || !iv || !lv || !cv || !w->state) {
 		w->failed = 1;
 		goto out;
 	}
-	for (size_t b = w->id; b < w->nblocks && !w->failed; b += w->nthreads)
-		run_block(w, rng, w->first_block + b, z, z + k, fin);
+	t.e = dv;
+	t.v = dv + k;
+	t.st = iv;
+	t.fin = iv + k;
+	t.setter = lv;
+	t.bound = cv;
+	t.mis = cv + k;
+	t.absent = cv + 2 * k;
+	for (size_t b = w->id; b < w->nblocks && !w->failed; b += w->nthreads) {
+		uint64_t first = (uint64_t)(w->first_block + b) * c->block;
+		uint64_t last = first + c->block;
+		if (c->iterations && last > c->iterations)
+			last = c->iterations;
+		gsl_rng_set(rng, (unsigned long)pci_mix64(c->seed ^
+		                                          pci_mix64(w->first_block + b)));
+		for (uint64_t it = first; it < last; it++) {
+			draw_copula(c, rng, &t);
+			layout(c, rng, &t);
+			if (w->sink->add(w->state, it, &t, k)) {
+				w->failed = 1;
+				break;
+			}
+		}
+	}
 out:
-	free(fin);
-	free(z);
+	free(cv);
+	free(lv);
+	free(iv);
+	free(dv);
 	gsl_rng_free(rng);
 	return NULL;
 }
 
-/* Run blocks [first, first + nblocks) on cfg->threads threads and add the
- * counts into res. */
-static int run_round(const pci_sim_config *cfg, size_t first, size_t nblocks,
-                     pci_sim_result *res, pc_error *err)
+/* Run blocks [first, first + nblocks) on cfg->threads threads through
+ * the sink. */
+static int run_blocks(const pci_sim_config *cfg, const struct sink *sk,
+                      size_t first, size_t nblocks, pc_error *err)
 {
 	unsigned nt = cfg->threads ? cfg->threads : 1;
-	size_t nh = 2 * cfg->nphases + 1;
 	struct worker *w;
 	int rc = PC_OK;
 
@@ -306,41 +516,143 @@ static int run_round(const pci_sim_config *cfg, size_t first, size_t nblocks,
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	for (unsigned t = 0; t < nt; t++) {
 		w[t].cfg = cfg;
+		w[t].sink = sk;
 		w[t].first_block = first;
 		w[t].nblocks = nblocks;
 		w[t].id = t;
 		w[t].nthreads = nt;
-		w[t].hists = calloc(nh, sizeof *w[t].hists);
-		if (!w[t].hists)
-			w[t].failed = 1;
 	}
-	/* Thread 0's share runs on the calling thread. */
-	for (unsigned t = 1; t < nt; t++)
-		if (!w[t].failed && pthread_create(&w[t].tid, NULL, worker_main, &w[t]))
-			w[t].failed = 2;
-	if (!w[0].failed)
-		worker_main(&w[0]);
-	for (unsigned t = 1; t < nt; t++)
-		if (w[t].failed != 2 && w[t].hists)
-			pthread_join(w[t].tid, NULL);
+	pci_parallel(nt, worker_main, w, sizeof *w);
+	/* in worker order, so whatever the sink folds is folded alike */
 	for (unsigned t = 0; t < nt; t++) {
 		if (w[t].failed)
 			rc = PC_ENOMEM;
-		for (size_t i = 0; w[t].hists && i < nh; i++) {
-			pci_hist *into = i < cfg->nphases ? res->start + i
-			               : i < 2 * cfg->nphases ? res->finish + i - cfg->nphases
-			               : &res->release;
-			if (!rc && hist_merge(into, &w[t].hists[i]))
-				rc = PC_ENOMEM;
-			free(w[t].hists[i].count);
-		}
-		free(w[t].hists);
+		if (w[t].state && sk->close(sk->ctx, w[t].state, cfg->nphases, !rc))
+			rc = PC_ENOMEM;
 	}
 	free(w);
 	if (rc)
-		return pc_error_set(err, rc, NULL, 0,
-		                    rc == PC_ENOMEM ? "out of memory" : "cannot start a thread");
+		return pc_error_set(err, rc, NULL, 0, "out of memory");
 	return PC_OK;
+}
+
+/* The histogram sink: per worker 2k + 1 histograms and k counts. */
+struct hstate {
+	pci_hist *h;
+	uint64_t *occ;
+};
+
+static void *hist_open(void *ctx, size_t k)
+{
+	struct hstate *s = calloc(1, sizeof *s);
+
+	(void)ctx;
+	if (!s)
+		return NULL;
+	s->h = calloc(2 * k + 1, sizeof *s->h);
+	s->occ = calloc(k ? k : 1, sizeof *s->occ);
+	if (!s->h || !s->occ) {
+		free(s->h);
+		free(s->occ);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int hist_iter(void *state, uint64_t it, const struct iter *t, size_t k)
+{
+	struct hstate *s = state;
+
+	(void)it;
+	for (size_t i = 0; i < k; i++) {
+		if (t->absent[i])
+			continue;
+		s->occ[i]++;
+		if (hist_add(s->h + i, t->st[i] < 0 ? 0 : t->st[i]) ||
+		    hist_add(s->h + k + i, t->fin[i] < 0 ? 0 : t->fin[i]))
+			return -1;
+	}
+	return hist_add(s->h + 2 * k, t->rel);
+}
+
+static int hist_close(void *ctx, void *state, size_t k, int ok)
+{
+	pci_sim_result *res = ctx;
+	struct hstate *s = state;
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 * k + 1; i++) {
+		pci_hist *into = i < k ? res->start + i : i < 2 * k ? res->finish + i - k
+		               : &res->release;
+		if (ok && !rc && hist_merge(into, s->h + i))
+			rc = -1;
+		free(s->h[i].count);
+	}
+	for (size_t i = 0; ok && i < k; i++)
+		res->occurred[i] += s->occ[i];
+	free(s->h);
+	free(s->occ);
+	free(s);
+	return rc;
+}
+
+/* The trace sink: every iteration into the caller's arrays. */
+static void *trace_open(void *ctx, size_t k)
+{
+	(void)k;
+	return ctx;
+}
+
+static int trace_iter(void *state, uint64_t it, const struct iter *t, size_t k)
+{
+	pci_sim_trace *o = state;
+
+	o->rel[it] = t->rel;
+	if (o->start)
+		memcpy(o->start + it * k, t->st, k * sizeof *t->st);
+	if (o->fin)
+		memcpy(o->fin + it * k, t->fin, k * sizeof *t->fin);
+	if (o->missed)
+		memcpy(o->missed + it * k, t->mis, k);
+	if (o->absent)
+		memcpy(o->absent + it * k, t->absent, k);
+	if (o->crit) {
+		unsigned char *c = o->crit + it * k;
+		long j = t->top;
+		memset(c, 0, k);
+		/* Walk back from the last finisher while each start was set by
+		 * the phase it waited for; an absent phase passes the chain
+		 * through without being on it. */
+		while (j >= 0) {
+			if (!t->absent[j])
+				c[j] = 1;
+			if (!t->bound[j])
+				break;
+			j = t->setter[j];
+		}
+	}
+	return 0;
+}
+
+static int trace_close(void *ctx, void *state, size_t k, int ok)
+{
+	(void)ctx;
+	(void)state;
+	(void)k;
+	(void)ok;
+	return 0;
+}
+
+int pci_sim_trace_run(const pci_sim_config *cfg, pci_sim_trace *out,
+                      pc_error *err)
+{
+	struct sink sk = {trace_open, trace_iter, trace_close, out};
+
+	if (cfg->nphases == 0 || cfg->block == 0 || cfg->iterations == 0)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "nothing to simulate");
+	return run_blocks(cfg, &sk, 0,
+	                  (size_t)((cfg->iterations + cfg->block - 1) / cfg->block), err);
 }
 
 long pci_hist_quantile(const pci_hist *h, uint64_t total, double p)
@@ -383,6 +695,8 @@ double pci_hist_se(const pci_hist *h, uint64_t total, double p)
 	return sqrt(p * (1 - p) / (double)total) / f;
 }
 
+/* The largest standard error of a reported percentile; a phase counts
+ * over the iterations it took place in. */
 static double max_se(const pci_sim_result *r)
 {
 	static const double pct[] = {0.10, 0.50, 0.80, 0.90};
@@ -393,10 +707,12 @@ static double max_se(const pci_sim_result *r)
 		if (s > m)
 			m = s;
 		for (size_t i = 0; i < r->nphases; i++) {
-			s = pci_hist_se(r->start + i, r->iterations, pct[j]);
+			if (r->occurred[i] == 0)
+				continue;
+			s = pci_hist_se(r->start + i, r->occurred[i], pct[j]);
 			if (s > m)
 				m = s;
-			s = pci_hist_se(r->finish + i, r->iterations, pct[j]);
+			s = pci_hist_se(r->finish + i, r->occurred[i], pct[j]);
 			if (s > m)
 				m = s;
 		}
@@ -406,6 +722,7 @@ static double max_se(const pci_sim_result *r)
 
 int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 {
+	struct sink sk = {hist_open, hist_iter, hist_close, out};
 	size_t nblocks, done = 0;
 	int rc;
 
@@ -415,13 +732,14 @@ int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 	out->nphases = cfg->nphases;
 	out->start = calloc(cfg->nphases, sizeof *out->start);
 	out->finish = calloc(cfg->nphases, sizeof *out->finish);
-	if (!out->start || !out->finish) {
+	out->occurred = calloc(cfg->nphases, sizeof *out->occurred);
+	if (!out->start || !out->finish || !out->occurred) {
 		pci_sim_result_release(out);
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	}
 	if (cfg->iterations) {
 		nblocks = (size_t)((cfg->iterations + cfg->block - 1) / cfg->block);
-		rc = run_round(cfg, 0, nblocks, out, err);
+		rc = run_blocks(cfg, &sk, 0, nblocks, err);
 		out->iterations = cfg->iterations;
 		out->blocks = nblocks;
 		if (rc)
@@ -434,7 +752,7 @@ int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 	for (;;) {
 		double se, need;
 
-		rc = run_round(cfg, done, nblocks, out, err);
+		rc = run_blocks(cfg, &sk, done, nblocks, err);
 		if (rc) {
 			pci_sim_result_release(out);
 			return rc;
@@ -465,6 +783,7 @@ void pci_sim_result_release(pci_sim_result *r)
 	}
 	free(r->start);
 	free(r->finish);
+	free(r->occurred);
 	free(r->release.count);
 	memset(r, 0, sizeof *r);
 }

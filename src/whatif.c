@@ -1,15 +1,15 @@
 /*
  * whatif.c - deadline odds, targets, checkpoints, drivers and scenarios.
  *
- * The planner's simulator (sim.c) keeps only histograms, which is all a
- * plan needs.  Scenarios need more: a slot depends on the day a phase's
- * predecessor finished in the same iteration, progress fixes some phases
- * and conditions a running one on its age, and criticality needs the
- * chain that set each iteration's finish.  So this file has its own
- * inner loop, which keeps every iteration's start and finish days and
- * reuses the planner's pieces: duration tables, the copula's Cholesky
- * factor and the (seed, block) seeding, drawn in the same order so that
- * an empty scenario reproduces pc_plan_run exactly.
+ * A scenario (bookings, scale, skips, progress) is compiled once into the
+ * arrays of a pci_sim_config and run by the one simulator (sim.c), whose
+ * per-iteration trace holds what the questions need: a slot depends on
+ * the day a phase's predecessors finished in the same iteration,
+ * criticality on the chain that set each finish.  Progress conditions
+ * the draw itself: a finished phase's observed duration and a running
+ * phase's days so far bound its normal-scale draw, and through the copula
+ * they move the phases still to come.  Without a scenario the release
+ * finishes are those pc_plan_run counts for the same seed.
  */
 #include <config.h>
 
@@ -17,19 +17,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <csv.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
-#include <precedent/fit.h>
 #include <precedent/whatif.h>
 
 #include "whatif_internal.h"
@@ -38,6 +33,9 @@
 #define MAX_ITERATIONS 2000000
 /* Slot searches scan at most this many booking days. */
 #define MAX_SCAN 400
+/* Normal-scale bounds are kept within this, where Phi still differs
+ * from 0 and 1 in double precision. */
+#define ZMAX 8.2
 
 static int oom(pc_error *err)
 {
@@ -60,240 +58,177 @@ long pci_wi_offset(const pc_calendar *cal, long k0, pc_day d)
 	return pc_calendar_index(cal, d + 1) - 1 - k0;
 }
 
-/* ---- the inner loop */
 
-struct wi_worker {
-	const pci_wi_scenario *s;
-	pci_wi_out *o;
-	unsigned id, nthreads;
-	size_t nblocks;
-	int failed;
-	pthread_t tid;
+/* ---- progress as evidence */
+
+/* The normal-scale bounds that progress puts on each phase's draw, and
+ * the copula reordered so the bounded phases come first. */
+struct cond {
+	double *zlo, *zhi;
+	size_t *order;
+	double *chol;       /* of the reordered correlation, or NULL */
+	size_t ncond;
 };
 
-/* Start offset of the first slot on or after offset `natural`, and
- * whether the first slot was missed. */
-static int32_t slot_start(const pci_wi_scenario *s, pc_day first, int32_t natural,
-                          unsigned char *missed)
+static void cond_release(struct cond *d)
 {
-	long off = pc_calendar_index(s->cal, first) - s->k0;
-
-	*missed = natural > off;
-	if (!*missed)
-		return (int32_t)off;
-	/* Jump close, then step: the slot m with first + m * every. */
-	{
-		pc_day nd = pc_calendar_day(s->cal, s->k0 + natural);
-		long m = (nd - first) / s->slot_every;
-		if (m < 1)
-			m = 1;
-		for (;; m++) {
-			off = pc_calendar_index(s->cal, first + (pc_day)(m * s->slot_every)) - s->k0;
-			if (off >= natural)
-				return (int32_t)off;
-		}
-	}
+	free(d->zlo);
+	free(d->zhi);
+	free(d->order);
+	free(d->chol);
+	memset(d, 0, sizeof *d);
 }
 
-/* Whole days drawn for a phase running for `elapsed` days already: the
- * draw for u restricted to durations of at least `elapsed` (remaining
- * life), through the same table. */
-static int draw_given(const pci_sim_phase *ph, double u, int elapsed)
+static double zclamp(double z)
 {
-	double lo;
-	int d;
+	return z < -ZMAX ? -INFINITY : z > ZMAX ? ZMAX : z;
+}
 
-	if (elapsed <= 1)
-		return pci_duration_lookup(ph, u);
-	/* P(D <= elapsed - 1) = F(elapsed - 0.5), as the table rounds. */
-	lo = ph->family->cdf((double)elapsed - 0.5, ph->params);
-	if (!(lo >= 0))
-		lo = 0;
-	u = lo + u * (1 - lo);
+/* Phi^-1(F(x)) of a phase's family, clamped: the normal-scale value the
+ * table gives a duration boundary. */
+static double z_of(const pc_plan_node *n, double x)
+{
+	double u = n->fit.family->cdf(x, n->fit.params);
+	if (!(u > 0))
+		return -INFINITY;
 	if (u >= 1)
-		return elapsed;
-	d = pci_duration_lookup(ph, u);
-	return d < elapsed ? elapsed : d;
+		return ZMAX;
+	return zclamp(gsl_cdf_ugaussian_Pinv(u));
 }
 
-static void run_block(struct wi_worker *w, gsl_rng *rng, size_t b, double *z,
-                      double *u, int32_t *st, int32_t *fin, unsigned char *bound,
-                      unsigned char *mis)
+/* Everything a run owns besides the result: the engine of the model and
+ * the scenario, compiled once into per-node arrays (see pci_sim_config). */
+struct ctx {
+	const pc_plan_model *pm;
+	const pc_whatif_options *o;
+	size_t k;
+	pci_engine e;
+	double *scale;
+	signed char *present;
+	pc_day *slot;
+	int32_t *done, *done_start, *started, *elapsed, *cap;
+	long *slot_change;       /* node -> index into o->changes, or -1 */
+	struct cond cond;        /* conditioning on progress, for pm */
+	pci_sim_config sc;
+	long deadline0;          /* offset of the first deadline */
+	int progress;
+};
+
+static void ctx_release(struct ctx *c)
 {
-	const pci_wi_scenario *s = w->s;
-	pci_wi_out *o = w->o;
-	size_t k = s->k;
-	uint64_t first = (uint64_t)b * s->block, last = first + s->block;
+	pci_engine_release(&c->e);
+	cond_release(&c->cond);
+	free(c->scale);
+	free(c->present);
+	free(c->slot);
+	free(c->done);
+	free(c->done_start);
+	free(c->started);
+	free(c->elapsed);
+	free(c->cap);
+	free(c->slot_change);
+}
 
-	if (last > s->iterations)
-		last = s->iterations;
-	gsl_rng_set(rng, (unsigned long)pci_mix64(s->seed ^ pci_mix64(b)));
-	for (uint64_t it = first; it < last; it++) {
-		int32_t rel = INT32_MIN;
-		long top = -1;
+/*
+ * Bind the scenario's progress to model m (the plan's, or a bootstrap
+ * replicate's, whose families differ): a finished phase whose start is
+ * known (given, or implied by finished predecessors and its median lag)
+ * took d days, so its draw lies where the table rounds to d; a running
+ * phase has run e days, so its draw lies where the table gives e or
+ * more.  With the copula the bounded phases are drawn first, each given
+ * the ones before, and the rest given them: a fast start makes the rest
+ * faster as far as the history's correlation says.
+ */
+static int cond_bind(struct cond *d, const struct ctx *c, const pc_plan_model *m,
+                     const double *chol_plain)
+{
+	size_t k = c->k, nc = 0, r = 0;
+	int any = 0;
 
-		if (s->chol) {
-			for (size_t i = 0; i < k; i++)
-				z[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-			for (size_t i = 0; i < k; i++) {
-				double sum = 0;
-				const double *row = s->chol + i * k;
-				for (size_t j = 0; j <= i; j++)
-					sum += row[j] * z[j];
-				u[i] = gsl_cdf_ugaussian_P(sum);
+	memset(d, 0, sizeof *d);
+	d->zlo = malloc(k * sizeof *d->zlo);
+	d->zhi = malloc(k * sizeof *d->zhi);
+	d->order = malloc(k * sizeof *d->order);
+	if (!d->zlo || !d->zhi || !d->order)
+		return -1;
+	for (size_t j = 0; j < k; j++) {
+		const pc_plan_node *n = m->nodes + j;
+		d->zlo[j] = -INFINITY;
+		d->zhi[j] = INFINITY;
+		if (c->started[j] != PCI_SIM_NONE && c->elapsed[j] >= 2) {
+			d->zlo[j] = z_of(n, (double)c->elapsed[j] - 0.5);
+		} else if (c->done[j] != PCI_SIM_NONE) {
+			long s = c->done_start[j], dd;
+			if (s == PCI_SIM_NONE) {
+				/* implied by finished predecessors, or the start */
+				long base = 0;
+				size_t q;
+				for (q = 0; q < n->npreds; q++) {
+					int32_t f = c->done[n->preds[q]];
+					if (f == PCI_SIM_NONE)
+						break;
+					if (q == 0 || f + 1 > base)
+						base = f + 1;
+				}
+				if (q < n->npreds)
+					continue;
+				s = base + lround(n->lag);
+				if (s < 0)
+					s = 0;
 			}
-		} else {
-			for (size_t i = 0; i < k; i++)
-				u[i] = gsl_rng_uniform_pos(rng);
-		}
-		for (size_t i = 0; i < k; i++) {
-			const pci_sim_phase *ph = s->ph + i;
-			int lag = ph->nlags ? ph->lags[gsl_rng_uniform_int(rng, ph->nlags)]
-			                    : ph->lag0;
-			long start, natural, d;
-
-			if (u[i] <= 0)
-				u[i] = 1e-300;
-			if (u[i] >= 1)
-				u[i] = 1 - 1e-16;
-			mis[i] = 0;
-			natural = ph->pred < 0 ? lag : (long)fin[ph->pred] + 1 + lag;
-			if (natural < 0)
-				natural = 0;
-			bound[i] = ph->pred >= 0;
-			if (s->skip && s->skip[i]) {
-				/* Followers wait for what this phase waited for. */
-				fin[i] = ph->pred < 0 ? -1 : fin[ph->pred];
-				st[i] = fin[i] + 1;
+			dd = c->done[j] - s + 1;
+			if (dd < 1)
 				continue;
-			}
-			if (s->done && s->done[i] != PCI_WI_NONE) {
-				d = pci_duration_lookup(ph, u[i]);
-				fin[i] = s->done[i];
-				st[i] = (int32_t)(fin[i] - d + 1);
-				bound[i] = 0;
-			} else {
-				if (s->started && s->started[i] != PCI_WI_NONE) {
-					start = s->started[i];
-					d = draw_given(ph, u[i], s->elapsed[i]);
-					bound[i] = 0;
-				} else {
-					start = natural;
-					d = pci_duration_lookup(ph, u[i]);
-					if (s->has_floor && start < s->floor) {
-						start = s->floor;
-						bound[i] = 0;
-					}
-					if (s->slot && s->slot[i] != PC_DAY_MIN) {
-						start = slot_start(s, s->slot[i], (int32_t)start, &mis[i]);
-						/* A missed slot is the predecessor's doing. */
-						bound[i] = mis[i] && ph->pred >= 0;
-					}
-				}
-				if (s->scale && s->scale[i] != 1.0) {
-					long e = s->started && s->started[i] != PCI_WI_NONE
-					         ? s->elapsed[i] : 1;
-					d = lround((double)d * s->scale[i]);
-					if (d < e)
-						d = e;
-				}
-				st[i] = (int32_t)start;
-				fin[i] = (int32_t)(start + d - 1);
-			}
-			if (s->cap && s->cap[i] != PCI_WI_NONE && fin[i] > s->cap[i])
-				fin[i] = s->cap[i];
-			if (fin[i] > rel) {
-				rel = fin[i];
-				top = (long)i;
-			}
+			if (dd >= 2)
+				d->zlo[j] = z_of(n, (double)dd - 0.5);
+			d->zhi[j] = z_of(n, (double)dd + 0.5);
+			if (d->zhi[j] < d->zlo[j])
+				d->zhi[j] = d->zlo[j];
 		}
-		o->rel[it] = rel;
-		if (o->start)
-			memcpy(o->start + it * k, st, k * sizeof *st);
-		if (o->fin)
-			memcpy(o->fin + it * k, fin, k * sizeof *fin);
-		if (o->missed)
-			memcpy(o->missed + it * k, mis, k);
-		if (o->crit) {
-			unsigned char *c = o->crit + it * k;
-			long j = top;
-			memset(c, 0, k);
-			/* Walk back from the last finisher while each start was
-			 * set by the phase it waited for; a skipped phase passes
-			 * the chain through without being on it. */
-			while (j >= 0) {
-				if (!(s->skip && s->skip[j]))
-					c[j] = 1;
-				if (!bound[j])
-					break;
-				j = s->ph[j].pred;
-			}
-		}
+		if (d->zlo[j] > -INFINITY || d->zhi[j] < INFINITY)
+			any = 1;
 	}
+	if (!any)
+		return 0;
+	if (!chol_plain)
+		return 0;   /* independent: the bounds alone */
+	for (size_t j = 0; j < k; j++)
+		if (d->zlo[j] > -INFINITY || d->zhi[j] < INFINITY)
+			d->order[r++] = j;
+	nc = r;
+	for (size_t j = 0; j < k; j++)
+		if (!(d->zlo[j] > -INFINITY || d->zhi[j] < INFINITY))
+			d->order[r++] = j;
+	{
+		double *pc = malloc(k * k * sizeof *pc);
+		d->chol = malloc(k * k * sizeof *d->chol);
+		if (!pc || !d->chol) {
+			free(pc);
+			return -1;
+		}
+		for (size_t a = 0; a < k; a++)
+			for (size_t b = 0; b < k; b++)
+				pc[a * k + b] = m->corr[d->order[a] * k + d->order[b]];
+		if (pci_cholesky(pc, k, d->chol)) {
+			free(pc);
+			return -1;
+		}
+		free(pc);
+	}
+	d->ncond = nc;
+	return 0;
 }
 
-static void *wi_main(void *arg)
+/* Point cfg at the conditioning d (made for cfg's copula). */
+static void cond_apply(const struct cond *d, pci_sim_config *cfg)
 {
-	struct wi_worker *w = arg;
-	size_t k = w->s->k;
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	double *z = malloc(2 * k * sizeof *z);
-	int32_t *t = malloc(2 * k * sizeof *t);
-	unsigned char *f = malloc(2 * k);
-
-	if (!rng || !z || !t || !f) {
-		w->failed = 1;
-	} else {
-		for (size_t b = w->id; b < w->nblocks; b += w->nthreads)
-			run_block(w, rng, b, z, z + k, t, t + k, f, f + k);
+	cfg->zlo = d->zlo;
+	cfg->zhi = d->zhi;
+	if (d->chol) {
+		cfg->chol = d->chol;
+		cfg->corder = d->order;
+		cfg->ncond = d->ncond;
 	}
-	free(f);
-	free(t);
-	free(z);
-	gsl_rng_free(rng);
-	return NULL;
-}
-
-int pci_whatif_simulate(const pci_wi_scenario *s, pci_wi_out *o, pc_error *err)
-{
-	size_t nblocks;
-	unsigned nt = s->threads ? s->threads : 1;
-	struct wi_worker *w;
-	int rc = PC_OK;
-
-	if (s->k == 0 || s->block == 0 || s->iterations == 0)
-		return pc_error_set(err, PC_EUSAGE, NULL, 0, "nothing to simulate");
-	nblocks = (size_t)((s->iterations + s->block - 1) / s->block);
-	if (nt > nblocks)
-		nt = (unsigned)nblocks;
-	w = calloc(nt, sizeof *w);
-	if (!w)
-		return oom(err);
-	for (unsigned t = 0; t < nt; t++) {
-		w[t].s = s;
-		w[t].o = o;
-		w[t].id = t;
-		w[t].nthreads = nt;
-		w[t].nblocks = nblocks;
-	}
-	for (unsigned t = 1; t < nt; t++)
-		if (pthread_create(&w[t].tid, NULL, wi_main, &w[t]))
-			w[t].failed = 2;
-	wi_main(&w[0]);
-	for (unsigned t = 1; t < nt; t++) {
-		if (w[t].failed == 2) {
-			/* No thread: do its share here, same blocks, same seeds. */
-			w[t].failed = 0;
-			wi_main(&w[t]);
-		} else {
-			pthread_join(w[t].tid, NULL);
-		}
-	}
-	for (unsigned t = 0; t < nt; t++)
-		if (w[t].failed)
-			rc = oom(err);
-	free(w);
-	return rc;
 }
 
 /* ---- reading the outcomes */
@@ -706,8 +641,9 @@ void pc_whatif_free(pc_whatif **w)
 	*w = NULL;
 }
 
+
 static const char *const kind_option[] = {
-	"--slot", "--scale", "--skip", "--done", "--started"
+	"--slot", "--scale", "--skip", "--done", "--started", "--with"
 };
 
 static long node_of(const pc_plan_model *pm, const char *name)
@@ -718,45 +654,19 @@ static long node_of(const pc_plan_model *pm, const char *name)
 	return -1;
 }
 
-static unsigned online_cpus(void)
+/* Mark every phase that j waits for, directly or not, with lim as the
+ * latest it may finish. */
+static void cap_ancestors(struct ctx *c, size_t j, int32_t lim)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
-}
+	const pc_plan_node *n = c->pm->nodes + j;
 
-/* Everything a run owns besides the result. */
-struct ctx {
-	const pc_plan_model *pm;
-	const pc_whatif_options *o;
-	size_t k;
-	pci_sim_phase *ph;
-	double **tables;
-	double *chol;
-	double *scale;
-	unsigned char *skip;
-	pc_day *slot;
-	int32_t *done, *started, *elapsed, *cap;
-	long *slot_change;       /* node -> index into o->changes, or -1 */
-	pci_wi_scenario sc;
-	long deadline0;          /* offset of the first deadline */
-};
-
-static void ctx_release(struct ctx *c)
-{
-	if (c->tables)
-		for (size_t j = 0; j < c->k; j++)
-			free(c->tables[j]);
-	free(c->tables);
-	free(c->ph);
-	free(c->chol);
-	free(c->scale);
-	free(c->skip);
-	free(c->slot);
-	free(c->done);
-	free(c->started);
-	free(c->elapsed);
-	free(c->cap);
-	free(c->slot_change);
+	for (size_t q = 0; q < n->npreds; q++) {
+		long a = n->preds[q];
+		if (c->cap[a] != PCI_SIM_NONE && c->cap[a] <= lim)
+			continue;
+		c->cap[a] = lim;
+		cap_ancestors(c, (size_t)a, lim);
+	}
 }
 
 /* Check the options and compile the scenario. */
@@ -765,8 +675,9 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 {
 	size_t k = pm->nphases;
 	pc_day as_of = o->has_as_of ? o->as_of : pc_date_today();
-	int progress = 0;
 	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	int32_t *run_start;
+	int rc;
 
 	memset(c, 0, sizeof *c);
 	c->pm = pm;
@@ -783,53 +694,44 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 	if (o->slot_every < 1)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0,
 		                    "the slot period must be at least 1 day");
-	c->ph = calloc(k, sizeof *c->ph);
-	c->tables = calloc(k, sizeof *c->tables);
+	if ((rc = pci_engine_init(&c->e, pm, o->independent, err)))
+		return rc;
 	c->scale = malloc(k * sizeof *c->scale);
-	c->skip = calloc(k, 1);
+	c->present = malloc(k);
 	c->slot = malloc(k * sizeof *c->slot);
 	c->done = malloc(k * sizeof *c->done);
+	c->done_start = malloc(k * sizeof *c->done_start);
 	c->started = malloc(k * sizeof *c->started);
 	c->elapsed = malloc(k * sizeof *c->elapsed);
 	c->cap = malloc(k * sizeof *c->cap);
 	c->slot_change = malloc(k * sizeof *c->slot_change);
-	if (!c->ph || !c->tables || !c->scale || !c->skip || !c->slot || !c->done ||
+	run_start = c->done_start; /* a --started date, until --done says more */
+	if (!c->scale || !c->present || !c->slot || !c->done || !c->done_start ||
 	    !c->started || !c->elapsed || !c->cap || !c->slot_change)
 		return oom(err);
 	for (size_t j = 0; j < k; j++) {
-		const pc_plan_node *n = pm->nodes + j;
-		pci_sim_phase *p = c->ph + j;
-
-		p->pred = n->after;
-		p->lags = n->lags;
-		p->nlags = n->nlags;
-		p->lag0 = (int)lround(n->lag);
-		p->family = n->fit.family;
-		p->params = n->fit.params;
-		if (pci_duration_table(p->family, p->params, &c->tables[j], &p->ntable))
-			return oom(err);
-		p->table = c->tables[j];
 		c->scale[j] = 1.0;
+		c->present[j] = -1;
 		c->slot[j] = PC_DAY_MIN;
-		c->done[j] = c->started[j] = c->cap[j] = PCI_WI_NONE;
+		c->done[j] = c->done_start[j] = c->started[j] = c->cap[j] = PCI_SIM_NONE;
 		c->elapsed[j] = 1;
 		c->slot_change[j] = -1;
 	}
-	c->sc.k = k;
-	c->sc.ph = c->ph;
+	pci_engine_config(&c->e, &c->sc);
 	c->sc.cal = o->calendar;
 	c->sc.k0 = pc_calendar_index(o->calendar, o->start);
 	c->sc.scale = c->scale;
-	c->sc.skip = c->skip;
+	c->sc.present = c->present;
 	c->sc.slot = c->slot;
 	c->sc.slot_every = o->slot_every;
 	c->sc.done = c->done;
+	c->sc.done_start = c->done_start;
 	c->sc.started = c->started;
 	c->sc.elapsed = c->elapsed;
 	c->sc.cap = c->cap;
 	c->sc.iterations = o->iterations;
 	c->sc.seed = o->seed;
-	c->sc.threads = o->threads ? o->threads : online_cpus();
+	c->sc.threads = o->threads ? o->threads : pci_online_cpus();
 	c->sc.block = BLOCK;
 	for (size_t i = 0; i < o->ndeadlines; i++)
 		if (o->deadlines[i] < o->start)
@@ -841,7 +743,7 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 
 	for (size_t i = 0; i < o->nchanges; i++) {
 		const pc_whatif_change *ch = o->changes + i;
-		const char *opt = (unsigned)ch->kind < 5 ? kind_option[ch->kind] : "change";
+		const char *opt = (unsigned)ch->kind < 6 ? kind_option[ch->kind] : "change";
 		long j = ch->phase ? node_of(pm, ch->phase) : -1;
 
 		if (j < 0)
@@ -863,7 +765,12 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 			c->scale[j] *= ch->factor;
 			break;
 		case PC_WHATIF_SKIP:
-			c->skip[j] = 1;
+		case PC_WHATIF_WITH:
+			if (c->present[j] >= 0 && c->present[j] != (ch->kind == PC_WHATIF_WITH))
+				return pc_error_set(err, PC_EUSAGE, NULL, 0,
+				                    "%s: phase '%s' is both skipped and kept",
+				                    opt, ch->phase);
+			c->present[j] = ch->kind == PC_WHATIF_WITH;
 			break;
 		case PC_WHATIF_DONE:
 		case PC_WHATIF_STARTED:
@@ -872,69 +779,79 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 				                    "%s: %s=%s is after the as-of date %s", opt,
 				                    ch->phase, pc_date_format(ch->date, a),
 				                    pc_date_format(as_of, b));
-			if (c->done[j] != PCI_WI_NONE || c->started[j] != PCI_WI_NONE)
+			if (ch->date < o->start)
 				return pc_error_set(err, PC_EUSAGE, NULL, 0,
-				                    "%s: phase '%s' already has progress",
-				                    opt, ch->phase);
-			if (ch->kind == PC_WHATIF_DONE) {
+				                    "%s: %s=%s is before the start %s", opt,
+				                    ch->phase, pc_date_format(ch->date, a),
+				                    pc_date_format(o->start, b));
+			if ((ch->kind == PC_WHATIF_DONE && c->done[j] != PCI_SIM_NONE) ||
+			    (ch->kind == PC_WHATIF_STARTED && run_start[j] != PCI_SIM_NONE))
+				return pc_error_set(err, PC_EUSAGE, NULL, 0,
+				                    "%s: phase '%s' given twice", opt, ch->phase);
+			if (ch->kind == PC_WHATIF_DONE)
 				c->done[j] = (int32_t)pci_wi_offset(o->calendar, c->sc.k0, ch->date);
-			} else {
-				long e;
-				c->started[j] = (int32_t)(pc_calendar_index(o->calendar, ch->date) -
-				                          c->sc.k0);
-				e = pc_calendar_days(o->calendar, ch->date, as_of);
-				c->elapsed[j] = e < 1 ? 1 : (int32_t)e;
-			}
-			progress = 1;
+			else
+				run_start[j] = (int32_t)(pc_calendar_index(o->calendar, ch->date) -
+				                         c->sc.k0);
+			c->progress = 1;
 			break;
 		default:
 			return pc_error_set(err, PC_EUSAGE, NULL, 0, "unknown change");
 		}
 	}
+	/* A phase started and not done is running; started and done, its
+	 * start and finish are known. */
+	for (size_t j = 0; j < k; j++) {
+		if (run_start[j] == PCI_SIM_NONE || c->done[j] != PCI_SIM_NONE)
+			continue;
+		{
+			long e = pc_calendar_days(o->calendar,
+			                          pc_calendar_day(o->calendar, c->sc.k0 + run_start[j]),
+			                          as_of);
+			c->started[j] = run_start[j];
+			c->elapsed[j] = e < 1 ? 1 : (int32_t)e;
+			run_start[j] = PCI_SIM_NONE;
+		}
+	}
+	for (size_t j = 0; j < k; j++)
+		if (c->done[j] != PCI_SIM_NONE && run_start[j] != PCI_SIM_NONE &&
+		    run_start[j] > c->done[j])
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "--started: phase '%s' starts after it is done",
+			                    pm->nodes[j].phase);
 	{
 		size_t kept = 0;
 		for (size_t j = 0; j < k; j++)
-			kept += !c->skip[j];
+			kept += c->present[j] != 0;
 		if (!kept)
 			return pc_error_set(err, PC_EUSAGE, NULL, 0,
 			                    "--skip: every phase is skipped");
 	}
 	/* Ancestors of a finished or running phase are over by then: they
-	 * matter only to parallel branches, which must not see them run on. */
+	 * matter only to parallel branches, which must not see them run on.
+	 * And a phase with progress took place. */
 	for (size_t j = 0; j < k; j++) {
-		int32_t lim = PCI_WI_NONE;
-		if (c->done[j] != PCI_WI_NONE)
-			lim = c->done[j];
-		else if (c->started[j] != PCI_WI_NONE)
+		int32_t lim = PCI_SIM_NONE;
+		if (c->done[j] != PCI_SIM_NONE)
+			lim = run_start[j] != PCI_SIM_NONE ? run_start[j] - 1 : c->done[j];
+		else if (c->started[j] != PCI_SIM_NONE)
 			lim = c->started[j] - 1;
-		if (lim == PCI_WI_NONE)
+		if (lim == PCI_SIM_NONE)
 			continue;
-		for (long a2 = pm->nodes[j].after; a2 >= 0; a2 = pm->nodes[a2].after)
-			if (c->cap[a2] == PCI_WI_NONE || c->cap[a2] > lim)
-				c->cap[a2] = lim;
+		if (c->present[j] == 0)
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "--skip: phase '%s' has progress", pm->nodes[j].phase);
+		c->present[j] = 1;
+		cap_ancestors(c, j, lim);
 	}
-	if (progress || o->has_as_of) {
+	if (c->progress || o->has_as_of) {
 		c->sc.has_floor = 1;
 		c->sc.floor = (int32_t)(pc_calendar_index(o->calendar, as_of) - c->sc.k0);
 	}
-	if (pm->corr && !o->independent) {
-		c->chol = malloc(k * k * sizeof *c->chol);
-		if (!c->chol)
-			return oom(err);
-		if (pci_cholesky(pm->corr, k, c->chol))
-			return pc_error_set(err, PC_ENUMERIC, NULL, 0,
-			                    "the correlation matrix is not positive definite");
-		c->sc.chol = c->chol;
-	}
+	if (cond_bind(&c->cond, c, pm, c->e.chol))
+		return oom(err);
+	cond_apply(&c->cond, &c->sc);
 	return PC_OK;
-}
-
-static int has_progress(const struct ctx *c)
-{
-	for (size_t j = 0; j < c->k; j++)
-		if (c->done[j] != PCI_WI_NONE || c->started[j] != PCI_WI_NONE)
-			return 1;
-	return 0;
 }
 
 static int has_slots(const struct ctx *c)
@@ -946,11 +863,11 @@ static int has_slots(const struct ctx *c)
 }
 
 /* Odds of the first deadline for scenario sc, with rel as scratch. */
-static int odds(const pci_wi_scenario *sc, long deadline_off, int32_t *rel,
+static int odds(const pci_sim_config *sc, long deadline_off, int32_t *rel,
                 double *p, pc_error *err)
 {
-	pci_wi_out o = {rel, NULL, NULL, NULL, NULL};
-	int rc = pci_whatif_simulate(sc, &o, err);
+	pci_sim_trace o = {rel, NULL, NULL, NULL, NULL, NULL};
+	int rc = pci_sim_trace_run(sc, &o, err);
 
 	if (!rc)
 		*p = pci_wi_share_le(rel, (size_t)sc->iterations, 1, (int32_t)deadline_off);
@@ -967,14 +884,14 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 {
 	const pc_whatif_options *o = c->o;
 	size_t n = (size_t)o->iterations;
-	pci_wi_out wo = {rel, st, NULL, NULL, NULL};
+	pci_sim_trace wo = {rel, st, NULL, NULL, NULL, NULL};
 	pc_day first, last, d;
 	double p;
 	int32_t q;
 	int rc;
 
 	c->slot[j] = PC_DAY_MIN;
-	rc = pci_whatif_simulate(&c->sc, &wo, err);
+	rc = pci_sim_trace_run(&c->sc, &wo, err);
 	if (rc)
 		return rc;
 	q = pci_wi_quantile(st + j, n, c->k, 0.01);
@@ -1005,11 +922,11 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 	/* The best booking's chance of being missed. */
 	{
 		unsigned char *mis = malloc(n * c->k);
-		pci_wi_out mo = {rel, NULL, NULL, NULL, mis};
+		pci_sim_trace mo = {rel, NULL, NULL, NULL, mis, NULL};
 		if (!mis)
 			return oom(err);
 		c->slot[j] = out->best_date;
-		rc = pci_whatif_simulate(&c->sc, &mo, err);
+		rc = pci_sim_trace_run(&c->sc, &mo, err);
 		if (!rc) {
 			size_t m = 0;
 			for (size_t i = 0; i < n; i++)
@@ -1022,311 +939,130 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 	return rc;
 }
 
+
 /* ---- bootstrap of the odds over past projects */
 
-struct boot {
-	const struct ctx *c;
-	const pc_history *h;
-	size_t np;
-	double *dur;            /* np x k working days, NaN: no such phase */
-	unsigned char *cens;
-	int *lag;               /* np x k lag to the predecessor, or INT_MIN */
-	size_t nrep;
-	unsigned nthreads;
-	double *vals;           /* nrep x ndeadlines, NaN: failed */
-};
-
-struct boot_worker {
-	struct boot *b;
-	unsigned id;
-	pthread_t tid;
-	int started;
-};
-
-/* One replicate, as the planner's --ci does: resample the projects, take
- * the lags they recorded, refit every phase's chosen family and the
- * correlation, and simulate the same scenario. */
-static int boot_one(struct boot *b, size_t r, gsl_rng *rng, double *v)
+/* One replicate: the same scenario on the replicate's model, progress
+ * bound to its families and copula. */
+static int boot_odds(void *ctx, const pc_plan_model *rep, size_t r, double *v)
 {
-	const struct ctx *c = b->c;
+	const struct ctx *c = ctx;
 	const pc_whatif_options *o = c->o;
-	size_t k = c->k, np = b->np;
-	double *rd = malloc(np * k * sizeof *rd), *x = malloc(np * sizeof *x);
-	unsigned char *rc_ = malloc(np * k), *cx = malloc(np);
-	pci_sim_phase *ph = calloc(k, sizeof *ph);
-	double **tab = calloc(k, sizeof *tab);
-	double (*params)[PC_MAX_PARAMS] = calloc(k, sizeof *params);
-	double *sp = NULL, *corr = NULL, *chol = NULL;
+	pci_engine e;
+	struct cond cd;
+	pci_sim_config sc;
 	int32_t *rel = malloc((size_t)o->ci_iterations * sizeof *rel);
-	size_t *pick = malloc(np * sizeof *pick);
-	int **lags = calloc(k, sizeof *lags);
-	pci_wi_scenario sc;
-	pci_wi_out wo;
-	int rc = -1, repaired;
+	int rc = -1;
 
-	if (!rd || !x || !rc_ || !cx || !ph || !tab || !params || !rel || !pick ||
-	    !lags)
-		goto out;
-	gsl_rng_set(rng, (unsigned long)pci_mix64(o->seed ^
-	                                          pci_mix64(0x77686174ULL << 32 | r)));
-	for (size_t i = 0; i < np; i++) {
-		pick[i] = gsl_rng_uniform_int(rng, np);
-		memcpy(rd + i * k, b->dur + pick[i] * k, k * sizeof *rd);
-		memcpy(rc_ + i * k, b->cens + pick[i] * k, k);
-	}
-	for (size_t j = 0; j < k; j++) {
-		const pc_plan_node *nd = c->pm->nodes + j;
-		pc_fit_options fo;
-		pc_fit ft;
-		size_t n = 0, nev = 0;
-
-		for (size_t i = 0; i < np; i++) {
-			if (isnan(rd[i * k + j]))
-				continue;
-			x[n] = rd[i * k + j];
-			cx[n] = rc_[i * k + j];
-			nev += !cx[n];
-			n++;
-		}
-		if (nev < 2)
-			goto out;
-		pc_fit_options_init(&fo);
-		fo.point_only = 1;
-		fo.rng = rng;
-		if (pc_fit_family(nd->fit.family, x, cx, n, &fo, &ft, NULL))
-			goto out;
-		memcpy(params[j], ft.params, sizeof params[j]);
-		ph[j] = c->ph[j];
-		ph[j].params = params[j];
-		if (ph[j].nlags) {
-			size_t m = 0;
-			if (!(lags[j] = malloc(np * sizeof *lags[j])))
-				goto out;
-			for (size_t i = 0; i < np; i++)
-				if (b->lag[pick[i] * k + j] != INT_MIN)
-					lags[j][m++] = b->lag[pick[i] * k + j];
-			if (m) { /* else the full sample's */
-				ph[j].lags = lags[j];
-				ph[j].nlags = m;
-			}
-		}
-		if (pci_duration_table(ph[j].family, params[j], &tab[j], &ph[j].ntable))
-			goto out;
-		ph[j].table = tab[j];
+	memset(&cd, 0, sizeof cd);
+	if (!rel || pci_engine_init(&e, rep, o->independent, NULL)) {
+		free(rel);
+		return -1;
 	}
 	sc = c->sc;
-	sc.ph = ph;
-	sc.chol = NULL;
-	if (c->sc.chol) {
-		sp = malloc(k * k * sizeof *sp);
-		corr = malloc(k * k * sizeof *corr);
-		chol = malloc(k * k * sizeof *chol);
-		if (!sp || !corr || !chol ||
-		    pci_spearman_matrix(rd, np, k, 3, sp, NULL))
-			goto out;
-		pci_normal_from_spearman(sp, k, corr);
-		if (pci_nearest_pd(corr, k, 1e-6, &repaired) || pci_cholesky(corr, k, chol))
-			goto out;
-		sc.chol = chol;
-	}
+	sc.ph = e.ph;
+	sc.chol = e.chol;
+	sc.corder = NULL;
+	sc.ncond = 0;
+	sc.zlo = sc.zhi = NULL;
+	if (cond_bind(&cd, c, rep, e.chol))
+		goto out;
+	cond_apply(&cd, &sc);
 	sc.iterations = o->ci_iterations;
 	sc.block = (size_t)o->ci_iterations;
 	sc.threads = 1;
 	sc.seed = pci_mix64(o->seed ^ pci_mix64(0x63697369ULL << 32 | r));
-	memset(&wo, 0, sizeof wo);
-	wo.rel = rel;
-	if (pci_whatif_simulate(&sc, &wo, NULL))
-		goto out;
+	{
+		pci_sim_trace tr = {rel, NULL, NULL, NULL, NULL, NULL};
+		if (pci_sim_trace_run(&sc, &tr, NULL))
+			goto out;
+	}
 	for (size_t i = 0; i < o->ndeadlines; i++)
 		v[i] = pci_wi_share_le(rel, (size_t)o->ci_iterations, 1,
 		                       (int32_t)pci_wi_offset(o->calendar, c->sc.k0,
 		                                               o->deadlines[i]));
 	rc = 0;
 out:
-	if (tab)
-		for (size_t j = 0; j < k; j++)
-			free(tab[j]);
-	free(tab);
-	if (lags)
-		for (size_t j = 0; j < k; j++)
-			free(lags[j]);
-	free(lags);
-	free(pick);
-	free(ph);
-	free(params);
-	free(sp);
-	free(corr);
-	free(chol);
+	cond_release(&cd);
+	pci_engine_release(&e);
 	free(rel);
-	free(cx);
-	free(rc_);
-	free(x);
-	free(rd);
 	return rc;
 }
 
-static void *boot_main(void *arg)
+/* A model of pm's structure learned from h, for a model that keeps no
+ * data of its own (read from a file): its phases, predecessors and lags
+ * as a template. */
+static int learn_like(const pc_plan_model *pm, const pc_history *h,
+                      const pc_calendar *cal, pc_plan_model **out, pc_error *err)
 {
-	struct boot_worker *w = arg;
-	struct boot *b = w->b;
-	size_t nd = b->c->o->ndeadlines;
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	pc_plan_template t;
+	pc_plan_learn_options lo;
+	size_t k = pm->nphases;
+	int rc = PC_OK;
 
-	for (size_t r = w->id; r < b->nrep; r += b->nthreads) {
-		double *v = b->vals + r * nd;
-		if (!rng || boot_one(b, r, rng, v))
-			v[0] = NAN;
-	}
-	gsl_rng_free(rng);
-	return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The durations, running flags and lags of h for the bootstrap, when the
- * model keeps none of its own: per project and node, in calendar days.
- * 0, or -1 when out of memory. */
-static int data_from_history(const struct ctx *c, const pc_history *h,
-                             struct boot *b)
-{
-	const pc_whatif_options *o = c->o;
-	size_t k = c->k, np = h->nprojects;
-	long *map = malloc(h->nphases * sizeof *map);
-	long *s0 = malloc(np * k * sizeof *s0), *e1 = malloc(np * k * sizeof *e1);
-
-	if (!map || !s0 || !e1) {
-		free(map);
-		free(s0);
-		free(e1);
-		return -1;
-	}
-	for (size_t q = 0; q < h->nphases; q++)
-		map[q] = node_of(c->pm, h->phases[q]);
-	for (size_t i = 0; i < np * k; i++)
-		b->dur[i] = NAN;
-	for (size_t i = 0; i < h->nobs; i++) {
-		const pc_obs *ob = h->obs + i;
-		long j = map[ob->phase];
-		long d;
-		if (j < 0)
-			continue;
-		d = pc_calendar_index(o->calendar, ob->end + 1) -
-		    pc_calendar_index(o->calendar, ob->start);
-		b->dur[ob->project * k + (size_t)j] = d >= 1 ? (double)d : 1.0;
-		b->cens[ob->project * k + (size_t)j] = (unsigned char)ob->ongoing;
-		s0[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->start);
-		e1[ob->project * k + (size_t)j] = pc_calendar_index(o->calendar, ob->end + 1);
-	}
-	/* Lags as the planner measures them: to the end of a finished
-	 * predecessor, or to the project start. */
-	for (size_t i = 0; i < np; i++)
-		for (size_t j = 0; j < k; j++) {
-			long a = c->pm->nodes[j].after;
-			size_t cj = i * k + j;
-			b->lag[cj] = INT_MIN;
-			if (isnan(b->dur[cj]))
-				continue;
-			if (a < 0)
-				b->lag[cj] = (int)(s0[cj] - pc_calendar_index(o->calendar,
-				                                             h->projects[i].start));
-			else if (!isnan(b->dur[i * k + (size_t)a]) && !b->cens[i * k + (size_t)a])
-				b->lag[cj] = (int)(s0[cj] - e1[i * k + (size_t)a]);
+	memset(&t, 0, sizeof t);
+	t.path = (char *)"(model)";
+	t.rows = calloc(k, sizeof *t.rows);
+	if (!t.rows)
+		return oom(err);
+	t.nrows = k;
+	for (size_t j = 0; j < k && !rc; j++) {
+		const pc_plan_node *n = pm->nodes + j;
+		size_t len = 1;
+		for (size_t q = 0; q < n->npreds; q++)
+			len += strlen(pm->nodes[n->preds[q]].phase) + 1;
+		t.rows[j].phase = n->phase;
+		t.rows[j].lag = (int)lround(n->lag);
+		t.rows[j].after = calloc(len, 1);
+		if (!t.rows[j].after) {
+			rc = oom(err);
+			break;
 		}
-	free(map);
-	free(s0);
-	free(e1);
-	return 0;
+		for (size_t q = 0; q < n->npreds; q++) {
+			if (q)
+				strcat(t.rows[j].after, "|");
+			strcat(t.rows[j].after, pm->nodes[n->preds[q]].phase);
+		}
+	}
+	if (!rc) {
+		pc_plan_learn_options_init(&lo);
+		lo.calendar = cal;
+		lo.tmpl = &t;
+		rc = pc_plan_learn(h, &lo, out, err);
+	}
+	for (size_t j = 0; j < k; j++)
+		free(t.rows[j].after);
+	free(t.rows);
+	return rc;
 }
 
 static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
                      pc_error *err)
 {
 	const pc_whatif_options *o = c->o;
-	size_t k = c->k, np = h->nprojects, nd = o->ndeadlines, nok;
-	struct boot b;
-	struct boot_worker *bw = NULL;
-	double *tmp = NULL;
-	int rc = PC_OK;
+	size_t nd = o->ndeadlines, nok = 0;
+	double *vals = malloc((o->ci ? o->ci : 1) * nd * sizeof *vals);
+	pc_plan_model *src = NULL;
+	int rc;
 
-	memset(&b, 0, sizeof b);
-	b.c = c;
-	b.h = h;
-	b.np = np;
-	b.nrep = o->ci;
-	b.dur = malloc(np * k * sizeof *b.dur);
-	b.cens = calloc(np * k, 1);
-	b.lag = malloc(np * k * sizeof *b.lag);
-	b.vals = malloc(b.nrep * nd * sizeof *b.vals);
-	b.nthreads = c->sc.threads > b.nrep ? (unsigned)b.nrep : c->sc.threads;
-	bw = calloc(b.nthreads, sizeof *bw);
-	tmp = malloc(b.nrep * sizeof *tmp);
-	if (!b.dur || !b.cens || !b.lag || !b.vals || !bw || !tmp) {
-		rc = oom(err);
-		goto out;
+	if (!vals)
+		return oom(err);
+	if (!c->pm->priv && (rc = learn_like(c->pm, h, o->calendar, &src, err))) {
+		free(vals);
+		return rc;
 	}
-	/* Resample what the model was fitted on, as plan's --ci does: late
-	 * phases then learn only from projects old enough to have reached
-	 * them (see mature_only in plan.c).  A model that keeps no data, or
-	 * was learned from another history, gets the data from h as it is. */
-	{
-		const double *pd;
-		const unsigned char *pc;
-		const int *pl;
-		size_t pnp, pk;
-
-		if (pci_plan_data(c->pm, &pnp, &pk, &pd, &pc, &pl) == 0 && pnp == np &&
-		    pk == k) {
-			memcpy(b.dur, pd, np * k * sizeof *b.dur);
-			memcpy(b.cens, pc, np * k);
-			memcpy(b.lag, pl, np * k * sizeof *b.lag);
-		} else if (data_from_history(c, h, &b)) {
+	rc = pci_bootstrap(src ? src : c->pm, o->seed, o->ci, c->sc.threads, nd,
+	                   boot_odds, (void *)c, vals, &nok, err);
+	pc_plan_model_free(&src);
+	for (size_t i = 0; !rc && i < nd; i++)
+		if (pci_boot_interval(vals, o->ci, nd, i, &w->deadlines[i].ci[0],
+		                      &w->deadlines[i].ci[1]))
 			rc = oom(err);
-			goto out;
-		}
-	}
-	for (unsigned t = 0; t < b.nthreads; t++) {
-		bw[t].b = &b;
-		bw[t].id = t;
-		if (t > 0)
-			bw[t].started = pthread_create(&bw[t].tid, NULL, boot_main, &bw[t]) == 0;
-	}
-	boot_main(&bw[0]);
-	for (unsigned t = 1; t < b.nthreads; t++) {
-		if (bw[t].started)
-			pthread_join(bw[t].tid, NULL);
-		else
-			boot_main(&bw[t]);
-	}
-	for (size_t i = 0; i < nd; i++) {
-		nok = 0;
-		for (size_t r = 0; r < b.nrep; r++)
-			if (!isnan(b.vals[r * nd]))
-				tmp[nok++] = b.vals[r * nd + i];
-		if (nok < (b.nrep + 1) / 2) {
-			rc = pc_error_set(err, PC_EDATA, NULL, 0,
-			                  "only %zu of %zu bootstrap replicates could be "
-			                  "refitted: too few past projects for a confidence "
-			                  "interval", nok, b.nrep);
-			goto out;
-		}
-		if (nok > 1)
-			qsort(tmp, nok, sizeof *tmp, cmp_double);
-		w->deadlines[i].ci[0] = tmp[(size_t)floor(0.025 * (double)(nok - 1))];
-		w->deadlines[i].ci[1] = tmp[(size_t)ceil(0.975 * (double)(nok - 1))];
+	if (!rc) {
+		w->has_ci = 1;
 		w->ci_replicates = nok;
 	}
-	w->has_ci = 1;
-out:
-	free(tmp);
-	free(bw);
-	free(b.vals);
-	free(b.cens);
-	free(b.lag);
-	free(b.dur);
+	free(vals);
 	return rc;
 }
 
@@ -1399,7 +1135,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	pc_whatif_options def;
 	struct ctx c;
 	pc_whatif *w = NULL;
-	pci_wi_out wo;
+	pci_sim_trace wo;
 	int32_t *rel = NULL, *st = NULL, *fin = NULL, *rel2 = NULL;
 	unsigned char *crit = NULL, *mis = NULL;
 	double *dx = NULL, *dy = NULL;
@@ -1473,7 +1209,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	wo.fin = fin;
 	wo.crit = crit;
 	wo.missed = mis;
-	if ((rc = pci_whatif_simulate(&c.sc, &wo, err)))
+	if ((rc = pci_sim_trace_run(&c.sc, &wo, err)))
 		goto fail;
 
 	for (size_t i = 0; i < o->ndeadlines; i++) {
@@ -1487,7 +1223,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	}
 	w->earliest_deadline = pc_calendar_day(o->calendar, c.sc.k0 +
 	                                       pci_wi_quantile(rel, n, 1, o->confidence));
-	if (!has_progress(&c)) {
+	if (!c.progress) {
 		if ((rc = latest_start(&c, rel, rel2, w, err)))
 			goto fail;
 	}
@@ -1502,8 +1238,8 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 			rc = oom(err);
 			goto fail;
 		}
-		p->skipped = c.skip[j];
-		p->fixed = c.done[j] != PCI_WI_NONE;
+		p->skipped = c.present[j] == 0;
+		p->fixed = c.done[j] != PCI_SIM_NONE;
 		for (size_t i = 0; i < n; i++) {
 			m += crit[i * k + j];
 			dx[i] = (double)fin[i * k + j] - (double)st[i * k + j] + 1;

@@ -68,14 +68,25 @@ void pc_plan_template_free(pc_plan_template **t);
 /* One phase of the learned plan. */
 typedef struct pc_plan_node {
 	char *phase;
-	long after;      /* index into pc_plan_model.nodes of the phase waited
-	                    for, or -1: it waits for the release start */
+	long after;      /* the first of preds, or -1: it waits for the
+	                    release start (kept for callers that show one) */
+	long *preds;     /* indices into pc_plan_model.nodes of the phases it
+	                    waits for: it starts after the latest of them
+	                    ends (a join when npreds > 1); none: the start */
+	size_t npreds;
 	int *lags;       /* observed lags (days), resampled by the simulation;
 	                    NULL with a template (fixed lag) */
 	size_t nlags;
 	double lag;      /* median lag, or the template's fixed lag (days) */
 	double spread;   /* median absolute deviation of the lags (days) */
 	size_t support;  /* projects the lag was measured on */
+	double occurs;   /* share of finished past projects that had the
+	                    phase, 0..1 (1 from a model file): the chance it
+	                    takes place in a simulated release */
+	size_t seen;     /* past projects with the phase, finished or not */
+	int thin;        /* 1: fewer finished durations than min_projects,
+	                    so its distribution is pooled (see
+	                    pc_plan_learn) rather than fitted on its own */
 	pc_phase_model fit;   /* the duration distribution (days) */
 } pc_plan_node;
 
@@ -104,17 +115,25 @@ typedef struct pc_plan_learn_options {
 	const pc_calendar *calendar;       /* NULL: every day counts */
 	const pc_plan_template *tmpl;      /* NULL: infer the structure */
 	const char *criterion;             /* "aicc" (default), "aic", "bic" */
-	size_t min_projects;               /* fewer finished durations for a
-	                                      phase is an error (default 3) */
+	size_t min_projects;               /* a phase with fewer finished
+	                                      durations is thin: pooled, not
+	                                      fitted alone (default 3) */
 } pc_plan_learn_options;
 
 void pc_plan_learn_options_init(pc_plan_learn_options *o);
 
-/* Learn a plan model from history h: structure, fitted durations and
- * correlation.  A phase with fewer than min_projects past projects fails
- * with PC_EDATA "phase 'X' has only N past projects (need at least 3)";
- * a phase no project finished with "phase 'X' was never finished (N
- * ongoing)"; a history without projects with "the store holds no history". */
+/* Learn a plan model from history h: structure, fitted durations,
+ * occurrence and correlation.
+ *
+ * A thin phase (fewer than min_projects finished durations) still gets a
+ * distribution, by partial pooling on the log scale: a lognormal whose
+ * spread is the pooled within-phase spread of the phases with enough
+ * data, and whose centre is the phase's own mean log duration shrunk
+ * toward the mean of the other phases by the empirical-Bayes weight
+ * n / (n + s^2 / tau^2) (tau^2: how much phase means vary), its
+ * uncertainty added to the spread; a running duration counts as at least
+ * its length.  node->thin says so.  A history without projects fails
+ * with "the store holds no history". */
 int pc_plan_learn(const pc_history *h, const pc_plan_learn_options *o,
                   pc_plan_model **out, pc_error *err);
 
@@ -152,6 +171,8 @@ typedef struct pc_plan_dates {
 
 typedef struct pc_plan_phase {
 	char *phase;         /* owned by the plan */
+	double occurs;       /* share of simulated releases with the phase;
+	                        its dates are over those releases */
 	pc_plan_dates start;
 	pc_plan_dates finish;
 } pc_plan_phase;

@@ -34,8 +34,11 @@ typedef enum pc_whatif_kind {
 	PC_WHATIF_SCALE,    /* multiply the phase's duration by `factor` */
 	PC_WHATIF_SKIP,     /* remove the phase: its followers wait for the
 	                       phase it waited for */
-	PC_WHATIF_DONE,     /* the phase finished on `date` */
-	PC_WHATIF_STARTED   /* the phase has been running since `date` */
+	PC_WHATIF_DONE,     /* the phase finished on `date` (with STARTED for
+	                       the same phase: it ran from that day to this) */
+	PC_WHATIF_STARTED,  /* the phase has been running since `date` */
+	PC_WHATIF_WITH      /* the phase takes place, however rarely it did
+	                       in the history (SKIP: it does not) */
 } pc_whatif_kind;
 
 typedef struct pc_whatif_change {

@@ -130,6 +130,14 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	lo.tmpl = pa->tmpl;
 	if (pc_plan_learn(pa->h, &lo, &pa->pm, &err))
 		return cli_fail(cli, &err);
+	for (size_t j = 0; j < pa->pm->nphases; j++) {
+		const pc_plan_node *n = pa->pm->nodes + j;
+		size_t fin = n->fit.n - n->fit.censored;
+		if (n->thin)
+			cli_warn(cli, "phase '%s' has only %zu finished past duration%s: its "
+			         "range is pooled with the other phases' (see THIN PHASES in "
+			         "precedent(1))", n->phase, fin, fin == 1 ? "" : "s");
+	}
 	return 0;
 }
 

@@ -125,10 +125,30 @@ static void print_reference(const struct ctx *x, FILE *out, const char *pre)
 		        pre, k->name, h->nprojects);
 }
 
+/* The phases node j waits for, joined by '|', or "(start)". */
+static const char *after_text(const pc_plan_model *pm, size_t j)
+{
+	static char buf[512];
+	const pc_plan_node *n = pm->nodes + j;
+	size_t len = 0;
+
+	if (!n->npreds)
+		return "(start)";
+	buf[0] = '\0';
+	for (size_t q = 0; q < n->npreds; q++) {
+		int m = snprintf(buf + len, sizeof buf - len, "%s%s", q ? "|" : "",
+		                 pm->nodes[n->preds[q]].phase);
+		if (m < 0 || (size_t)m >= sizeof buf - len)
+			break;
+		len += (size_t)m;
+	}
+	return buf;
+}
+
 static void print_structure(const struct ctx *x)
 {
 	const pc_plan_model *pm = x->pm;
-	size_t w = 6;
+	size_t w = 6, aw = 6;
 
 	for (size_t j = 0; j < pm->nphases; j++)
 		if (strlen(pm->nodes[j].phase) > w)
@@ -140,17 +160,21 @@ static void print_structure(const struct ctx *x)
 	       x->a->cal ? "working" : "calendar",
 	       pm->from_template || !x->a->h ? "uses the fixed lag"
 	                                  : "resamples the observed lags");
-	printf("%-*s  %-*s  %5s  %6s  %8s  %s\n", (int)w, "phase", (int)w, "after",
-	       "lag", "spread", "projects", "duration (days)");
+	for (size_t j = 0; j < pm->nphases; j++)
+		if (strlen(after_text(pm, j)) > aw)
+			aw = strlen(after_text(pm, j));
+	printf("%-*s  %-*s  %5s  %6s  %8s  %6s  %s\n", (int)w, "phase", (int)aw, "after",
+	       "lag", "spread", "projects", "occurs", "duration (days)");
 	for (size_t j = 0; j < pm->nphases; j++) {
 		const pc_plan_node *n = pm->nodes + j;
 		char buf[160];
 		fmt_params(&n->fit, buf, sizeof buf);
-		printf("%-*s  %-*s  %5.4g  %6.4g  %8zu  %s median %.1f P80 %.1f\n",
-		       (int)w, n->phase, (int)w,
-		       n->after < 0 ? "(start)" : pm->nodes[n->after].phase, n->lag,
-		       n->spread, n->support, buf, n->fit.median, n->fit.p80);
+		printf("%-*s  %-*s  %5.4g  %6.4g  %8zu  %5.0f%%  %s median %.1f P80 %.1f%s\n",
+		       (int)w, n->phase, (int)aw, after_text(pm, j), n->lag,
+		       n->spread, n->support, n->occurs * 100, buf, n->fit.median,
+		       n->fit.p80, n->thin ? " (pooled: thin data)" : "");
 	}
+	printf("(after a|b: starts after the later of a and b ends)\n");
 	if (pm->spearman) {
 		printf("\nSpearman rank correlation of durations across projects "
 		       "(pairwise; running phases at their duration so far; '-': "
@@ -227,6 +251,13 @@ static void print_table(const struct ctx *x, int markdown)
 			printf(markdown ? " | %s" : "  %-10s", D(f->day[q], a));
 		printf(markdown ? " |\n" : "\n");
 	}
+	for (size_t j = 0; j < p->nphases; j++)
+		if (x->pm->nodes[j].occurs < 1)
+			printf("%s%s takes place in %.0f%% of the simulated releases, as in "
+			       "%.0f%% of the finished past projects; its dates are those of "
+			       "the releases that have it.\n", j ? "" : "",
+			       p->phases[j].phase, p->phases[j].occurs * 100,
+			       x->pm->nodes[j].occurs * 100);
 	printf("\nMonte Carlo standard error of the release finish (days):");
 	for (int q = 0; q < PC_PLAN_NPCT; q++)
 		printf("%s P%d %.2f", q ? "," : "", (int)lround(pc_plan_pct[q] * 100),
@@ -337,6 +368,8 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 		const pc_plan_node *n = pm->nodes + j;
 		json_t *e = json_object();
 		json_object_set_new(e, "phase", json_string(p->phases[j].phase));
+		json_object_set_new(e, "occurs", json_real(round(p->phases[j].occurs * 1e4) / 1e4));
+		json_object_set_new(e, "thin", json_boolean(n->thin));
 		json_object_set_new(e, "start", jdates(p->phases[j].start.day));
 		json_object_set_new(e, "finish", jdates(p->phases[j].finish.day));
 		json_object_set_new(e, "start_se_days", jse(p->phases[j].start.se));
@@ -345,8 +378,12 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 			json_object_set_new(e, "finish_ci95", jci(&p->phases[j].finish));
 		if (x->show_structure) {
 			json_t *m = json_object(), *pr = json_object();
-			json_object_set_new(e, "after", n->after < 0 ? json_null()
-			                    : json_string(pm->nodes[n->after].phase));
+			json_t *after = json_array();
+			for (size_t q = 0; q < n->npreds; q++)
+				json_array_append_new(after, json_string(pm->nodes[n->preds[q]].phase));
+			json_object_set_new(e, "after", after);
+			json_object_set_new(e, "occurs_in_history", json_real(n->occurs));
+			json_object_set_new(e, "projects_with_phase", json_integer((json_int_t)n->seen));
 			json_object_set_new(e, "lag", json_real(n->lag));
 			json_object_set_new(e, "lag_spread", json_real(n->spread));
 			json_object_set_new(e, "lag_projects", json_integer((json_int_t)n->support));

@@ -51,36 +51,6 @@ $PC -q --db empty.db import empty.csv
 expect_err 1 "an empty store" "precedent: plan: the store holds no history" \
 -- $PC --db empty.db plan --start 2027-01-04
 
-# Fewer than three past projects for a phase.
-cat >two.csv <<CSV
-$H
-A,p1,design,2026-01-05,2026-01-09,done
-A,p1,build,2026-01-10,2026-01-20,done
-B,p1,design,2026-02-02,2026-02-08,done
-B,p1,build,2026-02-09,2026-02-25,done
-C,p1,design,2026-03-02,2026-03-05,done
-CSV
-$PC -q --db two.db import two.csv
-expect_err 1 "a phase with two past projects" \
-"precedent: plan: phase 'build' has only 2 past projects (need at least 3)" \
--- $PC --db two.db plan --start 2027-01-04
-
-# A phase no project finished.
-cat >never.csv <<CSV
-$H
-A,p1,design,2026-01-05,2026-01-09,done
-A,p1,build,2026-01-10,,ongoing
-B,p1,design,2026-02-02,2026-02-08,done
-B,p1,build,2026-02-09,,ongoing
-C,p1,design,2026-03-02,2026-03-05,done
-C,p1,build,2026-03-06,,ongoing
-D,p1,design,2026-04-01,2026-04-02,done
-CSV
-$PC -q --db never.db import --as-of 2026-06-01 never.csv
-expect_err 1 "a phase no project finished" \
-"precedent: plan: phase 'build' was never finished (3 ongoing)" \
--- $PC --db never.db plan --start 2027-01-04
-
 # Bad templates, holidays and model files: FILE:LINE messages.
 cat >good.csv <<CSV
 $H

@@ -321,14 +321,45 @@ static void test_failures(void **state)
 	assert_string_equal(err.msg, "the store holds no history");
 	assert_null(pm);
 
+	/* Two projects: both phases thin.  No phase has enough for a fit,
+	 * so each keeps its own mean log duration, with the pooled
+	 * within-phase variance s2 plus the variance of that mean, s2 / n:
+	 * a took 5 and 6 days, b 5 and 6 days. */
 	h = tiny_history(2, 0);
-	assert_int_equal(pc_plan_learn(h, NULL, &pm, &err), PC_EDATA);
-	assert_string_equal(err.msg, "phase 'a' has only 2 past projects (need at least 3)");
+	assert_int_equal(pc_plan_learn(h, NULL, &pm, &err), PC_OK);
+	{
+		double d = log(6.0) - log(5.0), s2 = d * d / 2;
+		for (size_t j = 0; j < 2; j++) {
+			assert_true(pm->nodes[j].thin);
+			assert_string_equal(pm->nodes[j].fit.family->name, "lognormal");
+			assert_float_equal(pm->nodes[j].fit.params[0],
+			                   (log(5.0) + log(6.0)) / 2, 1e-12);
+			assert_float_equal(pm->nodes[j].fit.params[1], sqrt(s2 + s2 / 2), 1e-12);
+		}
+	}
+	pc_plan_model_free(&pm);
 	pc_history_free(&h);
 
+	/* b never finished (running 5, 6, 7, 8, 5 days): it counts as at
+	 * least that long, log c + 0.8 s, with s from a's five durations. */
 	h = tiny_history(5, 1);
-	assert_int_equal(pc_plan_learn(h, NULL, &pm, &err), PC_EDATA);
-	assert_string_equal(err.msg, "phase 'b' was never finished (5 ongoing)");
+	assert_int_equal(pc_plan_learn(h, NULL, &pm, &err), PC_OK);
+	assert_false(pm->nodes[0].thin);
+	assert_true(pm->nodes[1].thin);
+	assert_int_equal(pm->nodes[1].fit.censored, 5);
+	{
+		static const double a[5] = {5, 6, 7, 5, 6}, c[5] = {5, 6, 7, 8, 5};
+		double m = 0, v = 0, mu = 0;
+		for (int i = 0; i < 5; i++)
+			m += log(a[i]) / 5;
+		for (int i = 0; i < 5; i++)
+			v += (log(a[i]) - m) * (log(a[i]) - m) / 4;
+		for (int i = 0; i < 5; i++)
+			mu += (log(c[i]) + 0.8 * sqrt(v)) / 5;
+		assert_float_equal(pm->nodes[1].fit.params[0], mu, 1e-12);
+		assert_float_equal(pm->nodes[1].fit.params[1], sqrt(v + v / 5), 1e-12);
+	}
+	pc_plan_model_free(&pm);
 	pc_history_free(&h);
 }
 

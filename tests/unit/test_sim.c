@@ -36,6 +36,7 @@ struct fixture {
 	pci_sim_phase ph[4];
 	double *tables[4];
 	double params[4][PC_MAX_PARAMS];
+	long preds[4];
 };
 
 static void setup(struct fixture *f, const struct phase_spec *s, size_t k)
@@ -48,7 +49,9 @@ static void setup(struct fixture *f, const struct phase_spec *s, size_t k)
 		f->params[i][0] = s[i].p[0];
 		f->params[i][1] = s[i].p[1];
 		f->ph[i].params = f->params[i];
-		f->ph[i].pred = s[i].pred;
+		f->preds[i] = s[i].pred;
+		f->ph[i].preds = f->preds + i;
+		f->ph[i].npreds = s[i].pred >= 0;
 		f->ph[i].lag0 = s[i].lag;
 		assert_int_equal(pci_duration_table(f->ph[i].family, f->params[i],
 		                                    &f->tables[i], &f->ph[i].ntable), 0);

@@ -186,11 +186,10 @@ static void test_checkpoint_correlated(void **state)
 	pc_whatif *w;
 	const uint64_t n = 400000;
 	size_t k;
-	pci_sim_phase *ph;
-	double **tab, *chol;
+	pci_engine e;
 	int32_t *rel, *fin;
-	pci_wi_scenario s;
-	pci_wi_out out;
+	pci_sim_config s;
+	pci_sim_trace out;
 	long D;
 	pc_day dl;
 	int worse = 0;
@@ -204,28 +203,11 @@ static void test_checkpoint_correlated(void **state)
 	w = run(pm, &o, &dl, 1);
 	D = 80;
 
-	ph = calloc(k, sizeof *ph);
-	tab = calloc(k, sizeof *tab);
-	chol = malloc(k * k * sizeof *chol);
 	rel = malloc(n * sizeof *rel);
 	fin = malloc(n * k * sizeof *fin);
-	assert_true(ph && tab && chol && rel && fin);
-	for (size_t j = 0; j < k; j++) {
-		ph[j].pred = pm->nodes[j].after;
-		ph[j].lags = pm->nodes[j].lags;
-		ph[j].nlags = pm->nodes[j].nlags;
-		ph[j].lag0 = (int)lround(pm->nodes[j].lag);
-		ph[j].family = pm->nodes[j].fit.family;
-		ph[j].params = pm->nodes[j].fit.params;
-		assert_int_equal(pci_duration_table(ph[j].family, ph[j].params, &tab[j],
-		                                    &ph[j].ntable), 0);
-		ph[j].table = tab[j];
-	}
-	assert_int_equal(pci_cholesky(pm->corr, k, chol), 0);
-	memset(&s, 0, sizeof s);
-	s.k = k;
-	s.ph = ph;
-	s.chol = chol;
+	assert_true(rel && fin);
+	assert_int_equal(pci_engine_init(&e, pm, 0, NULL), 0);
+	pci_engine_config(&e, &s);
 	s.k0 = DAY0;
 	s.iterations = n;
 	s.seed = 99;
@@ -234,7 +216,7 @@ static void test_checkpoint_correlated(void **state)
 	memset(&out, 0, sizeof out);
 	out.rel = rel;
 	out.fin = fin;
-	assert_int_equal(pci_whatif_simulate(&s, &out, NULL), 0);
+	assert_int_equal(pci_sim_trace_run(&s, &out, NULL), 0);
 	for (size_t j = 0; j + 1 < k; j++) {
 		long c = w->phases[j].checkpoint - DAY0, plain;
 		size_t on = 0, ok = 0;
@@ -274,11 +256,7 @@ static void test_checkpoint_correlated(void **state)
 		free(left);
 	}
 	assert_true(worse >= 2);
-	for (size_t j = 0; j < k; j++)
-		free(tab[j]);
-	free(tab);
-	free(ph);
-	free(chol);
+	pci_engine_release(&e);
 	free(rel);
 	free(fin);
 	pc_whatif_free(&w);
@@ -389,21 +367,23 @@ static void test_slot_missed(void **state)
 		int32_t *rel = malloc(n * sizeof *rel), *st = malloc(2 * n * sizeof *st);
 		int32_t *fin = malloc(2 * n * sizeof *fin);
 		unsigned char *mis = malloc(2 * n);
-		pci_wi_scenario sc;
-		pci_wi_out out = {rel, st, fin, NULL, mis};
+		long pred0 = 0;
+		pci_sim_config sc;
+		pci_sim_trace out = {rel, st, fin, NULL, mis, NULL};
 		size_t nmiss = 0;
 
 		memset(ph, 0, sizeof ph);
 		memset(&sc, 0, sizeof sc);
 		for (int i = 0; i < 2; i++) {
-			ph[i].pred = i - 1;
+			ph[i].preds = &pred0;
+			ph[i].npreds = (size_t)i;
 			ph[i].family = pm->nodes[i].fit.family;
 			ph[i].params = pm->nodes[i].fit.params;
 			assert_int_equal(pci_duration_table(ph[i].family, ph[i].params,
 			                                    &tab[i], &ph[i].ntable), 0);
 			ph[i].table = tab[i];
 		}
-		sc.k = 2;
+		sc.nphases = 2;
 		sc.ph = ph;
 		sc.k0 = DAY0;
 		sc.slot = slot;
@@ -412,7 +392,7 @@ static void test_slot_missed(void **state)
 		sc.seed = 3;
 		sc.threads = 2;
 		sc.block = 10000;
-		assert_int_equal(pci_whatif_simulate(&sc, &out, NULL), 0);
+		assert_int_equal(pci_sim_trace_run(&sc, &out, NULL), 0);
 		for (size_t i = 0; i < n; i++) {
 			int32_t natural = fin[2 * i] + 1, s = st[2 * i + 1];
 			if (!mis[2 * i + 1]) {

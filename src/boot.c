@@ -1,0 +1,125 @@
+/*
+ * boot.c - the one bootstrap driver: resample the past projects, learn a
+ * replicate model from them exactly as the plan was learned (learn.c,
+ * family chosen afresh), and let the caller simulate what it asks of it.
+ * plan's date intervals and whatif's odds intervals both come from here.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "plan_internal.h"
+
+struct boot {
+	const pc_plan_model *pm;
+	uint64_t seed;
+	size_t nrep, nvals;
+	unsigned nthreads;
+	pci_boot_fn fn;
+	void *ctx;
+	double *vals;
+};
+
+struct boot_worker {
+	struct boot *b;
+	unsigned id;
+};
+
+static void *boot_main(void *arg)
+{
+	struct boot_worker *w = arg;
+	struct boot *b = w->b;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	for (size_t r = w->id; r < b->nrep; r += b->nthreads) {
+		double *v = b->vals + r * b->nvals;
+		pc_plan_model *rep = NULL;
+
+		v[0] = NAN;
+		if (!rng)
+			continue;
+		gsl_rng_set(rng, (unsigned long)pci_mix64(b->seed ^
+		                                          pci_mix64(0x626f6f74ULL << 32 | r)));
+		if (pci_learn_replicate(b->pm, rng, &rep) == 0 &&
+		    b->fn(b->ctx, rep, r, v) != 0)
+			v[0] = NAN;
+		pc_plan_model_free(&rep);
+	}
+	gsl_rng_free(rng);
+	return NULL;
+}
+
+int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
+                  unsigned threads, size_t nvals, pci_boot_fn fn, void *ctx,
+                  double *vals, size_t *nok, pc_error *err)
+{
+	struct boot b;
+	struct boot_worker *w;
+	size_t ok = 0;
+
+	if (!pm->priv)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0,
+		                    "confidence intervals need the history (not available "
+		                    "with a model file)");
+	memset(&b, 0, sizeof b);
+	b.pm = pm;
+	b.seed = seed;
+	b.nrep = nrep;
+	b.nvals = nvals;
+	b.fn = fn;
+	b.ctx = ctx;
+	b.vals = vals;
+	b.nthreads = threads < 1 ? 1 : threads > nrep ? (unsigned)nrep : threads;
+	w = calloc(b.nthreads ? b.nthreads : 1, sizeof *w);
+	if (!w)
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	for (unsigned t = 0; t < b.nthreads; t++) {
+		w[t].b = &b;
+		w[t].id = t;
+	}
+	if (nrep)
+		pci_parallel(b.nthreads, boot_main, w, sizeof *w);
+	free(w);
+	for (size_t r = 0; r < nrep; r++)
+		ok += !isnan(vals[r * nvals]);
+	*nok = ok;
+	if (ok < (nrep + 1) / 2)
+		return pc_error_set(err, PC_EDATA, NULL, 0,
+		                    "only %zu of %zu bootstrap replicates could be refitted: "
+		                    "too few past projects for confidence intervals",
+		                    ok, nrep);
+	return PC_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int pci_boot_interval(const double *vals, size_t nrep, size_t nvals, size_t col,
+                      double *lo, double *hi)
+{
+	double *tmp = malloc((nrep ? nrep : 1) * sizeof *tmp);
+	size_t m = 0;
+
+	if (!tmp)
+		return -1;
+	for (size_t r = 0; r < nrep; r++)
+		if (!isnan(vals[r * nvals]))
+			tmp[m++] = vals[r * nvals + col];
+	if (m == 0) {
+		*lo = *hi = NAN;
+		free(tmp);
+		return 0;
+	}
+	qsort(tmp, m, sizeof *tmp, cmp_double);
+	*lo = tmp[(size_t)floor(0.025 * (double)(m - 1))];
+	*hi = tmp[(size_t)ceil(0.975 * (double)(m - 1))];
+	free(tmp);
+	return 0;
+}
