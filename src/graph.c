@@ -58,6 +58,15 @@ static void lag_summary(const int *lags, size_t n, double *tmp, double *med,
 	*mad = pci_median(tmp, n);
 }
 
+/* Mean absolute deviation of lags[0..n-1] about med. */
+static double mean_dev(const int *lags, size_t n, double med)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += fabs(lags[i] - med);
+	return n ? s / (double)n : 0;
+}
+
 /* Per project and phase, the start index and the index after the end in
  * the calendar's working days, or present = 0. */
 struct cell {
@@ -109,7 +118,8 @@ static size_t set_lags(const struct cell *c, size_t np, size_t k, size_t p,
  * A phase may wait for several: it starts after the latest of them ends.
  * Starting from the best single predecessor, the phase that most tightens
  * the lags when joined to the set is added, as long as it tightens their
- * spread (MAD) by at least a day and keeps at least half of the projects
+ * spread (mean absolute deviation) by at least a day and keeps at least
+ * half of the projects
  * the lag was measured on: a true join's lag to the latest end is as
  * tight as a single predecessor's, while a single phase of the join
  * leaves the other's overrun in the lag.  The day's margin is the
@@ -143,7 +153,7 @@ int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
 	for (size_t p = 0; p < k; p++) {
 		long set[JOIN_MAX];
 		size_t nset = 0, best_n = 0, seen = 0, need;
-		double best_mad = INFINITY, best_med = INFINITY;
+		double best_mad = INFINITY, best_med = INFINITY, cur_dev = 0;
 
 		/* Three projects at least, or a phase could pick a predecessor
 		 * on one coincidence; a phase seen in fewer takes what all of
@@ -169,14 +179,22 @@ int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
 				best_n = n;
 			}
 		}
+		/* The median absolute deviation that chose the one predecessor
+		 * ignores the minority of projects in which another phase ended
+		 * later, which is just what a join is about: joins are judged
+		 * by the mean absolute deviation about the median. */
+		if (nset > 0 && set[0] >= 0) {
+			size_t n = set_lags(c, np, k, p, set, nset, pstart, lags);
+			cur_dev = mean_dev(lags, n, best_med);
+		}
 		while (nset > 0 && set[0] >= 0 && nset < JOIN_MAX &&
-		       k <= JOIN_MAX_PHASES && best_mad >= 1) {
+		       k <= JOIN_MAX_PHASES && cur_dev >= 1) {
 			long add = -1;
-			double add_mad = best_mad - 1, add_med = 0;
+			double add_dev = cur_dev - 1, add_med = 0, add_mad = 0;
 			size_t add_n = 0;
 
 			for (long q = 0; q < (long)p; q++) {
-				double med, mad;
+				double med, mad, dev;
 				size_t n, m;
 				for (m = 0; m < nset && set[m] != q; m++)
 					;
@@ -187,16 +205,19 @@ int pci_graph_infer(const pc_history *h, const pc_calendar *cal,
 				if (n < 3 || 2 * n < best_n)
 					continue;
 				lag_summary(lags, n, tmp, &med, &mad);
-				if (mad <= add_mad && (add < 0 || mad < add_mad)) {
+				dev = mean_dev(lags, n, med);
+				if (dev <= add_dev && (add < 0 || dev < add_dev)) {
 					add = q;
-					add_mad = mad;
+					add_dev = dev;
 					add_med = med;
+					add_mad = mad;
 					add_n = n;
 				}
 			}
 			if (add < 0)
 				break;
 			set[nset++] = add;
+			cur_dev = add_dev;
 			best_mad = add_mad;
 			best_med = add_med;
 			best_n = add_n;

@@ -55,8 +55,11 @@ static void usage(FILE *out)
 	"  --slot-every DAYS   days between slots (default 7)\n"
 	"  --scale PHASE=F     multiply PHASE's duration by F (0.8: 20%% faster)\n"
 	"  --skip PHASE        leave PHASE out\n"
+	"  --with PHASE        PHASE takes place, however rarely past projects had it\n"
 	"  --shift DAYS        move the start by DAYS (negative: earlier)\n"
-	"  --done PHASE=DATE   PHASE finished on DATE\n"
+	"  --done PHASE=DATE   PHASE finished on DATE (with --started for the same\n"
+	"                      PHASE: it ran from that day); a finished phase moves\n"
+	"                      the phases that tend to run long or short with it\n"
 	"  --started PHASE=DATE  PHASE has been running since DATE: its duration is\n"
 	"                      drawn given that it has lasted until the as-of date\n"
 	"  --as-of DATE        the day progress is known on (default: today);\n"
@@ -304,7 +307,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_DEADLINE = PLAN_OPT_END, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
-		OPT_SLOT, OPT_SLOT_EVERY, OPT_SCALE, OPT_SKIP, OPT_SHIFT, OPT_DONE,
+		OPT_SLOT, OPT_SLOT_EVERY, OPT_SCALE, OPT_SKIP, OPT_WITH, OPT_SHIFT, OPT_DONE,
 		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT
 	};
 	static const struct option opts[] = {
@@ -316,6 +319,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		{"slot-every", required_argument, NULL, OPT_SLOT_EVERY},
 		{"scale", required_argument, NULL, OPT_SCALE},
 		{"skip", required_argument, NULL, OPT_SKIP},
+		{"with", required_argument, NULL, OPT_WITH},
 		{"shift", required_argument, NULL, OPT_SHIFT},
 		{"done", required_argument, NULL, OPT_DONE},
 		{"started", required_argument, NULL, OPT_STARTED},
@@ -350,7 +354,8 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		pc_whatif_change *ch = changes + nchanges;
 
-		if ((c == OPT_SLOT || c == OPT_SCALE || c == OPT_SKIP || c == OPT_DONE ||
+		if ((c == OPT_SLOT || c == OPT_SCALE || c == OPT_SKIP || c == OPT_WITH ||
+		     c == OPT_DONE ||
 		     c == OPT_STARTED) && nchanges == MAX_CHANGES)
 			return cli_usage(cli, "at most %d scenario changes", MAX_CHANGES);
 		switch (c) {
@@ -410,8 +415,9 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			nchanges++;
 			break;
 		case OPT_SKIP: /* --skip */
+		case OPT_WITH: /* --with */
 			memset(ch, 0, sizeof *ch);
-			ch->kind = PC_WHATIF_SKIP;
+			ch->kind = c == OPT_SKIP ? PC_WHATIF_SKIP : PC_WHATIF_WITH;
 			ch->phase = optarg;
 			nchanges++;
 			break;

@@ -13,7 +13,7 @@
 
 int main(int argc, char **argv)
 {
-	struct synth_config c = {400, 0.0, 0, 0, 1};
+	struct synth_config c = {400, 0.0, 0, 0, 1, NULL, 0};
 	int want_truth = 0;
 
 	for (int i = 1; i < argc; i++) {

@@ -18,40 +18,58 @@ const char *const synth_phase_names[SYNTH_NPHASES] = {
 	"design", "build_ui", "build", "test", "launch"
 };
 
-static const struct {
-	const char *family;
-	double p[2];
-	int after;   /* index, -1: the project start */
-	int lag;
-	int jitter;  /* lag + uniform integer in [-jitter, jitter] */
-} truth[SYNTH_NPHASES] = {
-	{"lognormal", {2.5, 0.5}, -1, 0, 0},
-	{"weibull", {1.8, 20.0}, 0, -3, 0},
-	{"gamma", {3.0, 5.0}, 0, 0, 0},
-	{"lognormal", {3.0, 0.4}, 2, 1, 1},
-	{"gamma", {2.0, 3.0}, 3, 0, 0},
+static const struct synth_design five = {
+	SYNTH_NPHASES,
+	{
+		{"design", "lognormal", {2.5, 0.5}, 0, {0}, 0, 0, 0},
+		{"build_ui", "weibull", {1.8, 20.0}, 1, {0}, -3, 0, 0},
+		{"build", "gamma", {3.0, 5.0}, 1, {0}, 0, 0, 0},
+		{"test", "lognormal", {3.0, 0.4}, 1, {2}, 1, 1, 0},
+		{"launch", "gamma", {2.0, 3.0}, 1, {3}, 0, 0, 0},
+	},
+	0
 };
 
-/* Draw one project: start and finish offsets (days from its start). */
-static void draw_project(const gsl_rng *r, double rho, long *st, long *fin)
+static const struct synth_design *design_of(const struct synth_config *c)
+{
+	return c->design ? c->design : &five;
+}
+
+/* Draw one project: start and finish offsets (days from its start), the
+ * recorded whole days, and which phases took place; an absent phase
+ * passes on its predecessors' finish. */
+static void draw_project(const gsl_rng *r, const struct synth_design *g, double rho,
+                         long *st, long *fin, long *dd, int *present)
 {
 	double common = gsl_ran_gaussian(r, 1.0);
 
-	for (int j = 0; j < SYNTH_NPHASES; j++) {
-		const pc_family *f = pc_family_find(truth[j].family);
+	for (int j = 0; j < g->k; j++) {
+		const struct synth_phase *ph = g->ph + j;
+		const pc_family *f = pc_family_find(ph->family);
 		double z = sqrt(rho) * common + sqrt(1 - rho) * gsl_ran_gaussian(r, 1.0);
 		double u = gsl_cdf_ugaussian_P(z);
 		double x = f->quantile(u < 1e-300 ? 1e-300 : u > 1 - 1e-16 ? 1 - 1e-16 : u,
-		                       truth[j].p);
-		long d = (long)ceil(x);
-		long lag = truth[j].lag;
+		                       ph->p);
+		long d = g->round ? lround(x) : (long)ceil(x);
+		long lag = ph->lag, base = -1;
 
-		if (truth[j].jitter)
-			lag += (long)gsl_rng_uniform_int(r, 2 * (unsigned long)truth[j].jitter + 1) -
-			       truth[j].jitter;
+		if (ph->jitter)
+			lag += (long)gsl_rng_uniform_int(r, 2 * (unsigned long)ph->jitter + 1) -
+			       ph->jitter;
+		present[j] = !(ph->occurs > 0 && ph->occurs < 1) ||
+		             gsl_rng_uniform(r) < ph->occurs;
 		if (d < 1)
 			d = 1;
-		st[j] = truth[j].after < 0 ? lag : fin[truth[j].after] + 1 + lag;
+		dd[j] = d;
+		for (int q = 0; q < ph->npreds; q++)
+			if (q == 0 || fin[ph->preds[q]] > base)
+				base = fin[ph->preds[q]];
+		if (!present[j]) {
+			fin[j] = base;
+			st[j] = base + 1;
+			continue;
+		}
+		st[j] = ph->npreds ? base + 1 + lag : lag;
 		if (st[j] < 0)
 			st[j] = 0;
 		fin[j] = st[j] + d - 1;
@@ -70,21 +88,26 @@ static size_t generate(const struct synth_config *c, struct row **out,
                        size_t *nproj, size_t *nongoing)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	struct row *rows = malloc(c->nprojects * SYNTH_NPHASES * sizeof *rows);
+	const struct synth_design *g = design_of(c);
+	struct row *rows = malloc((c->nprojects ? c->nprojects : 1) * SYNTH_MAXPH * sizeof *rows);
 	pc_day asof = pc_date_from_ymd(2026, 11, 1);
 	size_t n = 0, p = 0, ong = 0;
 
 	gsl_rng_set(r, (unsigned long)c->seed);
 	for (size_t i = 0; i < c->nprojects; i++) {
-		long st[SYNTH_NPHASES], fin[SYNTH_NPHASES];
+		long st[SYNTH_MAXPH], fin[SYNTH_MAXPH], dd[SYNTH_MAXPH];
+		int present[SYNTH_MAXPH], want = 0;
 		/* Without censoring every project lies well before the export. */
 		pc_day s = asof - (c->ongoing ? 1 : 1000) -
-		           (pc_day)gsl_rng_uniform_int(r, c->ongoing ? 300 : 2000);
+		           (pc_day)gsl_rng_uniform_int(r, c->ongoing ? (c->spread ? (unsigned long)c->spread : 300) : 2000);
 		int running = 0;
 		size_t first = n;
 
-		draw_project(r, c->rho, st, fin);
-		for (int j = 0; j < SYNTH_NPHASES; j++) {
+		draw_project(r, g, c->rho, st, fin, dd, present);
+		for (int j = 0; j < g->k; j++) {
+			if (!present[j])
+				continue;
+			want++;
 			if (s + st[j] > asof)
 				continue; /* not started by the export date */
 			rows[n].project = p;
@@ -99,7 +122,7 @@ static size_t generate(const struct synth_config *c, struct row **out,
 			running |= rows[n].ongoing;
 			n++;
 		}
-		if (n - first < SYNTH_NPHASES)
+		if ((int)(n - first) < want)
 			running = 1;
 		ong += running;
 		if (running && c->drop_ongoing) {
@@ -137,15 +160,15 @@ int synth_history(const struct synth_config *c, pc_history **out,
 	if (!h)
 		return -1;
 	qsort(rows, n, sizeof *rows, cmp_row);
-	h->nphases = SYNTH_NPHASES;
-	h->phases = calloc(SYNTH_NPHASES, sizeof *h->phases);
+	h->nphases = (size_t)design_of(c)->k;
+	h->phases = calloc(h->nphases, sizeof *h->phases);
 	h->nprojects = np;
 	h->projects = calloc(np ? np : 1, sizeof *h->projects);
 	h->nobs = n;
 	h->obs = calloc(n ? n : 1, sizeof *h->obs);
 	h->class_size = np;
-	for (int j = 0; j < SYNTH_NPHASES; j++)
-		h->phases[j] = strdup(synth_phase_names[j]);
+	for (size_t j = 0; j < h->nphases; j++)
+		h->phases[j] = strdup(design_of(c)->ph[j].name);
 	for (size_t i = 0; i < np; i++) {
 		snprintf(buf, sizeof buf, "customer %zu", i + 1);
 		h->projects[i].customer = strdup(buf);
@@ -181,7 +204,7 @@ int synth_write_csv(const struct synth_config *c, FILE *f)
 	fprintf(f, "customer,project,phase,start,end,status,tier\n");
 	for (size_t k = 0; k < n; k++)
 		fprintf(f, "customer %zu,release,%s,%s,%s,%s,%s\n", rows[k].project + 1,
-		        synth_phase_names[rows[k].phase], pc_date_format(rows[k].start, a),
+		        design_of(c)->ph[rows[k].phase].name, pc_date_format(rows[k].start, a),
 		        rows[k].ongoing ? "" : pc_date_format(rows[k].end, b),
 		        rows[k].ongoing ? "ongoing" : "done",
 		        rows[k].project % 4 == 0 ? "enterprise" : "smb");
@@ -189,20 +212,35 @@ int synth_write_csv(const struct synth_config *c, FILE *f)
 	return ferror(f) ? -1 : 0;
 }
 
-void synth_truth(const struct synth_config *c, uint64_t iterations,
-                 const double *p, size_t n, long *out)
+void synth_truth_if(const struct synth_config *c, uint64_t iterations,
+                    synth_accept_fn accept,
+                    long (*value)(void *ctx, int k, const long *st,
+                                  const long *fin, const long *d),
+                    void *ctx, const double *p, size_t n, long *out,
+                    double *kept)
 {
+	const struct synth_design *g = design_of(c);
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	size_t cap = 4096;
-	uint64_t *count = calloc(cap, sizeof *count);
+	size_t cap = 8192;
+	uint64_t *count = calloc(cap, sizeof *count), m = 0;
 
 	gsl_rng_set(r, 20261127UL);
 	for (uint64_t it = 0; it < iterations; it++) {
-		long st[SYNTH_NPHASES], fin[SYNTH_NPHASES], rel = 0;
-		draw_project(r, c->rho, st, fin);
-		for (int j = 0; j < SYNTH_NPHASES; j++)
-			if (fin[j] > rel)
-				rel = fin[j];
+		long st[SYNTH_MAXPH], fin[SYNTH_MAXPH], dd[SYNTH_MAXPH], rel = 0;
+		int present[SYNTH_MAXPH];
+		draw_project(r, g, c->rho, st, fin, dd, present);
+		if (accept && !accept(ctx, g->k, st, fin, dd, present))
+			continue;
+		m++;
+		if (value) {
+			rel = value(ctx, g->k, st, fin, dd);
+		} else {
+			for (int j = 0; j < g->k; j++)
+				if (present[j] && fin[j] > rel)
+					rel = fin[j];
+		}
+		if (rel < 0)
+			rel = 0;
 		if ((size_t)rel >= cap)
 			rel = (long)cap - 1;
 		count[rel]++;
@@ -212,12 +250,20 @@ void synth_truth(const struct synth_config *c, uint64_t iterations,
 		out[q] = (long)cap - 1;
 		for (size_t d = 0; d < cap; d++) {
 			cum += count[d];
-			if ((double)cum >= p[q] * (double)iterations - 1e-9 * (double)iterations) {
+			if ((double)cum >= p[q] * (double)m - 1e-9 * (double)m) {
 				out[q] = (long)d;
 				break;
 			}
 		}
 	}
+	if (kept)
+		*kept = (double)m / (double)iterations;
 	free(count);
 	gsl_rng_free(r);
+}
+
+void synth_truth(const struct synth_config *c, uint64_t iterations,
+                 const double *p, size_t n, long *out)
+{
+	synth_truth_if(c, iterations, NULL, NULL, NULL, p, n, out, NULL);
 }

@@ -25,6 +25,24 @@
 #include <precedent/history.h>
 
 #define SYNTH_NPHASES 5
+#define SYNTH_MAXPH 8
+
+/* Another true model: any phases, a phase waiting for the latest of up
+ * to three others (a join), optional phases. */
+struct synth_phase {
+	const char *name, *family;
+	double p[2];
+	int npreds, preds[3]; /* none: starts with the project */
+	int lag, jitter;      /* lag + uniform integer in [-jitter, jitter] */
+	double occurs;        /* chance the phase takes place; 0 means 1 */
+};
+
+struct synth_design {
+	int k;
+	struct synth_phase ph[SYNTH_MAXPH];
+	int round;            /* 1: D = round(X) (at least 1), as the planner
+	                         assumes; 0: ceil(X) */
+};
 
 struct synth_config {
 	size_t nprojects;
@@ -33,7 +51,16 @@ struct synth_config {
 	                        export date, so about a fifth are still running */
 	int drop_ongoing;    /* 1: leave out every project not finished */
 	uint64_t seed;
+	const struct synth_design *design; /* NULL: the five phases above */
+	int spread;          /* with ongoing: days over which starts spread
+	                        before the export date (0: 300) */
 };
+
+/* What a conditional truth keeps: a drawn project with k phases (st and
+ * fin days from its start, present[j] 0 for an absent phase, d[j] its
+ * recorded whole days). */
+typedef int (*synth_accept_fn)(void *ctx, int k, const long *st, const long *fin,
+                               const long *d, const int *present);
 
 extern const char *const synth_phase_names[SYNTH_NPHASES];
 
@@ -52,5 +79,15 @@ int synth_write_csv(const struct synth_config *c, FILE *f);
  * share reaches p. */
 void synth_truth(const struct synth_config *c, uint64_t iterations,
                  const double *p, size_t n, long *out);
+
+/* The same over the drawn projects accept() keeps (NULL: all), and of
+ * the quantity value() gives for each (NULL: the release finish); the
+ * share kept in *kept (may be NULL). */
+void synth_truth_if(const struct synth_config *c, uint64_t iterations,
+                    synth_accept_fn accept,
+                    long (*value)(void *ctx, int k, const long *st,
+                                  const long *fin, const long *d),
+                    void *ctx, const double *p, size_t n, long *out,
+                    double *kept);
 
 #endif
