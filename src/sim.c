@@ -130,7 +130,7 @@ static int tail(const pci_sim_phase *ph, double u)
 	return (int)x;
 }
 
-int pci_duration_lookup(const pci_sim_phase *ph, double u)
+static inline int lookup_u(const pci_sim_phase *ph, double u)
 {
 	size_t n = ph->ntable;
 
@@ -147,7 +147,12 @@ int pci_duration_lookup(const pci_sim_phase *ph, double u)
 	return tail(ph, u);
 }
 
-int pci_duration_lookup_z(const pci_sim_phase *ph, double z)
+int pci_duration_lookup(const pci_sim_phase *ph, double u)
+{
+	return lookup_u(ph, u);
+}
+
+static inline int lookup_z(const pci_sim_phase *ph, double z)
 {
 	size_t n = ph->ntable;
 	double u;
@@ -166,6 +171,11 @@ int pci_duration_lookup_z(const pci_sim_phase *ph, double z)
 	return tail(ph, u >= 1 ? 1 - 1e-16 : u);
 }
 
+int pci_duration_lookup_z(const pci_sim_phase *ph, double z)
+{
+	return lookup_z(ph, z);
+}
+
 /* splitmix64 finaliser: spreads (seed, block) over the seed space. */
 uint64_t pci_mix64(uint64_t z)
 {
@@ -175,22 +185,33 @@ uint64_t pci_mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-static int hist_add(pci_hist *h, long off)
+/* Grow h to hold offset off, then count it. */
+static int hist_grow_add(pci_hist *h, long off)
 {
-	if ((size_t)off >= h->n) {
-		size_t n = h->n ? h->n : 256;
-		uint64_t *c;
-		while (n <= (size_t)off)
-			n *= 2;
-		c = realloc(h->count, n * sizeof *c);
-		if (!c)
-			return -1;
-		memset(c + h->n, 0, (n - h->n) * sizeof *c);
-		h->count = c;
-		h->n = n;
-	}
+	size_t n = h->n ? h->n : 256;
+	uint64_t *c;
+
+	while (n <= (size_t)off)
+		n *= 2;
+	c = realloc(h->count, n * sizeof *c);
+	if (!c)
+		return -1;
+	memset(c + h->n, 0, (n - h->n) * sizeof *c);
+	h->count = c;
+	h->n = n;
 	h->count[off]++;
 	return 0;
+}
+
+/* Count offset off (>= 0): the simulator's most frequent call, so the
+ * common case is inline and only growth is not. */
+static inline int hist_add(pci_hist *h, long off)
+{
+	if ((size_t)off < h->n) {
+		h->count[off]++;
+		return 0;
+	}
+	return hist_grow_add(h, off);
 }
 
 static int hist_merge(pci_hist *into, const pci_hist *from)
@@ -278,11 +299,23 @@ struct iter {
 	long top;               /* the phase that finished last */
 };
 
-static void draw_copula(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
+static inline void draw_copula(const pci_sim_config *c, gsl_rng *rng,
+                               struct iter *t)
 {
 	size_t k = c->nphases;
 
-	if (c->chol) {
+	if (c->chol && !c->corder && !c->ncond) {
+		/* the plain copula: what every plan draws */
+		for (size_t r = 0; r < k; r++)
+			t->e[r] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+		for (size_t r = 0; r < k; r++) {
+			const double *row = c->chol + r * k;
+			double s = 0;
+			for (size_t q = 0; q <= r; q++)
+				s += row[q] * t->e[q];
+			t->v[r] = s;
+		}
+	} else if (c->chol) {
 		size_t r = 0;
 		for (; r < c->ncond; r++) {
 			size_t i = c->corder ? c->corder[r] : r;
@@ -302,10 +335,13 @@ static void draw_copula(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
 				s += row[q] * t->e[q];
 			t->v[c->corder ? c->corder[r] : r] = s;
 		}
+	} else if (!c->zlo) {
+		for (size_t i = 0; i < k; i++)
+			t->v[i] = gsl_rng_uniform_pos(rng);
 	} else {
 		for (size_t i = 0; i < k; i++) {
 			double u = gsl_rng_uniform_pos(rng);
-			if (c->zlo && (c->zlo[i] > -INFINITY || c->zhi[i] < INFINITY)) {
+			if (c->zlo[i] > -INFINITY || c->zhi[i] < INFINITY) {
 				double lo = gsl_cdf_ugaussian_P(c->zlo[i]);
 				double hi = gsl_cdf_ugaussian_P(c->zhi[i]);
 				u = lo + u * (hi - lo);
@@ -341,6 +377,63 @@ static int32_t slot_start(const pci_sim_config *c, pc_day first, long natural,
 		if (off >= natural)
 			return (int32_t)off;
 	}
+}
+
+/* Whether cfg changes anything about the plan: without, the iterations
+ * take layout_plain, the planner's fast path. */
+static int has_scenario(const pci_sim_config *c)
+{
+	return c->scale || c->present || c->slot || c->done || c->started ||
+	       c->cap || c->has_floor;
+}
+
+/* The histogram sink's state: per worker 2k + 1 histograms and k counts. */
+struct hstate {
+	pci_hist *h;
+	uint64_t *occ;   /* per phase: iterations without it */
+	uint64_t n;      /* iterations */
+};
+
+/* layout() without a scenario, counted straight into the histograms: the
+ * same draws in the same order and the same outcome as layout() and
+ * hist_iter(), with only what a plan needs.  0, or -1 out of memory. */
+static inline int layout_plain(const pci_sim_config *c, gsl_rng *rng,
+                               struct iter *t, struct hstate *hs)
+{
+	size_t k = c->nphases;
+	int32_t rel = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		const pci_sim_phase *ph = c->ph + i;
+		int lag = ph->nlags ? ph->lags[gsl_rng_uniform_int(rng, ph->nlags)]
+		                    : ph->lag0;
+		int32_t pfin = -1;
+		long start, d;
+
+		for (size_t q = 0; q < ph->npreds; q++) {
+			int32_t f = t->fin[ph->preds[q]];
+			if (q == 0 || f > pfin)
+				pfin = f;
+		}
+		if (ph->occurs < 1 && ph->occurs > 0 &&
+		    !(gsl_rng_uniform(rng) < ph->occurs)) {
+			/* absent: followers wait for what it waited for */
+			t->fin[i] = pfin;
+			hs->occ[i]++;
+			continue;
+		}
+		start = ph->npreds ? (long)pfin + 1 + lag : lag;
+		if (start < 0) /* nothing starts before the release does */
+			start = 0;
+		d = c->chol ? lookup_z(ph, t->v[i]) : lookup_u(ph, t->v[i]);
+		t->fin[i] = (int32_t)(start + d - 1);
+		if (t->fin[i] > rel)
+			rel = t->fin[i];
+		if (hist_add(hs->h + i, start) || hist_add(hs->h + k + i, t->fin[i]))
+			return -1;
+	}
+	hs->n++;
+	return hist_add(hs->h + 2 * k, rel);
 }
 
 /* Lay one iteration out on the graph: each phase starts after the latest
@@ -441,6 +534,8 @@ struct sink {
 	void *ctx;
 };
 
+static int hist_iter(void *state, uint64_t it, const struct iter *t, size_t k);
+
 struct worker {
 	const pci_sim_config *cfg;
 	const struct sink *sink;
@@ -460,10 +555,15 @@ static void *worker_main(void *arg)
 	double *dv = malloc(2 * k * sizeof *dv);
 	int32_t *iv = malloc(2 * k * sizeof *iv);
 	long *lv = malloc(k * sizeof *lv);
-	unsigned char *cv = malloc(3 * k);
+	unsigned char *cv = malloc(3 * k + 1);
+	int plain;
 
 	w->state = w->sink->open(w->sink->ctx, k);
 	if (!rng || !dv || !iv || !lv || !cv || !w->state) {
+		if (w->state) {
+			w->sink->close(w->sink->ctx, w->state, k, 0);
+			w->state = NULL;
+		}
 		w->failed = 1;
 		goto out;
 	}
@@ -475,6 +575,8 @@ static void *worker_main(void *arg)
 	t.bound = cv;
 	t.mis = cv + k;
 	t.absent = cv + 2 * k;
+	memset(cv, 0, 3 * k);
+	plain = !has_scenario(c) && w->sink->add == hist_iter;
 	for (size_t b = w->id; b < w->nblocks && !w->failed; b += w->nthreads) {
 		uint64_t first = (uint64_t)(w->first_block + b) * c->block;
 		uint64_t last = first + c->block;
@@ -482,6 +584,17 @@ static void *worker_main(void *arg)
 			last = c->iterations;
 		gsl_rng_set(rng, (unsigned long)pci_mix64(c->seed ^
 		                                          pci_mix64(w->first_block + b)));
+		if (plain) {
+			/* the planner's loop, straight into the histograms */
+			for (uint64_t it = first; it < last; it++) {
+				draw_copula(c, rng, &t);
+				if (layout_plain(c, rng, &t, w->state)) {
+					w->failed = 1;
+					break;
+				}
+			}
+			continue;
+		}
 		for (uint64_t it = first; it < last; it++) {
 			draw_copula(c, rng, &t);
 			layout(c, rng, &t);
@@ -536,11 +649,7 @@ static int run_blocks(const pci_sim_config *cfg, const struct sink *sk,
 	return PC_OK;
 }
 
-/* The histogram sink: per worker 2k + 1 histograms and k counts. */
-struct hstate {
-	pci_hist *h;
-	uint64_t *occ;
-};
+/* The histogram sink (struct hstate above). */
 
 static void *hist_open(void *ctx, size_t k)
 {
@@ -565,14 +674,17 @@ static int hist_iter(void *state, uint64_t it, const struct iter *t, size_t k)
 	struct hstate *s = state;
 
 	(void)it;
+	/* (days are never negative here: nothing starts before the release
+	 * without a scenario, and plans have none) */
 	for (size_t i = 0; i < k; i++) {
-		if (t->absent[i])
+		if (t->absent[i]) {
+			s->occ[i]++; /* absences: rarer than presences */
 			continue;
-		s->occ[i]++;
-		if (hist_add(s->h + i, t->st[i] < 0 ? 0 : t->st[i]) ||
-		    hist_add(s->h + k + i, t->fin[i] < 0 ? 0 : t->fin[i]))
+		}
+		if (hist_add(s->h + i, t->st[i]) || hist_add(s->h + k + i, t->fin[i]))
 			return -1;
 	}
+	s->n++;
 	return hist_add(s->h + 2 * k, t->rel);
 }
 
@@ -590,7 +702,7 @@ static int hist_close(void *ctx, void *state, size_t k, int ok)
 		free(s->h[i].count);
 	}
 	for (size_t i = 0; ok && i < k; i++)
-		res->occurred[i] += s->occ[i];
+		res->occurred[i] += s->n - s->occ[i];
 	free(s->h);
 	free(s->occ);
 	free(s);

@@ -267,3 +267,23 @@ void synth_truth(const struct synth_config *c, uint64_t iterations,
 {
 	synth_truth_if(c, iterations, NULL, NULL, NULL, p, n, out, NULL);
 }
+
+double synth_share_by(const struct synth_config *c, uint64_t iterations, long day)
+{
+	const struct synth_design *g = design_of(c);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	uint64_t m = 0;
+
+	gsl_rng_set(r, 20261127UL);
+	for (uint64_t it = 0; it < iterations; it++) {
+		long st[SYNTH_MAXPH], fin[SYNTH_MAXPH], dd[SYNTH_MAXPH], rel = 0;
+		int present[SYNTH_MAXPH];
+		draw_project(r, g, c->rho, st, fin, dd, present);
+		for (int j = 0; j < g->k; j++)
+			if (present[j] && fin[j] > rel)
+				rel = fin[j];
+		m += rel <= day;
+	}
+	gsl_rng_free(r);
+	return (double)m / (double)iterations;
+}

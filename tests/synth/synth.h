@@ -90,4 +90,7 @@ void synth_truth_if(const struct synth_config *c, uint64_t iterations,
                     void *ctx, const double *p, size_t n, long *out,
                     double *kept);
 
+/* The true P(release finished by `day`), day 0 being the first. */
+double synth_share_by(const struct synth_config *c, uint64_t iterations, long day);
+
 #endif

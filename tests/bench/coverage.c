@@ -1,0 +1,99 @@
+/* coverage.c - do the 95% intervals of `plan --ci` and `whatif --ci`
+ * cover the truth 95% of the time?
+ *
+ * For each of N synthetic histories of P projects drawn from the known
+ * five-phase model of tests/synth (correlation 0.5, a fifth of the
+ * projects still running), learn the plan, take the 95% bootstrap
+ * interval of the release P80 date and of the odds of finishing by the
+ * true P80 day, and count how often each interval holds the truth: the
+ * true P80 (a million draws of the true model) and the true odds of that
+ * day.  Too slow for `make check` (minutes); run by tests/bench/coverage.sh,
+ * whose figures README quotes.
+ *
+ *   coverage [N [PROJECTS [REPLICATES [SEED]]]]   (defaults 200 40 200 1)
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <precedent/plan.h>
+#include <precedent/whatif.h>
+
+#include "synth/synth.h"
+
+#define DAY0 20822 /* 2027-01-04 */
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 200;
+	size_t np = argc > 2 ? strtoul(argv[2], NULL, 10) : 40;
+	size_t reps = argc > 3 ? strtoul(argv[3], NULL, 10) : 200;
+	unsigned long seed0 = argc > 4 ? strtoul(argv[4], NULL, 10) : 1;
+	struct synth_config c = {np, 0.5, 1, 0, 0, NULL, 0};
+	static const double p80[1] = {0.8};
+	long truth80;
+	double p_true;
+	size_t cov_date = 0, cov_odds = 0, done = 0;
+	double width_date = 0, width_odds = 0;
+
+	synth_truth(&c, 1000000, p80, 1, &truth80);
+	p_true = synth_share_by(&c, 1000000, truth80);
+	printf("# truth: P80 day %ld, odds of that day %.4f; %zu histories of %zu "
+	       "projects, %zu replicates\n", truth80, p_true, n, np, reps);
+	for (size_t i = 0; i < n; i++) {
+		pc_history *h = NULL;
+		pc_plan_model *pm = NULL;
+		pc_plan *p = NULL;
+		pc_plan_options po;
+		pc_whatif_options wo;
+		pc_whatif *w = NULL;
+		pc_day dl = DAY0 + (pc_day)truth80;
+		pc_error err;
+
+		c.seed = seed0 * 100000 + i;
+		if (synth_history(&c, &h, NULL) || pc_plan_learn(h, NULL, &pm, &err)) {
+			fprintf(stderr, "history %zu: %s\n", i, err.msg);
+			pc_history_free(&h);
+			continue;
+		}
+		pc_plan_options_init(&po);
+		po.start = DAY0;
+		po.iterations = 20000;
+		po.ci = reps;
+		po.seed = c.seed;
+		pc_whatif_options_init(&wo);
+		wo.start = DAY0;
+		wo.deadlines = &dl;
+		wo.ndeadlines = 1;
+		wo.ci = reps;
+		wo.seed = c.seed;
+		if (pc_plan_run(pm, &po, &p, &err) || pc_whatif_run(pm, h, &wo, &w, &err)) {
+			fprintf(stderr, "history %zu: %s\n", i, err.msg);
+		} else {
+			long lo = p->finish.ci[2][0] - DAY0, hi = p->finish.ci[2][1] - DAY0;
+			cov_date += lo <= truth80 && truth80 <= hi;
+			cov_odds += w->deadlines[0].ci[0] <= p_true && p_true <= w->deadlines[0].ci[1];
+			width_date += (double)(hi - lo);
+			width_odds += w->deadlines[0].ci[1] - w->deadlines[0].ci[0];
+			done++;
+			if (getenv("COVERAGE_VERBOSE"))
+				printf("%zu P80 [%ld, %ld] odds [%.3f, %.3f]\n", i, lo, hi,
+				       w->deadlines[0].ci[0], w->deadlines[0].ci[1]);
+		}
+		pc_whatif_free(&w);
+		pc_plan_free(&p);
+		pc_plan_model_free(&pm);
+		pc_history_free(&h);
+	}
+	if (!done)
+		return 1;
+	printf("projects %zu: P80 date covered %.1f%% (mean width %.1f days), "
+	       "odds covered %.1f%% (mean width %.3f), %zu histories; binomial "
+	       "standard error %.1f points\n", np, 100.0 * (double)cov_date / (double)done,
+	       width_date / (double)done, 100.0 * (double)cov_odds / (double)done,
+	       width_odds / (double)done, done,
+	       100 * sqrt(0.95 * 0.05 / (double)done));
+	return 0;
+}
