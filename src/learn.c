@@ -750,6 +750,9 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 		pc_plan_node *n = rp->nodes + j;
 		/* the structure, and the full sample's lags where the
 		 * resample measured none */
+		n->phase = strdup(s->phase);
+		if (!n->phase)
+			goto fail;
 		n->after = s->after;
 		n->npreds = s->npreds;
 		n->lag = s->lag;

@@ -193,8 +193,9 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 			                  : j % 2 ? &p->phases[j / 2].finish
 			                          : &p->phases[j / 2].start;
 			double lo, hi;
+			double est = (double)pc_calendar_index(cal, dt->day[q]) - (double)k0;
 			if (pci_boot_interval(vals, o->ci, nvals, j * PC_PLAN_NPCT + (size_t)q,
-			                      &lo, &hi)) {
+			                      est, &lo, &hi)) {
 				rc = oom(err);
 				break;
 			}

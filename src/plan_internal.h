@@ -292,8 +292,10 @@ int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
                   unsigned threads, size_t nvals, pci_boot_fn fn, void *ctx,
                   double *vals, size_t *nok, pc_error *err);
 
-/* The 2.5% and 97.5% points of column col over the good replicates. */
+/* The 95% interval of column col over the good replicates: the
+ * bias-corrected percentile interval around the estimate est (NaN: the
+ * plain 2.5% and 97.5% points). */
 int pci_boot_interval(const double *vals, size_t nrep, size_t nvals,
-                      size_t col, double *lo, double *hi);
+                      size_t col, double est, double *lo, double *hi);
 
 #endif

@@ -1055,8 +1055,8 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 	                   boot_odds, (void *)c, vals, &nok, err);
 	pc_plan_model_free(&src);
 	for (size_t i = 0; !rc && i < nd; i++)
-		if (pci_boot_interval(vals, o->ci, nd, i, &w->deadlines[i].ci[0],
-		                      &w->deadlines[i].ci[1]))
+		if (pci_boot_interval(vals, o->ci, nd, i, w->deadlines[i].p,
+		                      &w->deadlines[i].ci[0], &w->deadlines[i].ci[1]))
 			rc = oom(err);
 	if (!rc) {
 		w->has_ci = 1;
