@@ -105,6 +105,8 @@ typedef struct pci_sim_config {
 	                               -1: drawn with ph->occurs */
 	const pc_day *slot;         /* first slot day, or PC_DAY_MIN */
 	int slot_every;             /* calendar days between slots */
+	int slot_notice;            /* calendar days' notice to re-book a
+	                               missed slot */
 	const int32_t *done;        /* finish offset of a finished phase, or
 	                               PCI_SIM_NONE */
 	const int32_t *done_start;  /* its start offset when known, or NONE */

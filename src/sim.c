@@ -355,21 +355,22 @@ static inline void draw_copula(const pci_sim_config *c, gsl_rng *rng,
 	}
 }
 
-/* Start offset of the first slot on or after offset `natural`, and
- * whether the first slot was missed. */
+/* Start offset of the booked slot, or, when the phase is not ready for
+ * it (`natural` is later), of the first slot of the same cadence at least
+ * slot_notice calendar days after the day it is ready: a missed booking is
+ * re-booked, and a shared slot needs notice. */
 static int32_t slot_start(const pci_sim_config *c, pc_day first, long natural,
                           unsigned char *missed)
 {
 	long off = pc_calendar_index(c->cal, first) - c->k0;
-	pc_day nd;
+	pc_day need;
 	long m;
 
 	*missed = natural > off;
 	if (!*missed)
 		return (int32_t)off;
-	/* Jump close, then step: the slot m with first + m * every. */
-	nd = pc_calendar_day(c->cal, c->k0 + natural);
-	m = (nd - first) / c->slot_every;
+	need = pc_calendar_day(c->cal, c->k0 + natural) + c->slot_notice;
+	m = (need - first + c->slot_every - 1) / c->slot_every;
 	if (m < 1)
 		m = 1;
 	for (;; m++) {

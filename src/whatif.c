@@ -33,6 +33,8 @@
 #define MAX_ITERATIONS 2000000
 /* Slot searches scan at most this many booking days. */
 #define MAX_SCAN 400
+/* Odds within this of the best are a tie for the booking (half a point). */
+#define SLOT_TIE 0.005
 /* Normal-scale bounds are kept within this, where Phi still differs
  * from 0 and 1 in double precision. */
 #define ZMAX 8.2
@@ -49,6 +51,7 @@ void pc_whatif_options_init(pc_whatif_options *o)
 	o->iterations = 20000;
 	o->seed = 1;
 	o->slot_every = 7;
+	o->slot_notice = 7;
 	o->ci = 200;
 	o->ci_iterations = 4000;
 }
@@ -627,8 +630,10 @@ void pc_whatif_free(pc_whatif **w)
 	x = *w;
 	for (size_t j = 0; j < x->nphases; j++)
 		free(x->phases[j].phase);
-	for (size_t j = 0; j < x->nslots; j++)
+	for (size_t j = 0; j < x->nslots; j++) {
 		free(x->slots[j].phase);
+		free(x->slots[j].options);
+	}
 	for (size_t j = 0; j < x->nchecks; j++)
 		free(x->checks[j].phase);
 	free(x->phases);
@@ -694,6 +699,9 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 	if (o->slot_every < 1)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0,
 		                    "the slot period must be at least 1 day");
+	if (o->slot_notice < 0)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0,
+		                    "the notice to re-book a slot cannot be negative");
 	if ((rc = pci_engine_init(&c->e, pm, o->independent, err)))
 		return rc;
 	c->scale = malloc(k * sizeof *c->scale);
@@ -724,6 +732,7 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 	c->sc.present = c->present;
 	c->sc.slot = c->slot;
 	c->sc.slot_every = o->slot_every;
+	c->sc.slot_notice = o->slot_notice;
 	c->sc.done = c->done;
 	c->sc.done_start = c->done_start;
 	c->sc.started = c->started;
@@ -874,26 +883,35 @@ static int odds(const pci_sim_config *sc, long deadline_off, int32_t *rel,
 	return rc;
 }
 
-/* The latest booking for slot phase j that keeps the confidence, and the
- * booking with the best odds, scanning every day from the phase's
- * earliest likely start to the first deadline with common random
- * numbers (the odds are not monotone in the booking day: a later day can
- * catch iterations an earlier one missed by a little). */
+/*
+ * The booking for slot phase j that a team wants: the one with the best
+ * odds of the first deadline, a missed booking being re-booked with
+ * notice (see slot_start in sim.c), so a day the team is rarely ready
+ * for costs what it should; odds within half a point of the best are a
+ * tie, and ties go to the later day, which holds a shared resource for
+ * less time.  Every working day is tried from the
+ * phase's earliest likely start to the deadline, with common random
+ * numbers, and each is kept for the trade-off table; the latest booking
+ * that keeps the confidence is noted too.
+ */
 static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
                        pc_whatif_slot *out, pc_error *err)
 {
 	const pc_whatif_options *o = c->o;
 	size_t n = (size_t)o->iterations;
 	pci_sim_trace wo = {rel, st, NULL, NULL, NULL, NULL};
+	unsigned char *mis = malloc(n * c->k);
+	pci_sim_trace mo = {rel, NULL, NULL, NULL, mis, NULL};
 	pc_day first, last, d;
-	double p;
 	int32_t q;
 	int rc;
 
+	if (!mis)
+		return oom(err);
 	c->slot[j] = PC_DAY_MIN;
 	rc = pci_sim_trace_run(&c->sc, &wo, err);
 	if (rc)
-		return rc;
+		goto out;
 	q = pci_wi_quantile(st + j, n, c->k, 0.01);
 	first = pc_calendar_day(o->calendar, c->sc.k0 + q);
 	last = o->deadlines[0];
@@ -904,41 +922,52 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 	out->searched = 1;
 	out->feasible = 0;
 	out->best_p = -1;
-	out->date = first;
+	out->options = calloc((size_t)(last - first + 1), sizeof *out->options);
+	if (!out->options) {
+		rc = oom(err);
+		goto out;
+	}
 	for (d = first; d <= last; d++) {
+		pc_whatif_slot_option *op;
+		size_t m = 0;
+
+		if (!pc_calendar_is_working(o->calendar, d))
+			continue;
 		c->slot[j] = d;
-		rc = odds(&c->sc, c->deadline0, rel, &p, err);
-		if (rc)
-			return rc;
-		if (p > out->best_p) { /* ties: the earliest */
-			out->best_p = p;
-			out->best_date = d;
-		}
-		if (p >= o->confidence) {
+		if ((rc = pci_sim_trace_run(&c->sc, &mo, err)))
+			goto out;
+		op = out->options + out->noptions++;
+		op->date = d;
+		op->p_on_time = pci_wi_share_le(rel, n, 1, (int32_t)c->deadline0);
+		for (size_t i = 0; i < n; i++)
+			m += mis[i * c->k + j];
+		op->p_missed = (double)m / (double)n;
+		if (op->p_on_time > out->best_p)
+			out->best_p = op->p_on_time;
+		if (op->p_on_time >= o->confidence) {
 			out->feasible = 1;
-			out->date = d;
+			out->latest_ok = d;
 		}
 	}
-	/* The best booking's chance of being missed. */
-	{
-		unsigned char *mis = malloc(n * c->k);
-		pci_sim_trace mo = {rel, NULL, NULL, NULL, mis, NULL};
-		if (!mis)
-			return oom(err);
-		c->slot[j] = out->best_date;
-		rc = pci_sim_trace_run(&c->sc, &mo, err);
-		if (!rc) {
-			size_t m = 0;
-			for (size_t i = 0; i < n; i++)
-				m += mis[i * c->k + j];
-			out->best_p_missed = (double)m / (double)n;
+	/* The best: the latest booking within SLOT_TIE of the best odds.
+	 * Closer odds than that no team can tell apart (nor, often, the
+	 * simulation), and a later booking holds the slot for less. */
+	out->best_date = last;
+	for (size_t i = out->noptions; i-- > 0;)
+		if (out->options[i].p_on_time >= out->best_p - SLOT_TIE) {
+			out->best_date = out->options[i].date;
+			out->best_p = out->options[i].p_on_time;
+			out->best_p_missed = out->options[i].p_missed;
+			break;
 		}
-		free(mis);
-	}
-	c->slot[j] = out->feasible ? out->date : out->best_date;
+	if (out->noptions == 0)
+		out->best_p = 0; /* no working day between them */
+	out->date = out->best_date;
+	c->slot[j] = out->best_date;
+out:
+	free(mis);
 	return rc;
 }
-
 
 /* ---- bootstrap of the odds over past projects */
 
@@ -1181,6 +1210,8 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	w->ndeadlines = o->ndeadlines;
 	w->start = o->start;
 	w->confidence = o->confidence;
+	w->slot_every = o->slot_every;
+	w->slot_notice = o->slot_notice;
 	w->iterations = o->iterations;
 	w->seed = o->seed;
 	w->independent = !c.sc.chol;

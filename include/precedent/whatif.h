@@ -30,7 +30,9 @@ extern "C" {
 /* One change to the plan, naming its phase. */
 typedef enum pc_whatif_kind {
 	PC_WHATIF_SLOT = 0, /* the phase cannot start before `date`; a missed
-	                       slot moves it to the next one, slot_every later */
+	                       slot is re-booked for the first slot (every
+	                       slot_every days from `date`) at least
+	                       slot_notice days after the phase is ready */
 	PC_WHATIF_SCALE,    /* multiply the phase's duration by `factor` */
 	PC_WHATIF_SKIP,     /* remove the phase: its followers wait for the
 	                       phase it waited for */
@@ -86,6 +88,8 @@ typedef struct pc_whatif_options {
 	const pc_whatif_change *changes;
 	size_t nchanges;
 	int slot_every;              /* days between slots (default 7) */
+	int slot_notice;             /* days' notice needed to re-book a missed
+	                                slot (default 7; 0: the next slot) */
 	int has_as_of;               /* progress is known as of as_of: phases
 	                                not yet started start no earlier */
 	pc_day as_of;
@@ -124,18 +128,32 @@ typedef struct pc_whatif_phase {
 	int fixed;           /* finished (DONE): not simulated */
 } pc_whatif_phase;
 
+/* One booking day tried by a slot search. */
+typedef struct pc_whatif_slot_option {
+	pc_day date;
+	double p_missed;     /* the phase is not ready by then */
+	double p_on_time;    /* the first deadline's odds with this booking */
+} pc_whatif_slot_option;
+
 typedef struct pc_whatif_slot {
 	char *phase;
-	pc_day date;         /* the booking (the searched one for best) */
+	pc_day date;         /* the booking: given, or for `best` the latest
+	                        working day whose odds of the first deadline
+	                        are within half a point of the highest (a
+	                        later booking holds the slot for less) */
 	double p_missed;     /* P(the phase's predecessors are not done by
-	                        then, so it moves to a later slot) */
+	                        then, so it is re-booked) */
 	double p_on_time;    /* the first deadline's odds with the booking */
-	int searched;        /* 1: `best`: date is the latest booking that
-	                        keeps the confidence */
-	int feasible;        /* searched: 1 if some booking keeps it */
-	pc_day best_date;    /* searched: the booking with the highest odds */
-	double best_p;       /* and those odds */
+	int searched;        /* 1: `best` */
+	int feasible;        /* searched: 1 if some booking keeps the
+	                        confidence */
+	pc_day latest_ok;    /* feasible: the latest booking that keeps it */
+	pc_day best_date;    /* searched: the same as date (kept for callers
+	                        of the first version) */
+	double best_p;       /* and its odds */
 	double best_p_missed;
+	size_t noptions;     /* searched: every working day tried, in order */
+	pc_whatif_slot_option *options;
 } pc_whatif_slot;
 
 typedef struct pc_whatif_check {
@@ -151,6 +169,7 @@ typedef struct pc_whatif_check {
 typedef struct pc_whatif {
 	pc_day start;
 	double confidence;
+	int slot_every, slot_notice;  /* as asked (days) */
 	uint64_t iterations;
 	uint64_t seed;
 	int independent;

@@ -49,10 +49,11 @@ static void usage(FILE *out)
 	"\n"
 	"Scenario:\n"
 	"  --slot PHASE=DATE   PHASE is booked for DATE and cannot start earlier; if\n"
-	"                      what it waits for is not done by then it moves to the\n"
-	"                      next slot; PHASE=best searches the latest booking that\n"
-	"                      keeps the confidence and the one with the best odds\n"
+	"                      what it waits for is not done by then it is re-booked\n"
+	"                      for a later slot; PHASE=best searches the booking\n"
+	"                      with the best odds of the first deadline\n"
 	"  --slot-every DAYS   days between slots (default 7)\n"
+	"  --slot-notice DAYS  days' notice to re-book a missed slot (default 7)\n"
 	"  --scale PHASE=F     multiply PHASE's duration by F (0.8: 20%% faster)\n"
 	"  --skip PHASE        leave PHASE out\n"
 	"  --with PHASE        PHASE takes place, however rarely past projects had it\n"
@@ -155,16 +156,21 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 		const pc_whatif_slot *sl = w->slots + i;
 		json_t *o = json_object();
 		json_object_set_new(o, "phase", json_string(sl->phase));
-		json_object_set_new(o, "date", sl->searched && !sl->feasible
-		                                   ? json_null() : jdate(sl->date));
+		json_object_set_new(o, "date", jdate(sl->date));
 		json_object_set_new(o, "p_missed", json_real(sl->p_missed));
 		json_object_set_new(o, "p_on_time", json_real(sl->p_on_time));
 		if (sl->searched) {
+			json_t *opts = json_array();
 			json_object_set_new(o, "searched", json_true());
 			json_object_set_new(o, "feasible", json_boolean(sl->feasible));
-			json_object_set_new(o, "best_date", jdate(sl->best_date));
-			json_object_set_new(o, "best_p_on_time", json_real(sl->best_p));
-			json_object_set_new(o, "best_p_missed", json_real(sl->best_p_missed));
+			json_object_set_new(o, "latest_ok", sl->feasible ? jdate(sl->latest_ok)
+			                                                 : json_null());
+			for (size_t q = 0; q < sl->noptions; q++)
+				json_array_append_new(opts, json_pack("{s:o,s:f,s:f}",
+				        "date", jdate(sl->options[q].date),
+				        "p_missed", sl->options[q].p_missed,
+				        "p_on_time", sl->options[q].p_on_time));
+			json_object_set_new(o, "options", opts);
 		}
 		json_array_append_new(a, o);
 	}
@@ -205,6 +211,50 @@ static void row(int md, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	fputs(md ? " |\n" : "\n", stdout);
+}
+
+/* Why the searched booking is the one to ask for, in a line, and the
+ * trade-off around it: the bookings a slot period apart from it, and the
+ * latest that keeps the confidence. */
+static void print_slot_advice(const pc_whatif *w, const pc_whatif_slot *sl, int md)
+{
+	static const char *const wd[] = {"Thursday", "Friday", "Saturday", "Sunday",
+	                                 "Monday", "Tuesday", "Wednesday"};
+	const char *sep = md ? " | " : "  ";
+	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	int pct = (int)lround(w->confidence * 100);
+	size_t shown = 0;
+
+	printf("\n%sbook %s for %s (a %s): the latest booking with the best odds "
+	       "of meeting %s (%.3f, within half a point); ready by then %.0f%% of "
+	       "the time%s\n", md ? "- " : "", sl->phase,
+	       pc_date_format(sl->date, a), wd[((sl->date % 7) + 7) % 7],
+	       pc_date_format(w->deadlines[0].deadline, b), sl->p_on_time,
+	       100 * (1 - sl->p_missed),
+	       sl->feasible ? "" : " (no booking keeps the target)");
+	if (sl->feasible && sl->latest_ok != sl->date)
+		printf("%slatest booking that keeps %d%%: %s\n", md ? "- " : "", pct,
+		       pc_date_format(sl->latest_ok, a));
+	printf("%s(a missed booking is re-booked for the first slot at least %d "
+	       "days after %s is ready; slots every %d days)\n", md ? "- " : "",
+	       w->slot_notice, sl->phase, w->slot_every);
+	if (!sl->noptions)
+		return;
+	printf("\n");
+	row(md, "%-10s%s%8s%s%9s", "booking", sep, "p_missed", sep, "p_on_time");
+	if (md)
+		puts("|---|---:|---:|");
+	for (size_t i = 0; i < sl->noptions && shown < 12; i++) {
+		const pc_whatif_slot_option *op = sl->options + i;
+		long gap = (long)(op->date - sl->date);
+		int ok = sl->feasible && op->date == sl->latest_ok;
+		if ((gap % w->slot_every != 0 || labs(gap) > 5L * w->slot_every) && !ok)
+			continue;
+		row(md, "%-10s%s%8.3f%s%9.3f%s", pc_date_format(op->date, a), sep,
+		    op->p_missed, sep, op->p_on_time,
+		    op->date == sl->date ? "  best" : ok ? "  latest that keeps the target" : "");
+		shown++;
+	}
 }
 
 static void print_table(const pc_whatif *w, int md)
@@ -259,25 +309,18 @@ static void print_table(const pc_whatif *w, int md)
 	}
 	if (w->nslots) {
 		putchar('\n');
-		row(md, "%-*s%s%-10s%s%8s%s%9s%s%s", (int)width, "slot", sep, "date", sep,
-		    "p_missed", sep, "p_on_time", sep, "best booking");
+		row(md, "%-*s%s%-10s%s%8s%s%9s", (int)width, "slot", sep, "date", sep,
+		    "p_missed", sep, "p_on_time");
 		if (md)
-			puts("|---|---|---:|---:|---|");
+			puts("|---|---|---:|---:|");
 		for (size_t i = 0; i < w->nslots; i++) {
 			const pc_whatif_slot *sl = w->slots + i;
-			char best[96] = "-";
-			if (sl->searched)
-				snprintf(best, sizeof best, "%s (p_on_time %.3f, p_missed %.3f)",
-				         pc_date_format(sl->best_date, b), sl->best_p,
-				         sl->best_p_missed);
-			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f%s%s", (int)width, sl->phase, sep,
-			    sl->searched && !sl->feasible ? "none" : pc_date_format(sl->date, a),
-			    sep, sl->p_missed, sep, sl->p_on_time, sep, best);
+			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f", (int)width, sl->phase, sep,
+			    pc_date_format(sl->date, a), sep, sl->p_missed, sep, sl->p_on_time);
 		}
 		for (size_t i = 0; i < w->nslots; i++)
-			if (w->slots[i].searched && !w->slots[i].feasible)
-				printf("\nno booking of %s keeps %d%%: the odds above are for "
-				       "the best one\n", w->slots[i].phase, pct);
+			if (w->slots[i].searched)
+				print_slot_advice(w, w->slots + i, md);
 	}
 	if (w->nchecks) {
 		putchar('\n');
@@ -307,7 +350,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_DEADLINE = PLAN_OPT_END, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
-		OPT_SLOT, OPT_SLOT_EVERY, OPT_SCALE, OPT_SKIP, OPT_WITH, OPT_SHIFT, OPT_DONE,
+		OPT_SLOT, OPT_SLOT_EVERY, OPT_SLOT_NOTICE, OPT_SCALE, OPT_SKIP, OPT_WITH, OPT_SHIFT, OPT_DONE,
 		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT
 	};
 	static const struct option opts[] = {
@@ -317,6 +360,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		{"curve", no_argument, NULL, OPT_CURVE},
 		{"slot", required_argument, NULL, OPT_SLOT},
 		{"slot-every", required_argument, NULL, OPT_SLOT_EVERY},
+		{"slot-notice", required_argument, NULL, OPT_SLOT_NOTICE},
 		{"scale", required_argument, NULL, OPT_SCALE},
 		{"skip", required_argument, NULL, OPT_SKIP},
 		{"with", required_argument, NULL, OPT_WITH},
@@ -401,6 +445,12 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 				return cli_usage(cli, "--slot-every: '%s' is not a whole number of "
 				                 "days from 1 to 3650", optarg);
 			wo.slot_every = (int)v;
+			break;
+		case OPT_SLOT_NOTICE: /* --slot-notice */
+			if (cli_parse_uint(optarg, 0, 3650, &v))
+				return cli_usage(cli, "--slot-notice: '%s' is not a whole number of "
+				                 "days from 0 to 3650", optarg);
+			wo.slot_notice = (int)v;
 			break;
 		case OPT_SCALE: /* --scale */
 			if (!(val = cli_split_eq(optarg)))

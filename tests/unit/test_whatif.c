@@ -407,6 +407,17 @@ static void test_slot_missed(void **state)
 			assert_true(s >= 17 && s >= natural && s - 7 < natural);
 		}
 		assert_true(nmiss > n / 4);
+		/* with a week's notice a missed booking goes to the first slot
+		 * at least 7 days after the phase is ready */
+		sc.slot_notice = 7;
+		assert_int_equal(pci_sim_trace_run(&sc, &out, NULL), 0);
+		for (size_t i = 0; i < n; i++) {
+			int32_t natural = fin[2 * i] + 1, s = st[2 * i + 1];
+			if (!mis[2 * i + 1])
+				continue;
+			assert_int_equal((s - 10) % 7, 0);
+			assert_true(s >= natural + 7 && s - 7 < natural + 7);
+		}
 		free(tab[0]);
 		free(tab[1]);
 		free(rel);
