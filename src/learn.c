@@ -667,6 +667,8 @@ int pc_plan_learn(const pc_history *h, const pc_plan_learn_options *o,
 			d->pres[i * k + j] = 1;
 			/* A phase lying wholly on days off still took a day. */
 			d->dur[i * k + j] = e1[c] - s[c] >= 1 ? (double)(e1[c] - s[c]) : 1.0;
+			if (d->dur[i * k + j] > pm->nodes[j].longest)
+				pm->nodes[j].longest = d->dur[i * k + j];
 			d->cens[i * k + j] = st[c] == 2;
 			if (known)
 				d->lag[i * k + j] = (int)(s[c] - base);
@@ -754,6 +756,7 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 		if (!n->phase)
 			goto fail;
 		n->after = s->after;
+		n->longest = s->longest;
 		n->npreds = s->npreds;
 		n->lag = s->lag;
 		n->spread = s->spread;

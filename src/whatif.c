@@ -1254,6 +1254,11 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	}
 	w->earliest_deadline = pc_calendar_day(o->calendar, c.sc.k0 +
 	                                       pci_wi_quantile(rel, n, 1, o->confidence));
+	for (int q = 0; q < PC_PLAN_NPCT; q++)
+		w->finish[q] = pc_calendar_day(o->calendar, c.sc.k0 +
+		                               pci_wi_quantile(rel, n, 1, pc_plan_pct[q]));
+	w->has_progress = c.progress;
+	w->as_of = o->has_as_of ? o->as_of : pc_date_today();
 	if (!c.progress) {
 		if ((rc = latest_start(&c, rel, rel2, w, err)))
 			goto fail;
@@ -1271,6 +1276,10 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 		}
 		p->skipped = c.present[j] == 0;
 		p->fixed = c.done[j] != PCI_SIM_NONE;
+		p->running = c.started[j] != PCI_SIM_NONE;
+		p->elapsed = p->running ? c.elapsed[j] : 0;
+		p->extrapolated = p->running && pm->nodes[j].longest > 0 &&
+		                  (double)p->elapsed > pm->nodes[j].longest;
 		for (size_t i = 0; i < n; i++) {
 			m += crit[i * k + j];
 			dx[i] = (double)fin[i * k + j] - (double)st[i * k + j] + 1;

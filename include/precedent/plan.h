@@ -84,6 +84,8 @@ typedef struct pc_plan_node {
 	                    phase, 0..1 (1 from a model file): the chance it
 	                    takes place in a simulated release */
 	size_t seen;     /* past projects with the phase, finished or not */
+	double longest;  /* its longest past duration, finished or running so
+	                    far (days; 0 when unknown, from a model file) */
 	int thin;        /* 1: fewer finished durations than min_projects,
 	                    so its distribution is pooled (see
 	                    pc_plan_learn) rather than fitted on its own */

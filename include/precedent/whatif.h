@@ -125,7 +125,12 @@ typedef struct pc_whatif_phase {
 	double correlation;  /* Spearman rho of its duration with the release
 	                        finish, -1..1 (NaN when constant) */
 	int skipped;         /* removed by a SKIP change */
-	int fixed;           /* finished (DONE): not simulated */
+	int fixed;           /* finished (DONE): not simulated, no checkpoint */
+	int running;         /* STARTED and not done */
+	long elapsed;        /* running: working days so far, as of as_of */
+	int extrapolated;    /* running longer than any past duration of the
+	                        phase: its remaining time comes from the
+	                        fitted tail alone */
 } pc_whatif_phase;
 
 /* One booking day tried by a slot search. */
@@ -182,6 +187,10 @@ typedef struct pc_whatif {
 	pc_day latest_start;  /* latest start that keeps the confidence for
 	                         the first deadline */
 	pc_day earliest_deadline; /* P-quantile of the release finish */
+	pc_day finish[PC_PLAN_NPCT]; /* the release finish at P10, P50, P80,
+	                                P90 (pc_plan_pct), given any progress */
+	int has_progress;     /* DONE or STARTED changes were given */
+	pc_day as_of;         /* the day progress is known on */
 	size_t nphases;
 	pc_whatif_phase *phases;  /* in the model's node order */
 	size_t *drivers;          /* phase indices, most critical first */

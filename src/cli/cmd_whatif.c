@@ -39,7 +39,7 @@ static void usage(FILE *out)
 	"  --deadline DATE     the release must be finished by DATE (repeatable;\n"
 	"                      targets, checkpoints and slot searches use the first)\n"
 	"  --start DATE        first day of the release (default: the earliest\n"
-	"                      --started or --done date, else the as-of date)\n"
+	"                      --started date, else the as-of date)\n"
 	"  --confidence P      the target probability, 0 < P < 1 (default 0.8)\n"
 	"  --curve             also print the odds for every day from the P0.5 to\n"
 	"                      the P99.5 finish\n"
@@ -123,6 +123,15 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 	json_object_set_new(root, "latest_start",
 	                    w->has_latest_start ? jdate(w->latest_start) : json_null());
 	json_object_set_new(root, "earliest_deadline", jdate(w->earliest_deadline));
+	{
+		json_t *f = json_object();
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			json_object_set_new(f, pc_plan_pct_names[q], jdate(w->finish[q]));
+		json_object_set_new(root, "finish", f);
+		json_object_set_new(root, "progress", json_boolean(w->has_progress));
+		if (w->has_progress)
+			json_object_set_new(root, "as_of", jdate(w->as_of));
+	}
 	a = json_array();
 	for (size_t i = 0; i < w->ndeadlines; i++) {
 		const pc_whatif_deadline *d = w->deadlines + i;
@@ -140,7 +149,7 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 		const pc_whatif_phase *p = w->phases + w->drivers[r];
 		json_t *o = json_object();
 		json_object_set_new(o, "phase", json_string(p->phase));
-		json_object_set_new(o, "checkpoint", p->skipped || p->no_checkpoint
+		json_object_set_new(o, "checkpoint", p->skipped || p->fixed || p->no_checkpoint
 		                                         ? json_null() : jdate(p->checkpoint));
 		json_object_set_new(o, "criticality", json_real(p->criticality));
 		json_object_set_new(o, "correlation", cli_json_num(p->correlation));
@@ -259,7 +268,7 @@ static void print_slot_advice(const pc_whatif *w, const pc_whatif_slot *sl, int 
 
 static void print_table(const pc_whatif *w, int md)
 {
-	char a[PC_DATE_BUF], b[PC_DATE_BUF], ci[64];
+	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF], d3[PC_DATE_BUF], ci[64];
 	const char *sep = md ? " | " : "  ";
 	int pct = (int)lround(w->confidence * 100);
 	size_t width = 5;
@@ -271,6 +280,12 @@ static void print_table(const pc_whatif *w, int md)
 	       md ? "" : "# ", pc_date_format(w->start, a), w->confidence * 100,
 	       (unsigned long long)w->iterations, (unsigned long long)w->seed,
 	       w->independent ? ", durations independent" : "");
+	printf("%s%s%s%s release P50 %s, P80 %s, P90 %s\n\n", md ? "- " : "",
+	       w->has_progress ? "re-forecast from progress as of " : "forecast:",
+	       w->has_progress ? pc_date_format(w->as_of, c) : "",
+	       w->has_progress ? ":" : "",
+	       pc_date_format(w->finish[1], a), pc_date_format(w->finish[2], b),
+	       pc_date_format(w->finish[3], d3));
 	row(md, "%-10s%s%9s%s%s", "deadline", sep, "p_on_time", sep,
 	    "95% CI");
 	if (md)
@@ -303,7 +318,7 @@ static void print_table(const pc_whatif *w, int md)
 		else
 			snprintf(corr, sizeof corr, "%.3f", p->correlation);
 		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, p->phase, sep,
-		    p->skipped ? "skipped" : p->no_checkpoint ? "none"
+		    p->skipped ? "skipped" : p->fixed ? "done" : p->no_checkpoint ? "none"
 		               : pc_date_format(p->checkpoint, a), sep,
 		    p->criticality, sep, corr);
 	}
@@ -381,6 +396,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	const char *against_path = NULL;
 	enum cli_format fmt = FMT_TABLE;
 	int have_start = 0;
+	char dbuf[PC_DATE_BUF];
 	long shift = 0;
 	struct plan_args pa;
 	pc_whatif_options wo;
@@ -525,13 +541,28 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	if ((rc = plan_args_check(cli, &pa)))
 		return rc;
 	if (!have_start) {
-		/* Mid-project, the release began no later than its first
-		 * recorded progress. */
+		/* Mid-project, the release began when its first recorded phase
+		 * did; a --done date is a finish, which says nothing of when
+		 * the release began. */
+		int started = 0, done = 0;
 		wo.start = wo.has_as_of ? wo.as_of : pc_date_today();
-		for (size_t i = 0; i < nchanges; i++)
-			if ((changes[i].kind == PC_WHATIF_DONE ||
-			     changes[i].kind == PC_WHATIF_STARTED) && changes[i].date < wo.start)
+		for (size_t i = 0; i < nchanges; i++) {
+			done |= changes[i].kind == PC_WHATIF_DONE;
+			if (changes[i].kind == PC_WHATIF_STARTED &&
+			    (!started || changes[i].date < wo.start)) {
 				wo.start = changes[i].date;
+				started = 1;
+			}
+		}
+		if (done && !started)
+			return cli_usage(cli, "--start DATE is needed with --done alone: a "
+			                 "--done date is when a phase finished, not when the "
+			                 "release began");
+		for (size_t i = 0; started && i < nchanges; i++)
+			if (changes[i].kind == PC_WHATIF_DONE && changes[i].date < wo.start)
+				return cli_usage(cli, "--start DATE is needed: --done %s=%s is "
+				                 "before the first --started date", changes[i].phase,
+				                 pc_date_format(changes[i].date, dbuf));
 	}
 	wo.start += (pc_day)shift;
 	wo.deadlines = deadlines;
@@ -548,6 +579,13 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		wo.ci = 0;
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
+	for (size_t j = 0; j < w->nphases; j++)
+		if (w->phases[j].extrapolated)
+			cli_warn(cli, "phase '%s' has run %ld days, longer than any of its "
+			         "past durations (the longest %.0f): its remaining time "
+			         "extrapolates the fitted %s tail", w->phases[j].phase,
+			         w->phases[j].elapsed, pa.pm->nodes[j].longest,
+			         pa.pm->nodes[j].fit.family->name);
 	if (fmt == FMT_JSON)
 		rc = print_json(cli, w);
 	else

@@ -167,6 +167,31 @@ for cal in "" "--calendar weekdays" "--calendar weekdays --holidays hol.txt"; do
 	esac
 done
 
+# Re-forecasting mid-project answers the question asked (issue 12, item 4):
+# the new release dates first, no checkpoint for a finished phase, a
+# warning for a phase running longer than any before it, and --start
+# taken from the first phase started, never from a finish date.
+run 0 "re-forecast" -- $W --deadline 2027-04-30 --done kickoff=2027-01-06 \
+	--started requirements=2027-01-07 --as-of 2027-04-01
+sed -n '3p' "$TMP/out" >"$TMP/line3"
+expect_grep '^re-forecast from progress as of 2027-04-01: release P50 2027-[0-9-]+, P80 2027-[0-9-]+, P90 2027-[0-9-]+$' \
+	"$TMP/line3" "re-forecast: the new release dates come first"
+expect_grep '^kickoff +done ' "$TMP/out" "re-forecast: no checkpoint for a finished phase"
+expect_grep "^precedent: whatif: warning: phase 'requirements' has run 85 days, longer than any of its past durations \\(the longest [0-9]+\\): its remaining time extrapolates the fitted [a-z]+ tail$" \
+	"$TMP/err" "re-forecast: a phase past every precedent is flagged"
+run 0 "re-forecast, json" -- $W --deadline 2027-04-30 --done kickoff=2027-01-06 \
+	--as-of 2027-01-20 --format json
+expect_grep '"progress":true,"as_of":"2027-01-20"' "$TMP/out" "re-forecast json: progress and as-of"
+expect_grep '"finish":\{"p10":"2027-[0-9-]+","p50":"2027-' "$TMP/out" "re-forecast json: the release dates"
+run 2 "--done alone needs --start" -- $PC --db $db whatif --deadline 2027-04-30 \
+	--done kickoff=2027-01-06 --as-of 2027-01-20 --ci 0
+expect_file "$TMP/err" "precedent: whatif: --start DATE is needed with --done alone: a --done date is when a phase finished, not when the release began
+Try 'precedent whatif --help'." "--done alone: message"
+run 0 "--start from the first --started phase" -- $PC --db $db whatif --deadline 2027-04-30 \
+	--started requirements=2027-01-07 --done kickoff=2027-01-08 --as-of 2027-01-20 \
+	--ci 0 --iterations 2000 --format json
+expect_grep '"start":"2027-01-07"' "$TMP/out" "--start defaults to the first phase started"
+
 # Progress and the customer's plan.
 run 0 "progress and against" -- $W --deadline 2027-04-30 --done kickoff=2027-01-06 \
 	--started requirements=2027-01-07 --as-of 2027-02-15 --against "$D/against.csv"
