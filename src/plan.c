@@ -211,6 +211,21 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 	return rc;
 }
 
+int pci_check_days(const pc_day *d, size_t n, const char *what, pc_error *err)
+{
+	char a[PC_DATE_BUF];
+
+	for (size_t i = 0; i < n; i++)
+		if (d[i] < PC_DAY_MIN || d[i] > PC_DAY_MAX)
+			return pc_error_set(err, PC_EDATA, NULL, 0,
+			                    "the dates of %s run past %s: start earlier, or "
+			                    "check the calendar and holidays (a calendar "
+			                    "with no working days left has no dates to give)",
+			                    what, pc_date_format(d[i] < PC_DAY_MIN ? PC_DAY_MIN
+			                                         : PC_DAY_MAX, a));
+	return PC_OK;
+}
+
 void pc_plan_free(pc_plan **p)
 {
 	if (!p || !*p)
@@ -295,6 +310,8 @@ int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
 			rc = oom(err);
 		p->phases[j].occurs = res.iterations ?
 			(double)res.occurred[j] / (double)res.iterations : 0;
+		p->phases[j].capped = res.occurred[j] ?
+			(double)res.capped[j] / (double)res.occurred[j] : 0;
 		fill_dates(&p->phases[j].start, res.start + j, res.occurred[j], k0,
 		           o->calendar, &p->max_se);
 		fill_dates(&p->phases[j].finish, res.finish + j, res.occurred[j], k0,
@@ -303,6 +320,13 @@ int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
 	fill_dates(&p->finish, &res.release, res.iterations, k0, o->calendar,
 	           &p->max_se);
 	pci_sim_result_release(&res);
+	if (!rc)
+		rc = pci_check_days(p->finish.day, PC_PLAN_NPCT, "the release", err);
+	for (size_t j = 0; !rc && j < k; j++)
+		if (!(rc = pci_check_days(p->phases[j].start.day, PC_PLAN_NPCT,
+		                          "the release", err)))
+			rc = pci_check_days(p->phases[j].finish.day, PC_PLAN_NPCT,
+			                    "the release", err);
 	if (!rc && o->ci)
 		rc = run_bootstrap(pm, o, threads, p, k0, o->calendar, err);
 	if (rc)

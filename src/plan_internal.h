@@ -135,6 +135,8 @@ typedef struct pci_sim_result {
 	pci_hist *finish;  /* per phase: last day */
 	pci_hist release;  /* latest finish of any phase */
 	uint64_t *occurred;
+	uint64_t *capped;  /* per phase: draws of PCI_DURATION_CAP days or more,
+	                      counted as PCI_DURATION_CAP */
 	uint64_t iterations;
 	size_t blocks;
 } pci_sim_result;
@@ -148,6 +150,8 @@ typedef struct pci_sim_trace {
 	unsigned char *crit;       /* 1: on the chain that sets the finish */
 	unsigned char *missed;     /* 1: the phase missed its first slot */
 	unsigned char *absent;     /* 1: the phase did not take place */
+	uint64_t *capped;          /* per phase, added to: draws at the cap
+	                              (may be NULL) */
 } pci_sim_trace;
 
 /* The duration lookup table of a family: table[k - 1] = F(k + 0.5) for
@@ -157,6 +161,8 @@ typedef struct pci_sim_trace {
  * fast lookups follows it in the same allocation (one free()).  Returns 0
  * or -1. */
 #define PCI_TABLE_MAX 8192
+/* Draws of a century or more count as a century (see tail() in sim.c). */
+#define PCI_DURATION_CAP 36525
 int pci_duration_table(const pc_family *f, const double *p, double **table,
                        size_t *n);
 
@@ -278,6 +284,12 @@ int pci_plan_structure_from_template(pc_plan_model *pm,
  * of each phase chosen afresh).  0, or -1 (no data, no memory). */
 int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
                         pc_plan_model **out);
+
+/* ---- plan.c */
+
+/* PC_EDATA, naming `what`, if any of the n days lies outside the dates
+ * precedent can write (0001-01-01 to 9999-12-31). */
+int pci_check_days(const pc_day *d, size_t n, const char *what, pc_error *err);
 
 /* ---- boot.c */
 

@@ -117,13 +117,13 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 
 /* The far tail (probability < 1e-9, or a very heavy tail): the quantile,
  * rounded, capped at a century so one absurd draw cannot blow up the
- * histograms. */
+ * histograms; the runs count such draws (capped) so callers can say so. */
 static int tail(const pci_sim_phase *ph, double u)
 {
 	double x = ph->family->quantile(u, ph->params);
 
-	if (!(x < 36525.0))
-		return 36525;
+	if (!(x < (double)PCI_DURATION_CAP))
+		return PCI_DURATION_CAP;
 	x = floor(x + 0.5);
 	if (x < (double)ph->ntable + 1)
 		x = (double)ph->ntable + 1;
@@ -297,6 +297,7 @@ struct iter {
 	unsigned char *mis, *absent;
 	int32_t rel;
 	long top;               /* the phase that finished last */
+	uint64_t *capped;       /* per phase: draws at the cap */
 };
 
 static inline void draw_copula(const pci_sim_config *c, gsl_rng *rng,
@@ -427,6 +428,8 @@ static inline int layout_plain(const pci_sim_config *c, gsl_rng *rng,
 		if (start < 0) /* nothing starts before the release does */
 			start = 0;
 		d = c->chol ? lookup_z(ph, t->v[i]) : lookup_u(ph, t->v[i]);
+		if (d >= PCI_DURATION_CAP)
+			t->capped[i]++;
 		t->fin[i] = (int32_t)(start + d - 1);
 		if (t->fin[i] > rel)
 			rel = t->fin[i];
@@ -477,8 +480,9 @@ static void layout(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
 			t->st[i] = pfin + 1;
 			continue;
 		}
-		d = c->chol ? pci_duration_lookup_z(ph, t->v[i])
-		            : pci_duration_lookup(ph, t->v[i]);
+		d = c->chol ? lookup_z(ph, t->v[i]) : lookup_u(ph, t->v[i]);
+		if (d >= PCI_DURATION_CAP)
+			t->capped[i]++;
 		if (c->done && c->done[i] != PCI_SIM_NONE) {
 			t->fin[i] = c->done[i];
 			t->st[i] = c->done_start && c->done_start[i] != PCI_SIM_NONE
@@ -533,6 +537,7 @@ struct sink {
 	/* fold a worker's state into ctx and free it; 0 or -1 */
 	int (*close)(void *ctx, void *state, size_t k, int ok);
 	void *ctx;
+	uint64_t *capped;  /* per phase: draws at PCI_DURATION_CAP (or NULL) */
 };
 
 static int hist_iter(void *state, uint64_t it, const struct iter *t, size_t k);
@@ -543,6 +548,7 @@ struct worker {
 	size_t first_block, nblocks;   /* this round's blocks */
 	unsigned id, nthreads;
 	void *state;
+	uint64_t *capped;              /* per phase, this worker's */
 	int failed;
 };
 
@@ -559,7 +565,7 @@ static void *worker_main(void *arg)
 	unsigned char *cv = malloc(3 * k + 1);
 	int plain;
 
-	w->state = w->sink->open(w->sink->ctx, k);
+	w->state = w->failed ? NULL : w->sink->open(w->sink->ctx, k);
 	if (!rng || !dv || !iv || !lv || !cv || !w->state) {
 		if (w->state) {
 			w->sink->close(w->sink->ctx, w->state, k, 0);
@@ -568,6 +574,7 @@ static void *worker_main(void *arg)
 		w->failed = 1;
 		goto out;
 	}
+	t.capped = w->capped;
 	t.e = dv;
 	t.v = dv + k;
 	t.st = iv;
@@ -629,6 +636,9 @@ static int run_blocks(const pci_sim_config *cfg, const struct sink *sk,
 	if (!w)
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	for (unsigned t = 0; t < nt; t++) {
+		w[t].capped = calloc(cfg->nphases, sizeof *w[t].capped);
+		if (!w[t].capped)
+			w[t].failed = 1;
 		w[t].cfg = cfg;
 		w[t].sink = sk;
 		w[t].first_block = first;
@@ -643,6 +653,9 @@ static int run_blocks(const pci_sim_config *cfg, const struct sink *sk,
 			rc = PC_ENOMEM;
 		if (w[t].state && sk->close(sk->ctx, w[t].state, cfg->nphases, !rc))
 			rc = PC_ENOMEM;
+		for (size_t i = 0; sk->capped && w[t].capped && i < cfg->nphases; i++)
+			sk->capped[i] += w[t].capped[i];
+		free(w[t].capped);
 	}
 	free(w);
 	if (rc)
@@ -760,7 +773,7 @@ static int trace_close(void *ctx, void *state, size_t k, int ok)
 int pci_sim_trace_run(const pci_sim_config *cfg, pci_sim_trace *out,
                       pc_error *err)
 {
-	struct sink sk = {trace_open, trace_iter, trace_close, out};
+	struct sink sk = {trace_open, trace_iter, trace_close, out, out->capped};
 
 	if (cfg->nphases == 0 || cfg->block == 0 || cfg->iterations == 0)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0, "nothing to simulate");
@@ -835,7 +848,7 @@ static double max_se(const pci_sim_result *r)
 
 int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 {
-	struct sink sk = {hist_open, hist_iter, hist_close, out};
+	struct sink sk = {hist_open, hist_iter, hist_close, out, NULL};
 	size_t nblocks, done = 0;
 	int rc;
 
@@ -846,7 +859,9 @@ int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 	out->start = calloc(cfg->nphases, sizeof *out->start);
 	out->finish = calloc(cfg->nphases, sizeof *out->finish);
 	out->occurred = calloc(cfg->nphases, sizeof *out->occurred);
-	if (!out->start || !out->finish || !out->occurred) {
+	out->capped = calloc(cfg->nphases, sizeof *out->capped);
+	sk.capped = out->capped;
+	if (!out->start || !out->finish || !out->occurred || !out->capped) {
 		pci_sim_result_release(out);
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	}
@@ -897,6 +912,7 @@ void pci_sim_result_release(pci_sim_result *r)
 	free(r->start);
 	free(r->finish);
 	free(r->occurred);
+	free(r->capped);
 	free(r->release.count);
 	memset(r, 0, sizeof *r);
 }

@@ -875,7 +875,7 @@ static int has_slots(const struct ctx *c)
 static int odds(const pci_sim_config *sc, long deadline_off, int32_t *rel,
                 double *p, pc_error *err)
 {
-	pci_sim_trace o = {rel, NULL, NULL, NULL, NULL, NULL};
+	pci_sim_trace o = {rel, NULL, NULL, NULL, NULL, NULL, NULL};
 	int rc = pci_sim_trace_run(sc, &o, err);
 
 	if (!rc)
@@ -899,9 +899,9 @@ static int search_slot(struct ctx *c, size_t j, int32_t *rel, int32_t *st,
 {
 	const pc_whatif_options *o = c->o;
 	size_t n = (size_t)o->iterations;
-	pci_sim_trace wo = {rel, st, NULL, NULL, NULL, NULL};
+	pci_sim_trace wo = {rel, st, NULL, NULL, NULL, NULL, NULL};
 	unsigned char *mis = malloc(n * c->k);
-	pci_sim_trace mo = {rel, NULL, NULL, NULL, mis, NULL};
+	pci_sim_trace mo = {rel, NULL, NULL, NULL, mis, NULL, NULL};
 	pc_day first, last, d;
 	int32_t q;
 	int rc;
@@ -1002,7 +1002,7 @@ static int boot_odds(void *ctx, const pc_plan_model *rep, size_t r, double *v)
 	sc.threads = 1;
 	sc.seed = pci_mix64(o->seed ^ pci_mix64(0x63697369ULL << 32 | r));
 	{
-		pci_sim_trace tr = {rel, NULL, NULL, NULL, NULL, NULL};
+		pci_sim_trace tr = {rel, NULL, NULL, NULL, NULL, NULL, NULL};
 		if (pci_sim_trace_run(&sc, &tr, NULL))
 			goto out;
 	}
@@ -1167,6 +1167,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	pci_sim_trace wo;
 	int32_t *rel = NULL, *st = NULL, *fin = NULL, *rel2 = NULL;
 	unsigned char *crit = NULL, *mis = NULL;
+	uint64_t *capped = NULL;
 	double *dx = NULL, *dy = NULL;
 	size_t n, k, nslots = 0;
 	int rc;
@@ -1191,8 +1192,9 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	mis = malloc(n * k);
 	dx = malloc(n * sizeof *dx);
 	dy = malloc(n * sizeof *dy);
+	capped = calloc(k, sizeof *capped);
 	w = calloc(1, sizeof *w);
-	if (!rel || !rel2 || !st || !fin || !crit || !mis || !dx || !dy || !w) {
+	if (!rel || !rel2 || !st || !fin || !crit || !mis || !dx || !dy || !capped || !w) {
 		rc = oom(err);
 		goto fail;
 	}
@@ -1240,6 +1242,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	wo.fin = fin;
 	wo.crit = crit;
 	wo.missed = mis;
+	wo.capped = capped;
 	if ((rc = pci_sim_trace_run(&c.sc, &wo, err)))
 		goto fail;
 
@@ -1257,6 +1260,9 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	for (int q = 0; q < PC_PLAN_NPCT; q++)
 		w->finish[q] = pc_calendar_day(o->calendar, c.sc.k0 +
 		                               pci_wi_quantile(rel, n, 1, pc_plan_pct[q]));
+	if ((rc = pci_check_days(w->finish, PC_PLAN_NPCT, "the release", err)) ||
+	    (rc = pci_check_days(&w->earliest_deadline, 1, "the release", err)))
+		goto fail;
 	w->has_progress = c.progress;
 	w->as_of = o->has_as_of ? o->as_of : pc_date_today();
 	if (!c.progress) {
@@ -1276,6 +1282,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 		}
 		p->skipped = c.present[j] == 0;
 		p->fixed = c.done[j] != PCI_SIM_NONE;
+		p->capped = (double)capped[j] / (double)n;
 		p->running = c.started[j] != PCI_SIM_NONE;
 		p->elapsed = p->running ? c.elapsed[j] : 0;
 		p->extrapolated = p->running && pm->nodes[j].longest > 0 &&
@@ -1413,6 +1420,7 @@ done:
 	free(mis);
 	free(dx);
 	free(dy);
+	free(capped);
 	*out = w;
 	return rc;
 }

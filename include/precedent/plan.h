@@ -175,6 +175,9 @@ typedef struct pc_plan_phase {
 	char *phase;         /* owned by the plan */
 	double occurs;       /* share of simulated releases with the phase;
 	                        its dates are over those releases */
+	double capped;       /* share of its simulated durations of a century
+	                        or more, which count as a century (a fitted
+	                        tail too heavy to believe) */
 	pc_plan_dates start;
 	pc_plan_dates finish;
 } pc_plan_phase;

@@ -128,6 +128,8 @@ typedef struct pc_whatif_phase {
 	int fixed;           /* finished (DONE): not simulated, no checkpoint */
 	int running;         /* STARTED and not done */
 	long elapsed;        /* running: working days so far, as of as_of */
+	double capped;       /* share of its draws of a century or more, counted
+	                        as a century (see pc_plan_phase) */
 	int extrapolated;    /* running longer than any past duration of the
 	                        phase: its remaining time comes from the
 	                        fitted tail alone */

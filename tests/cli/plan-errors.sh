@@ -51,6 +51,38 @@ $PC -q --db empty.db import empty.csv
 expect_err 1 "an empty store" "precedent: plan: the store holds no history" \
 -- $PC --db empty.db plan --start 2027-01-04
 
+# No wrong answer with exit 0: dates past 9999-12-31 are an error.
+cat >late.csv <<CSV
+$H
+A,p1,design,2026-01-05,2026-01-29,done
+B,p1,design,2026-02-02,2026-02-28,done
+C,p1,design,2026-03-02,2026-03-25,done
+CSV
+$PC -q --db late.db import late.csv
+expect_err 1 "a plan past 9999-12-31" \
+"precedent: plan: the dates of the release run past 9999-12-31: start earlier, or check the calendar and holidays (a calendar with no working days left has no dates to give)" \
+-- $PC --db late.db plan --start 9999-12-20
+expect_err 1 "a what-if past 9999-12-31" \
+"precedent: whatif: the dates of the release run past 9999-12-31: start earlier, or check the calendar and holidays (a calendar with no working days left has no dates to give)" \
+-- $PC --db late.db whatif --start 9999-12-20 --deadline 9999-12-31 --ci 0
+
+# No silent cap: draws of a century or more are counted as a century, and
+# said so.  Two of seven durations are 10 and 90 years.
+cat >heavy.csv <<CSV
+$H
+A,p,x,2000-01-01,2000-01-01,done
+B,p,x,2000-01-01,2000-01-02,done
+C,p,x,2000-01-01,2000-01-01,done
+D,p,x,2000-01-01,2009-12-31,done
+E,p,x,2000-01-01,2000-01-03,done
+F,p,x,2000-01-01,2000-01-01,done
+G,p,x,2000-01-01,2090-01-01,done
+CSV
+$PC -q --db heavy.db import heavy.csv
+run 0 "a phase with a century-long tail" -- $PC --db heavy.db plan --start 2027-01-04
+expect_grep "^precedent: plan: warning: [0-9.]+% of the simulated durations of phase 'x' were a century or more and count as a century: its fitted [a-z]+ tail is too heavy to believe$" \
+	"$TMP/err" "capped draws are reported with their share"
+
 # Bad templates, holidays and model files: FILE:LINE messages.
 cat >good.csv <<CSV
 $H
