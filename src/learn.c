@@ -367,6 +367,13 @@ static int learn_corr(const struct pci_plan_data *d, pc_plan_model *pm,
 
 	free(pm->spearman);
 	free(pm->corr);
+	pm->spearman = pm->corr = NULL;
+	if (pm->corr_source == PC_PLAN_CORR_SKIPPED)
+		return PC_OK;
+	if (k > PC_PLAN_CORR_MAX) {
+		pm->corr_source = PC_PLAN_CORR_TOO_MANY;
+		return PC_OK;
+	}
 	pm->spearman = malloc((k ? k * k : 1) * sizeof *pm->spearman);
 	pm->corr = malloc((k ? k * k : 1) * sizeof *pm->corr);
 	if (!pm->spearman || !pm->corr)
@@ -576,7 +583,8 @@ int pc_plan_learn(const pc_history *h, const pc_plan_learn_options *o,
 	d->min_projects = o->min_projects ? o->min_projects : 3;
 	pm->nprojects = np;
 	pm->from_template = t != NULL;
-	pm->corr_source = PC_PLAN_CORR_ESTIMATED;
+	pm->corr_source = o->independent ? PC_PLAN_CORR_SKIPPED
+	                                 : PC_PLAN_CORR_ESTIMATED;
 	for (size_t i = 0; i < h->nobs; i++) {
 		const pc_obs *ob = h->obs + i;
 		size_t c = ob->project * hk + ob->phase;

@@ -48,10 +48,13 @@ int pci_cholesky(const double *r, size_t k, double *l);
 
 /* ---- sim.c: the one simulator behind plan, whatif and backtest */
 
-/* Counts per whole-day offset 0..n-1 from the plan's first day. */
+/* Counts per whole-day offset from the plan's first day: count[i] is
+ * offset base + i (after a run: the first and last entries are the
+ * first and last days counted). */
 typedef struct pci_hist {
 	uint64_t *count;
 	size_t n;
+	long base;
 } pci_hist;
 
 /* One phase as the simulator sees it.  Phases are given in an order in

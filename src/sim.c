@@ -185,30 +185,46 @@ uint64_t pci_mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-/* Grow h to hold offset off, then count it. */
+/* Grow h to hold offset off, then count it.  A histogram holds only the
+ * span of days it has seen (from base): a late phase of a long plan
+ * starts thousands of days in, and a count from day 0 for each of
+ * thousands of phases would be gigabytes of zeros. */
 static int hist_grow_add(pci_hist *h, long off)
 {
-	size_t n = h->n ? h->n : 256;
+	long lo = h->n ? h->base : off, hi = h->n ? h->base + (long)h->n : off + 1;
+	size_t n;
 	uint64_t *c;
 
-	while (n <= (size_t)off)
-		n *= 2;
-	c = realloc(h->count, n * sizeof *c);
+	if (off < lo)
+		lo = off - (hi - off) / 2;   /* room below too, as it grows */
+	if (off >= hi)
+		hi = off + 1 + (off + 1 - lo);
+	if (lo < 0 && h->base >= 0 && off >= 0)
+		lo = 0;
+	n = (size_t)(hi - lo);
+	if (n < 64)
+		n = 64;
+	c = calloc(n, sizeof *c);
 	if (!c)
 		return -1;
-	memset(c + h->n, 0, (n - h->n) * sizeof *c);
+	if (h->n)
+		memcpy(c + (h->base - lo), h->count, h->n * sizeof *c);
+	free(h->count);
 	h->count = c;
 	h->n = n;
-	h->count[off]++;
+	h->base = lo;
+	h->count[off - lo]++;
 	return 0;
 }
 
-/* Count offset off (>= 0): the simulator's most frequent call, so the
- * common case is inline and only growth is not. */
+/* Count offset off: the simulator's most frequent call, so the common
+ * case is inline and only growth is not. */
 static inline int hist_add(pci_hist *h, long off)
 {
-	if ((size_t)off < h->n) {
-		h->count[off]++;
+	size_t i = (size_t)(off - h->base);
+
+	if (i < h->n) {
+		h->count[i]++;
 		return 0;
 	}
 	return hist_grow_add(h, off);
@@ -216,16 +232,64 @@ static inline int hist_add(pci_hist *h, long off)
 
 static int hist_merge(pci_hist *into, const pci_hist *from)
 {
-	if (from->n > into->n) {
-		uint64_t *c = realloc(into->count, from->n * sizeof *c);
+	long lo, hi;
+	uint64_t *c;
+
+	if (from->n == 0)
+		return 0;
+	if (into->n == 0) {
+		lo = from->base;
+		hi = from->base + (long)from->n;
+	} else {
+		lo = into->base < from->base ? into->base : from->base;
+		hi = into->base + (long)into->n;
+		if (from->base + (long)from->n > hi)
+			hi = from->base + (long)from->n;
+	}
+	if (into->n == 0 || lo != into->base || hi != into->base + (long)into->n) {
+		c = calloc((size_t)(hi - lo), sizeof *c);
 		if (!c)
 			return -1;
-		memset(c + into->n, 0, (from->n - into->n) * sizeof *c);
+		if (into->n)
+			memcpy(c + (into->base - lo), into->count, into->n * sizeof *c);
+		free(into->count);
 		into->count = c;
-		into->n = from->n;
+		into->n = (size_t)(hi - lo);
+		into->base = lo;
 	}
 	for (size_t i = 0; i < from->n; i++)
-		into->count[i] += from->count[i];
+		into->count[from->base - into->base + (long)i] += from->count[i];
+	return 0;
+}
+
+/* Cut h down to the days it counted, so that its layout depends only on
+ * what was counted, never on how the threads grew their parts. */
+static int hist_trim(pci_hist *h)
+{
+	size_t a = 0, b = h->n;
+	uint64_t *c;
+
+	while (a < b && h->count[a] == 0)
+		a++;
+	while (b > a && h->count[b - 1] == 0)
+		b--;
+	if (a == 0 && b == h->n)
+		return 0;
+	if (a == b) {
+		free(h->count);
+		h->count = NULL;
+		h->n = 0;
+		h->base = 0;
+		return 0;
+	}
+	c = malloc((b - a) * sizeof *c);
+	if (!c)
+		return -1;
+	memcpy(c, h->count + a, (b - a) * sizeof *c);
+	free(h->count);
+	h->count = c;
+	h->base += (long)a;
+	h->n = b - a;
 	return 0;
 }
 
@@ -791,9 +855,9 @@ long pci_hist_quantile(const pci_hist *h, uint64_t total, double p)
 		/* a tiny slack so p * total computed as 79999.99999 still
 		 * selects the day where the count reaches 80000 */
 		if ((double)cum >= target - 1e-9 * (double)total && cum > 0)
-			return (long)i;
+			return h->base + (long)i;
 	}
-	return h->n ? (long)h->n - 1 : 0;
+	return h->n ? h->base + (long)h->n - 1 : 0;
 }
 
 double pci_hist_se(const pci_hist *h, uint64_t total, double p)
@@ -811,8 +875,8 @@ double pci_hist_se(const pci_hist *h, uint64_t total, double p)
 	if (w < 1)
 		w = 1;
 	for (long i = q - w; i <= q + w; i++)
-		if (i >= 0 && (size_t)i < h->n)
-			c += h->count[i];
+		if (i >= h->base && i < h->base + (long)h->n)
+			c += h->count[i - h->base];
 	if (total == 0)
 		return INFINITY;
 	f = (double)c / (double)total / (double)(2 * w + 1);
@@ -846,6 +910,14 @@ static double max_se(const pci_sim_result *r)
 	return m;
 }
 
+static int trim_all(pci_sim_result *r, pc_error *err)
+{
+	int bad = hist_trim(&r->release);
+	for (size_t i = 0; i < r->nphases; i++)
+		bad |= hist_trim(r->start + i) | hist_trim(r->finish + i);
+	return bad ? pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory") : PC_OK;
+}
+
 int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 {
 	struct sink sk = {hist_open, hist_iter, hist_close, out, NULL};
@@ -870,6 +942,8 @@ int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 		rc = run_blocks(cfg, &sk, 0, nblocks, err);
 		out->iterations = cfg->iterations;
 		out->blocks = nblocks;
+		if (!rc)
+			rc = trim_all(out, err);
 		if (rc)
 			pci_sim_result_release(out);
 		return rc;
@@ -898,7 +972,9 @@ int pci_sim_run(const pci_sim_config *cfg, pci_sim_result *out, pc_error *err)
 		if (nblocks == 0)
 			break;
 	}
-	return PC_OK;
+	if ((rc = trim_all(out, err)))
+		pci_sim_result_release(out);
+	return rc;
 }
 
 void pci_sim_result_release(pci_sim_result *r)

@@ -31,6 +31,8 @@
 
 #define BLOCK 10000
 #define MAX_ITERATIONS 2000000
+/* Iterations x phases whose outcomes a run may keep (10 bytes each). */
+#define WORK_MAX 2e8
 /* Slot searches scan at most this many booking days. */
 #define MAX_SCAN 400
 /* Odds within this of the best are a tie for the booking (half a point). */
@@ -696,6 +698,13 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 	if (o->iterations == 0 || o->iterations > MAX_ITERATIONS)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0,
 		                    "iterations must lie between 1 and %d", MAX_ITERATIONS);
+	if ((double)o->iterations * (double)k > WORK_MAX)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0,
+		                    "%llu iterations of %zu phases would keep %.1f GB of "
+		                    "outcomes: at most %.0f iterations",
+		                    (unsigned long long)o->iterations, k,
+		                    (double)o->iterations * (double)k * 10 / 1e9,
+		                    floor(WORK_MAX / (double)k));
 	if (o->slot_every < 1)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0,
 		                    "the slot period must be at least 1 day");

@@ -95,8 +95,17 @@ typedef struct pc_plan_node {
 /* Why a plan has no correlation. */
 typedef enum pc_plan_corr {
 	PC_PLAN_CORR_ESTIMATED = 0, /* estimated from the history */
-	PC_PLAN_CORR_UNKNOWN        /* planned from a model file: no data */
+	PC_PLAN_CORR_UNKNOWN,       /* planned from a model file: no data */
+	PC_PLAN_CORR_SKIPPED,       /* not asked for (independent) */
+	PC_PLAN_CORR_TOO_MANY       /* more phases than PC_PLAN_CORR_MAX: the
+	                               history cannot support, nor the
+	                               machine afford, their correlation */
 } pc_plan_corr;
+
+/* The most phases whose correlation is estimated (a k x k matrix needs
+ * k^3 work to repair and factor, and far more than k past projects to
+ * mean anything). */
+#define PC_PLAN_CORR_MAX 500
 
 typedef struct pc_plan_model {
 	size_t nphases;
@@ -120,6 +129,8 @@ typedef struct pc_plan_learn_options {
 	size_t min_projects;               /* a phase with fewer finished
 	                                      durations is thin: pooled, not
 	                                      fitted alone (default 3) */
+	int independent;                   /* 1: learn no correlation (the
+	                                      plan will draw independently) */
 } pc_plan_learn_options;
 
 void pc_plan_learn_options_init(pc_plan_learn_options *o);

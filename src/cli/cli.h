@@ -174,6 +174,9 @@ struct plan_args {
 	uint64_t *iterations;
 	unsigned long long max_iterations;
 	int auto_iterations;          /* --iterations auto (stored as 0) */
+	int iterations_given;         /* --iterations was given */
+	double work_max;              /* iterations x phases the default may
+	                                 cost before it is cut (0: no cut) */
 	uint64_t *seed;
 	unsigned *threads;
 	int *independent;             /* NULL: no --independent */

@@ -51,6 +51,7 @@ int plan_args_option(const struct cli *cli, struct plan_args *pa, int c,
 			                 "number from 1 to %llu", value, pa->max_iterations);
 		}
 		*pa->iterations = v;
+		pa->iterations_given = 1;
 		return 0;
 	case PLAN_OPT_SEED: /* --seed */
 		if (cli_parse_uint(value, 0, ULLONG_MAX, &v))
@@ -98,6 +99,29 @@ int plan_args_check(const struct cli *cli, const struct plan_args *pa)
 	return 0;
 }
 
+/* With thousands of phases the default iterations would take minutes
+ * (plan) or gigabytes (whatif keeps every iteration): unless --iterations
+ * was given, fewer, with a word on what it costs. */
+static void plan_args_cut_work(const struct cli *cli, struct plan_args *pa)
+{
+	size_t k = pa->pm->nphases;
+	uint64_t want;
+
+	if (pa->iterations_given || pa->work_max <= 0 || !*pa->iterations ||
+	    (double)*pa->iterations * (double)k <= pa->work_max)
+		return;
+	want = (uint64_t)(pa->work_max / (double)k) / 1000 * 1000;
+	if (want < 1000)
+		want = 1000;
+	if (want >= *pa->iterations)
+		return;
+	cli_warn(cli, "%zu phases: %llu iterations instead of %llu to keep the run "
+	         "short (the standard errors say what that costs; --iterations N "
+	         "to choose)", k, (unsigned long long)want,
+	         (unsigned long long)*pa->iterations);
+	*pa->iterations = want;
+}
+
 int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 {
 	pc_plan_learn_options lo;
@@ -118,6 +142,7 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 		if (pc_model_read_csv(pa->model_path, &pa->m, &err) ||
 		    pc_plan_model_from_fit(pa->m, pa->tmpl, &pa->pm, &err))
 			return cli_fail(cli, &err);
+		plan_args_cut_work(cli, pa);
 		return 0;
 	}
 	if ((rc = cli_open_store(cli, 0, &pa->st)) ||
@@ -128,8 +153,10 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	pc_plan_learn_options_init(&lo);
 	lo.calendar = pa->cal;
 	lo.tmpl = pa->tmpl;
+	lo.independent = pa->independent && *pa->independent;
 	if (pc_plan_learn(pa->h, &lo, &pa->pm, &err))
 		return cli_fail(cli, &err);
+	plan_args_cut_work(cli, pa);
 	for (size_t j = 0; j < pa->pm->nphases; j++) {
 		const pc_plan_node *n = pa->pm->nodes + j;
 		size_t fin = n->fit.n - n->fit.censored;

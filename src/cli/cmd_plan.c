@@ -79,14 +79,25 @@ static char *D(pc_day d, char *buf)
 	return pc_date_format(d, buf);
 }
 
+#define PCI_STR2(x) #x
+#define PCI_STR(x) PCI_STR2(x)
+
 static const char *corr_text(const struct ctx *x)
 {
 	if (x->pm->corr_source == PC_PLAN_CORR_UNKNOWN)
 		return "independently: the correlation between phases is unknown "
 		       "without the history, so each phase is drawn on its own";
+	if (x->pm->corr_source == PC_PLAN_CORR_TOO_MANY)
+		return "independently: with more than " PCI_STR(PC_PLAN_CORR_MAX)
+		       " phases their correlation is not estimated";
 	if (x->p->independent)
 		return "independently (--independent)";
-	return "jointly through a Gaussian copula of their rank correlations";
+	if (x->show_structure)
+		return "jointly: phases that tend to run long together in the history "
+		       "are simulated together (a Gaussian copula of their rank "
+		       "correlations)";
+	return "jointly: phases that tend to run long together in the history are "
+	       "simulated together";
 }
 
 static void fmt_params(const pc_phase_model *f, char *buf, size_t n)
@@ -450,6 +461,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	pc_plan_options_init(&po);
 	plan_args_init(&pa, &po.iterations, 1000000000ULL, 1, &po.seed,
 	               &po.threads, &po.independent);
+	pa.work_max = 5e7;  /* phase draws: some seconds */
 	pc_error_clear(&err);
 	memset(&x, 0, sizeof x);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

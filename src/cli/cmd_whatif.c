@@ -410,6 +410,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	pc_whatif_options_init(&wo);
 	plan_args_init(&pa, &wo.iterations, 2000000, 0, &wo.seed, &wo.threads,
 	               &wo.independent);
+	pa.work_max = 2e7;  /* kept phase outcomes: about 200 MB */
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		pc_whatif_change *ch = changes + nchanges;

@@ -30,7 +30,7 @@ check "... and it is the first line" test "$(head -c 16 "$TMP/out")" = "Suggeste
 expect_grep '^Plan for Sample Customer starting 2027-01-04, counting every calendar day$' \
 	"$TMP/out" "names the customer and the start"
 expect_grep '^Learned from the whole history: 60 past projects$' "$TMP/out" "says what it learned from"
-expect_grep '^Durations drawn jointly through a Gaussian copula' "$TMP/out" "says durations are correlated"
+expect_grep '^Durations drawn jointly: phases that tend to run long together in the history are simulated together$' "$TMP/out" "says durations are correlated, in plain words"
 expect_grep '^100000 simulated releases \(seed 1\); Monte Carlo standard error of every date below at most 0\.[0-9]+ days$' \
 	"$TMP/out" "reports the Monte Carlo error"
 expect_grep '^release +2027-01-04( +2027-[0-9-]+){7}$' "$TMP/out" "a release row"
