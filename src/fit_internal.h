@@ -129,16 +129,22 @@ extern const pci_fitops pci_normal_fit;
 /* The fitting side of family f, or NULL. */
 const pci_fitops *pci_fitops_of(const pc_family *f);
 
-/* Goodness of fit of f(p) to n uncensored values: Kolmogorov-Smirnov D,
- * Anderson-Darling A^2 and Cramer-von Mises W^2 as in fitdistrplus's
- * gofstat.  x is sorted in place. */
-void pci_gof_edf(const pc_family *f, const double *p, double *x, size_t n,
+/* Sort the sample by x into xs/cs (n entries each; censored may be
+ * NULL), ties in any order: what the two functions below take.  PC_OK
+ * or PC_ENOMEM. */
+int pci_sort_sample(const double *x, const unsigned char *censored, size_t n,
+                    double *xs, unsigned char *cs);
+
+/* Goodness of fit of f(p) to n uncensored values x, sorted ascending:
+ * Kolmogorov-Smirnov D, Anderson-Darling A^2 and Cramer-von Mises W^2 as
+ * in fitdistrplus's gofstat. */
+void pci_gof_edf(const pc_family *f, const double *p, const double *x, size_t n,
                  double *ks, double *ad, double *cvm);
 
-/* The largest |KM(t) - F(t)| over the event times t of a censored sample,
- * taking the Kaplan-Meier step from both sides; needs scratch of n
- * entries. */
+/* The largest |KM(t) - F(t)| over the event times t of a censored sample
+ * sorted by x (pci_sort_sample), taking the Kaplan-Meier step from both
+ * sides. */
 double pci_gof_km(const pc_family *f, const double *p, const double *x,
-                  const unsigned char *censored, size_t n, size_t *scratch);
+                  const unsigned char *censored, size_t n);
 
 #endif
