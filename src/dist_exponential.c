@@ -96,10 +96,31 @@ static int e_mle(const pci_sample *s, double *p)
 	return 1;
 }
 
+/* log S = -r x; log F = log(1 - e^-rx), d/dr = x / (e^rx - 1). */
+static double e_logtail(double x, const double *p, int upper, double *g)
+{
+	double rx = p[0] * x;
+
+	if (x <= 0) {
+		if (g)
+			g[0] = 0;
+		return upper ? 0 : -INFINITY;
+	}
+	if (upper) {
+		if (g)
+			g[0] = -x;
+		return -rx;
+	}
+	if (g)
+		g[0] = x / expm1(rx);
+	return log(-expm1(-rx));
+}
+
 const pci_fitops pci_exponential_fit = {
 	.family = &pci_exponential,
 	.loglik = e_loglik,
 	.start = e_start,
 	.mle = e_mle,
 	.logparam = 1u,
+	.logtail = e_logtail,
 };

@@ -123,10 +123,32 @@ static void ll_start(const pci_sample *s, double *p)
 	p[1] = exp(s->lmean);
 }
 
+/* With u = k log(x/l): log F = -softplus(-u), log S = -softplus(u);
+ * d log F / du = S and d log S / du = -F. */
+static double ll_logtail(double x, const double *p, int upper, double *g)
+{
+	double k = p[0], t, u, du;
+
+	if (x <= 0) {
+		if (g)
+			g[0] = g[1] = 0;
+		return upper ? 0 : -INFINITY;
+	}
+	t = log(x / p[1]);
+	u = k * t;
+	du = upper ? -sigm(u) : sigm(-u);
+	if (g) {
+		g[0] = du * t;
+		g[1] = -du * k / p[1];
+	}
+	return upper ? -pci_softplus(u) : -pci_softplus(-u);
+}
+
 const pci_fitops pci_loglogistic_fit = {
 	.family = &pci_loglogistic,
 	.loglik = ll_loglik,
 	.start = ll_start,
 	.mle = NULL,
 	.logparam = 3u,
+	.logtail = ll_logtail,
 };

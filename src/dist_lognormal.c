@@ -25,6 +25,17 @@ double pci_norm_logq(double z)
 	return gsl_sf_log_erfc(z / M_SQRT2) - M_LN2;
 }
 
+double pci_norm_logtail(double z, int upper, double *dz)
+{
+	double v = pci_norm_logq(upper ? z : -z);
+	/* phi / tail, the Mills ratio, in logs so that it stays finite
+	 * where both underflow */
+	double r = exp(-0.5 * z * z - LOG_SQRT_2PI - v);
+
+	*dz = upper ? -r : r;
+	return v;
+}
+
 static double ln_logpdf(double x, const double *p)
 {
 	double z;
@@ -134,10 +145,30 @@ static int ln_mle(const pci_sample *s, double *p)
 	return 1;
 }
 
+/* The normal tail of log x. */
+static double ln_logtail(double x, const double *p, int upper, double *g)
+{
+	double z, dz, v;
+
+	if (x <= 0) {
+		if (g)
+			g[0] = g[1] = 0;
+		return upper ? 0 : -INFINITY;
+	}
+	z = (log(x) - p[0]) / p[1];
+	v = pci_norm_logtail(z, upper, &dz);
+	if (g) {
+		g[0] = -dz / p[1];
+		g[1] = -dz * z / p[1];
+	}
+	return v;
+}
+
 const pci_fitops pci_lognormal_fit = {
 	.family = &pci_lognormal,
 	.loglik = ln_loglik,
 	.start = ln_start,
 	.mle = ln_mle,
 	.logparam = 2u,
+	.logtail = ln_logtail,
 };

@@ -82,10 +82,23 @@ static int n_mle(const pci_sample *s, double *p)
 	return 1;
 }
 
+/* z = (x - m) / s: dz/dm = -1/s, dz/ds = -z/s. */
+static double n_logtail(double x, const double *p, int upper, double *g)
+{
+	double z = (x - p[0]) / p[1], dz, v = pci_norm_logtail(z, upper, &dz);
+
+	if (g) {
+		g[0] = -dz / p[1];
+		g[1] = -dz * z / p[1];
+	}
+	return v;
+}
+
 const pci_fitops pci_normal_fit = {
 	.family = &pci_normal,
 	.loglik = n_loglik,
 	.start = n_start,
 	.mle = n_mle,
 	.logparam = 2u,
+	.logtail = n_logtail,
 };

@@ -107,10 +107,35 @@ static void w_start(const pci_sample *s, double *p)
 	p[1] = exp(s->lmean + 0.5772156649015329 / p[0]);
 }
 
+/*
+ * With z = (x/l)^k and t = log(x/l): log S = -z, so d/dk = -z t and
+ * d/dl = z k / l; log F = log(1 - e^-z), whose derivative in z is
+ * 1 / (e^z - 1).
+ */
+static double w_logtail(double x, const double *p, int upper, double *g)
+{
+	double k = p[0], l = p[1], t, z, dz;
+
+	if (x <= 0) {
+		if (g)
+			g[0] = g[1] = 0;
+		return upper ? 0 : -INFINITY;
+	}
+	t = log(x / l);
+	z = exp(k * t);
+	dz = upper ? -1 : 1 / expm1(z); /* d log tail / dz */
+	if (g) {
+		g[0] = dz * z * t;
+		g[1] = -dz * z * k / l;
+	}
+	return upper ? -z : log(-expm1(-z));
+}
+
 const pci_fitops pci_weibull_fit = {
 	.family = &pci_weibull,
 	.loglik = w_loglik,
 	.start = w_start,
 	.mle = NULL,
 	.logparam = 3u,
+	.logtail = w_logtail,
 };

@@ -187,7 +187,121 @@ int pci_sample_init(pci_sample *s, const double *x,
 void pci_sample_release(pci_sample *s)
 {
 	free(s->buf);
+	free(s->gbuf);
 	memset(s, 0, sizeof *s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort v[0..n-1] into distinct values u[] with counts w[]; the count of
+ * distinct values. */
+static size_t group(double *v, size_t n, double *u, double *w)
+{
+	size_t m = 0;
+
+	qsort(v, n, sizeof *v, cmp_double);
+	for (size_t i = 0; i < n; i++) {
+		if (m && v[i] == u[m - 1]) {
+			w[m - 1] += 1;
+			continue;
+		}
+		u[m] = v[i];
+		w[m++] = 1;
+	}
+	return m;
+}
+
+int pci_sample_group(pci_sample *s, pc_error *err)
+{
+	double *tmp;
+
+	for (size_t i = 0; i < s->nev; i++)
+		if (!(s->xe[i] >= 1 && s->xe[i] == floor(s->xe[i])))
+			return pc_error_set(err, PC_EDATA, NULL, 0,
+			                    "value %g is not a whole number of days >= 1 (whole days were asked for)",
+			                    s->xe[i]);
+	for (size_t i = 0; i < s->ncens; i++)
+		if (!(s->xc[i] >= 0 && s->xc[i] == floor(s->xc[i])))
+			return pc_error_set(err, PC_EDATA, NULL, 0,
+			                    "running value %g is not a whole number of days >= 0 (whole days were asked for)",
+			                    s->xc[i]);
+	free(s->gbuf);
+	s->gbuf = malloc((3 * s->n + 1) * sizeof *s->gbuf);
+	if (!s->gbuf)
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	tmp = s->gbuf + 2 * s->n;
+	s->ge = s->gbuf;
+	s->gw = s->ge + s->nev;
+	memcpy(tmp, s->xe, s->nev * sizeof *tmp);
+	s->nge = group(tmp, s->nev, s->ge, s->gw);
+	s->gc = s->gw + s->nev;
+	s->gcw = s->gc + s->ncens;
+	memcpy(tmp, s->xc, s->ncens * sizeof *tmp);
+	s->ngc = group(tmp, s->ncens, s->gc, s->gcw);
+	s->whole = 1;
+	return PC_OK;
+}
+
+/*
+ * log P(d), the probability of the whole day d: F(1.5) for d = 1, else
+ * F(d + 0.5) - F(d - 0.5), computed from whichever tail holds the
+ * interval (log S above the median, log F below) as
+ *   log P = l1 + log(1 - e^(l2 - l1)),
+ * l1 the larger of the two tail logs, so that neither a difference of
+ * two numbers near 1 nor an underflow to 0 loses it.  Its gradient is
+ * (g1 - e^(l2 - l1) g2) / (1 - e^(l2 - l1)) with g the tail gradients.
+ */
+static double day_logprob(const pci_fitops *ops, double d, const double *p,
+                          int k, double *g)
+{
+	double g1[PC_MAX_PARAMS], g2[PC_MAX_PARAMS], l1, l2, delta, q;
+	int upper;
+
+	if (d <= 1)
+		return ops->logtail(1.5, p, 0, g);
+	upper = ops->family->cdf(d, p) > 0.5;
+	l1 = ops->logtail(upper ? d - 0.5 : d + 0.5, p, upper, g ? g1 : NULL);
+	l2 = ops->logtail(upper ? d + 0.5 : d - 0.5, p, upper, g ? g2 : NULL);
+	delta = l2 - l1;
+	if (!(delta < 0) || !isfinite(l1))
+		return -INFINITY;
+	q = -expm1(delta);
+	if (g) {
+		double e = exp(delta);
+		for (int i = 0; i < k; i++)
+			g[i] = (g1[i] - e * g2[i]) / q;
+	}
+	return l1 + log(q);
+}
+
+double pci_whole_loglik(const pci_fitops *ops, const double *p,
+                        const pci_sample *s, double *grad)
+{
+	double ll = 0, g[PC_MAX_PARAMS];
+	int k = ops->family->nparams;
+
+	if (grad)
+		for (int i = 0; i < k; i++)
+			grad[i] = 0;
+	for (size_t j = 0; j < s->nge; j++) {
+		ll += s->gw[j] * day_logprob(ops, s->ge[j], p, k, grad ? g : NULL);
+		if (grad)
+			for (int i = 0; i < k; i++)
+				grad[i] += s->gw[j] * g[i];
+	}
+	/* running for d days: the duration is at least d - 0.5 */
+	for (size_t j = 0; j < s->ngc; j++) {
+		ll += s->gcw[j] * ops->logtail(s->gc[j] - 0.5, p, 1, grad ? g : NULL);
+		if (grad)
+			for (int i = 0; i < k; i++)
+				grad[i] += s->gcw[j] * g[i];
+	}
+	return isfinite(ll) ? ll : -INFINITY;
 }
 
 /* -------------------------------------------------------- optimisation */
@@ -240,7 +354,8 @@ static double eval(const problem *pr, const double *th, double *g)
 	to_params(pr, th, p);
 	if (!pr->ops->family->valid(p))
 		return -INFINITY;
-	ll = pr->ops->loglik(p, pr->s, g ? gp : NULL);
+	ll = pr->s->whole ? pci_whole_loglik(pr->ops, p, pr->s, g ? gp : NULL)
+	                  : pr->ops->loglik(p, pr->s, g ? gp : NULL);
 	if (!isfinite(ll))
 		return -INFINITY;
 	if (g)
@@ -277,6 +392,38 @@ static int hessian(const problem *pr, const double *th, double h[PC_MAX_PARAMS][
 			return -1;
 		for (int j = 0; j < k; j++)
 			h[i][j] = (gp[j] - gm[j]) / (2 * step);
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < i; j++)
+			h[i][j] = h[j][i] = 0.5 * (h[i][j] + h[j][i]);
+	return 0;
+}
+
+/* The Hessian for a Newton step only: forward differences of the
+ * gradient from g, the one already known at th, so k evaluations instead
+ * of central differences' 2k.  Its 1e-5 relative error only slows the
+ * last digits of Newton's convergence, never moves the optimum (that is
+ * where the analytic gradient vanishes); the covariance still uses the
+ * central differences of hessian(). */
+static int hessian_fwd(const problem *pr, const double *th, const double *g,
+                       double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double t[PC_MAX_PARAMS], gp[PC_MAX_PARAMS];
+	int k = pr->k;
+
+	for (int i = 0; i < k; i++) {
+		double step = diff_step(pr, th, i);
+		memcpy(t, th, sizeof t);
+		t[i] = th[i] + step;
+		if (!isfinite(eval(pr, t, gp))) {
+			/* at an edge of the valid region: step the other way */
+			step = -step;
+			t[i] = th[i] + step;
+			if (!isfinite(eval(pr, t, gp)))
+				return -1;
+		}
+		for (int j = 0; j < k; j++)
+			h[i][j] = (gp[j] - g[j]) / step;
 	}
 	for (int i = 0; i < k; i++)
 		for (int j = 0; j < i; j++)
@@ -340,7 +487,7 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 
 		tol = 1e-14 * fmax(1, fabs(ll));
 
-		newton = hessian(pr, th, h) == 0 && newton_step(k, h, g, d) == 0;
+		newton = hessian_fwd(pr, th, g, h) == 0 && newton_step(k, h, g, d) == 0;
 		if (newton) {
 			*decr = 0;
 			for (int i = 0; i < k; i++)
@@ -373,15 +520,20 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 				for (int i = 0; i < k; i++)
 					d[i] *= 3 / m;
 		}
-		for (int tries = 0; tries < 60; tries++, step *= 0.5) {
+		/* Only a strict gain counts: a step that merely ties log L is
+		 * rounding noise, and taking it kept the loop wandering on
+		 * the plateau to the iteration cap.  40 halvings reach a
+		 * step of 1e-12, below any change log L can resolve. */
+		for (int tries = 0; tries < 40; tries++, step *= 0.5) {
 			for (int i = 0; i < k; i++)
 				t[i] = th[i] + step * d[i];
 			nll = eval(pr, t, ng);
-			if (nll >= ll)
+			if (nll > ll)
 				break;
 		}
-		if (!(nll >= ll))
-			break; /* no ascent left at rounding level */
+		if (!(nll > ll))
+			break; /* no ascent left at rounding level: fit_point
+			        * judges whether that is the optimum */
 		memcpy(th, t, sizeof t);
 		memcpy(g, ng, sizeof ng);
 		ll = nll;
@@ -420,7 +572,9 @@ static int check_sample(const pci_fitops *ops, const pci_sample *s,
 		return fail(out, err, PC_EDATA,
 		            "all %zu observations are censored (still running): no finished duration to fit",
 		            s->n);
-	if (f->positive && !s->all_positive)
+	/* (whole days: finished ones are >= 1, and a phase running for 0
+	 * days says nothing, log S(-0.5) = 0) */
+	if (f->positive && !s->all_positive && !s->whole)
 		return fail(out, err, PC_EDATA,
 		            "value %g is outside the support (durations must be > 0)",
 		            s->min);
@@ -458,7 +612,8 @@ static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
 
 	if (check_sample(ops, s, out, err))
 		return out->status;
-	if (ops->mle && ops->mle(s, p)) {
+	/* the closed forms are for exact durations, not whole days */
+	if (!s->whole && ops->mle && ops->mle(s, p)) {
 		it = 0;
 		pr.ls = pr.k > 1 ? p[1] : 1;
 		to_theta(&pr, p, th);
@@ -565,7 +720,7 @@ static void quantile_delta(const problem *pr, const double *th,
  * Jacobian diag(p) of the log parameters. */
 static void uncertainty(const problem *pr, const double *th, pc_fit *out)
 {
-	double h[PC_MAX_PARAMS][PC_MAX_PARAMS], cov[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	double h[PC_MAX_PARAMS][PC_MAX_PARAMS] = {{0}}, cov[PC_MAX_PARAMS][PC_MAX_PARAMS];
 	double jac[PC_MAX_PARAMS];
 	int k = pr->k;
 	gsl_matrix *m;
@@ -609,13 +764,6 @@ static void uncertainty(const problem *pr, const double *th, pc_fit *out)
 	quantile_delta(pr, th, cov, 0.5, &out->median, &out->median_lo,
 	               &out->median_hi);
 	quantile_delta(pr, th, cov, 0.8, &out->p80, &out->p80_lo, &out->p80_hi);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* The 2.5% and 97.5% points of v[0..n-1] (sorted in place), by linear
@@ -687,6 +835,10 @@ static int bootstrap(const pci_fitops *ops, const double *x,
 		init_fit(&f, ops->family);
 		if (pci_sample_init(&s, bx, bc, n, NULL))
 			continue;
+		if (o->whole_days && pci_sample_group(&s, NULL)) {
+			pci_sample_release(&s);
+			continue;
+		}
 		if (fit_point(ops, &s, &f, th, &ls, NULL) == PC_OK) {
 			for (int j = 0; j < k; j++)
 				keep[j * b + ok] = f.params[j];
@@ -730,12 +882,22 @@ static int gof_bootstrap(const pci_fitops *ops, size_t n,
 		pc_fit bf;
 		double th[PC_MAX_PARAMS], ls, ks, ad, cvm;
 
-		for (size_t j = 0; j < n; j++)
+		/* whole days: round the draws as the data were rounded, so
+		 * the statistic's null distribution carries the same ties */
+		for (size_t j = 0; j < n; j++) {
 			bx[j] = f->draw(r, out->params);
+			if (o->whole_days)
+				bx[j] = fmax(1, round(bx[j]));
+		}
 		init_fit(&bf, f);
 		if (pci_sample_init(&s, bx, NULL, n, NULL))
 			continue;
+		if (o->whole_days && pci_sample_group(&s, NULL)) {
+			pci_sample_release(&s);
+			continue;
+		}
 		if (fit_point(ops, &s, &bf, th, &ls, NULL) == PC_OK) {
+			qsort(bx, n, sizeof *bx, cmp_double);
 			pci_gof_edf(f, bf.params, bx, n, &ks, &ad, &cvm);
 			cks += ks >= out->ks;
 			cad += ad >= out->ad;
@@ -799,10 +961,14 @@ static int fit_constant(const pci_sample *s, const pc_fit_options *opts,
 	return PC_OK;
 }
 
-int pc_fit_family(const pc_family *f, const double *x,
-                  const unsigned char *censored, size_t n,
-                  const pc_fit_options *opts, pc_fit *out, pc_error *err)
+/* pc_fit_family, with the sample already sorted for goodness of fit in
+ * xs/cs (pci_sort_sample), or NULL to sort it here. */
+static int fit_family(const pc_family *f, const double *x,
+                      const unsigned char *censored, size_t n,
+                      const pc_fit_options *opts, pc_fit *out, pc_error *err,
+                      const double *xs, const unsigned char *cs)
 {
+	double *sorted = NULL;
 	const pci_fitops *ops = pci_fitops_of(f);
 	pc_fit_options defaults;
 	pci_sample s;
@@ -826,6 +992,13 @@ int pc_fit_family(const pc_family *f, const double *x,
 		return pc_error_set(err, rc, NULL, 0, "%s: %s", f->name, out->error);
 	}
 	out->censored = s.ncens;
+	if (opts->whole_days && (rc = pci_sample_group(&s, &e)) != PC_OK) {
+		out->status = rc;
+		snprintf(out->error, sizeof out->error, "%.*s",
+		         (int)sizeof out->error - 1, e.msg);
+		rc = pc_error_set(err, rc, NULL, 0, "%s: %s", f->name, out->error);
+		goto done;
+	}
 	if (f == &pci_constant) {
 		rc = fit_constant(&s, opts, out, err);
 		goto done;
@@ -841,31 +1014,36 @@ int pc_fit_family(const pc_family *f, const double *x,
 			out->p80 = f->quantile(0.8, out->params);
 		}
 	}
-	if (s.ncens == 0) {
-		double *tmp = malloc(n * sizeof *tmp);
-		if (!tmp) {
+	if (!xs) {
+		sorted = malloc((n ? n : 1) * (sizeof *sorted + 1));
+		if (!sorted || pci_sort_sample(x, censored, n, sorted,
+		                               (unsigned char *)(sorted + n))) {
 			rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 			goto done;
 		}
-		memcpy(tmp, x, n * sizeof *tmp);
-		pci_gof_edf(f, out->params, tmp, n, &out->ks, &out->ad, &out->cvm);
-		free(tmp);
+		xs = sorted;
+		cs = (const unsigned char *)(sorted + n);
+	}
+	if (s.ncens == 0) {
+		pci_gof_edf(f, out->params, xs, n, &out->ks, &out->ad, &out->cvm);
 		if (opts->gof_bootstrap)
 			rc = gof_bootstrap(ops, n, opts, out, err);
 	} else {
-		size_t *idx = malloc(n * sizeof *idx);
-		if (!idx) {
-			rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
-			goto done;
-		}
-		out->km_distance = pci_gof_km(f, out->params, x, censored, n, idx);
-		free(idx);
+		out->km_distance = pci_gof_km(f, out->params, xs, cs, n);
 	}
 	if (!rc && opts->bootstrap)
 		rc = bootstrap(ops, x, censored, n, opts, out, err);
 done:
+	free(sorted);
 	pci_sample_release(&s);
 	return rc;
+}
+
+int pc_fit_family(const pc_family *f, const double *x,
+                  const unsigned char *censored, size_t n,
+                  const pc_fit_options *opts, pc_fit *out, pc_error *err)
+{
+	return fit_family(f, x, censored, n, opts, out, err, NULL, NULL);
 }
 
 static double crit_value(const pc_fit *f, pc_criterion c)
@@ -889,6 +1067,7 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 	double best = INFINITY, sum = 0;
 	int first_err = PC_OK;
 	char first_msg[PC_ERROR_MSG_MAX] = "";
+	double *sorted = NULL;
 
 	if (!opts) {
 		pc_fit_options_init(&defaults);
@@ -916,6 +1095,15 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 			return PC_OK;
 		}
 	}
+	/* one sort of the sample serves every family's goodness of fit */
+	if (!opts->point_only) {
+		sorted = malloc((n ? n : 1) * (sizeof *sorted + 1));
+		if (!sorted || pci_sort_sample(x, censored, n, sorted,
+		                               (unsigned char *)(sorted + n))) {
+			free(sorted);
+			return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+		}
+	}
 	for (int i = 0; pc_families[i] && out->nfits < PC_MAX_FAMILIES; i++) {
 		pc_fit *f;
 		pc_error e;
@@ -924,14 +1112,18 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 		if (!(mask >> i & 1))
 			continue;
 		f = &out->fits[out->nfits++];
-		rc = pc_fit_family(pc_families[i], x, censored, n, opts, f, &e);
-		if (rc == PC_ENOMEM)
+		rc = fit_family(pc_families[i], x, censored, n, opts, f, &e, sorted,
+		                sorted ? (const unsigned char *)(sorted + n) : NULL);
+		if (rc == PC_ENOMEM) {
+			free(sorted);
 			return pc_error_set(err, rc, NULL, 0, "out of memory");
+		}
 		if (rc && !first_err) {
 			first_err = rc;
 			snprintf(first_msg, sizeof first_msg, "%s", e.msg);
 		}
 	}
+	free(sorted);
 	for (size_t i = 0; censored && i < n; i++)
 		out->censored += censored[i] != 0;
 	/* Choose on the requested criterion; when it is infinite for every

@@ -14,6 +14,8 @@
 #include <precedent/dist.h>
 #include <precedent/error.h>
 
+struct pci_fitops;
+
 extern const pc_family pci_exponential;
 extern const pc_family pci_gamma;
 extern const pc_family pci_weibull;
@@ -42,6 +44,14 @@ double pci_gamma_isf(double a, double logs);
  * upper tail, where 1 - e^logs rounds to 1. */
 double pci_family_isf(const pc_family *f, double logs, const double *p);
 
+/* log(1 - Phi(z)) (upper = 1) or log Phi(z) (upper = 0) for any z, and
+ * in *dz its derivative in z. */
+double pci_norm_logtail(double z, int upper, double *dz);
+
+/* log P(a, z) and log Q(a, z) of the regularised incomplete gamma
+ * function, both exact far in their tails (z >= 0, a > 0). */
+void pci_gamma_logpq(double a, double z, double *lp, double *lq);
+
 /* The normal log-likelihood of finished values ye and right-censored
  * values yc at p = {mean, sd}, with its gradient when grad is not NULL;
  * shared by the normal and lognormal families. */
@@ -62,6 +72,15 @@ typedef struct pci_sample {
 	int all_positive;
 	int all_equal;      /* all finished durations equal */
 	double *buf;        /* owns the four arrays */
+	/* The whole-day view (pci_sample_group): the distinct finished
+	 * values ge[] with their counts gw[], then the distinct running
+	 * ones gc[] with counts gcw[].  Ties are the rule in whole days
+	 * (10^4 durations take a few dozen values), so the interval
+	 * likelihood runs over these. */
+	size_t nge, ngc;
+	double *ge, *gw, *gc, *gcw;
+	double *gbuf;       /* owns the four grouped arrays */
+	int whole;          /* 1: fit the whole-day likelihood */
 } pci_sample;
 
 /* Split x (censored[i] != 0: still running; censored may be NULL) into
@@ -69,6 +88,17 @@ typedef struct pci_sample {
 int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err);
 void pci_sample_release(pci_sample *s);
+
+/* Group s by distinct value for the whole-day likelihood and set
+ * s->whole.  Fails with PC_EDATA (naming the value) when a finished
+ * duration is not a whole number >= 1 or a running one not a whole
+ * number >= 0; PC_ENOMEM. */
+int pci_sample_group(pci_sample *s, pc_error *err);
+
+/* The whole-day log-likelihood (fit.h, whole_days) of family ops at p,
+ * with its gradient in p when grad is not NULL. */
+double pci_whole_loglik(const struct pci_fitops *ops, const double *p,
+                        const pci_sample *s, double *grad);
 
 /* The estimation side of a family. */
 typedef struct pci_fitops {
@@ -83,6 +113,10 @@ typedef struct pci_fitops {
 	 * sets p, or 0 to use the numerical optimiser.  May be NULL. */
 	int (*mle)(const pci_sample *s, double *p);
 	unsigned logparam; /* bit i set: p[i] > 0, optimised as log p[i] */
+	/* log S(x) (upper = 1) or log F(x) (upper = 0) at p, never log 0
+	 * rounding where the other form is exact, and in g[] (not NULL) its
+	 * gradient in p: the pieces of the whole-day likelihood. */
+	double (*logtail)(double x, const double *p, int upper, double *g);
 } pci_fitops;
 
 extern const pci_fitops pci_exponential_fit;
@@ -95,16 +129,22 @@ extern const pci_fitops pci_normal_fit;
 /* The fitting side of family f, or NULL. */
 const pci_fitops *pci_fitops_of(const pc_family *f);
 
-/* Goodness of fit of f(p) to n uncensored values: Kolmogorov-Smirnov D,
- * Anderson-Darling A^2 and Cramer-von Mises W^2 as in fitdistrplus's
- * gofstat.  x is sorted in place. */
-void pci_gof_edf(const pc_family *f, const double *p, double *x, size_t n,
+/* Sort the sample by x into xs/cs (n entries each; censored may be
+ * NULL), ties in any order: what the two functions below take.  PC_OK
+ * or PC_ENOMEM. */
+int pci_sort_sample(const double *x, const unsigned char *censored, size_t n,
+                    double *xs, unsigned char *cs);
+
+/* Goodness of fit of f(p) to n uncensored values x, sorted ascending:
+ * Kolmogorov-Smirnov D, Anderson-Darling A^2 and Cramer-von Mises W^2 as
+ * in fitdistrplus's gofstat. */
+void pci_gof_edf(const pc_family *f, const double *p, const double *x, size_t n,
                  double *ks, double *ad, double *cvm);
 
-/* The largest |KM(t) - F(t)| over the event times t of a censored sample,
- * taking the Kaplan-Meier step from both sides; needs scratch of n
- * entries. */
+/* The largest |KM(t) - F(t)| over the event times t of a censored sample
+ * sorted by x (pci_sort_sample), taking the Kaplan-Meier step from both
+ * sides. */
 double pci_gof_km(const pc_family *f, const double *p, const double *x,
-                  const unsigned char *censored, size_t n, size_t *scratch);
+                  const unsigned char *censored, size_t n);
 
 #endif

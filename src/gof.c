@@ -15,19 +15,44 @@
 
 #include "fit_internal.h"
 
-static int cmp_double(const void *a, const void *b)
+struct obs {
+	double x;
+	unsigned char c;
+};
+
+static int cmp_obs(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double x = ((const struct obs *)a)->x, y = ((const struct obs *)b)->x;
 
 	return (x > y) - (x < y);
 }
 
-void pci_gof_edf(const pc_family *f, const double *p, double *x, size_t n,
+int pci_sort_sample(const double *x, const unsigned char *censored, size_t n,
+                    double *xs, unsigned char *cs)
+{
+	struct obs *o = malloc((n ? n : 1) * sizeof *o);
+
+	if (!o)
+		return PC_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		o[i].x = x[i];
+		o[i].c = censored ? censored[i] != 0 : 0;
+	}
+	/* one n log n sort serves every family's EDF or Kaplan-Meier */
+	qsort(o, n, sizeof *o, cmp_obs);
+	for (size_t i = 0; i < n; i++) {
+		xs[i] = o[i].x;
+		cs[i] = o[i].c;
+	}
+	free(o);
+	return PC_OK;
+}
+
+void pci_gof_edf(const pc_family *f, const double *p, const double *x, size_t n,
                  double *ks, double *ad, double *cvm)
 {
 	double d = 0, w = 1.0 / (12.0 * n), a = 0, dn = (double)n;
 
-	qsort(x, n, sizeof *x, cmp_double);
 	for (size_t i = 0; i < n; i++) {
 		double u = f->cdf(x[i], p), e;
 		/* log F and log(1 - F) from both ends: logsf keeps the
@@ -56,30 +81,19 @@ void pci_gof_edf(const pc_family *f, const double *p, double *x, size_t n,
 }
 
 double pci_gof_km(const pc_family *f, const double *p, const double *x,
-                  const unsigned char *censored, size_t n, size_t *idx)
+                  const unsigned char *censored, size_t n)
 {
 	double s = 1, d = 0;
 	size_t i = 0;
 
-	for (size_t k = 0; k < n; k++)
-		idx[k] = k;
-	/* Shell sort of indices by x: qsort has no context argument in
-	 * ISO C and a file-scope pointer would not be thread-safe. */
-	for (size_t gap = n / 2; gap > 0; gap /= 2)
-		for (size_t a = gap; a < n; a++) {
-			size_t t = idx[a], b = a;
-			for (; b >= gap && x[idx[b - gap]] > x[t]; b -= gap)
-				idx[b] = idx[b - gap];
-			idx[b] = t;
-		}
 	while (i < n) {
-		double t = x[idx[i]];
+		double t = x[i];
 		size_t at_risk = n - i, events = 0, j = i;
 
 		/* a unit censored at t was still at risk at t, the usual
 		 * Kaplan-Meier convention, so ties are taken together */
-		for (; j < n && x[idx[j]] == t; j++)
-			events += censored[idx[j]] == 0;
+		for (; j < n && x[j] == t; j++)
+			events += censored[j] == 0;
 		if (events) {
 			double before = 1 - s, ft = f->cdf(t, p);
 			s *= 1.0 - (double)events / (double)at_risk;

@@ -193,6 +193,8 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	int c, rc = 0;
 
 	pc_fit_options_init(&o);
+	/* durations in the store are whole days (store.h) */
+	o.whole_days = 1;
 	cli_class_init(&k);
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

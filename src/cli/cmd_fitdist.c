@@ -42,6 +42,10 @@ static void usage(FILE *out)
 	"  --bootstrap N        95%% intervals from N nonparametric bootstrap\n"
 	"                       resamples (percentiles) instead of the delta method\n"
 	"  --seed N             seed of the bootstrap generator (default 1)\n"
+	"  --whole-days         the values are whole days, each the rounding of a\n"
+	"                       continuous duration (1 covering everything below\n"
+	"                       1.5): fit the interval likelihood of the days\n"
+	"                       (values must be whole numbers >= 1, running >= 0)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Uncensored data get Kolmogorov-Smirnov (ks), Anderson-Darling (ad) and\n"
@@ -254,7 +258,7 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_FAMILY = CHAR_MAX + 1, OPT_COLUMN, OPT_CENSOR, OPT_CRITERION,
-		OPT_FORMAT, OPT_GOFBOOT, OPT_BOOT, OPT_SEED
+		OPT_FORMAT, OPT_GOFBOOT, OPT_BOOT, OPT_SEED, OPT_WHOLE
 	};
 	static const struct option opts[] = {
 		{"family", required_argument, NULL, OPT_FAMILY},
@@ -265,6 +269,7 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 		{"gof-bootstrap", required_argument, NULL, OPT_GOFBOOT},
 		{"bootstrap", required_argument, NULL, OPT_BOOT},
 		{"seed", required_argument, NULL, OPT_SEED},
+		{"whole-days", no_argument, NULL, OPT_WHOLE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -316,6 +321,9 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 			if ((rc = cli_parse_count(cli, "--seed", optarg, 0, ULONG_MAX, &v)))
 				return rc;
 			o.seed = (unsigned long)v;
+			break;
+		case OPT_WHOLE: /* --whole-days */
+			o.whole_days = 1;
 			break;
 		case 'h':
 			usage(stdout);
