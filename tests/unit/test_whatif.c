@@ -369,7 +369,7 @@ static void test_slot_missed(void **state)
 		unsigned char *mis = malloc(2 * n);
 		long pred0 = 0;
 		pci_sim_config sc;
-		pci_sim_trace out = {rel, st, fin, NULL, mis, NULL};
+		pci_sim_trace out = {rel, st, fin, NULL, mis, NULL, NULL};
 		size_t nmiss = 0;
 
 		memset(ph, 0, sizeof ph);
