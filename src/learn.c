@@ -248,6 +248,8 @@ static int fit_node(const struct pci_plan_data *d, size_t j, const gsl_rng *rng,
 	fo.criterion = d->crit;
 	fo.point_only = 1;
 	fo.rng = rng;
+	/* durations are whole (working) days: fit them as such */
+	fo.whole_days = 1;
 	if (pc_fit_all(x, c, n, &fo, fs, NULL) || fs->best < 0) {
 		rc = PC_EDATA;
 		goto out;
