@@ -357,8 +357,6 @@ static void svg_open(FILE *out, double h, const char *cls, const char *id,
 	fprintf(out, "</title>\n<desc id=\"%s-desc\">", id);
 	pci_xml_text(out, desc, 0);
 	fputs("</desc>\n", out);
-	fputs("<style>.tick{font-size:11px;fill:#333}.lbl{fill:#111}"
-	      ".note{font-size:11px;fill:#333}</style>\n", out);
 	fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" "
 	        "fill=\"#fff\"/>\n", W, h);
 	fputs("<text x=\"8\" y=\"18\" font-weight=\"bold\" font-size=\"14\">", out);
@@ -405,7 +403,7 @@ static void gantt_row(FILE *out, const pci_axis *a, double y,
 	        D(s ? s->day[0] : start, d2), D(f->day[3], d3));
 	if (occurs < 1) {
 		double x = r1 + 4 > a->x1 - 80 ? r0 - 4 : r1 + 4;
-		fprintf(out, "<text class=\"note\" x=\"%.1f\" y=\"%.1f\" "
+		fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"%s\">optional, %.0f%%</text>\n", x, y + 11,
 		        x < r0 ? "end" : "start", occurs * 100);
 	}
@@ -423,7 +421,7 @@ static void vline(FILE *out, const pci_axis *a, double x, double y0, double y1,
 	fprintf(out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	        "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\" "
 	        "stroke-dasharray=\"%s\"/>\n", cls, x, y0, x, y1, colour, dash);
-	fprintf(out, "<text class=\"note\" x=\"%.1f\" y=\"%.1f\" "
+	fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 	        "text-anchor=\"%s\">%s</text>\n", x, y0 - 4, anchor, text);
 }
 
@@ -522,7 +520,7 @@ static void chart_curve(const pc_report *r, FILE *out)
 	for (int k = 0; k <= 4; k++) {
 		double y = bottom - k * (bottom - top) / 4;
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-		        "stroke=\"#ddd\"/><text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+		        "stroke=\"#ddd\"/><text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"end\">%d%%</text>\n", a.x0, y, a.x1, y,
 		        a.x0 - 4, y + 4, k * 25);
 	}
@@ -551,7 +549,7 @@ static void chart_curve(const pc_report *r, FILE *out)
 		fprintf(out, "<circle class=\"level-mark\" cx=\"%.1f\" cy=\"%.1f\" "
 		        "r=\"4\" fill=\"#fff\" stroke=\"#000\"/>", x, y);
 		/* labels left of the point keep clear of the curve and the edge */
-		fprintf(out, "<text class=\"note\" x=\"%.1f\" y=\"%.1f\" "
+		fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"%s\">P%d %s</text>\n", right ? x + 8 : x - 8,
 		        right ? y + 12 : y - 4, right ? "start" : "end",
 		        (int)lround(pc_plan_pct[q] * 100), D(day, b0));
@@ -619,16 +617,16 @@ static void phase_panel(const pc_report *r, size_t j, FILE *out, double y0,
 		for (double t = 0; t <= xmax; t += step) {
 			double x = x0 + t / xmax * (x1 - x0);
 			fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			        "stroke=\"#ddd\"/><text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+			        "stroke=\"#ddd\"/><text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 			        "text-anchor=\"middle\">%.0f</text>\n", x, top, x, bottom,
 			        x, bottom + 14, t);
 		}
-		fprintf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+		fprintf(out, "<text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"end\">days</text>\n", x1, bottom + 28);
 	}
 	for (int k = 0; k <= 2; k++) {
 		double y = bottom - k * (bottom - top) / 2;
-		fprintf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+		fprintf(out, "<text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"end\">%d%%</text>\n", x0 - 4, y + 4, k * 50);
 	}
 	/* fitted CDF, sampled finely; x stands for round(x) days */
@@ -720,8 +718,8 @@ static void chart_drivers(const pc_report *r, FILE *out)
 	         "releases in which the phase is on the chain that sets the "
 	         "finish (left), and the rank correlation of its duration with the "
 	         "release finish (right).", w->nphases);
-	fprintf(out, "<text class=\"note\" x=\"%.0f\" y=\"40\">criticality "
-	        "(0-100%%)</text><text class=\"note\" x=\"%.0f\" y=\"40\">"
+	fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.0f\" y=\"40\">criticality "
+	        "(0-100%%)</text><text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.0f\" y=\"40\">"
 	        "correlation with the finish (-1 to 1)</text>\n", ax0, bx0);
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 	        "stroke=\"#333\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
@@ -733,14 +731,14 @@ static void chart_drivers(const pc_report *r, FILE *out)
 		label(out, 8, y + 11, ph->phase);
 		fprintf(out, "<rect class=\"crit\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		        "height=\"12\" fill=\"" C_DARK "\"><title>%.0f%%</title></rect>"
-		        "<text class=\"note\" x=\"%.1f\" y=\"%.1f\">%.0f%%</text>\n",
+		        "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\">%.0f%%</text>\n",
 		        ax0, y + 1, c * (ax1 - ax0 - 36), c * 100,
 		        ax0 + c * (ax1 - ax0 - 36) + 3, y + 11, c * 100);
 		if (isfinite(rho)) {
 			double x = bz + rho * (bx1 - bz - 34);
 			fprintf(out, "<rect class=\"corr\" x=\"%.1f\" y=\"%.1f\" "
 			        "width=\"%.1f\" height=\"12\" fill=\"" C_GREEN "\"/>"
-			        "<text class=\"note\" x=\"%.1f\" y=\"%.1f\" "
+			        "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 			        "text-anchor=\"%s\">%.2f</text>\n", rho < 0 ? x : bz, y + 1,
 			        fabs(x - bz), rho < 0 ? bz + 3 : x + 3, y + 11,
 			        "start", rho);
@@ -764,16 +762,16 @@ static void chart_reliability(const pc_report *r, FILE *out)
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		        "stroke=\"#ddd\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		        "y2=\"%.1f\" stroke=\"#ddd\"/>", x0, y, x1, y, x, top, x, bottom);
-		fprintf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
-		        "text-anchor=\"end\">%d%%</text><text class=\"tick\" x=\"%.1f\" "
+		fprintf(out, "<text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
+		        "text-anchor=\"end\">%d%%</text><text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" "
 		        "y=\"%.1f\" text-anchor=\"middle\">%d%%</text>\n", x0 - 4,
 		        y + 4, k * 25, x, bottom + 14, k * 25);
 	}
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 	        "stroke=\"#777\" stroke-dasharray=\"4 3\"/>\n", x0, bottom, x1, top);
-	fprintf(out, "<text class=\"note\" x=\"%.1f\" y=\"%.1f\" "
+	fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 	        "text-anchor=\"middle\">forecast level</text>"
-	        "<text class=\"note\" x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 "
+	        "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 "
 	        "%.1f)\" text-anchor=\"middle\">share on or before it</text>\n",
 	        (x0 + x1) / 2, bottom + 32, (top + bottom) / 2, (top + bottom) / 2);
 	fputs("<path class=\"reliability\" fill=\"none\" stroke=\"" C_DARK "\" "
@@ -787,12 +785,12 @@ static void chart_reliability(const pc_report *r, FILE *out)
 		double x = x0 + pc_backtest_q[q] * (x1 - x0);
 		double y = bottom - b->hit[q] * (bottom - top);
 		fprintf(out, "<circle class=\"hit\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
-		        "fill=\"" C_DARK "\"/><text class=\"note\" x=\"%.1f\" y=\"%.1f\" "
+		        "fill=\"" C_DARK "\"/><text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
 		        "text-anchor=\"end\">P%.0f: %.0f%%</text>\n", x, y, x - 8, y + 4,
 		        pc_backtest_q[q] * 100, b->hit[q] * 100);
 	}
-	fprintf(out, "<text class=\"note\" x=\"470\" y=\"80\">%zu releases "
-	        "forecast</text><text class=\"note\" x=\"470\" y=\"98\">mean "
+	fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"470\" y=\"80\">%zu releases "
+	        "forecast</text><text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"470\" y=\"98\">mean "
 	        "error of P50: %+.1f days</text>\n", b->nrows, b->mean_error_p50);
 	fputs("</svg>\n", out);
 }

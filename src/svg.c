@@ -170,7 +170,7 @@ void pci_axis_draw(FILE *out, const pci_axis *a, double y, double grid_top)
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		        "stroke=\"#333\"/>", x, y, x, y + 4);
 		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
-		        "class=\"tick\">%s</text>\n", x, y + 16, anchor,
+		        "class=\"tick\" font-size=\"11\" fill=\"#333\">%s</text>\n", x, y + 16, anchor,
 		        pc_date_format(d, buf));
 	}
 	fputs("</g>\n", out);

@@ -447,8 +447,8 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		case OPT_CONFIDENCE: /* --confidence */
 			if (cli_parse_real(optarg, &confidence) ||
 			    !(confidence > 0 && confidence < 1))
-				return cli_usage(cli, "--confidence: '%s' is not a number "
-				                 "between 0 and 1", optarg);
+				return cli_usage(cli, "--confidence: \'%s\' is not a "
+				                 "probability between 0 and 1 (both excluded)", optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -220,8 +220,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		case OPT_CONFIDENCE: /* --confidence */
 			if (cli_parse_real(optarg, &q.confidence) ||
 			    !(q.confidence > 0 && q.confidence < 1))
-				return cli_usage(cli, "--confidence: '%s' is not a number "
-				                 "between 0 and 1", optarg);
+				return cli_usage(cli, "--confidence: \'%s\' is not a "
+				                 "probability between 0 and 1 (both excluded)", optarg);
 			break;
 		case OPT_SLOT: /* --slot */
 			if (wo.nchanges == MAX_SLOTS)
