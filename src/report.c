@@ -943,7 +943,8 @@ static json_t *report_json(const pc_report *r)
  * (they occur only inside strings). */
 static int write_json_block(FILE *out, json_t *o)
 {
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER) : NULL;
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER |
+	                      JSON_REAL_PRECISION(10)) : NULL;
 
 	json_decref(o);
 	if (!s)

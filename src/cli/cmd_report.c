@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@ static void usage(FILE *out)
 	fprintf(out,
 	"Usage: precedent report --start DATE [--deadline DATE] [--customer NAME]\n"
 	"                        [--confidence P] [--slot PHASE=DATE|PHASE=best]...\n"
-	"                        [--no-backtest] [--chart NAME] [--format html|svg|ics]\n"
+	"                        [--ci N] [--no-backtest] [--chart NAME]\n"
+	"                        [--format html|svg|ics]\n"
 	"                        [-o FILE] [options of plan]\n"
 	"Write the suggested plan as one self-contained HTML page (inline CSS and\n"
 	"SVG, nothing fetched, printable): the headline dates and odds, a Gantt\n"
@@ -39,6 +41,8 @@ static void usage(FILE *out)
 	"                      level, one of 0.1, 0.5, 0.8, 0.9\n"
 	"  --slot PHASE=DATE   PHASE is booked for DATE (PHASE=best: find the best\n"
 	"                      booking and its odds); repeatable\n"
+	"  --ci N              bootstrap replicates of the past projects for the 95%%\n"
+	"                      interval of the deadline's odds (default 200, 0: none)\n"
 	"  --no-backtest       leave out the backtest (faster on long histories)\n"
 	"  --chart NAME        write only this chart as SVG: gantt, curve, history,\n"
 	"                      drivers or reliability\n"
@@ -111,7 +115,8 @@ int report_emit(const struct cli *cli, const struct report_req *q)
 	ro.has_deadline = q->has_deadline;
 	ro.deadline = q->deadline;
 	/* a chart or a calendar shows no backtest: do not spend time on it */
-	ro.backtest = q->fmt == FMT_HTML && q->backtest;
+	ro.backtest = q->backtest && (q->fmt == FMT_HTML || (q->fmt == FMT_SVG &&
+	                              q->chart == PC_CHART_RELIABILITY));
 	ro.store = q->pa->model_path ? q->pa->model_path : cli->db_path;
 	ro.reference = q->pa->class.name;
 	ro.command = q->command;
@@ -120,7 +125,8 @@ int report_emit(const struct cli *cli, const struct report_req *q)
 	if (pc_report_build(q->pa->pm, q->pa->h, q->po, q->wo, &ro, &r, &err))
 		return cli_fail(cli, &err);
 	if (q->output && !(out = fopen(q->output, "w"))) {
-		pc_error_set(&err, PC_EIO, q->output, 0, "cannot open for writing");
+		pc_error_set(&err, PC_EIO, NULL, 0, "'%s': cannot open for writing: %s",
+		             q->output, strerror(errno));
 		rc = cli_fail(cli, &err);
 		goto done;
 	}
@@ -139,7 +145,8 @@ int report_emit(const struct cli *cli, const struct report_req *q)
 		rc = cli_fail(cli, &err);
 	}
 	if (out != stdout && fclose(out) != 0 && !rc) {
-		pc_error_set(&err, PC_EIO, q->output, 0, "cannot write");
+		pc_error_set(&err, PC_EIO, NULL, 0, "'%s': cannot write: %s",
+		             q->output, strerror(errno));
 		rc = cli_fail(cli, &err);
 	}
 done:
@@ -168,7 +175,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_START = PLAN_OPT_END, OPT_DEADLINE, OPT_CUSTOMER, OPT_CONFIDENCE,
-		OPT_SLOT, OPT_NO_BACKTEST, OPT_CHART, OPT_FORMAT
+		OPT_SLOT, OPT_NO_BACKTEST, OPT_CHART, OPT_FORMAT, OPT_CI
 	};
 	static const struct option opts[] = {
 		{"start", required_argument, NULL, OPT_START},
@@ -177,6 +184,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		{"confidence", required_argument, NULL, OPT_CONFIDENCE},
 		{"slot", required_argument, NULL, OPT_SLOT},
 		{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
+		{"ci", required_argument, NULL, OPT_CI},
 		{"chart", required_argument, NULL, OPT_CHART},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
@@ -192,6 +200,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	int have_start = 0, have_iter = 0, have_chart = 0, c, rc;
 	char command[4096] = "", options[1024] = "";
 	pc_day deadline_buf;
+	unsigned long long ci = 200;
 
 	memset(&q, 0, sizeof q);
 	q.confidence = 0.8;
@@ -202,6 +211,20 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	pc_whatif_options_init(&wo);
 	plan_args_init(&pa, &po.iterations, 2000000ULL, 0, &po.seed, &po.threads,
 	               &po.independent);
+	/* The command line that makes the page again, taken before getopt
+	 * permutes argv and --slot splits its value; without the output. */
+	append_word(command, sizeof command, "precedent");
+	append_word(command, sizeof command, "--db");
+	append_word(command, sizeof command, cli->db_path);
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(argv[i], "-o", 2) || !strncmp(argv[i], "--output=", 9))
+			continue;
+		append_word(command, sizeof command, argv[i]);
+	}
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_START: /* --start */
@@ -229,6 +252,10 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 			if ((rc = parse_slot(cli, optarg, slots + wo.nchanges)))
 				return rc;
 			wo.nchanges++;
+			break;
+		case OPT_CI: /* --ci */
+			if ((rc = cli_parse_count(cli, "--ci", optarg, 0, 100000, &ci)))
+				return rc;
 			break;
 		case OPT_NO_BACKTEST: /* --no-backtest */
 			q.backtest = 0;
@@ -271,15 +298,6 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		                 "--format ics");
 	if ((rc = plan_args_check(cli, &pa)))
 		return rc;
-	append_word(command, sizeof command, "precedent");
-	if (!pa.model_path) {
-		append_word(command, sizeof command, "--db");
-		append_word(command, sizeof command, cli->db_path);
-	}
-	for (int i = 0; i < argc; i++)
-		if (!q.output || (strcmp(argv[i], q.output) && strcmp(argv[i], "-o") &&
-		                  strcmp(argv[i], "--output")))
-			append_word(command, sizeof command, argv[i]);
 	snprintf(options, sizeof options, "%s%s%s%s%s",
 	         pa.template_path ? "template " : "",
 	         pa.template_path ? pa.template_path : "",
@@ -295,7 +313,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	wo.calendar = pa.cal;
 	wo.confidence = q.confidence;
 	wo.changes = slots;
-	wo.ci = pa.h && q.has_deadline ? 200 : 0;
+	wo.ci = pa.h && q.has_deadline ? (size_t)ci : 0;
 	if (have_iter)
 		wo.iterations = po.iterations;
 	if (q.has_deadline) {
