@@ -504,7 +504,7 @@ static void chart_curve(const pc_report *r, FILE *out)
 	pci_axis a = {w->curve_from, w->curve_from + (pc_day)(w->ncurve ? w->ncurve - 1 : 0),
 	              56, W - 16};
 	char b0[PC_DATE_BUF], b1[PC_DATE_BUF], b2[PC_DATE_BUF], b3[PC_DATE_BUF];
-	char b4[PC_DATE_BUF], txt[64];
+	char b4[PC_DATE_BUF];
 	static const int lv[] = {1, 2, 3};
 
 	if (r->o.has_deadline && r->o.deadline > a.d1)
@@ -555,10 +555,17 @@ static void chart_curve(const pc_report *r, FILE *out)
 		        (int)lround(pc_plan_pct[q] * 100), D(day, b0));
 	}
 	if (r->o.has_deadline) {
-		snprintf(txt, sizeof txt, "deadline %s: %.0f%%", D(r->o.deadline, b0),
-		         w->deadlines[0].p * 100);
-		vline(out, &a, pci_axis_x(&a, r->o.deadline + 1.0), top + 10, bottom,
-		      "deadline", C_LINE, "6 3", txt);
+		/* labelled at the foot, clear of the level labels above */
+		double x = pci_axis_x(&a, r->o.deadline + 1.0);
+		int left = a.x1 - x < 150;
+		fprintf(out, "<line class=\"deadline\" x1=\"%.1f\" y1=\"%.1f\" "
+		        "x2=\"%.1f\" y2=\"%.1f\" stroke=\"" C_LINE "\" stroke-width=\"2\" "
+		        "stroke-dasharray=\"6 3\"/>\n", x, top, x, bottom);
+		fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" "
+		        "x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">deadline %s: %.0f%%"
+		        "</text>\n", left ? x - 5 : x + 5, bottom - 8,
+		        left ? "end" : "start", D(r->o.deadline, b0),
+		        w->deadlines[0].p * 100);
 	}
 	fputs("</svg>\n", out);
 }
@@ -1013,6 +1020,14 @@ static void headline(const pc_report *r, FILE *out)
 			fprintf(out, " (95%% interval %.0f%% to %.0f%%, from the %zu past "
 			        "projects resampled)", d->ci[0] * 100, d->ci[1] * 100,
 			        r->h ? r->h->nprojects : (size_t)0);
+	}
+	for (size_t k = 0; k < w->nslots; k++) {
+		const pc_whatif_slot *sl = w->slots + k;
+		if (sl->searched && !sl->feasible)
+			continue;
+		fputs(k ? ", " : "; the odds and the curve take ", out);
+		esc(out, sl->phase);
+		fprintf(out, " booked for %s", D(sl->date, a));
 	}
 	fputs(".</p>\n", out);
 }
