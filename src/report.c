@@ -18,6 +18,7 @@
 
 #include <precedent/report.h>
 
+#include "report_internal.h"
 #include "svg_internal.h"
 
 #define C_DARK   "#0072B2"  /* blue: P50 bars, fitted curves */
@@ -66,6 +67,33 @@ static int cmp_dur(const void *a, const void *b)
 	return x->ongoing - y->ongoing;
 }
 
+size_t pci_km(const double *days, const int *ongoing, size_t n, double *t,
+              double *f)
+{
+	double at_risk = (double)n, surv = 1;
+	size_t m = 0;
+
+	/* at each distinct event time the survival drops by the share of
+	 * those still at risk that finished then; a phase still running at
+	 * that time counts as at risk (censorings sort after events) */
+	for (size_t i = 0; i < n;) {
+		size_t j = i, events = 0;
+		while (j < n && days[j] == days[i]) {
+			events += !ongoing[j];
+			j++;
+		}
+		if (events) {
+			surv *= 1 - events / at_risk;
+			t[m] = days[i];
+			f[m] = 1 - surv;
+			m++;
+		}
+		at_risk -= (double)(j - i);
+		i = j;
+	}
+	return m;
+}
+
 /* Average ranks (1-based) of v[0..n-1] into r. */
 static void ranks(const double *v, size_t n, double *r)
 {
@@ -110,7 +138,6 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 	long idx = pc_history_phase_index(h, node->phase);
 	struct dur *d;
 	size_t n = 0, nfin = 0;
-	double at_risk, surv = 1;
 
 	ph->phase = node->phase;
 	ph->trend = NAN;
@@ -143,24 +170,11 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 		free(d);
 		return -1;
 	}
-	/* Kaplan-Meier: at each distinct event time t the survival drops by
-	 * the share of those still at risk that finished on t. */
-	at_risk = (double)n;
-	for (size_t i = 0; i < n;) {
-		size_t j = i, events = 0;
-		while (j < n && d[j].days == d[i].days) {
-			events += !d[j].ongoing;
-			j++;
-		}
-		if (events) {
-			surv *= 1 - events / at_risk;
-			ph->km_t[ph->nkm] = d[i].days;
-			ph->km_f[ph->nkm] = 1 - surv;
-			ph->nkm++;
-		}
-		at_risk -= (double)(j - i);
-		i = j;
+	for (size_t i = 0; i < n; i++) {
+		ph->days[i] = d[i].days;
+		ph->ongoing[i] = d[i].ongoing;
 	}
+	ph->nkm = pci_km(ph->days, ph->ongoing, n, ph->km_t, ph->km_f);
 	/* The fit's largest distance from the step function, checked on both
 	 * sides of every step (the sup of |F - KM| is reached at a jump). */
 	ph->ks = 0;
@@ -174,10 +188,6 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 			ph->ks = fabs(F - ph->km_f[k]);
 		if (fabs(Fb - before) > ph->ks)
 			ph->ks = fabs(Fb - before);
-	}
-	for (size_t i = 0; i < n; i++) {
-		ph->days[i] = d[i].days;
-		ph->ongoing[i] = d[i].ongoing;
 	}
 	if (nfin >= 6) {
 		double *x = malloc(nfin * sizeof *x), *y = malloc(nfin * sizeof *y);
