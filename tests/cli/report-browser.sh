@@ -37,7 +37,7 @@ run 0 "import the sample history" -- $PC --db "$db" -q import --as-of 2026-11-01
 	"$top_srcdir/datasets/sample.csv"
 run 0 "write the sample report" -- $PC --db "$db" report --start 2027-01-04 \
 	--deadline 2027-04-30 --customer "Sample Customer" --slot load_test=best \
-	--iterations 20000 --ci 50 -o "$TMP/r.html"
+	--iterations 20000 --ci 20 -o "$TMP/r.html"
 nphases=$($PY -c 'import re,json,sys
 t=open(sys.argv[1]).read()
 m=re.search(r"<script type=\"application/json\" id=\"report-data\">(.*?)</script>", t, re.S)

@@ -57,7 +57,7 @@ expect_file "$TMP/err" "precedent: report: '$TMP/no/such/dir/r.html': cannot ope
 
 # The page: structure, charts, data.
 run 0 "report with a deadline and a slot" -- $R --deadline 2027-04-30 \
-	--customer "Sample Customer" --slot load_test=best -o "$TMP/r.html"
+	--customer "Sample Customer" --slot load_test=best --ci 20 -o "$TMP/r.html"
 [ -s "$TMP/r.html" ] && [ ! -s "$TMP/out" ] && r=0 || r=1
 ok $r "-o writes the file, not stdout"
 check "the page is well-formed, its charts are SVG, it fetches nothing" -- html "$TMP/r.html"
@@ -104,7 +104,7 @@ $PY -c 'import json,sys; print([p for p in json.load(open(sys.argv[1]))["phases"
 	"$TMP/w.json" >"$TMP/b"
 cmp -s "$TMP/a" "$TMP/b" && r=0 || r=1
 ok $r "load_test's checkpoint equals whatif's ($(cat "$TMP/a") vs $(cat "$TMP/b"))"
-expect_grep "<code>precedent --db $db report --start 2027-01-04 --iterations 20000 --seed 7 --deadline 2027-04-30 --customer &#39;Sample Customer&#39; --slot load_test=best</code>" \
+expect_grep "<code>precedent --db $db report --start 2027-01-04 --iterations 20000 --seed 7 --deadline 2027-04-30 --customer &#39;Sample Customer&#39; --slot load_test=best --ci 20</code>" \
 	"$TMP/r.html" "the page prints the command that makes it again"
 expect_grep 'the odds of meeting the deadline of 2027-04-30 are <strong>[0-9]+%</strong> \(95% interval' \
 	"$TMP/r.html" "the headline gives the odds with their interval"
