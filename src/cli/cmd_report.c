@@ -298,12 +298,11 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 		                 "--format ics");
 	if ((rc = plan_args_check(cli, &pa)))
 		return rc;
-	snprintf(options, sizeof options, "%s%s%s%s%s",
-	         pa.template_path ? "template " : "",
-	         pa.template_path ? pa.template_path : "",
-	         pa.holidays ? "; holidays " : "",
-	         pa.holidays ? pa.holidays : "",
-	         wo.nchanges ? "; with slots" : "");
+	if (pa.template_path)
+		snprintf(options, sizeof options, "template %s", pa.template_path);
+	if (pa.holidays)
+		snprintf(options + strlen(options), sizeof options - strlen(options),
+		         "%sholidays %s", options[0] ? "; " : "", pa.holidays);
 	if ((rc = plan_args_load(cli, &pa, 1)))
 		goto done;
 	wo.start = po.start;
