@@ -727,8 +727,9 @@ static void chart_history_all(const pc_report *r, FILE *out)
 static void chart_drivers(const pc_report *r, FILE *out)
 {
 	const pc_whatif *w = r->whatif;
-	double top = 56, rh = 22, bottom = top + w->nphases * rh, h = bottom + 30;
+	double top = 56, rh = 22, bottom = top + w->nphases * rh, h = bottom + 34;
 	double ax0 = 168, ax1 = 440, bx0 = 480, bx1 = W - 16, bz = (bx0 + bx1) / 2;
+	double span = bx1 - bz - 34;
 
 	svg_open(out, h, "drivers", "drivers", "What drives the finish",
 	         "For each of %zu phases: criticality, the share of simulated "
@@ -742,6 +743,20 @@ static void chart_drivers(const pc_report *r, FILE *out)
 	        "stroke=\"#333\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	        "y2=\"%.1f\" stroke=\"#333\"/>\n", ax0, top - 4, ax0, bottom, bz,
 	        top - 4, bz, bottom);
+	/* scales under both panels */
+	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	        "stroke=\"#333\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	        "y2=\"%.1f\" stroke=\"#333\"/>\n", ax0, bottom, ax1 - 36, bottom,
+	        bz - span, bottom, bz + span, bottom);
+	for (int k = 0; k <= 4; k++) {
+		double xa = ax0 + k / 4.0 * (ax1 - ax0 - 36);
+		double xb = bz + (k - 2) / 2.0 * span;
+		fprintf(out, "<text class=\"tick\" font-size=\"11\" fill=\"#333\" "
+		        "x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d%%</text>"
+		        "<text class=\"tick\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" "
+		        "y=\"%.1f\" text-anchor=\"middle\">%g</text>\n", xa, bottom + 14,
+		        k * 25, xb, bottom + 14, (k - 2) / 2.0);
+	}
 	for (size_t j = 0; j < w->nphases; j++) {
 		const pc_whatif_phase *ph = w->phases + j;
 		double y = top + j * rh, c = ph->criticality, rho = ph->correlation;
@@ -752,7 +767,7 @@ static void chart_drivers(const pc_report *r, FILE *out)
 		        ax0, y + 1, c * (ax1 - ax0 - 36), c * 100,
 		        ax0 + c * (ax1 - ax0 - 36) + 3, y + 11, c * 100);
 		if (isfinite(rho)) {
-			double x = bz + rho * (bx1 - bz - 34);
+			double x = bz + rho * span;
 			fprintf(out, "<rect class=\"corr\" x=\"%.1f\" y=\"%.1f\" "
 			        "width=\"%.1f\" height=\"12\" fill=\"" C_GREEN "\"/>"
 			        "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"%.1f\" y=\"%.1f\" "
