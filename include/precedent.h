@@ -52,5 +52,6 @@
 #include <precedent/plan.h>
 #include <precedent/whatif.h>
 #include <precedent/backtest.h>
+#include <precedent/report.h>
 
 #endif

@@ -65,7 +65,8 @@ int cli_parse_date(const struct cli *cli, const char *option,
                    const char *value, pc_day *out);
 
 /* Output formats shared by the commands that print tables. */
-enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
+enum cli_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN, FMT_HTML, FMT_SVG,
+	FMT_ICS };
 /* Parse --format VALUE among the formats allowed by mask (1 << FMT_...);
  * returns 0, or prints a usage error and returns 2. */
 int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
@@ -232,5 +233,27 @@ int cmd_model(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);
 int cmd_whatif(struct cli *cli, int argc, char **argv);
 int cmd_backtest(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
+
+/* What report_emit writes (src/cli/cmd_report.c): plan and whatif route
+ * --format svg and ics through it, report its page. */
+struct report_req {
+	struct plan_args *pa;          /* loaded (plan_args_load) */
+	const pc_plan_options *po;     /* start, seed, ... and the calendar */
+	const pc_whatif_options *wo;   /* NULL: derived from po */
+	const char *customer;          /* or NULL */
+	double confidence;             /* checkpoints; the calendar's level */
+	int has_deadline;
+	pc_day deadline;
+	int backtest;                  /* the page's backtest */
+	enum cli_format fmt;           /* FMT_HTML, FMT_SVG or FMT_ICS */
+	pc_report_chart chart;         /* with FMT_SVG */
+	const char *output;            /* NULL: stdout */
+	const char *command, *options; /* provenance, or NULL */
+};
+
+/* Build the report of q and write it; returns the exit status, having
+ * printed any message. */
+int report_emit(const struct cli *cli, const struct report_req *q);
 
 #endif

@@ -24,7 +24,8 @@ static void usage(FILE *out)
 	"                      [--threads N] [--template FILE] [--model FILE]\n"
 	"                      [--calendar all|weekdays] [--holidays FILE] [--ci]\n"
 	"                      [--independent] [--show-structure]\n"
-	"                      [--format table|json|csv|markdown]\n"
+	"                      [--confidence P]\n"
+	"                      [--format table|json|csv|markdown|svg|ics]\n"
 	"Propose a release plan starting on DATE: the P10, P50, P80 and P90 start\n"
 	"and finish dates of every phase and of the whole release, simulated from\n"
 	"the past projects in the store.\n"
@@ -57,7 +58,10 @@ static void usage(FILE *out)
 	"                      correlation between phases)\n"
 	"  --show-structure    also print the learned phase structure, duration\n"
 	"                      models and correlations\n"
-	"  --format FMT        table (default), json, csv or markdown\n"
+	"  --format FMT        table (default), json, csv, markdown, svg (the Gantt\n"
+	"                      chart) or ics (the milestones as an iCalendar file)\n"
+	"  --confidence P      with --format ics: the level of the dates, 0.1, 0.5,\n"
+	"                      0.8 (default) or 0.9\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Dates are inclusive: a 5-day phase starting 2027-01-04 finishes 2027-01-08.\n"
@@ -437,7 +441,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_START = PLAN_OPT_END, OPT_CUSTOMER, OPT_CI, OPT_SHOW_STRUCTURE,
-		OPT_FORMAT
+		OPT_FORMAT, OPT_CONFIDENCE
 	};
 	static const struct option opts[] = {
 		{"start", required_argument, NULL, OPT_START},
@@ -445,6 +449,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		{"ci", no_argument, NULL, OPT_CI},
 		{"show-structure", no_argument, NULL, OPT_SHOW_STRUCTURE},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"confidence", required_argument, NULL, OPT_CONFIDENCE},
 		{"help", no_argument, NULL, 'h'},
 		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -457,6 +462,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	struct ctx x;
 	pc_error err;
 	int c, rc = 0;
+	double confidence = 0.8;
 
 	pc_plan_options_init(&po);
 	plan_args_init(&pa, &po.iterations, 1000000000ULL, 1, &po.seed,
@@ -483,8 +489,15 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
 			                     1u << FMT_TABLE | 1u << FMT_CSV | 1u << FMT_JSON |
-			                     1u << FMT_MARKDOWN, &fmt))
+			                     1u << FMT_MARKDOWN | 1u << FMT_SVG | 1u << FMT_ICS,
+			                     &fmt))
 				return EXIT_USAGE;
+			break;
+		case OPT_CONFIDENCE: /* --confidence */
+			if (cli_parse_real(optarg, &confidence) ||
+			    !(confidence > 0 && confidence < 1))
+				return cli_usage(cli, "--confidence: \'%s\' is not a "
+				                 "probability between 0 and 1 (both excluded)", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -509,6 +522,13 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (pa.m && pa.cal)
 		cli_warn(cli, "the model's durations are taken as working days");
 	po.calendar = pa.cal;
+	if (fmt == FMT_SVG || fmt == FMT_ICS) { /* drawn by the report (report.h) */
+		struct report_req q = {.pa = &pa, .po = &po, .customer = x.customer,
+		                       .confidence = confidence, .fmt = fmt,
+		                       .chart = PC_CHART_GANTT};
+		rc = report_emit(cli, &q);
+		goto done;
+	}
 	if (pc_plan_run(pa.pm, &po, &p, &err))
 		goto fail;
 	for (size_t j = 0; j < p->nphases; j++)

@@ -29,7 +29,7 @@ static void usage(FILE *out)
 	"                        [--skip PHASE]... [--shift DAYS]\n"
 	"                        [--done PHASE=DATE]... [--started PHASE=DATE]...\n"
 	"                        [--as-of DATE] [--against PLAN.csv] [--ci N]\n"
-	"                        [options of plan] [--format table|json|markdown]\n"
+	"                        [options of plan] [--format table|json|markdown|svg]\n"
 	"Ask the history about a deadline: the odds of finishing the release by\n"
 	"then, the latest start and the earliest deadline a confidence allows, the\n"
 	"day each phase must be finished by to stay on track, and which phases\n"
@@ -84,7 +84,8 @@ static void usage(FILE *out)
 	"  --ci N              bootstrap replicates of the past projects for the\n"
 	"                      95%% confidence interval of the odds (default 200,\n"
 	"                      4000 iterations each; 0: no interval)\n"
-	"  --format FMT        table (default), json or markdown\n"
+	"  --format FMT        table (default), json, markdown or svg (the curve of\n"
+	"                      the odds by date, with the first deadline)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"A checkpoint is the deadline minus the P-quantile of the work left after\n"
@@ -523,7 +524,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg, 1u << FMT_TABLE | 1u << FMT_JSON |
-			                     1u << FMT_MARKDOWN, &fmt))
+			                     1u << FMT_MARKDOWN | 1u << FMT_SVG, &fmt))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -578,6 +579,22 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	wo.calendar = pa.cal;
 	if (!pa.h)
 		wo.ci = 0;
+	if (fmt == FMT_SVG) { /* the finish-date curve, drawn by the report */
+		pc_plan_options po;
+		pc_plan_options_init(&po);
+		po.start = wo.start;
+		po.iterations = wo.iterations;
+		po.seed = wo.seed;
+		po.threads = wo.threads;
+		po.independent = wo.independent;
+		po.calendar = wo.calendar;
+		struct report_req q = {.pa = &pa, .po = &po, .wo = &wo,
+		                       .confidence = wo.confidence, .has_deadline = 1,
+		                       .deadline = deadlines[0], .fmt = FMT_SVG,
+		                       .chart = PC_CHART_CURVE};
+		rc = report_emit(cli, &q);
+		goto done;
+	}
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
 	for (size_t j = 0; j < w->nphases; j++)

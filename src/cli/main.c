@@ -34,6 +34,7 @@ static const struct command {
 	{"plan", cmd_plan, "propose a release plan with P10-P90 dates from the history"},
 	{"whatif", cmd_whatif, "odds of a deadline, checkpoints, drivers and scenarios"},
 	{"backtest", cmd_backtest, "forecast past projects from their start and score the forecasts"},
+	{"report", cmd_report, "write the plan as an HTML page with charts, an SVG chart or a calendar"},
 	{NULL, NULL, NULL}
 };
 
@@ -302,7 +303,8 @@ void cli_csv_field(const char *s)
 	putchar('"');
 }
 
-static const char *const format_names[] = {"table", "csv", "json", "markdown", NULL};
+static const char *const format_names[] = {"table", "csv", "json", "markdown",
+	"html", "svg", "ics", NULL};
 
 int cli_parse_format(const struct cli *cli, const char *value, unsigned mask,
                      enum cli_format *out)

@@ -36,7 +36,7 @@ expect_err 2 "--holidays without weekdays" \
 "precedent: plan: --holidays needs --calendar weekdays
 Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --holidays h.txt
 expect_err 2 "--format xml" \
-"precedent: plan: --format: unknown format 'xml' (expected table|csv|json|markdown)
+"precedent: plan: --format: unknown format 'xml' (expected table|csv|json|markdown|svg|ics)
 Try 'precedent plan --help'." -- $PC plan --start 2027-01-04 --format xml
 expect_err 2 "--ci with --model" \
 "precedent: plan: --ci resamples past projects from the store; it cannot be used with --model
