@@ -55,9 +55,19 @@ int cli_usage(const struct cli *cli, const char *fmt, ...)
 void cli_warn(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Open the store at cli->db_path; `create` makes it if missing.  On
- * failure prints the message and returns the exit status (non-zero). */
-int cli_open_store(const struct cli *cli, int create, pc_store **out);
+/* How a command uses the store.  A reader (0, what most commands pass)
+ * opens it read-only: it never creates, migrates or changes the file,
+ * and a missing or empty file is "no store at 'PATH' (run 'precedent
+ * import' first)". */
+enum cli_store_mode {
+	CLI_STORE_READ = 0,   /* read-only */
+	CLI_STORE_CREATE = 1, /* read-write, made if missing (import) */
+	CLI_STORE_WRITE = 2   /* read-write, must exist (fit saves a model) */
+};
+
+/* Open the store at cli->db_path as `mode` says.  On failure prints the
+ * message and returns the exit status (non-zero). */
+int cli_open_store(const struct cli *cli, int mode, pc_store **out);
 
 /* Parse a date option value; on failure prints "OPTION: 'VALUE' is not a
  * date (expected YYYY-MM-DD)" and returns 2. */

@@ -229,7 +229,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, 0, &st)) ||
+	if ((rc = cli_open_store(cli, CLI_STORE_WRITE, &st)) ||
 	    (rc = cli_load_history(cli, st, &k, &h)))
 		goto done;
 	if (k.nlike && h->class_fallback)

@@ -54,33 +54,49 @@ static double quantile7(const double *x, size_t n, double p)
 	return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
+/* Per-phase counts and quantiles in one pass over the observations and
+ * one sort per phase: the durations are grouped by phase with a counting
+ * sort (start[k] is where phase k's begin), as a store can hold as many
+ * phases as rows. */
 static int stats(const pc_history *h, struct phase_stats *ps)
 {
 	double *d = malloc((h->nobs ? h->nobs : 1) * sizeof *d);
+	size_t *start = calloc(h->nphases + 1, sizeof *start);
 
-	if (!d)
+	if (!d || !start) {
+		free(d);
+		free(start);
 		return -1;
+	}
+	memset(ps, 0, h->nphases * sizeof *ps);
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *o = &h->obs[i];
+
+		ps[o->phase].n++;
+		if (o->ongoing)
+			ps[o->phase].censored++;
+		else
+			start[o->phase + 1]++;
+	}
+	for (size_t k = 0; k < h->nphases; k++)
+		start[k + 1] += start[k];
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *o = &h->obs[i];
+
+		if (!o->ongoing)
+			d[start[o->phase] + ps[o->phase].nfin++] = pc_obs_days(o);
+	}
 	for (size_t k = 0; k < h->nphases; k++) {
 		struct phase_stats *s = &ps[k];
+		double *x = d + start[k];
 
-		memset(s, 0, sizeof *s);
-		for (size_t i = 0; i < h->nobs; i++) {
-			const pc_obs *o = &h->obs[i];
-
-			if (o->phase != k)
-				continue;
-			s->n++;
-			if (o->ongoing)
-				s->censored++;
-			else
-				d[s->nfin++] = pc_obs_days(o);
-		}
 		if (s->nfin > 1)
-			qsort(d, s->nfin, sizeof *d, cmp_double);
-		s->median = s->nfin ? quantile7(d, s->nfin, 0.5) : NAN;
-		s->p80 = s->nfin ? quantile7(d, s->nfin, 0.8) : NAN;
+			qsort(x, s->nfin, sizeof *x, cmp_double);
+		s->median = s->nfin ? quantile7(x, s->nfin, 0.5) : NAN;
+		s->p80 = s->nfin ? quantile7(x, s->nfin, 0.8) : NAN;
 	}
 	free(d);
+	free(start);
 	return 0;
 }
 

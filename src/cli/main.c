@@ -108,10 +108,11 @@ static void waiting(const char *path, void *ctx)
 		        "to %s\n", cli->cmd ? cli->cmd : "", path);
 }
 
-int cli_open_store(const struct cli *cli, int create, pc_store **out)
+int cli_open_store(const struct cli *cli, int mode, pc_store **out)
 {
-	pc_store_options o = {create ? PC_STORE_CREATE : 0, cli->wait, waiting,
-	                      (void *)cli};
+	pc_store_options o = {mode == CLI_STORE_CREATE ? PC_STORE_CREATE
+	                      : mode == CLI_STORE_WRITE ? 0 : PC_STORE_READONLY,
+	                      cli->wait, waiting, (void *)cli};
 	pc_error err;
 
 	pc_error_clear(&err);

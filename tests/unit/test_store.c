@@ -145,10 +145,14 @@ static void test_migrates_from_zero(void **state)
 	pc_error err;
 	sqlite3 *db;
 
-	/* An empty SQLite file (version 0) is migrated in place. */
+	/* An empty SQLite file (version 0) is no store to open, but one
+	 * to create: it is migrated in place. */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(pc_store_open(f->path, 0, &st, &err), PC_OK);
+	assert_int_equal(pc_store_open(f->path, 0, &st, &err), PC_ENOTFOUND);
+	assert_int_equal(pc_store_open(f->path, PC_STORE_READONLY, &st, &err),
+	                 PC_ENOTFOUND);
+	assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_OK);
 	assert_int_equal(query_long(st, "PRAGMA user_version"), 1);
 	assert_int_equal(query_long(st, "PRAGMA application_id"), 0x50434442);
 	pc_store_close(&st);
