@@ -155,4 +155,94 @@ if [ "$(id -u)" -ne 0 ]; then
 	expect_grep "permission denied" "$TMP/err" "read-only directory: says so"
 	chmod 0755 locked
 fi
+# ------------------------------------------------------ atomic outputs
+$PRECEDENT --db good.db model export m.csv && r=0 || r=1
+ok $r "export: a model file"
+cp m.csv m.orig
+# A file-size limit of 40 KiB: enough for SQLite's 32 KiB -shm file
+# (a reader of a WAL store makes one), too little for a model of 800
+# phases (about 80 KiB).
+awk 'BEGIN {
+	print "customer,project,phase,start,end,status"
+	for (p = 0; p < 3; p++)
+		for (k = 0; k < 800; k++)
+			printf "c,p%d,phase%03d,2025-01-01,2025-01-%02d,done\n", p, k, 2 + (p + k) % 20
+}' >many.csv
+$PRECEDENT --db many.db -q import --as-of $AS_OF many.csv >/dev/null
+$PRECEDENT --db many.db -q fit --family exponential >/dev/null
+$PRECEDENT --db many.db model export big.csv
+cp big.csv big.orig
+[ "$(wc -c <big.csv)" -gt 45000 ] && r=0 || r=1
+ok $r "export: the big model is over the limit"
+# (stderr through a pipe: the limit applies to regular files only)
+set +e
+(trap "" XFSZ; ulimit -f 40; $PRECEDENT --db many.db model export big.csv \
+	2>&1 >/dev/null; echo "exit $?") | cat >fs.err
+set -e
+expect_grep "^exit 1$" fs.err "export, file size limit: fails"
+sed -i '/^exit /d' fs.err
+expect_grep "^precedent: model: cannot write 'big.csv': File too large$" fs.err \
+	"export, file size limit: one message naming the file"
+cmp -s big.csv big.orig && r=0 || r=1
+ok $r "export, file size limit: the old file is intact"
+[ -z "$(ls -A | grep '^\.big\.csv\.')" ] && r=0 || r=1
+ok $r "export, file size limit: no temporary file left"
+run 1 "export to /dev/full fails" -- $PC --db good.db model export /dev/full
+expect_file "$TMP/err" "precedent: model: cannot write '/dev/full': No space left on device" \
+	"export to /dev/full: one message naming the file"
+[ -c /dev/full ] && r=0 || r=1
+ok $r "export to /dev/full: still the device"
+# SIGKILL at the first write of the export (killat.so counts them).
+shim=$top_builddir/tests/cli/killat.so
+if [ -e "$shim" ]; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	LD_PRELOAD=$shim KILLAT=1 $PRECEDENT --db good.db model export m.csv \
+		>/dev/null 2>&1 && r=1 || r=0
+	ok $r "export, killed while writing: dies"
+	cmp -s m.csv m.orig && r=0 || r=1
+	ok $r "export, killed while writing: the old file is intact"
+fi
+if mount -t tmpfs -o size=64k tmpfs mnt 2>/dev/null; then
+	trap 'umount "$TMP/mnt" 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+	cp m.orig mnt/m.csv
+	head -c 60000 /dev/zero >mnt/filler 2>/dev/null || true
+	run 1 "export, full disk: fails" -- $PC --db good.db model export mnt/m.csv
+	expect_grep "^precedent: model: cannot write 'mnt/m.csv': No space left on device$" \
+		"$TMP/err" "export, full disk: one message naming the file"
+	cmp -s mnt/m.csv m.orig && r=0 || r=1
+	ok $r "export, full disk: the old file is intact"
+	umount mnt
+	trap 'rm -rf "$TMP"' EXIT INT TERM
+fi
+chmod 0640 m.csv
+$PRECEDENT --db good.db model export m.csv
+[ "$(stat -c %a m.csv)" = 640 ] && r=0 || r=1
+ok $r "export over a file keeps its mode"
+
+# ------------------------------------------------ model file end line
+head -1 m.csv >head.txt
+expect_file head.txt "# precedent model 2" "model file: a version line first"
+tail -1 m.csv >tail.txt
+expect_grep "^# end of model: [0-9]+ phases$" tail.txt "model file: an end line last"
+head -n 5 m.csv >cut.csv
+run 1 "a model file cut short is refused" -- $PC plan --model cut.csv --start 2027-01-04
+expect_file "$TMP/err" "precedent: plan: cut.csv:5: the file ends before its end line ('# end of model: N phases'): it was cut short" \
+	"a model file cut short: the file and line are named"
+# a row lost in the middle: the count is off
+sed 3d m.csv >holed.csv
+run 1 "a model file missing a row is refused" -- $PC plan --model holed.csv --start 2027-01-04
+expect_grep "holed.csv:[0-9]+: the end line counts [0-9]+ phases, but [0-9]+ came before it" \
+	"$TMP/err" "a model file missing a row: said"
+{ cat m.csv; echo 'x,normal,mean,5,sd,1,,,10,0,0,5,5'; } >tail.csv
+run 1 "rows after the end line are refused" -- $PC plan --model tail.csv --start 2027-01-04
+expect_grep "tail.csv:[0-9]+: data after the end of the model" "$TMP/err" \
+	"rows after the end line: said"
+sed 1d m.csv | sed '$d' >legacy.csv
+run 0 "a model file of the old format (no version or end line) still reads" -- \
+	$PC plan --model legacy.csv --start 2027-01-04 --seed 1
+sed '1s/2/9/' m.csv >future.csv
+run 1 "a newer model format is refused" -- $PC plan --model future.csv --start 2027-01-04
+expect_grep "future.csv:1: model format 9 is newer" "$TMP/err" "a newer format: said"
+run 0 "the shipped sample model reads" -- $PC plan --model "$top_srcdir/models/sample-model.csv" --start 2027-01-04 --seed 1
+
 done_testing
