@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -581,9 +582,9 @@ int pc_history_index_phases(pc_history *h)
 }
 
 /* One CSV field and the terminator after it, if any. */
-static void csv_field(FILE *out, const char *s, int term)
+static void csv_field(FILE *out, const char *s, int term, unsigned flags)
 {
-	pci_csv_field(out, s);
+	pci_csv_field_flags(out, s, flags);
 	if (term)
 		putc(term, out);
 }
@@ -592,7 +593,7 @@ static void csv_field(FILE *out, const char *s, int term)
 #define SEP(k, n) ((k) + 1 == (n) ? '\n' : ',')
 
 static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
-                      pc_error *err)
+                      unsigned flags, pc_error *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0;
@@ -619,7 +620,7 @@ static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
 			return nomem(err);
 		}
 		putc(',', out);
-		csv_field(out, (*keys)[(*nkeys)++], 0);
+		csv_field(out, (*keys)[(*nkeys)++], 0, flags);
 	}
 	putc('\n', out);
 	sqlite3_finalize(s);
@@ -630,6 +631,12 @@ static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
 
 int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 {
+	return pc_history_write_csv_flags(st, out, 0, err);
+}
+
+int pc_history_write_csv_flags(struct pc_store *st, FILE *out, unsigned flags,
+                               pc_error *err)
+{
 	char **keys = NULL;
 	size_t nkeys = 0, k = 0;
 	sqlite3_stmt *s = NULL;
@@ -637,7 +644,7 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 	sqlite3_int64 last_id = 0;
 	char *last_phase = NULL;
 
-	rc = write_keys(st, out, &keys, &nkeys, err);
+	rc = write_keys(st, out, &keys, &nkeys, flags, err);
 	if (rc)
 		goto out;
 	s = pci_store_prepare(st,
@@ -661,7 +668,7 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 
 		if (!open_row || id != last_id || strcmp(phase, last_phase) != 0) {
 			for (; open_row && k < nkeys; k++)
-				csv_field(out, "", SEP(k, nkeys));
+				csv_field(out, "", SEP(k, nkeys), 0);
 			free(last_phase);
 			if (!(last_phase = strdup(phase))) {
 				rc = nomem(err);
@@ -674,17 +681,17 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 				const unsigned char *t = sqlite3_column_text(s, c);
 
 				csv_field(out, t ? (const char *)t : "",
-				          c < 6 || nkeys ? ',' : '\n');
+				          c < 6 || nkeys ? ',' : '\n', flags);
 			}
 		}
 		if (!key)
 			continue;
 		for (; k < nkeys && strcmp(keys[k], key) != 0; k++)
-			csv_field(out, "", SEP(k, nkeys));
+			csv_field(out, "", SEP(k, nkeys), 0);
 		if (k < nkeys) {
 			const unsigned char *v = sqlite3_column_text(s, 8);
 
-			csv_field(out, v ? (const char *)v : "", SEP(k, nkeys));
+			csv_field(out, v ? (const char *)v : "", SEP(k, nkeys), flags);
 			k++;
 		}
 	}
@@ -693,10 +700,12 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 		goto out;
 	}
 	for (; open_row && k < nkeys; k++)
-		csv_field(out, "", SEP(k, nkeys));
+		csv_field(out, "", SEP(k, nkeys), 0);
 	rc = PC_OK;
+	errno = 0;
 	if (fflush(out) != 0 || ferror(out))
-		rc = pc_error_set(err, PC_EIO, NULL, 0, "write error");
+		rc = pc_error_set(err, PC_EIO, NULL, 0, "write error: %s",
+		                  strerror(errno ? errno : EIO));
 out:
 	sqlite3_finalize(s);
 	for (size_t i = 0; i < nkeys; i++)

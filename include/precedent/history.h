@@ -107,6 +107,17 @@ int pc_history_index_phases(pc_history *h);
  * PC_OK, PC_ESTORE, PC_EIO (write error) or PC_ENOMEM. */
 int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err);
 
+/* Flags of pc_history_write_csv_flags. */
+#define PC_CSV_SAFE 1u /* a text cell starting with = + - @, tab or CR gets
+                          a ' in front, so that a spreadsheet shows it
+                          instead of running it as a formula (OWASP); the
+                          output then no longer imports back byte for
+                          byte */
+
+/* pc_history_write_csv with flags (0 or PC_CSV_SAFE). */
+int pc_history_write_csv_flags(struct pc_store *st, FILE *out, unsigned flags,
+                               pc_error *err);
+
 /* Inclusive calendar duration of an observation in days (>= 1). */
 static inline double pc_obs_days(const pc_obs *o)
 {

@@ -41,6 +41,8 @@ struct cli {
 	int quiet;           /* -q: no progress, no summary */
 	double wait;         /* --wait: seconds to wait for another writer;
 	                      * negative (the default): as long as it takes */
+	int safe_csv;        /* --safe-csv of the command: cli_csv_cell
+	                      * defuses cells a spreadsheet would run */
 };
 
 /* "precedent: CMD: MESSAGE" on stderr; returns the exit status that fits
@@ -150,6 +152,39 @@ json_t *cli_json_num(double v);
 /* Print s on stdout as one CSV field, quoted (RFC 4180) if it holds a
  * comma, a double quote or a line break: names come from the user's CSV. */
 void cli_csv_field(const char *s);
+
+/*
+ * Users' text on the way out (cli_text.c).  Tables and messages show
+ * names through cli_text; JSON and CSV keep the exact bytes.
+ */
+
+/* s with control characters, C1 controls, bidirectional overrides and
+ * bytes that are not UTF-8 shown as \xHH or \uHHHH (pc_text_escape), or
+ * s itself when it has none.  The result lives until eight more calls,
+ * enough for every name in one printf.  NULL gives NULL. */
+const char *cli_text(const char *s);
+
+/* The width cli_text(s) takes in a table, in bytes (capped at 4096). */
+int cli_text_width(const char *s);
+
+/* One Markdown table cell: cli_text(s) with '|' and '\' escaped by a
+ * backslash, so a name cannot split a row. */
+void cli_md_cell(FILE *out, const char *s);
+
+/* 1 if a spreadsheet would read CSV cell s as a formula: it starts with
+ * = + - @, a tab or a carriage return (OWASP, "CSV Injection"). */
+int cli_csv_risky(const char *s);
+
+/* cli_csv_field(s), but with --safe-csv (cli->safe_csv) a risky cell
+ * (cli_csv_risky) is written with a ' in front, which spreadsheets take
+ * as "text" and do not show.  For text cells (names, attribute values);
+ * numbers the tool computes are written as they are.  The round trip of
+ * the CSV is then no longer exact: the ' is part of the cell. */
+void cli_csv_cell(const struct cli *cli, const char *s);
+
+/* Refuse an argument that is not UTF-8 (exit 2): names given on the
+ * command line end up in JSON, which holds UTF-8 only. */
+int cli_check_utf8(const struct cli *cli, int argc, char **argv);
 
 /*
  * The options of plan, which whatif and backtest share: the reference

@@ -245,4 +245,95 @@ run 1 "a newer model format is refused" -- $PC plan --model future.csv --start 2
 expect_grep "future.csv:1: model format 9 is newer" "$TMP/err" "a newer format: said"
 run 0 "the shipped sample model reads" -- $PC plan --model "$top_srcdir/models/sample-model.csv" --start 2027-01-04 --seed 1
 
+# ------------------------------------------- output that cannot hurt
+# Names holding ESC [ 2 J (clear screen), OSC 52 (write the clipboard)
+# and formula starts; the importer keeps them as they are.
+ESC=$(printf '\033')
+{
+	echo "customer,project,phase,start,end,status,tier"
+	for i in 1 2 3; do
+		printf 'c\033[2Jx,p%d,evil\033]52;c;aGk=\007ph,2025-01-0%d,2025-01-1%d,done,=1+2\n' $i $i $i
+		printf '"=HYPERLINK(""x"")",p%d,@SUM(A1),2025-01-0%d,2025-01-1%d,done,-3\n' $i $i $i
+		printf 'c,p%d,a|b,2025-01-0%d,2025-01-1%d,done,+4\n' $i $i $i
+	done
+} >evil.csv
+$PRECEDENT --db evil.db -q import --as-of $AS_OF evil.csv >/dev/null && r=0 || r=1
+ok $r "escapes: names with control characters import"
+run 0 "escapes: history table" -- $PC --db evil.db history
+! grep -q "$ESC" "$TMP/out" && r=0 || r=1
+ok $r "escapes: the history table holds no ESC byte"
+expect_grep '^evil\\x1b\]52;c;aGk=\\x07ph +3 ' "$TMP/out" "escapes: history shows them as \\xHH"
+run 0 "escapes: fit table" -- $PC --db evil.db fit --family exponential
+! grep -q "$ESC" "$TMP/out" && r=0 || r=1
+ok $r "escapes: the fit table holds no ESC byte"
+expect_grep '^evil\\x1b\]52;c;aGk=\\x07ph ' "$TMP/out" "escapes: fit shows them as \\xHH"
+run 0 "escapes: history json" -- $PC --db evil.db history --format json
+expect_grep '"phase":"evil\\u001B\]52;c;aGk=\\u0007ph"' "$TMP/out" "escapes: json keeps the exact name"
+run 0 "escapes: history csv" -- $PC --db evil.db history --format csv
+cp "$TMP/out" evil.out
+grep -q "$ESC" evil.out && r=0 || r=1
+ok $r "escapes: csv keeps the exact bytes"
+$PRECEDENT --db evil2.db -q import --as-of $AS_OF evil.out >/dev/null
+$PRECEDENT --db evil2.db history --format csv >evil2.out
+cmp -s evil.out evil2.out && r=0 || r=1
+ok $r "csv: the default output imports back byte for byte"
+# Messages: a name in an error, an unknown command, a store path.
+run 2 "escapes: an unknown command" -- $PC "$(printf 'x\033[2J')"
+! grep -q "$ESC" "$TMP/err" && r=0 || r=1
+ok $r "escapes: the unknown command is shown escaped"
+expect_grep "'x\\\\x1b\[2J' is not a command" "$TMP/err" "escapes: as \\x1b"
+run 1 "escapes: a store path in a message" -- $PC --db "$(printf 'a\033]52;c;aGk=\007.db')" history
+expect_file "$TMP/err" "precedent: history: no store at 'a\\x1b]52;c;aGk=\\x07.db' (run 'precedent import' first)" \
+	"escapes: the path is shown escaped"
+run 2 "escapes: a bad option value" -- $PC --db evil.db fit --criterion "$(printf '\033[2J')"
+! grep -q "$ESC" "$TMP/err" && r=0 || r=1
+ok $r "escapes: an option value in a usage error is shown escaped"
+
+# CSV formula injection: --safe-csv defuses text cells, not dates.
+run 0 "--safe-csv: history" -- $PC --db evil.db history --format csv --safe-csv
+expect_grep "^\"'=HYPERLINK\(\"\"x\"\"\)\",p1,'@SUM\(A1\),2025-01-01,2025-01-11,done,'-3$" \
+	"$TMP/out" "--safe-csv: history prefixes = @ - cells with '"
+expect_grep "^c,p1,a\|b,2025-01-01,2025-01-11,done,'\+4$" "$TMP/out" \
+	"--safe-csv: history prefixes + cells, leaves others"
+run 0 "--safe-csv: fit" -- $PC --db evil.db fit --family exponential --format csv --safe-csv
+expect_grep "^'@SUM\(A1\),3,0," "$TMP/out" "--safe-csv: fit prefixes the phase name"
+run 0 "no --safe-csv: fit csv keeps the name" -- $PC --db evil.db fit --family exponential --format csv
+expect_grep "^@SUM\(A1\),3,0," "$TMP/out" "no --safe-csv: fit keeps the name"
+awk 'BEGIN {
+	print "customer,project,phase,start,end,status"
+	for (i = 1; i <= 8; i++)
+		printf "=cmd|x,p%d,a,2025-%02d-01,2025-%02d-%02d,done\n", i, i, i, 5 + i
+}' >bt.csv
+$PRECEDENT --db bt.db -q import --as-of $AS_OF bt.csv >/dev/null
+run 0 "--safe-csv: backtest" -- $PC --db bt.db backtest --min-known 2 --iterations 100 --format csv --safe-csv
+expect_grep "^'=cmd\|x,p8," "$TMP/out" "--safe-csv: backtest prefixes the customer"
+run 0 "backtest table" -- $PC --db bt.db backtest --min-known 2 --iterations 100
+expect_grep "^=cmd\|x/p8 " "$TMP/out" "backtest table: the name as it is"
+
+# Arguments that are not UTF-8 would vanish from JSON: refused.
+run 2 "non-UTF-8 --customer is refused" -- $PC --db good.db plan --start 2027-01-04 \
+	--customer "$(printf '\377')" --format json
+expect_grep "argument '\\\\xff' is not valid UTF-8" "$TMP/err" "non-UTF-8 --customer: said"
+run 2 "non-UTF-8 --like is refused" -- $PC --db good.db fit --like "tier=$(printf '\376')"
+expect_grep "argument 'tier=\\\\xfe' is not valid UTF-8" "$TMP/err" "non-UTF-8 --like: said"
+run 0 "UTF-8 --customer is fine" -- $PC --db good.db plan --start 2027-01-04 --seed 1 \
+	--customer "Société Générale" --format json
+expect_grep '"customer":"Société Générale"' "$TMP/out" "UTF-8 --customer: kept in JSON"
+
+# One message for a full stdout; a read error for a closed stdin.
+set +e
+$PRECEDENT --db good.db history --format csv >/dev/full 2>full.err
+r=$?
+set -e
+[ $r -eq 1 ] && [ "$(wc -l <full.err)" -eq 1 ] && r=0 || r=1
+ok $r "history --format csv >/dev/full: exit 1 and one message"
+expect_grep "No space left on device" full.err "history --format csv >/dev/full: says why"
+set +e
+$PRECEDENT --db stdin.db import --as-of $AS_OF - <&- 2>closed.err
+r=$?
+set -e
+[ $r -eq 1 ] && r=0 || r=1
+ok $r "import - with a closed stdin fails"
+expect_grep "<stdin>: read error: Bad file descriptor" closed.err "import - with a closed stdin: a read error"
+
 done_testing
