@@ -13,6 +13,12 @@
  *   3. add the file to precedent_SOURCES in Makefile.am, document the
  *      command in doc/precedent.1 (tests/cli/help-sync.sh checks every
  *      option is in both), and add CLI tests under tests/cli/.
+ * Output: names from users' files go through cli_text in tables and
+ * messages (never raw: they may hold terminal escapes), cli_md_cell in
+ * Markdown and cli_csv_cell in CSV (for --safe-csv); a file the command
+ * writes (an -o FILE, an export) goes through pc_outfile_open/commit
+ * (<precedent/outfile.h>), so it is replaced whole or not at all.  A
+ * command that only reads opens the store with CLI_STORE_READ.
  * A command returns the process exit status: 0 success, 1 bad data or a
  * failure of the store or a file, 2 bad usage.  It prints data to stdout
  * and messages to stderr only through the helpers here; main() checks that
