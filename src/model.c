@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +404,11 @@ struct model_reader {
 	char *cells[NCOLS];
 	int rows;
 	size_t cap;
+	size_t *seen;     /* open-addressing set of phase indexes + 1, by
+	                     name: a model file may hold as many phases as a
+	                     history, and a linear search per row would make
+	                     reading it quadratic */
+	size_t seen_cap;  /* a power of two, at least twice nphases */
 	pc_model *m;
 	pc_error err;
 };
@@ -462,6 +468,47 @@ static int count_cell(struct model_reader *r, int i, size_t *out)
 	return 0;
 }
 
+/* FNV-1a of a name, for the set of phases read so far. */
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of name in r->seen: where it is, or the empty one where it
+ * would go. */
+static size_t seen_slot(const struct model_reader *r, const char *name)
+{
+	size_t mask = r->seen_cap - 1, i = name_hash(name) & mask;
+
+	while (r->seen[i] && strcmp(r->m->phases[r->seen[i] - 1].phase, name) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Room in r->seen for one more phase; 0, or -1 when out of memory. */
+static int seen_grow(struct model_reader *r)
+{
+	size_t ncap = r->seen_cap ? 2 * r->seen_cap : 64;
+	size_t *old = r->seen, ocap = r->seen_cap;
+
+	if (2 * (r->m->nphases + 1) <= r->seen_cap)
+		return 0;
+	if (!(r->seen = calloc(ncap, sizeof *r->seen))) {
+		r->seen = old;
+		return -1;
+	}
+	r->seen_cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i])
+			r->seen[seen_slot(r, r->m->phases[old[i] - 1].phase)] = old[i];
+	free(old);
+	return 0;
+}
+
 static void mr_row(int term, void *data)
 {
 	struct model_reader *r = data;
@@ -499,7 +546,11 @@ static void mr_row(int term, void *data)
 		pc_error_set(&r->err, PC_EDATA, r->file, r->line, "empty phase name");
 		return;
 	}
-	if (pc_model_find(r->m, r->cells[0])) {
+	if (seen_grow(r)) {
+		pc_error_set(&r->err, PC_ENOMEM, NULL, 0, "out of memory");
+		return;
+	}
+	if (r->seen[seen_slot(r, r->cells[0])]) {
 		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
 		             "phase '%s' appears twice", r->cells[0]);
 		return;
@@ -559,6 +610,7 @@ static void mr_row(int term, void *data)
 		return;
 	}
 	r->m->nphases++;
+	r->seen[seen_slot(r, p->phase)] = r->m->nphases;
 }
 
 /* A comment line at the start of a record: the version line (only as
@@ -682,6 +734,7 @@ int pc_model_read_csv(const char *path, pc_model **out, pc_error *err)
 		csv_fini(&p, mr_field, mr_row, &r);
 	csv_free(&p);
 	free(line);
+	free(r.seen);
 	for (int i = 0; i < NCOLS; i++)
 		free(r.cells[i]);
 	if (in != stdin)

@@ -252,10 +252,13 @@ static int explain(pc_store *st, pc_error *err, const char *what, int rc)
 		dir_of(path, dir, sizeof dir);
 		if (sys == EACCES || sys == EPERM ||
 		    (rc & 0xff) == SQLITE_READONLY) {
-			if (access(path, W_OK) == 0 && access(dir, W_OK) != 0)
+			/* Even a reader of a WAL store writes beside it: the
+			 * -shm index (and a writer its -wal). */
+			if (access(dir, W_OK) != 0)
 				return pc_error_set(err, PC_ESTORE, path, 0,
-				                    "%s: permission denied (the store needs "
-				                    "to write its journal in '%s')", what,
+				                    "%s: permission denied (SQLite writes "
+				                    "the store's -wal and -shm files in "
+				                    "'%s', which is not writable)", what,
 				                    dir);
 			return pc_error_set(err, PC_ESTORE, path, 0, "%s: permission "
 			                    "denied", what);

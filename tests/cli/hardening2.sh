@@ -148,12 +148,27 @@ if mount -t tmpfs -o size=256k tmpfs mnt 2>/dev/null; then
 else
 	echo "# skipped: cannot mount a tmpfs here"
 fi
-# Permission: only meaningful when not root (root reads anything).
+# Permission: root may write anything, so as root the tool runs as
+# nobody (setpriv), where it can.
+ASUSER=
 if [ "$(id -u)" -ne 0 ]; then
-	mkdir locked && cp good.db locked/s.db && chmod 0555 locked
-	run 1 "read-only directory: the import fails" -- $PC --db locked/s.db -q import --as-of $AS_OF "$SAMPLE"
-	expect_grep "permission denied" "$TMP/err" "read-only directory: says so"
+	ASUSER=env
+elif command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+	ASUSER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	chmod 0711 "$TMP"
+fi
+if [ -n "$ASUSER" ]; then
+	mkdir locked && cp good.db locked/s.db && chmod 0444 locked/s.db && chmod 0555 locked
+	run 1 "read-only directory: the import fails" -- $ASUSER $BIN --db locked/s.db -q import --as-of $AS_OF "$SAMPLE"
+	expect_grep "permission denied \(SQLite writes the store's -wal and -shm files in 'locked', which is not writable\)" \
+		"$TMP/err" "read-only directory: says so"
+	chmod 0777 locked
+	run 1 "read-only store file: the import fails" -- $ASUSER $BIN --db locked/s.db -q import --as-of $AS_OF "$SAMPLE"
+	expect_grep "locked/s.db: .*permission denied$" "$TMP/err" "read-only store file: says so"
 	chmod 0755 locked
+	chmod 0644 locked/s.db
+	chmod 0700 "$TMP"
 fi
 # ------------------------------------------------------ atomic outputs
 $PRECEDENT --db good.db model export m.csv && r=0 || r=1
