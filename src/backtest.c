@@ -111,6 +111,7 @@ static int sub_history(const pc_history *h, const unsigned char *keep,
 	}
 	sub->nprojects = np;
 	sub->nphases = nf;
+	pc_history_index_phases(sub);  /* name lookups by binary search */
 	sub->nobs = no;
 	sub->class_size = np;
 	free(pmap);
@@ -130,6 +131,7 @@ fail:
 
 static void sub_release(pc_history *sub)
 {
+	free(sub->phase_byname);
 	free(sub->projects);
 	free(sub->phases);
 	free(sub->obs);

@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -261,6 +262,7 @@ static int cmp_day(const void *a, const void *b)
 
 struct phase_order {
 	char *name;
+	size_t index; /* in the sorted names */
 	double median;
 	double mean; /* breaks ties of the median, which are common */
 };
@@ -287,13 +289,22 @@ static int cmp_obs(const void *a, const void *b)
 	return (x->phase > y->phase) - (x->phase < y->phase);
 }
 
+static int cmp_name_idx(const void *key, const void *elt)
+{
+	return strcmp((const char *)key, *(char *const *)elt);
+}
+
 /* Build h from the loaded rows of the kept projects (keep[i] = new index
- * + 1, or 0). */
+ * + 1, or 0).  Every step is a sort or a pass over the rows: a store in
+ * which each row has a phase of its own (a --map pointed at an ID column)
+ * holds as many phases as rows, and a loop over phases x rows would take
+ * hours there. */
 static int build(struct load *ld, const size_t *keep, pc_history *h)
 {
 	struct phase_order *order = NULL;
-	size_t nnames = 0, nkeep = 0;
+	size_t nnames = 0, nkeep = 0, nkept_rows = 0;
 	char **names = NULL;
+	size_t *rowname = NULL, *first = NULL, *fill = NULL, *rank = NULL;
 	pc_day *offs = NULL;
 	int rc = PC_ENOMEM;
 
@@ -320,6 +331,7 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 	for (size_t r = 0; r < ld->nrows; r++)
 		if (keep[ld->rows[r].project])
 			names[nnames++] = ld->rows[r].phase;
+	nkept_rows = nnames;
 	if (nnames > 1)
 		qsort(names, nnames, sizeof *names, cmp_str);
 	{
@@ -331,11 +343,17 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 		nnames = u;
 	}
 
-	/* Project spans, then each phase's median start offset. */
+	/* Project spans. */
 	h->obs = calloc(ld->nrows ? ld->nrows : 1, sizeof *h->obs);
 	order = calloc(nnames ? nnames : 1, sizeof *order);
-	offs = calloc(nkeep ? nkeep : 1, sizeof *offs);
-	if (!h->obs || !order || !offs)
+	offs = calloc(nkept_rows ? nkept_rows : 1, sizeof *offs);
+	rowname = malloc((ld->nrows ? ld->nrows : 1) * sizeof *rowname);
+	first = calloc(nnames + 1, sizeof *first);
+	fill = calloc(nnames ? nnames : 1, sizeof *fill);
+	rank = malloc((nnames ? nnames : 1) * sizeof *rank);
+	h->phase_byname = malloc((nnames ? nnames : 1) * sizeof *h->phase_byname);
+	if (!h->obs || !order || !offs || !rowname || !first || !fill || !rank ||
+	    !h->phase_byname)
 		goto out;
 	for (size_t r = 0; r < ld->nrows; r++) {
 		const struct row *w = &ld->rows[r];
@@ -350,23 +368,45 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 			p->end = w->end;
 		p->ongoing |= w->ongoing;
 	}
+
+	/* Each kept row's name, found by binary search (n log n), and the
+	 * start offsets grouped by name (a counting sort: first[k] is where
+	 * name k's offsets begin). */
+	for (size_t r = 0; r < ld->nrows; r++) {
+		char **hit;
+
+		if (!keep[ld->rows[r].project])
+			continue;
+		hit = bsearch(ld->rows[r].phase, names, nnames, sizeof *names,
+		              cmp_name_idx);
+		rowname[r] = (size_t)(hit - names);
+		first[rowname[r] + 1]++;
+	}
+	for (size_t k = 0; k < nnames; k++)
+		first[k + 1] += first[k];
+	for (size_t r = 0; r < ld->nrows; r++) {
+		const struct row *w = &ld->rows[r];
+		size_t k;
+
+		if (!keep[w->project])
+			continue;
+		k = rowname[r];
+		offs[first[k] + fill[k]++] =
+			w->start - h->projects[keep[w->project] - 1].start;
+	}
 	for (size_t k = 0; k < nnames; k++) {
-		size_t n = 0;
+		pc_day *o = offs + first[k];
+		size_t n = first[k + 1] - first[k];
 
-		for (size_t r = 0; r < ld->nrows; r++) {
-			const struct row *w = &ld->rows[r];
-
-			if (keep[w->project] && strcmp(w->phase, names[k]) == 0)
-				offs[n++] = w->start - h->projects[keep[w->project] - 1].start;
-		}
 		if (n > 1)
-			qsort(offs, n, sizeof *offs, cmp_day);
+			qsort(o, n, sizeof *o, cmp_day);
 		order[k].name = names[k];
+		order[k].index = k;
 		order[k].mean = 0;
 		for (size_t i = 0; i < n; i++)
-			order[k].mean += (double)offs[i] / (double)n;
-		order[k].median = n % 2 ? offs[n / 2]
-		                        : 0.5 * ((double)offs[n / 2 - 1] + offs[n / 2]);
+			order[k].mean += (double)o[i] / (double)n;
+		order[k].median = n % 2 ? o[n / 2]
+		                        : 0.5 * ((double)o[n / 2 - 1] + o[n / 2]);
 	}
 	if (nnames > 1)
 		qsort(order, nnames, sizeof *order, cmp_order);
@@ -377,7 +417,11 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 		if (!(h->phases[k] = strdup(order[k].name)))
 			goto out;
 		h->nphases = k + 1;
+		rank[order[k].index] = k;
 	}
+	/* names is in byte order, so this lists the phases by name. */
+	for (size_t k = 0; k < nnames; k++)
+		h->phase_byname[k] = rank[k];
 
 	for (size_t r = 0; r < ld->nrows; r++) {
 		const struct row *w = &ld->rows[r];
@@ -387,7 +431,7 @@ static int build(struct load *ld, const size_t *keep, pc_history *h)
 			continue;
 		o = &h->obs[h->nobs++];
 		o->project = keep[w->project] - 1;
-		o->phase = (size_t)pc_history_phase_index(h, w->phase);
+		o->phase = rank[rowname[r]];
 		o->start = w->start;
 		o->end = w->end;
 		o->ongoing = w->ongoing;
@@ -399,6 +443,10 @@ out:
 	free(names);
 	free(order);
 	free(offs);
+	free(rowname);
+	free(first);
+	free(fill);
+	free(rank);
 	return rc == PC_OK ? PC_OK : nomem(ld->err);
 }
 
@@ -467,6 +515,7 @@ void pc_history_free(pc_history **hp)
 	for (size_t k = 0; k < h->nphases; k++)
 		free(h->phases[k]);
 	free(h->phases);
+	free(h->phase_byname);
 	free(h->obs);
 	free(h);
 	*hp = NULL;
@@ -474,16 +523,68 @@ void pc_history_free(pc_history **hp)
 
 long pc_history_phase_index(const pc_history *h, const char *name)
 {
-	for (size_t k = 0; k < h->nphases; k++)
-		if (strcmp(h->phases[k], name) == 0)
-			return (long)k;
+	size_t lo = 0, hi = h->nphases;
+
+	/* A history built by hand (tests, backtest's sub-histories) may lack
+	 * the index; it is small, so look through it. */
+	if (!h->phase_byname) {
+		for (size_t k = 0; k < h->nphases; k++)
+			if (strcmp(h->phases[k], name) == 0)
+				return (long)k;
+		return -1;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, h->phases[h->phase_byname[mid]]);
+
+		if (c == 0)
+			return (long)h->phase_byname[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return -1;
 }
 
-/* One CSV field and the terminator after it, if any. */
-static void csv_field(FILE *out, const char *s, int term)
+struct byname {
+	const char *name;
+	size_t index;
+};
+
+static int cmp_byname(const void *a, const void *b)
 {
-	pci_csv_field(out, s);
+	return strcmp(((const struct byname *)a)->name,
+	              ((const struct byname *)b)->name);
+}
+
+int pc_history_index_phases(pc_history *h)
+{
+	size_t n = h->nphases ? h->nphases : 1;
+	struct byname *tmp = malloc(n * sizeof *tmp);
+	size_t *ix = malloc(n * sizeof *ix);
+
+	if (!tmp || !ix) {
+		free(tmp);
+		free(ix);
+		return PC_ENOMEM;
+	}
+	for (size_t k = 0; k < h->nphases; k++)
+		tmp[k] = (struct byname){h->phases[k], k};
+	if (h->nphases > 1)
+		qsort(tmp, h->nphases, sizeof *tmp, cmp_byname);
+	for (size_t k = 0; k < h->nphases; k++)
+		ix[k] = tmp[k].index;
+	free(tmp);
+	free(h->phase_byname);
+	h->phase_byname = ix;
+	return PC_OK;
+}
+
+/* One CSV field and the terminator after it, if any. */
+static void csv_field(FILE *out, const char *s, int term, unsigned flags)
+{
+	pci_csv_field_flags(out, s, flags);
 	if (term)
 		putc(term, out);
 }
@@ -492,7 +593,7 @@ static void csv_field(FILE *out, const char *s, int term)
 #define SEP(k, n) ((k) + 1 == (n) ? '\n' : ',')
 
 static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
-                      pc_error *err)
+                      unsigned flags, pc_error *err)
 {
 	sqlite3_stmt *s;
 	size_t cap = 0;
@@ -519,7 +620,7 @@ static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
 			return nomem(err);
 		}
 		putc(',', out);
-		csv_field(out, (*keys)[(*nkeys)++], 0);
+		csv_field(out, (*keys)[(*nkeys)++], 0, flags);
 	}
 	putc('\n', out);
 	sqlite3_finalize(s);
@@ -530,6 +631,12 @@ static int write_keys(pc_store *st, FILE *out, char ***keys, size_t *nkeys,
 
 int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 {
+	return pc_history_write_csv_flags(st, out, 0, err);
+}
+
+int pc_history_write_csv_flags(struct pc_store *st, FILE *out, unsigned flags,
+                               pc_error *err)
+{
 	char **keys = NULL;
 	size_t nkeys = 0, k = 0;
 	sqlite3_stmt *s = NULL;
@@ -537,7 +644,7 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 	sqlite3_int64 last_id = 0;
 	char *last_phase = NULL;
 
-	rc = write_keys(st, out, &keys, &nkeys, err);
+	rc = write_keys(st, out, &keys, &nkeys, flags, err);
 	if (rc)
 		goto out;
 	s = pci_store_prepare(st,
@@ -561,7 +668,7 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 
 		if (!open_row || id != last_id || strcmp(phase, last_phase) != 0) {
 			for (; open_row && k < nkeys; k++)
-				csv_field(out, "", SEP(k, nkeys));
+				csv_field(out, "", SEP(k, nkeys), 0);
 			free(last_phase);
 			if (!(last_phase = strdup(phase))) {
 				rc = nomem(err);
@@ -574,17 +681,17 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 				const unsigned char *t = sqlite3_column_text(s, c);
 
 				csv_field(out, t ? (const char *)t : "",
-				          c < 6 || nkeys ? ',' : '\n');
+				          c < 6 || nkeys ? ',' : '\n', flags);
 			}
 		}
 		if (!key)
 			continue;
 		for (; k < nkeys && strcmp(keys[k], key) != 0; k++)
-			csv_field(out, "", SEP(k, nkeys));
+			csv_field(out, "", SEP(k, nkeys), 0);
 		if (k < nkeys) {
 			const unsigned char *v = sqlite3_column_text(s, 8);
 
-			csv_field(out, v ? (const char *)v : "", SEP(k, nkeys));
+			csv_field(out, v ? (const char *)v : "", SEP(k, nkeys), flags);
 			k++;
 		}
 	}
@@ -593,10 +700,12 @@ int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err)
 		goto out;
 	}
 	for (; open_row && k < nkeys; k++)
-		csv_field(out, "", SEP(k, nkeys));
+		csv_field(out, "", SEP(k, nkeys), 0);
 	rc = PC_OK;
+	errno = 0;
 	if (fflush(out) != 0 || ferror(out))
-		rc = pc_error_set(err, PC_EIO, NULL, 0, "write error");
+		rc = pc_error_set(err, PC_EIO, NULL, 0, "write error: %s",
+		                  strerror(errno ? errno : EIO));
 out:
 	sqlite3_finalize(s);
 	for (size_t i = 0; i < nkeys; i++)

@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,8 +352,16 @@ static void put_num(FILE *out, double v)
 		fputs(",", out);
 }
 
+/* The first and last lines of a model file (format 2).  The end line
+ * counts the phases, so that a file cut anywhere, even between two rows,
+ * is told from a whole one. */
+#define MODEL_MAGIC "# precedent model"
+#define MODEL_VERSION 2
+#define MODEL_END "# end of model:"
+
 int pc_model_write_csv(const pc_model *m, FILE *out, pc_error *err)
 {
+	fprintf(out, "%s %d\n", MODEL_MAGIC, MODEL_VERSION);
 	for (int i = 0; csv_header[i]; i++)
 		fprintf(out, "%s%s", i ? "," : "", csv_header[i]);
 	fputc('\n', out);
@@ -375,6 +384,8 @@ int pc_model_write_csv(const pc_model *m, FILE *out, pc_error *err)
 		put_num(out, p->p80);
 		fputc('\n', out);
 	}
+	fprintf(out, "%s %zu phase%s\n", MODEL_END, m->nphases,
+	        m->nphases == 1 ? "" : "s");
 	if (ferror(out))
 		return pc_error_set(err, PC_EIO, NULL, 0, "write error: %s",
 		                    strerror(errno));
@@ -384,10 +395,20 @@ int pc_model_write_csv(const pc_model *m, FILE *out, pc_error *err)
 struct model_reader {
 	const char *file;
 	long line;
+	int version;      /* 2: a version line came first; 1: none (legacy) */
+	int at_row_start; /* the next line begins a record, not the rest of a
+	                     quoted field */
+	long end_line;    /* the line of the end marker, 0 before it */
+	int ended;        /* the end marker was read */
 	int field;
 	char *cells[NCOLS];
 	int rows;
 	size_t cap;
+	size_t *seen;     /* open-addressing set of phase indexes + 1, by
+	                     name: a model file may hold as many phases as a
+	                     history, and a linear search per row would make
+	                     reading it quadratic */
+	size_t seen_cap;  /* a power of two, at least twice nphases */
 	pc_model *m;
 	pc_error err;
 };
@@ -447,6 +468,47 @@ static int count_cell(struct model_reader *r, int i, size_t *out)
 	return 0;
 }
 
+/* FNV-1a of a name, for the set of phases read so far. */
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of name in r->seen: where it is, or the empty one where it
+ * would go. */
+static size_t seen_slot(const struct model_reader *r, const char *name)
+{
+	size_t mask = r->seen_cap - 1, i = name_hash(name) & mask;
+
+	while (r->seen[i] && strcmp(r->m->phases[r->seen[i] - 1].phase, name) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Room in r->seen for one more phase; 0, or -1 when out of memory. */
+static int seen_grow(struct model_reader *r)
+{
+	size_t ncap = r->seen_cap ? 2 * r->seen_cap : 64;
+	size_t *old = r->seen, ocap = r->seen_cap;
+
+	if (2 * (r->m->nphases + 1) <= r->seen_cap)
+		return 0;
+	if (!(r->seen = calloc(ncap, sizeof *r->seen))) {
+		r->seen = old;
+		return -1;
+	}
+	r->seen_cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i])
+			r->seen[seen_slot(r, r->m->phases[old[i] - 1].phase)] = old[i];
+	free(old);
+	return 0;
+}
+
 static void mr_row(int term, void *data)
 {
 	struct model_reader *r = data;
@@ -456,6 +518,7 @@ static void mr_row(int term, void *data)
 
 	(void)term;
 	r->field = 0;
+	r->at_row_start = 1;
 	if (r->err.status)
 		return;
 	if (nf != NCOLS) {
@@ -483,7 +546,11 @@ static void mr_row(int term, void *data)
 		pc_error_set(&r->err, PC_EDATA, r->file, r->line, "empty phase name");
 		return;
 	}
-	if (pc_model_find(r->m, r->cells[0])) {
+	if (seen_grow(r)) {
+		pc_error_set(&r->err, PC_ENOMEM, NULL, 0, "out of memory");
+		return;
+	}
+	if (r->seen[seen_slot(r, r->cells[0])]) {
 		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
 		             "phase '%s' appears twice", r->cells[0]);
 		return;
@@ -543,6 +610,75 @@ static void mr_row(int term, void *data)
 		return;
 	}
 	r->m->nphases++;
+	r->seen[seen_slot(r, p->phase)] = r->m->nphases;
+}
+
+/* A comment line at the start of a record: the version line (only as
+ * line 1) or the end line.  Returns 1 if the line was one (handled, or
+ * an error set), 0 for a CSV line. */
+static int marker_line(struct model_reader *r, const char *line, size_t len)
+{
+	size_t n = len;
+	long v, count;
+	char *end;
+
+	if (len == 0 || line[0] != '#')
+		return 0;
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (r->line == 1) {
+		if (strncmp(line, MODEL_MAGIC " ", sizeof MODEL_MAGIC) != 0) {
+			pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+			             "a comment where the version line ('%s %d') or the "
+			             "header belongs", MODEL_MAGIC, MODEL_VERSION);
+			return 1;
+		}
+		errno = 0;
+		v = strtol(line + sizeof MODEL_MAGIC, &end, 10);
+		if (end == line + sizeof MODEL_MAGIC || (size_t)(end - line) != n ||
+		    errno || v < 2) {
+			pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+			             "bad version line (expected '%s %d')", MODEL_MAGIC,
+			             MODEL_VERSION);
+			return 1;
+		}
+		if (v > MODEL_VERSION) {
+			pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+			             "model format %ld is newer than this precedent's "
+			             "(%d): upgrade precedent", v, MODEL_VERSION);
+			return 1;
+		}
+		r->version = (int)v;
+		return 1;
+	}
+	if (r->version < 2 || strncmp(line, MODEL_END " ", sizeof MODEL_END) != 0) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "unexpected comment line");
+		return 1;
+	}
+	if (r->ended) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "a second end line (the first is line %ld)", r->end_line);
+		return 1;
+	}
+	errno = 0;
+	count = strtol(line + sizeof MODEL_END, &end, 10);
+	if (end == line + sizeof MODEL_END || errno || count < 0 ||
+	    !((line + n - end == 6 && strncmp(end, " phase", 6) == 0) ||
+	      (line + n - end == 7 && strncmp(end, " phases", 7) == 0))) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "bad end line (expected '%s N phases')", MODEL_END);
+		return 1;
+	}
+	if ((size_t)count != r->m->nphases) {
+		pc_error_set(&r->err, PC_EDATA, r->file, r->line,
+		             "the end line counts %ld phases, but %zu came before "
+		             "it: rows are missing", count, r->m->nphases);
+		return 1;
+	}
+	r->ended = 1;
+	r->end_line = r->line;
+	return 1;
 }
 
 int pc_model_read_csv(const char *path, pc_model **out, pc_error *err)
@@ -570,11 +706,27 @@ int pc_model_read_csv(const char *path, pc_model **out, pc_error *err)
 		return oom(err);
 	}
 	r.cap = 8;
+	r.at_row_start = 1;
 	while (!r.err.status && (len = getline(&line, &cap, in)) != -1) {
+		int was = r.at_row_start;
+
 		r.line++;
+		if (was && marker_line(&r, line, (size_t)len))
+			continue;
+		if (r.ended) {
+			pc_error_set(&r.err, PC_EDATA, path, r.line,
+			             "data after the end of the model (line %ld)",
+			             r.end_line);
+			break;
+		}
+		if (r.line == 1)
+			r.version = 1; /* no version line: the format before 2 */
+		r.at_row_start = 0;
 		if (csv_parse(&p, line, (size_t)len, mr_field, mr_row, &r) != (size_t)len)
 			pc_error_set(&r.err, PC_EDATA, path, r.line, "%s",
 			             csv_strerror(csv_error(&p)));
+		if (was && strspn(line, "\r\n") == (size_t)len)
+			r.at_row_start = 1; /* a blank line between records */
 	}
 	if (!r.err.status && ferror(in))
 		pc_error_set(&r.err, PC_EIO, path, 0, "read error: %s", strerror(errno));
@@ -582,6 +734,7 @@ int pc_model_read_csv(const char *path, pc_model **out, pc_error *err)
 		csv_fini(&p, mr_field, mr_row, &r);
 	csv_free(&p);
 	free(line);
+	free(r.seen);
 	for (int i = 0; i < NCOLS; i++)
 		free(r.cells[i]);
 	if (in != stdin)
@@ -590,6 +743,12 @@ int pc_model_read_csv(const char *path, pc_model **out, pc_error *err)
 		pc_error_set(&r.err, PC_EDATA, path, 0, "empty file (not a model file)");
 	else if (!r.err.status && r.m->nphases == 0)
 		pc_error_set(&r.err, PC_EDATA, path, 0, "the model has no phases");
+	else if (!r.err.status && r.version >= 2 && !r.ended)
+		pc_error_set(&r.err, PC_EDATA, path, r.line,
+		             "the file ends before its end line ('%s N phases'): it "
+		             "was cut short", MODEL_END);
+	if (!r.err.status)
+		r.m->format = r.version;
 	rc = r.err.status;
 	if (rc) {
 		if (err)

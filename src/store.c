@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <precedent/store.h>
@@ -139,12 +142,170 @@ static int locked(pc_store *st, pc_error *err, const char *what)
 	                    what, st->wait);
 }
 
+static int no_store(pc_error *err, const char *path)
+{
+	return pc_error_set(err, PC_ENOTFOUND, NULL, 0,
+	                    "no store at '%s' (run 'precedent import' first)", path);
+}
+
+/* The directory part of path, in buf. */
+static void dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(buf, size, ".");
+	else if (slash == path)
+		snprintf(buf, size, "/");
+	else
+		snprintf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Is the file system holding path mounted read-only? */
+static int on_readonly_fs(const char *path)
+{
+	char dir[4096];
+	struct statvfs vfs;
+
+	dir_of(path, dir, sizeof dir);
+	return statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+/* Is the file system holding path (nearly) full: less than a page? */
+static int on_full_fs(const char *path)
+{
+	char dir[4096];
+	struct statvfs vfs;
+
+	dir_of(path, dir, sizeof dir);
+	return statvfs(dir, &vfs) == 0 &&
+	       (unsigned long long)vfs.f_bavail * vfs.f_frsize < 65536;
+}
+
+/* "file:PATH?immutable=1", with PATH %-escaped as a URI wants; NULL if
+ * out of memory. */
+static char *immutable_uri(const char *path)
+{
+	static const char tail[] = "?immutable=1";
+	char *uri = malloc(5 + 3 * strlen(path) + sizeof tail), *p = uri;
+
+	if (!uri)
+		return NULL;
+	p += sprintf(p, "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("/-._~", *c))
+			*p++ = (char)*c;
+		else
+			p += sprintf(p, "%%%02X", *c);
+	}
+	memcpy(p, tail, sizeof tail);
+	return uri;
+}
+
+/* The first line PRAGMA integrity_check gives for the store, in buf. */
+static void integrity_line(pc_store *st, char *buf, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+
+	snprintf(buf, size, "the check itself fails");
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check(1)", -1, &s,
+	                       NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+/* Say what went wrong with the last SQLite call on st in words a user can
+ * act on, from SQLite's result code and the system's errno under it: a
+ * full disk, read-only media, a permission, too many open files and a
+ * damaged file each call for something different. */
+static int explain(pc_store *st, pc_error *err, const char *what, int rc)
+{
+	int sys = st->db ? sqlite3_system_errno(st->db) : 0;
+	const char *path = st->path;
+	char dir[4096], line[256];
+
+	if (sys == EMFILE || sys == ENFILE)
+		return pc_error_set(err, PC_ESTORE, path, 0, "%s: too many open "
+		                    "files (%s)", what, strerror(sys));
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return pc_error_set(err, PC_ESTORE, path, 0, "%s: the disk is full",
+		                    what);
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		if (sys == ENOSPC || sys == EDQUOT)
+			return pc_error_set(err, PC_ESTORE, path, 0, "%s: the disk is "
+			                    "full", what);
+		if (sys == EFBIG)
+			return pc_error_set(err, PC_ESTORE, path, 0, "%s: the file is "
+			                    "larger than allowed (%s)", what,
+			                    strerror(sys));
+		if (sys == EROFS || (((rc & 0xff) == SQLITE_READONLY ||
+		                      (rc & 0xff) == SQLITE_CANTOPEN) &&
+		                     on_readonly_fs(path)))
+			return pc_error_set(err, PC_ESTORE, path, 0, "%s: the file "
+			                    "system is read-only", what);
+		dir_of(path, dir, sizeof dir);
+		if (sys == EACCES || sys == EPERM ||
+		    (rc & 0xff) == SQLITE_READONLY) {
+			/* Even a reader of a WAL store writes beside it: the
+			 * -shm index (and a writer its -wal). */
+			if (access(dir, W_OK) != 0)
+				return pc_error_set(err, PC_ESTORE, path, 0,
+				                    "%s: permission denied (SQLite writes "
+				                    "the store's -wal and -shm files in "
+				                    "'%s', which is not writable)", what,
+				                    dir);
+			return pc_error_set(err, PC_ESTORE, path, 0, "%s: permission "
+			                    "denied", what);
+		}
+		if (sys)
+			return pc_error_set(err, PC_ESTORE, path, 0, "%s: %s (%s)", what,
+			                    sqlite3_errstr(rc), strerror(sys));
+		/* A failed commit rolls back, and the rollback's own calls
+		 * clear the errno SQLite kept; look at the usual causes. */
+		if (on_full_fs(path))
+			return pc_error_set(err, PC_ESTORE, path, 0, "%s: the disk is "
+			                    "full", what);
+		{
+			struct rlimit rl;
+
+			if ((rc & 0xff) == SQLITE_IOERR &&
+			    getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+			    rl.rlim_cur != RLIM_INFINITY)
+				return pc_error_set(err, PC_ESTORE, path, 0,
+				                    "%s: write error (is the file size "
+				                    "limit of %llu bytes reached? see "
+				                    "ulimit -f)", what,
+				                    (unsigned long long)rl.rlim_cur);
+		}
+		break;
+	case SQLITE_CORRUPT:
+		integrity_line(st, line, sizeof line);
+		return pc_error_set(err, PC_ESTORE, path, 0, "%s: the store is "
+		                    "damaged (integrity check: %s)", what, line);
+	case SQLITE_NOTADB:
+		return pc_error_set(err, PC_ESTORE, path, 0,
+		                    "not a precedent store (file is not a database)");
+	case SQLITE_NOMEM:
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	return pc_error_set(err, PC_ESTORE, path, 0, "%s: %s", what,
+	                    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+}
+
 int pci_store_fail(pc_store *st, pc_error *err, const char *what)
 {
-	if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY)
+	int rc = sqlite3_errcode(st->db);
+
+	if ((rc & 0xff) == SQLITE_BUSY)
 		return locked(st, err, what);
-	return pc_error_set(err, PC_ESTORE, st->path, 0, "%s: %s", what,
-	                    sqlite3_errmsg(st->db));
+	rc = explain(st, err, what, sqlite3_extended_errcode(st->db));
+	return rc == PC_ENOMEM ? rc : PC_ESTORE;
 }
 
 /* SQLite's busy handler: called while another connection holds a lock
@@ -266,18 +427,26 @@ static int inspect(pc_store *st, long *version, pc_error *err)
 	appid = (long)sqlite3_column_int64(s, 1);
 	ntables = (long)sqlite3_column_int64(s, 2);
 	sqlite3_finalize(s);
+	/* Whose file it is comes first: every store this program ever made
+	 * got its application id in the transaction that made its schema,
+	 * so a database with anything in it and another id (or none) is
+	 * somebody else's, whatever its user_version says. */
+	if (appid != 0 && appid != PC_APPLICATION_ID)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    "not a precedent store (application id %ld)",
+		                    appid);
+	if (appid == 0 && ntables != 0)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    "not a precedent store (it holds other tables)");
+	if (appid == 0 && *version != 0)
+		return pc_error_set(err, PC_ESTORE, st->path, 0,
+		                    "not a precedent store (user version %ld, no "
+		                    "precedent application id)", *version);
 	if (*version > PCI_STORE_SCHEMA)
 		return pc_error_set(err, PC_ESCHEMA, st->path, 0,
 		                    "store schema version %ld is newer than this "
 		                    "precedent's (version %d): upgrade precedent",
 		                    *version, PCI_STORE_SCHEMA);
-	if (appid != 0 && appid != PC_APPLICATION_ID)
-		return pc_error_set(err, PC_ESTORE, st->path, 0,
-		                    "not a precedent store (application id %ld)",
-		                    appid);
-	if (*version == 0 && ntables != 0)
-		return pc_error_set(err, PC_ESTORE, st->path, 0,
-		                    "not a precedent store (it holds other tables)");
 	return PC_OK;
 }
 
@@ -292,6 +461,10 @@ static int migrate(pc_store *st, int readonly, pc_error *err)
 		return err->status;
 	if (version == PCI_STORE_SCHEMA)
 		return PC_OK;
+	/* An empty database (a 0-byte file) is a store nobody has made yet:
+	 * a reader must not make it. */
+	if (readonly && version == 0)
+		return no_store(err, st->path);
 	if (readonly)
 		return pc_error_set(err, PC_ESCHEMA, st->path, 0,
 		                    "store schema version %ld is older than "
@@ -356,8 +529,8 @@ static int use_wal(pc_store *st, pc_error *err)
 		return PC_OK;
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return locked(st, err, "cannot switch to WAL mode");
-	return pc_error_set(err, PC_ESTORE, st->path, 0,
-	                    "cannot switch to WAL mode: %s", sqlite3_errstr(rc));
+	explain(st, err, "cannot switch to WAL mode", rc);
+	return PC_ESTORE;
 }
 
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err)
@@ -387,9 +560,16 @@ int pc_store_open_with(const char *path, const pc_store_options *o,
 			return pc_error_set(err, PC_EIO, NULL, 0, "cannot open '%s': %s",
 			                    path, strerror(errno));
 		if (!(flags & PC_STORE_CREATE) || readonly)
-			return pc_error_set(err, PC_ENOTFOUND, NULL, 0,
-			                    "no store at '%s' (run 'precedent import' first)",
+			return no_store(err, path);
+	} else if (!memory) {
+		/* SQLite would put its journal next to a device (as root,
+		 * /dev/null-journal) and read /dev/zero as an empty database. */
+		if (!S_ISREG(sb.st_mode))
+			return pc_error_set(err, PC_ESTORE, NULL, 0,
+			                    "'%s' is not a regular file (a store is one)",
 			                    path);
+		if (sb.st_size == 0 && (!(flags & PC_STORE_CREATE) || readonly))
+			return no_store(err, path);
 	}
 	if (flags & PC_STORE_CREATE && !readonly)
 		oflags |= SQLITE_OPEN_CREATE;
@@ -398,10 +578,25 @@ int pc_store_open_with(const char *path, const pc_store_options *o,
 		free(st);
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	}
-	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	/* On read-only media nobody can write the store, and a WAL store
+	 * could not be read either: SQLite would need to create its -shm
+	 * file.  Immutable says there is nothing to lock or recover. */
+	if (readonly && !memory && on_readonly_fs(path)) {
+		char *uri = immutable_uri(path);
+
+		if (!uri) {
+			free(st->path);
+			free(st);
+			return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+		}
+		rc = sqlite3_open_v2(uri, &st->db,
+		                     oflags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+		free(uri);
+	} else {
+		rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	}
 	if (rc != SQLITE_OK) {
-		pc_error_set(err, PC_ESTORE, path, 0, "cannot open the store: %s",
-		             st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		explain(st, err, "cannot open the store", rc);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -411,11 +606,7 @@ int pc_store_open_with(const char *path, const pc_store_options *o,
 	sqlite3_busy_handler(st->db, on_busy, st);
 	/* The first read tells a database from any other file. */
 	if (pragma_int(st, "PRAGMA user_version") < 0) {
-		if ((sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY)
-			pci_store_fail(st, err, "cannot read the store");
-		else
-			pc_error_set(err, PC_ESTORE, path, 0, "not a precedent store (%s)",
-			             sqlite3_errmsg(st->db));
+		pci_store_fail(st, err, "cannot read the store");
 		goto fail;
 	}
 	/* WAL: readers never block the importer and the importer never

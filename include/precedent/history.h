@@ -71,6 +71,11 @@ typedef struct pc_history {
 	int class_fallback; /* 1 if --like matched fewer than min_class
 	                       projects and the whole history was used */
 	size_t class_size;  /* how many projects matched the --like filter */
+	size_t *phase_byname; /* indexes into phases in byte order of the
+	                         names, for pc_history_phase_index; made by
+	                         pc_history_load, freed by pc_history_free;
+	                         NULL in a history built by hand (see
+	                         pc_history_index_phases) */
 } pc_history;
 
 /* Load the history from the store.  With nlike > 0, keep only projects
@@ -83,8 +88,15 @@ int pc_history_load(struct pc_store *st, const pc_like *like, size_t nlike,
 /* Release a history and set *h to NULL. */
 void pc_history_free(pc_history **h);
 
-/* Index of a phase by name (case-sensitive), or -1. */
+/* Index of a phase by name (case-sensitive), or -1.  O(log nphases) with
+ * h->phase_byname, as every loaded history has; a linear search without. */
 long pc_history_phase_index(const pc_history *h, const char *name);
+
+/* (Re)build h->phase_byname for a history built or changed by hand, so
+ * that pc_history_phase_index is a binary search (call it after filling
+ * h->phases; a history with thousands of phases needs it).  Returns
+ * PC_OK or PC_ENOMEM (h is unchanged then). */
+int pc_history_index_phases(pc_history *h);
 
 /* Write the whole store to `out` as the CSV `precedent import` reads:
  * header customer,project,phase,start,end,status and then every
@@ -94,6 +106,17 @@ long pc_history_phase_index(const pc_history *h, const char *name);
  * an empty store and writing it again gives the same bytes.  Returns
  * PC_OK, PC_ESTORE, PC_EIO (write error) or PC_ENOMEM. */
 int pc_history_write_csv(struct pc_store *st, FILE *out, pc_error *err);
+
+/* Flags of pc_history_write_csv_flags. */
+#define PC_CSV_SAFE 1u /* a text cell starting with = + - @, tab or CR gets
+                          a ' in front, so that a spreadsheet shows it
+                          instead of running it as a formula (OWASP); the
+                          output then no longer imports back byte for
+                          byte */
+
+/* pc_history_write_csv with flags (0 or PC_CSV_SAFE). */
+int pc_history_write_csv_flags(struct pc_store *st, FILE *out, unsigned flags,
+                               pc_error *err);
 
 /* Inclusive calendar duration of an observation in days (>= 1). */
 static inline double pc_obs_days(const pc_obs *o)

@@ -43,6 +43,9 @@ typedef struct pc_model {
 	size_t n_projects; /* projects the model was fitted from */
 	long long id;      /* its id in the store, 0 if not saved */
 	char *created;     /* "YYYY-MM-DDTHH:MM:SSZ" when saved, or NULL */
+	int format;        /* read from a file: 2, or 1 for a file without
+	                      the version and end lines, which cannot be
+	                      told from one cut short (warn); 0 otherwise */
 } pc_model;
 
 /* Free a model and set *m to NULL. */
@@ -73,17 +76,28 @@ int pc_model_save(struct pc_store *st, pc_model *m, long long *id,
 int pc_model_load(struct pc_store *st, long long id, pc_model **out,
                   pc_error *err);
 
-/* Write m as CSV, one row per phase:
+/* Write m as a model file (format 2):
+ *   # precedent model 2
  *   phase,family,param1,value1,param2,value2,param3,value3,n,censored,
  *   loglik,median,p80
+ *   ... one CSV row per phase ...
+ *   # end of model: N phases
  * with empty cells for parameters a family does not have, numbers to 17
- * significant digits so that reading them back gives the same doubles. */
+ * significant digits so that reading them back gives the same doubles.
+ * The first line says the format; the last counts the rows, so a file
+ * cut short anywhere is refused by pc_model_read_csv. */
 int pc_model_write_csv(const pc_model *m, FILE *out, pc_error *err);
 
 /* Read a model written by pc_model_write_csv from `path` ("-": standard
  * input).  Families and parameter names are checked, parameters must be
  * valid for the family, and median/p80 are recomputed from them.
- * Malformed input is PC_EDATA with the file and line. */
+ * Malformed input is PC_EDATA with the file and line; so is a format-2
+ * file without its end line ("the file ends before its end line ... it
+ * was cut short") or whose end line counts other rows.  A file without
+ * the version line (format 1, and models written by hand) is read as
+ * before, with m->format = 1: it cannot be checked for truncation, so a
+ * program should warn (it is accepted because such files are written by
+ * hand and were the only format until now; re-exporting seals them). */
 int pc_model_read_csv(const char *path, pc_model **out, pc_error *err);
 
 #ifdef __cplusplus

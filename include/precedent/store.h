@@ -12,13 +12,25 @@ extern "C" {
 
 typedef struct pc_store pc_store;
 
-#define PC_STORE_CREATE 1   /* create the file (and schema) if missing */
-#define PC_STORE_READONLY 2 /* open for reading only */
+#define PC_STORE_CREATE 1   /* create the file (and schema) if missing
+                             * or empty */
+#define PC_STORE_READONLY 2 /* open for reading only: never create,
+                             * migrate or otherwise change the file */
 
-/* Open the store at `path`, migrating an older schema.  Without
- * PC_STORE_CREATE a missing file is PC_ENOTFOUND ("no store at 'PATH'
- * (run 'precedent import' first)").  A store written by a newer version is
- * PC_ESCHEMA and is not touched. */
+/* Open the store at `path`, migrating an older schema (unless
+ * PC_STORE_READONLY).  Without PC_STORE_CREATE, or with
+ * PC_STORE_READONLY, a missing or empty (0-byte, or SQLite with nothing
+ * in it) file is PC_ENOTFOUND ("no store at 'PATH' (run 'precedent
+ * import' first)").  Refused untouched, with PC_ESTORE: a path that is
+ * not a regular file ("'PATH' is not a regular file (a store is one)"),
+ * and any SQLite database with something in it whose application id is
+ * not the store's, whatever its user_version ("not a precedent store
+ * (...)").  A store written by a newer version is PC_ESCHEMA and is not
+ * touched.  Other failures say what happened: "permission denied", "the
+ * file system is read-only", "the disk is full", "too many open files",
+ * "the store is damaged (integrity check: FIRST LINE)".  On read-only
+ * media a read-only store is opened as immutable, as nobody can write
+ * it. */
 int pc_store_open(const char *path, int flags, pc_store **out, pc_error *err);
 
 /* Called once per store when it has waited a second for another process

@@ -13,6 +13,12 @@
  *   3. add the file to precedent_SOURCES in Makefile.am, document the
  *      command in doc/precedent.1 (tests/cli/help-sync.sh checks every
  *      option is in both), and add CLI tests under tests/cli/.
+ * Output: names from users' files go through cli_text in tables and
+ * messages (never raw: they may hold terminal escapes), cli_md_cell in
+ * Markdown and cli_csv_cell in CSV (for --safe-csv); a file the command
+ * writes (an -o FILE, an export) goes through pc_outfile_open/commit
+ * (<precedent/outfile.h>), so it is replaced whole or not at all.  A
+ * command that only reads opens the store with CLI_STORE_READ.
  * A command returns the process exit status: 0 success, 1 bad data or a
  * failure of the store or a file, 2 bad usage.  It prints data to stdout
  * and messages to stderr only through the helpers here; main() checks that
@@ -41,6 +47,8 @@ struct cli {
 	int quiet;           /* -q: no progress, no summary */
 	double wait;         /* --wait: seconds to wait for another writer;
 	                      * negative (the default): as long as it takes */
+	int safe_csv;        /* --safe-csv of the command: cli_csv_cell
+	                      * defuses cells a spreadsheet would run */
 };
 
 /* "precedent: CMD: MESSAGE" on stderr; returns the exit status that fits
@@ -55,9 +63,19 @@ int cli_usage(const struct cli *cli, const char *fmt, ...)
 void cli_warn(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Open the store at cli->db_path; `create` makes it if missing.  On
- * failure prints the message and returns the exit status (non-zero). */
-int cli_open_store(const struct cli *cli, int create, pc_store **out);
+/* How a command uses the store.  A reader (0, what most commands pass)
+ * opens it read-only: it never creates, migrates or changes the file,
+ * and a missing or empty file is "no store at 'PATH' (run 'precedent
+ * import' first)". */
+enum cli_store_mode {
+	CLI_STORE_READ = 0,   /* read-only */
+	CLI_STORE_CREATE = 1, /* read-write, made if missing (import) */
+	CLI_STORE_WRITE = 2   /* read-write, must exist (fit saves a model) */
+};
+
+/* Open the store at cli->db_path as `mode` says.  On failure prints the
+ * message and returns the exit status (non-zero). */
+int cli_open_store(const struct cli *cli, int mode, pc_store **out);
 
 /* Parse a date option value; on failure prints "OPTION: 'VALUE' is not a
  * date (expected YYYY-MM-DD)" and returns 2. */
@@ -141,6 +159,39 @@ json_t *cli_json_num(double v);
 /* Print s on stdout as one CSV field, quoted (RFC 4180) if it holds a
  * comma, a double quote or a line break: names come from the user's CSV. */
 void cli_csv_field(const char *s);
+
+/*
+ * Users' text on the way out (cli_text.c).  Tables and messages show
+ * names through cli_text; JSON and CSV keep the exact bytes.
+ */
+
+/* s with control characters, C1 controls, bidirectional overrides and
+ * bytes that are not UTF-8 shown as \xHH or \uHHHH (pc_text_escape), or
+ * s itself when it has none.  The result lives until eight more calls,
+ * enough for every name in one printf.  NULL gives NULL. */
+const char *cli_text(const char *s);
+
+/* The width cli_text(s) takes in a table, in bytes (capped at 4096). */
+int cli_text_width(const char *s);
+
+/* One Markdown table cell: cli_text(s) with '|' and '\' escaped by a
+ * backslash, so a name cannot split a row. */
+void cli_md_cell(FILE *out, const char *s);
+
+/* 1 if a spreadsheet would read CSV cell s as a formula: it starts with
+ * = + - @, a tab or a carriage return (OWASP, "CSV Injection"). */
+int cli_csv_risky(const char *s);
+
+/* cli_csv_field(s), but with --safe-csv (cli->safe_csv) a risky cell
+ * (cli_csv_risky) is written with a ' in front, which spreadsheets take
+ * as "text" and do not show.  For text cells (names, attribute values);
+ * numbers the tool computes are written as they are.  The round trip of
+ * the CSV is then no longer exact: the ' is part of the cell. */
+void cli_csv_cell(const struct cli *cli, const char *s);
+
+/* Refuse an argument that is not UTF-8 (exit 2): names given on the
+ * command line end up in JSON, which holds UTF-8 only. */
+int cli_check_utf8(const struct cli *cli, int argc, char **argv);
 
 /*
  * The options of plan, which whatif and backtest share: the reference

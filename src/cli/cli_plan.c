@@ -142,6 +142,10 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 		if (pc_model_read_csv(pa->model_path, &pa->m, &err) ||
 		    pc_plan_model_from_fit(pa->m, pa->tmpl, &pa->pm, &err))
 			return cli_fail(cli, &err);
+		if (pa->m->format == 1)
+			cli_warn(cli, "'%s' has no version or end line (an old or hand-written "
+			         "model file): it cannot be checked for truncation",
+			         pa->model_path);
 		plan_args_cut_work(cli, pa);
 		return 0;
 	}

@@ -21,6 +21,7 @@ static void usage(FILE *out)
 	"                          [--seed N] [--threads N] [--like KEY=VALUE]...\n"
 	"                          [--min-class N] [--calendar all|weekdays]\n"
 	"                          [--holidays FILE] [--format table|json|csv]\n"
+	"                          [--safe-csv]\n"
 	"Would the plans have held?  Forecast every finished past project from its\n"
 	"own start day, learning only from the projects that had finished before\n"
 	"it started, and compare with what happened: how often the release fell on\n"
@@ -44,6 +45,8 @@ static void usage(FILE *out)
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
 	"  --format FMT        table (default), json or csv\n"
+	"  --safe-csv          with --format csv: put ' before a name starting\n"
+	"                      with = + - @ so that a spreadsheet does not run it\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Pinball loss of a quantile q forecast for an actual y: tau (y - q) when\n"
@@ -55,16 +58,16 @@ static const char *date_or(pc_day d, char *buf, const char *none)
 	return d == PC_DAY_MIN ? none : pc_date_format(d, buf);
 }
 
-static void print_csv(const pc_backtest *b)
+static void print_csv(const struct cli *cli, const pc_backtest *b)
 {
 	char d[8][PC_DATE_BUF];
 
 	printf("customer,project,start,actual,known,phases,p50,p80,p90,naive,planned\n");
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;
-		cli_csv_field(w->customer);
+		cli_csv_cell(cli, w->customer);
 		putchar(',');
-		cli_csv_field(w->project);
+		cli_csv_cell(cli, w->project);
 		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s\n", pc_date_format(w->start, d[0]),
 		       pc_date_format(w->actual, d[1]), w->known, w->phases_known,
 		       pc_date_format(w->q[0], d[2]), pc_date_format(w->q[1], d[3]),
@@ -131,7 +134,8 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 	size_t w = 7;
 
 	for (size_t r = 0; r < b->nrows; r++) {
-		size_t l = strlen(b->rows[r].customer) + 1 + strlen(b->rows[r].project);
+		size_t l = (size_t)cli_text_width(b->rows[r].customer) + 1 +
+		           (size_t)cli_text_width(b->rows[r].project);
 		if (l > w)
 			w = l;
 	}
@@ -141,7 +145,8 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *x = b->rows + r;
 		char name[512];
-		snprintf(name, sizeof name, "%s/%s", x->customer, x->project);
+		snprintf(name, sizeof name, "%s/%s", cli_text(x->customer),
+		         cli_text(x->project));
 		printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
 		       (int)w, name, pc_date_format(x->start, d[0]),
 		       pc_date_format(x->actual, d[1]), pc_date_format(x->q[0], d[2]),
@@ -174,7 +179,7 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 
 int cmd_backtest(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_HOLDOUT = PLAN_OPT_END, OPT_MIN_KNOWN, OPT_FORMAT };
+	enum { OPT_HOLDOUT = PLAN_OPT_END, OPT_MIN_KNOWN, OPT_FORMAT, OPT_SAFE_CSV };
 	static const struct option opts[] = {
 		{"holdout", required_argument, NULL, OPT_HOLDOUT},
 		{"min-known", required_argument, NULL, OPT_MIN_KNOWN},
@@ -186,6 +191,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		{"calendar", required_argument, NULL, PLAN_OPT_CALENDAR},
 		{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -220,6 +226,9 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 			                     1u << FMT_CSV, &fmt))
 				return EXIT_USAGE;
 			break;
+		case OPT_SAFE_CSV: /* --safe-csv */
+			cli->safe_csv = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -251,7 +260,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		rc = print_json(cli, b, &bo);
 		break;
 	case FMT_CSV:
-		print_csv(b);
+		print_csv(cli, b);
 		break;
 	default:
 		print_table(b, &bo);

@@ -22,7 +22,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	"Usage: precedent fit [--like KEY=VALUE]... [--min-class N] [--family LIST]\n"
-	"                     [--criterion C] [--format table|json|csv]\n"
+	"                     [--criterion C] [--format table|json|csv] [--safe-csv]\n"
 	"Fit a duration distribution to every phase in the store, finished and\n"
 	"still-running phases together (a running phase counts as 'at least this\n"
 	"long'), choose the best family per phase, and save the result as a model\n"
@@ -37,6 +37,8 @@ static void usage(FILE *out)
 	"                    exponential,gamma,weibull,lognormal,loglogistic,normal\n"
 	"  --criterion C     aicc (default), aic or bic\n"
 	"  --format FMT      table (default), json or csv\n"
+	"  --safe-csv        with --format csv: put ' before a name starting with\n"
+	"                    = + - @ so that a spreadsheet does not run it\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Median and P80 are in days with 95%% delta-method intervals; 'fit' is the\n"
@@ -63,8 +65,8 @@ static void print_table(const pc_history *h, const pc_fit_set *sets)
 	size_t w = 5;
 
 	for (size_t k = 0; k < h->nphases; k++)
-		if (strlen(h->phases[k]) > w)
-			w = strlen(h->phases[k]);
+		if ((size_t)cli_text_width(h->phases[k]) > w)
+			w = (size_t)cli_text_width(h->phases[k]);
 	printf("%-*s %5s %4s  %-12s %-24s %-24s %-10s %6s\n", (int)w, "phase", "n",
 	       "cens", "family", "median [95% CI]", "p80 [95% CI]", "fit", "weight");
 	for (size_t k = 0; k < h->nphases; k++) {
@@ -73,8 +75,8 @@ static void print_table(const pc_history *h, const pc_fit_set *sets)
 		char med[64], p80[64], gof[32];
 
 		if (!f) {
-			printf("%-*s %5zu %4zu  error: %s\n", (int)w, h->phases[k], s->n,
-			       s->censored, first_error(s));
+			printf("%-*s %5zu %4zu  error: %s\n", (int)w, cli_text(h->phases[k]),
+			       s->n, s->censored, cli_text(first_error(s)));
 			continue;
 		}
 		snprintf(med, sizeof med, "%.1f [%.1f, %.1f]", f->median, f->median_lo,
@@ -86,12 +88,13 @@ static void print_table(const pc_history *h, const pc_fit_set *sets)
 		else
 			snprintf(gof, sizeof gof, "ks %.3f", f->ks);
 		printf("%-*s %5zu %4zu  %-12s %-24s %-24s %-10s %6.2f%s\n", (int)w,
-		       h->phases[k], s->n, s->censored, f->family->name, med, p80, gof,
+		       cli_text(h->phases[k]), s->n, s->censored, f->family->name, med, p80, gof,
 		       f->weight, s->n < FEW ? "  few data" : "");
 	}
 }
 
-static void print_csv(const pc_history *h, const pc_fit_set *sets)
+static void print_csv(const struct cli *cli, const pc_history *h,
+                      const pc_fit_set *sets)
 {
 	printf("phase,n,censored,family,param1,value1,param2,value2,median,median_lo,"
 	       "median_hi,p80,p80_lo,p80_hi,gof,gof_value,weight,warning,error\n");
@@ -99,10 +102,12 @@ static void print_csv(const pc_history *h, const pc_fit_set *sets)
 		const pc_fit_set *s = &sets[k];
 		const pc_fit *f = chosen(s);
 
-		cli_csv_field(h->phases[k]);
+		cli_csv_cell(cli, h->phases[k]);
 		printf(",%zu,%zu", s->n, s->censored);
 		if (!f) {
-			printf(",,,,,,,,,,,,,,,\"%s\"\n", first_error(s));
+			printf(",,,,,,,,,,,,,,,");
+			cli_csv_cell(cli, first_error(s));
+			putchar('\n');
 			continue;
 		}
 		printf(",%s", f->family->name);
@@ -170,7 +175,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_LIKE = CHAR_MAX + 1, OPT_MINCLASS, OPT_FAMILY, OPT_CRITERION,
-		OPT_FORMAT
+		OPT_FORMAT, OPT_SAFE_CSV
 	};
 	static const struct option opts[] = {
 		{"like", required_argument, NULL, OPT_LIKE},
@@ -178,6 +183,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 		{"family", required_argument, NULL, OPT_FAMILY},
 		{"criterion", required_argument, NULL, OPT_CRITERION},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -221,6 +227,9 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 			                     1u << FMT_TABLE | 1u << FMT_CSV | 1u << FMT_JSON, &fmt))
 				return EXIT_USAGE;
 			break;
+		case OPT_SAFE_CSV: /* --safe-csv */
+			cli->safe_csv = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -231,7 +240,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, 0, &st)) ||
+	if ((rc = cli_open_store(cli, CLI_STORE_WRITE, &st)) ||
 	    (rc = cli_load_history(cli, st, &k, &h)))
 		goto done;
 	if (k.nlike && h->class_fallback)
@@ -249,7 +258,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 	if (fmt == FMT_JSON)
 		rc = print_json(cli, h, sets, m, k.name);
 	else if (fmt == FMT_CSV)
-		print_csv(h, sets);
+		print_csv(cli, h, sets);
 	else {
 		print_table(h, sets);
 		printf("\n%zu projects%s%s, families chosen by %s; saved as model %lld\n",

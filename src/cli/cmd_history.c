@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-	"Usage: precedent history [--format table|csv|json]\n"
+	"Usage: precedent history [--format table|csv|json] [--safe-csv]\n"
 	"Summarise the store: customers, projects, ongoing phases, the dates\n"
 	"covered, and per phase the number of observations, how many are still\n"
 	"running (censored), and the median and P80 duration in days of the\n"
@@ -28,7 +29,14 @@ static void usage(FILE *out)
 	"  --format FMT   table (default), json, or csv: the whole store as\n"
 	"                 canonical CSV (customer,project,phase,start,end,status,\n"
 	"                 then the attributes), which 'precedent import' reads back\n"
-	"  -h, --help     show this help\n");
+	"                 byte for byte\n"
+	"  --safe-csv     with --format csv: put ' before a cell starting with\n"
+	"                 = + - @ so that a spreadsheet does not run it as a\n"
+	"                 formula (the output then no longer imports back exactly)\n"
+	"  -h, --help     show this help\n"
+	"\n"
+	"The table shows control characters in names as \\xHH; json and csv keep\n"
+	"the names exactly.\n");
 }
 
 struct phase_stats {
@@ -54,33 +62,49 @@ static double quantile7(const double *x, size_t n, double p)
 	return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
+/* Per-phase counts and quantiles in one pass over the observations and
+ * one sort per phase: the durations are grouped by phase with a counting
+ * sort (start[k] is where phase k's begin), as a store can hold as many
+ * phases as rows. */
 static int stats(const pc_history *h, struct phase_stats *ps)
 {
 	double *d = malloc((h->nobs ? h->nobs : 1) * sizeof *d);
+	size_t *start = calloc(h->nphases + 1, sizeof *start);
 
-	if (!d)
+	if (!d || !start) {
+		free(d);
+		free(start);
 		return -1;
+	}
+	memset(ps, 0, h->nphases * sizeof *ps);
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *o = &h->obs[i];
+
+		ps[o->phase].n++;
+		if (o->ongoing)
+			ps[o->phase].censored++;
+		else
+			start[o->phase + 1]++;
+	}
+	for (size_t k = 0; k < h->nphases; k++)
+		start[k + 1] += start[k];
+	for (size_t i = 0; i < h->nobs; i++) {
+		const pc_obs *o = &h->obs[i];
+
+		if (!o->ongoing)
+			d[start[o->phase] + ps[o->phase].nfin++] = pc_obs_days(o);
+	}
 	for (size_t k = 0; k < h->nphases; k++) {
 		struct phase_stats *s = &ps[k];
+		double *x = d + start[k];
 
-		memset(s, 0, sizeof *s);
-		for (size_t i = 0; i < h->nobs; i++) {
-			const pc_obs *o = &h->obs[i];
-
-			if (o->phase != k)
-				continue;
-			s->n++;
-			if (o->ongoing)
-				s->censored++;
-			else
-				d[s->nfin++] = pc_obs_days(o);
-		}
 		if (s->nfin > 1)
-			qsort(d, s->nfin, sizeof *d, cmp_double);
-		s->median = s->nfin ? quantile7(d, s->nfin, 0.5) : NAN;
-		s->p80 = s->nfin ? quantile7(d, s->nfin, 0.8) : NAN;
+			qsort(x, s->nfin, sizeof *x, cmp_double);
+		s->median = s->nfin ? quantile7(x, s->nfin, 0.5) : NAN;
+		s->p80 = s->nfin ? quantile7(x, s->nfin, 0.8) : NAN;
 	}
 	free(d);
+	free(start);
 	return 0;
 }
 
@@ -123,12 +147,13 @@ static void print_table(const pc_history *h, const struct phase_stats *ps)
 	printf("\nDurations in days.  Median and P80 are empirical, of finished "
 	       "phases only;\nongoing phases count in n and censored.\n\n");
 	for (size_t k = 0; k < h->nphases; k++)
-		if ((int)strlen(h->phases[k]) > w)
-			w = (int)strlen(h->phases[k]);
+		if (cli_text_width(h->phases[k]) > w)
+			w = cli_text_width(h->phases[k]);
 	printf("%-*s  %6s  %8s  %7s  %7s\n", w, "phase", "n", "censored",
 	       "median", "p80");
 	for (size_t k = 0; k < h->nphases; k++) {
-		printf("%-*s  %6zu  %8zu", w, h->phases[k], ps[k].n, ps[k].censored);
+		printf("%-*s  %6zu  %8zu", w, cli_text(h->phases[k]), ps[k].n,
+		       ps[k].censored);
 		if (ps[k].nfin)
 			printf("  %7.1f  %7.1f\n", ps[k].median, ps[k].p80);
 		else
@@ -166,9 +191,10 @@ static int print_json(const struct cli *cli, const pc_history *h,
 
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_FORMAT = CHAR_MAX + 1 };
+	enum { OPT_FORMAT = CHAR_MAX + 1, OPT_SAFE_CSV };
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -187,6 +213,9 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 			                           &fmt)))
 				return rc;
 			break;
+		case OPT_SAFE_CSV: /* --safe-csv */
+			cli->safe_csv = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -202,8 +231,17 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	pc_error_clear(&err);
 	if (fmt == FMT_CSV) {
 		/* Even an empty store exports (a header), so it round-trips. */
-		if (pc_history_write_csv(st, stdout, &err))
+		if (pc_history_write_csv_flags(st, stdout,
+		                               cli->safe_csv ? PC_CSV_SAFE : 0, &err))
+		{
 			rc = cli_fail(cli, &err);
+			/* Said once, here, where the cause is known: main()
+			 * would say it again on closing stdout. */
+			if (err.status == PC_EIO && ferror(stdout)) {
+				__fpurge(stdout);
+				clearerr(stdout);
+			}
+		}
 		goto out;
 	}
 	if (pc_history_load(st, NULL, 0, 0, &h, &err)) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <precedent/model.h>
+#include <precedent/outfile.h>
 
 #include "cli.h"
 
@@ -21,11 +22,14 @@ static void usage(FILE *out)
 	fprintf(out,
 	"Usage: precedent model export [--id N] [FILE|-]\n"
 	"Write the latest model fitted by 'precedent fit' (or model N) as CSV to\n"
-	"FILE or standard output, one row per phase:\n"
+	"FILE or standard output: a version line '# precedent model 2', then\n"
+	"one row per phase under the header\n"
 	"  phase,family,param1,value1,param2,value2,param3,value3,n,censored,\n"
 	"  loglik,median,p80\n"
-	"Parameters are written to 17 significant digits, so reading the file\n"
-	"back gives exactly the fitted distributions.\n"
+	"and an end line '# end of model: N phases', so that a file cut short is\n"
+	"refused by --model.  Parameters are written to 17 significant digits, so\n"
+	"reading the file back gives exactly the fitted distributions.  FILE is\n"
+	"replaced whole (written beside it, then renamed) or not at all.\n"
 	"\n"
 	"Options:\n"
 	"  --id N       the model to write (default: the latest)\n"
@@ -46,6 +50,7 @@ int cmd_model(struct cli *cli, int argc, char **argv)
 	pc_model *m = NULL;
 	pc_error err;
 	FILE *out = stdout;
+	pc_outfile *of = NULL;
 	unsigned long long v;
 	int c, rc;
 
@@ -79,29 +84,25 @@ int cmd_model(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (pc_model_load(st, id, &m, &err))
 		goto fail;
-	if (path && !(out = fopen(path, "w"))) {
+	/* A file is written whole or not at all: a full disk or a kill
+	 * part way leaves the previous export in place. */
+	if (path && pc_outfile_open(path, &of, &out, &err)) {
 		out = stdout;
-		pc_error_set(&err, PC_EIO, NULL, 0, "cannot create '%s': %s", path,
-		             strerror(errno));
 		goto fail;
 	}
-	if (pc_model_write_csv(m, out, &err))
+	if (pc_model_write_csv(m, out, &err)) {
+		if (path)
+			pc_error_set(&err, PC_EIO, NULL, 0, "cannot write '%s': %s",
+			             path, strerror(errno));
 		goto fail;
-	if (path) {
-		int bad = ferror(out);
-		if ((fclose(out) != 0) | bad) {
-			out = stdout;
-			pc_error_set(&err, PC_EIO, NULL, 0, "cannot write '%s': %s", path,
-			             strerror(errno));
-			goto fail;
-		}
-		out = stdout;
 	}
+	if (of && pc_outfile_commit(&of, &err))
+		goto fail;
+	out = stdout;
 	rc = 0;
 	goto done;
 fail:
-	if (out != stdout)
-		fclose(out);
+	pc_outfile_abort(&of);
 	rc = cli_fail(cli, &err);
 done:
 	pc_model_free(&m);

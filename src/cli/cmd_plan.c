@@ -25,7 +25,7 @@ static void usage(FILE *out)
 	"                      [--calendar all|weekdays] [--holidays FILE] [--ci]\n"
 	"                      [--independent] [--show-structure]\n"
 	"                      [--confidence P]\n"
-	"                      [--format table|json|csv|markdown|svg|ics]\n"
+	"                      [--format table|json|csv|markdown|svg|ics] [--safe-csv]\n"
 	"Propose a release plan starting on DATE: the P10, P50, P80 and P90 start\n"
 	"and finish dates of every phase and of the whole release, simulated from\n"
 	"the past projects in the store.\n"
@@ -62,6 +62,9 @@ static void usage(FILE *out)
 	"                      chart) or ics (the milestones as an iCalendar file)\n"
 	"  --confidence P      with --format ics: the level of the dates, 0.1, 0.5,\n"
 	"                      0.8 (default) or 0.9\n"
+	"  --safe-csv          with --format csv: put ' before a phase name\n"
+	"                      starting with = + - @ so that a spreadsheet does not\n"
+	"                      run it as a formula\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Dates are inclusive: a 5-day phase starting 2027-01-04 finishes 2027-01-08.\n"
@@ -71,6 +74,7 @@ static void usage(FILE *out)
 }
 
 struct ctx {
+	const struct cli *cli;
 	const char *customer;
 	const struct plan_args *a; /* a->h is NULL with --model */
 	const pc_plan_model *pm;
@@ -123,7 +127,7 @@ static void print_reference(const struct ctx *x, FILE *out, const char *pre)
 
 	if (!h) {
 		fprintf(out, "%sLearned from the model file %s (structure %s)\n", pre,
-		        x->a->model_path, x->pm->from_template ? "from the template"
+		        cli_text(x->a->model_path), x->pm->from_template ? "from the template"
 		                          : "unknown: phases one after another, lag 0");
 		return;
 	}
@@ -133,11 +137,11 @@ static void print_reference(const struct ctx *x, FILE *out, const char *pre)
 	else if (h->class_fallback)
 		fprintf(out, "%sReference class %s holds %zu project%s, fewer than "
 		        "--min-class %zu: learned from the whole history (%zu projects)\n",
-		        pre, k->name, h->class_size, h->class_size == 1 ? "" : "s",
+		        pre, cli_text(k->name), h->class_size, h->class_size == 1 ? "" : "s",
 		        k->min_class, h->nprojects);
 	else
 		fprintf(out, "%sLearned from the reference class %s: %zu past projects\n",
-		        pre, k->name, h->nprojects);
+		        pre, cli_text(k->name), h->nprojects);
 }
 
 /* The phases node j waits for, joined by '|', or "(start)". */
@@ -152,7 +156,7 @@ static const char *after_text(const pc_plan_model *pm, size_t j)
 	buf[0] = '\0';
 	for (size_t q = 0; q < n->npreds; q++) {
 		int m = snprintf(buf + len, sizeof buf - len, "%s%s", q ? "|" : "",
-		                 pm->nodes[n->preds[q]].phase);
+		                 cli_text(pm->nodes[n->preds[q]].phase));
 		if (m < 0 || (size_t)m >= sizeof buf - len)
 			break;
 		len += (size_t)m;
@@ -166,8 +170,8 @@ static void print_structure(const struct ctx *x)
 	size_t w = 6, aw = 6;
 
 	for (size_t j = 0; j < pm->nphases; j++)
-		if (strlen(pm->nodes[j].phase) > w)
-			w = strlen(pm->nodes[j].phase);
+		if ((size_t)cli_text_width(pm->nodes[j].phase) > w)
+			w = (size_t)cli_text_width(pm->nodes[j].phase);
 	printf("Structure (%s; lag = %s days from the end of 'after' to the start,\n"
 	       "negative = overlap; the simulation %s):\n",
 	       pm->from_template ? "from the template" :
@@ -185,7 +189,7 @@ static void print_structure(const struct ctx *x)
 		char buf[160];
 		fmt_params(&n->fit, buf, sizeof buf);
 		printf("%-*s  %-*s  %5.4g  %6.4g  %8zu  %5.0f%%  %s median %.1f P80 %.1f%s\n",
-		       (int)w, n->phase, (int)aw, after_text(pm, j), n->lag,
+		       (int)w, cli_text(n->phase), (int)aw, after_text(pm, j), n->lag,
 		       n->spread, n->support, n->occurs * 100, buf, n->fit.median,
 		       n->fit.p80, n->thin ? " (pooled: thin data)" : "");
 	}
@@ -224,7 +228,7 @@ static void print_table(const struct ctx *x, int markdown)
 	       markdown ? "**" : "", D(p->finish.day[1], a), D(p->finish.day[2], b),
 	       markdown ? "**" : "");
 	printf("%sPlan%s%s starting %s, counting %s\n", markdown ? "\n" : "",
-	       x->customer ? " for " : "", x->customer ? x->customer : "",
+	       x->customer ? " for " : "", x->customer ? cli_text(x->customer) : "",
 	       D(p->start, a),
 	       !x->a->cal ? "every calendar day"
 	       : x->a->holidays ? "working days (Monday to Friday, minus holidays)"
@@ -238,8 +242,8 @@ static void print_table(const struct ctx *x, int markdown)
 	if (x->show_structure && !markdown)
 		print_structure(x);
 	for (size_t j = 0; j < p->nphases; j++)
-		if (strlen(p->phases[j].phase) > w)
-			w = strlen(p->phases[j].phase);
+		if ((size_t)cli_text_width(p->phases[j].phase) > w)
+			w = (size_t)cli_text_width(p->phases[j].phase);
 	if (markdown) {
 		printf("| phase | start P10 | start P50 | start P80 | start P90 | "
 		       "finish P10 | finish P50 | finish P80 | finish P90 |\n");
@@ -256,9 +260,9 @@ static void print_table(const struct ctx *x, int markdown)
 		const char *name = j < p->nphases ? p->phases[j].phase : "release";
 
 		if (markdown)
-			printf("| %s", name);
+			printf("| "), cli_md_cell(stdout, name);
 		else
-			printf("%-*s", (int)w, name);
+			printf("%-*s", (int)w, cli_text(name));
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
 			printf(markdown ? " | %s" : "  %-10s",
 			       s ? D(s->day[q], a) : j == p->nphases ? D(p->start, a) : "-");
@@ -271,7 +275,7 @@ static void print_table(const struct ctx *x, int markdown)
 			printf("%s%s takes place in %.0f%% of the simulated releases, as in "
 			       "%.0f%% of the finished past projects; its dates are those of "
 			       "the releases that have it.\n", j ? "" : "",
-			       p->phases[j].phase, p->phases[j].occurs * 100,
+			       cli_text(p->phases[j].phase), p->phases[j].occurs * 100,
 			       x->pm->nodes[j].occurs * 100);
 	printf("\nMonte Carlo standard error of the release finish (days):");
 	for (int q = 0; q < PC_PLAN_NPCT; q++)
@@ -306,7 +310,7 @@ static void print_csv(const struct ctx *x)
 		const pc_plan_dates *f = j < p->nphases ? &p->phases[j].finish : &p->finish;
 		const char *name = j < p->nphases ? p->phases[j].phase : "release";
 
-			cli_csv_field(name);
+			cli_csv_cell(x->cli, name);
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
 			printf(",%s", s ? D(s->day[q], a) : D(p->start, a));
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
@@ -441,7 +445,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_START = PLAN_OPT_END, OPT_CUSTOMER, OPT_CI, OPT_SHOW_STRUCTURE,
-		OPT_FORMAT, OPT_CONFIDENCE
+		OPT_FORMAT, OPT_CONFIDENCE, OPT_SAFE_CSV
 	};
 	static const struct option opts[] = {
 		{"start", required_argument, NULL, OPT_START},
@@ -450,6 +454,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		{"show-structure", no_argument, NULL, OPT_SHOW_STRUCTURE},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"confidence", required_argument, NULL, OPT_CONFIDENCE},
+		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"help", no_argument, NULL, 'h'},
 		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -485,6 +490,9 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_SHOW_STRUCTURE: /* --show-structure */
 			x.show_structure = 1;
+			break;
+		case OPT_SAFE_CSV: /* --safe-csv */
+			cli->safe_csv = 1;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
@@ -538,6 +546,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 			         "is too heavy to believe", p->phases[j].capped * 100,
 			         p->phases[j].phase, pa.pm->nodes[j].fit.family->name);
 	x.a = &pa;
+	x.cli = cli;
 	x.pm = pa.pm;
 	x.p = p;
 	switch (fmt) {

@@ -209,6 +209,23 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 }
 
+/* A name as a Markdown cell: cli_text with '|' and '\\' escaped (the
+ * result lives until the next call). */
+static const char *md_text(const char *name)
+{
+	static char buf[4200];
+	const char *t = cli_text(name);
+	size_t n = 0;
+
+	for (; *t && n + 3 < sizeof buf; t++) {
+		if (*t == '|' || *t == '\\')
+			buf[n++] = '\\';
+		buf[n++] = *t;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Table and markdown share one layout; md switches the separators. */
 static void row(int md, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void row(int md, const char *fmt, ...)
@@ -237,7 +254,7 @@ static void print_slot_advice(const pc_whatif *w, const pc_whatif_slot *sl, int 
 
 	printf("\n%sbook %s for %s (a %s): the latest booking with the best odds "
 	       "of meeting %s (%.3f, within half a point); ready by then %.0f%% of "
-	       "the time%s\n", md ? "- " : "", sl->phase,
+	       "the time%s\n", md ? "- " : "", cli_text(sl->phase),
 	       pc_date_format(sl->date, a), wd[((sl->date % 7) + 7) % 7],
 	       pc_date_format(w->deadlines[0].deadline, b), sl->p_on_time,
 	       100 * (1 - sl->p_missed),
@@ -247,7 +264,7 @@ static void print_slot_advice(const pc_whatif *w, const pc_whatif_slot *sl, int 
 		       pc_date_format(sl->latest_ok, a));
 	printf("%s(a missed booking is re-booked for the first slot at least %d "
 	       "days after %s is ready; slots every %d days)\n", md ? "- " : "",
-	       w->slot_notice, sl->phase, w->slot_every);
+	       w->slot_notice, cli_text(sl->phase), w->slot_every);
 	if (!sl->noptions)
 		return;
 	printf("\n");
@@ -275,8 +292,8 @@ static void print_table(const pc_whatif *w, int md)
 	size_t width = 5;
 
 	for (size_t j = 0; j < w->nphases; j++)
-		if (strlen(w->phases[j].phase) > width)
-			width = strlen(w->phases[j].phase);
+		if ((size_t)cli_text_width(w->phases[j].phase) > width)
+			width = (size_t)cli_text_width(w->phases[j].phase);
 	printf("%sstart %s, target confidence %g%%, %llu iterations, seed %llu%s\n\n",
 	       md ? "" : "# ", pc_date_format(w->start, a), w->confidence * 100,
 	       (unsigned long long)w->iterations, (unsigned long long)w->seed,
@@ -318,7 +335,7 @@ static void print_table(const pc_whatif *w, int md)
 			snprintf(corr, sizeof corr, "-");
 		else
 			snprintf(corr, sizeof corr, "%.3f", p->correlation);
-		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, p->phase, sep,
+		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, md ? md_text(p->phase) : cli_text(p->phase), sep,
 		    p->skipped ? "skipped" : p->fixed ? "done" : p->no_checkpoint ? "none"
 		               : pc_date_format(p->checkpoint, a), sep,
 		    p->criticality, sep, corr);
@@ -331,7 +348,7 @@ static void print_table(const pc_whatif *w, int md)
 			puts("|---|---|---:|---:|");
 		for (size_t i = 0; i < w->nslots; i++) {
 			const pc_whatif_slot *sl = w->slots + i;
-			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f", (int)width, sl->phase, sep,
+			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f", (int)width, md ? md_text(sl->phase) : cli_text(sl->phase), sep,
 			    pc_date_format(sl->date, a), sep, sl->p_missed, sep, sl->p_on_time);
 		}
 		for (size_t i = 0; i < w->nslots; i++)
@@ -346,7 +363,7 @@ static void print_table(const pc_whatif *w, int md)
 			puts("|---|---|---:|---|---:|");
 		for (size_t i = 0; i < w->nchecks; i++) {
 			const pc_whatif_check *ck = w->checks + i;
-			row(md, "%-*s%s%-10s%s%7.3f%s%-10s%s%+ld", (int)width, ck->phase, sep,
+			row(md, "%-*s%s%-10s%s%7.3f%s%-10s%s%+ld", (int)width, md ? md_text(ck->phase) : cli_text(ck->phase), sep,
 			    pc_date_format(ck->date, a), sep, ck->p_holds, sep,
 			    pc_date_format(ck->needed, b), sep, ck->uplift);
 		}

@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -61,12 +62,37 @@ static void usage(FILE *out)
 	        "Exit status: 0 success, 1 bad data or failure, 2 bad usage.\n");
 }
 
+/* The prefix "precedent: CMD: " of every message. */
+static void prefix(const struct cli *cli)
+{
+	fprintf(stderr, "precedent: %s%s", cli->cmd ? cli->cmd : "",
+	        cli->cmd ? ": " : "");
+}
+
+/* A message on stderr with users' text in it made safe (cli_text): a
+ * name in an error must not drive the terminal either. */
+static void put_message(const char *fmt, va_list ap)
+{
+	char small[1024], *buf = small;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof small, fmt, copy);
+	va_end(copy);
+	if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1)))
+		vsnprintf(buf, (size_t)n + 1, fmt, ap);
+	fputs(cli_text(buf ? buf : small), stderr);
+	if (buf != small)
+		free(buf);
+}
+
 int cli_fail(const struct cli *cli, const pc_error *err)
 {
 	char buf[PC_ERROR_MSG_MAX + PC_ERROR_FILE_MAX + 32];
 
-	fprintf(stderr, "precedent: %s%s%s\n", cli->cmd ? cli->cmd : "",
-	        cli->cmd ? ": " : "", pc_error_format(err, buf, sizeof buf));
+	prefix(cli);
+	fprintf(stderr, "%s\n", cli_text(pc_error_format(err, buf, sizeof buf)));
 	return err->status == PC_EUSAGE ? EXIT_USAGE : EXIT_DATA;
 }
 
@@ -74,10 +100,9 @@ int cli_usage(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "precedent: %s%s", cli->cmd ? cli->cmd : "",
-	        cli->cmd ? ": " : "");
+	prefix(cli);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'precedent %s%s--help'.\n",
 	        cli->cmd ? cli->cmd : "", cli->cmd ? " " : "");
@@ -90,10 +115,10 @@ void cli_warn(const struct cli *cli, const char *fmt, ...)
 
 	if (cli->quiet)
 		return;
-	fprintf(stderr, "precedent: %s%swarning: ", cli->cmd ? cli->cmd : "",
-	        cli->cmd ? ": " : "");
+	prefix(cli);
+	fputs("warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -106,13 +131,14 @@ static void waiting(const char *path, void *ctx)
 
 	if (!cli->quiet)
 		fprintf(stderr, "precedent: %s: waiting for another process writing "
-		        "to %s\n", cli->cmd ? cli->cmd : "", path);
+		        "to %s\n", cli->cmd ? cli->cmd : "", cli_text(path));
 }
 
-int cli_open_store(const struct cli *cli, int create, pc_store **out)
+int cli_open_store(const struct cli *cli, int mode, pc_store **out)
 {
-	pc_store_options o = {create ? PC_STORE_CREATE : 0, cli->wait, waiting,
-	                      (void *)cli};
+	pc_store_options o = {mode == CLI_STORE_CREATE ? PC_STORE_CREATE
+	                      : mode == CLI_STORE_WRITE ? 0 : PC_STORE_READONLY,
+	                      cli->wait, waiting, (void *)cli};
 	pc_error err;
 
 	pc_error_clear(&err);
@@ -341,10 +367,22 @@ int cli_run(int argc, char **argv)
 	const char *env = getenv("PRECEDENT_DB");
 	int c;
 
+	/* A closed standard input would be taken by the next open(): SQLite
+	 * puts /dev/null there to protect its files, and `import -` then
+	 * reads an empty file.  A write-only descriptor in its place makes
+	 * a read fail as it should, with EBADF. */
+	if (fcntl(0, F_GETFD) == -1 && errno == EBADF) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd > 0) /* 0 is where it should land */
+			close(fd);
+	}
 	/* GSL's default handler aborts the process; the library checks the
 	 * status GSL returns instead, so turn the handler off once here. */
 	gsl_set_error_handler_off();
 	cli.db_path = env && *env ? env : "precedent.db";
+	if (cli_check_utf8(&cli, argc, argv))
+		return EXIT_USAGE;
 	optind = 0; /* glibc: 0 also resets getopt's internal state */
 	opterr = 1;
 	/* '+': stop at the command name; its options are the command's. */
@@ -388,6 +426,6 @@ int cli_run(int argc, char **argv)
 		return cmd->fn(&cli, argc, argv);
 	}
 	fprintf(stderr, "precedent: '%s' is not a command\nTry 'precedent --help'.\n",
-	        argv[optind]);
+	        cli_text(argv[optind]));
 	return EXIT_USAGE;
 }

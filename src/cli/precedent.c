@@ -13,9 +13,20 @@
 /* datamash and coreutils check this: a full disk must not pass for success. */
 static int close_stdout(void)
 {
-	if (ferror(stdout) | (fclose(stdout) != 0)) {
+	int bad, e;
+
+	/* errno from this flush, not whatever the command left in it: a
+	 * stream that failed before keeps its unwritten bytes, and writing
+	 * them again tells why. */
+	errno = 0;
+	bad = fflush(stdout) != 0;
+	e = errno;
+	bad |= ferror(stdout);
+	if (fclose(stdout) != 0 && !e)
+		e = errno, bad = 1;
+	if (bad) {
 		fprintf(stderr, "precedent: write error on standard output: %s\n",
-		        strerror(errno ? errno : EIO));
+		        strerror(e ? e : EIO));
 		return EXIT_DATA;
 	}
 	return 0;

@@ -12,7 +12,9 @@
  * input.  FUZZ_CLI_VERBOSE=1 prints each command line and how it ended.
  *
  * Beyond "no crash, no sanitizer report, no leak": the exit status is 0,
- * 1 or 2, and a failure says why on stderr.  To keep runs short the
+ * 1 or 2, and a failure says why on stderr; a reading command (history,
+ * model, plan, whatif, backtest) leaves run.db byte for byte as it was,
+ * whatever its options (it opens the store read-only).  To keep runs short the
  * harness asks plan, whatif and backtest for 200 iterations (and whatif
  * for no bootstrap interval unless the input asks), and skips inputs
  * that ask for more, for bootstrap intervals beyond a few replicates
@@ -289,6 +291,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t errlen = 0;
 	FILE *out, *err;
 	int verbose = getenv("FUZZ_CLI_VERBOSE") != NULL;
+	int reader = 0;
 
 	if (size < 1)
 		return 0;
@@ -317,9 +320,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			argv[argc++] = "--iterations=200";
 		if (!strcmp(cmd, "whatif"))
 			argv[argc++] = "--ci=0"; /* not 200 bootstrap replicates */
+		reader = strcmp(cmd, "import") != 0 && strcmp(cmd, "fit") != 0 &&
+		         strcmp(cmd, "fitdist") != 0;
 	}
-	for (int i = 0; i < nargs; i++)
+	for (int i = 0; i < nargs; i++) {
 		argv[argc++] = args[i];
+		if (strstr(args[i], "run.db"))
+			reader = 0; /* an output file may be the store */
+	}
 	argv[argc] = NULL;
 	if (!skipped(argv, argc)) {
 		go_scratch();
@@ -342,6 +350,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* 0, 1 or 2 (cli.h) */
 		if (rc != 0 && errlen == 0)
 			abort(); /* a failure says why */
+		if (reader) { /* a reader never writes the store */
+			size_t len;
+			char *now = slurp("run.db", &len);
+
+			if (!now || len != store_len || memcmp(now, store, len) != 0) {
+				fprintf(stderr, "fuzz_cli: a reading command changed run.db\n");
+				abort();
+			}
+			free(now);
+		}
 		free(errtext);
 		go_home();
 	}

@@ -112,6 +112,24 @@ static void test_load_all(void **state)
 	assert_int_equal(pc_history_phase_index(h, "alpha"), 1);
 	assert_int_equal(pc_history_phase_index(h, "Alpha"), -1);
 	assert_int_equal(pc_history_phase_index(h, "nope"), -1);
+	/* The by-name index lists the phases in byte order of their names. */
+	assert_non_null(h->phase_byname);
+	assert_int_equal(h->phase_byname[0], 1); /* alpha */
+	assert_int_equal(h->phase_byname[1], 2); /* omega */
+	assert_int_equal(h->phase_byname[2], 0); /* zeta */
+	/* Every name is found at its own index, with or without it. */
+	for (size_t k = 0; k < h->nphases; k++)
+		assert_int_equal(pc_history_phase_index(h, h->phases[k]), (long)k);
+	{
+		size_t *ix = h->phase_byname;
+
+		h->phase_byname = NULL;
+		assert_int_equal(pc_history_phase_index(h, "omega"), 2);
+		assert_int_equal(pc_history_phase_index(h, "nope"), -1);
+		assert_int_equal(pc_history_index_phases(h), PC_OK);
+		assert_memory_equal(h->phase_byname, ix, 3 * sizeof *ix);
+		free(ix);
+	}
 
 	assert_int_equal(h->nobs, 7);
 	/* Sorted by project, then start: beta/p1's zeta comes before alpha. */

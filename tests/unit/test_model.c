@@ -191,6 +191,69 @@ static void test_csv_errors(void **state)
 	assert_int_equal(pc_model_read_csv("/nonexistent/model.csv", &m, &err), PC_EIO);
 }
 
+/* A model file is sealed by its end line: cut after any line, it is
+ * refused with the file and line; without the version line it is the
+ * old format, read as it is. */
+static void test_csv_end_line(void **state)
+{
+	pc_history *h = make_history();
+	pc_model *m = NULL, *back = NULL;
+	char path[] = "/tmp/test_model_end_XXXXXX";
+	char *text = NULL;
+	size_t len = 0, lines = 0;
+	pc_error err;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(pc_model_fit(h, NULL, "", &m, NULL, &err), PC_OK);
+	f = open_memstream(&text, &len);
+	assert_int_equal(pc_model_write_csv(m, f, &err), PC_OK);
+	fclose(f);
+	assert_true(strncmp(text, "# precedent model 2\n", 20) == 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\n')
+			continue;
+		lines++;
+		f = fopen(path, "w");
+		fwrite(text, 1, i + 1, f);
+		fclose(f);
+		if (i + 1 == len) {
+			assert_int_equal(pc_model_read_csv(path, &back, &err), PC_OK);
+			assert_int_equal(back->format, 2);
+			assert_int_equal(back->nphases, m->nphases);
+			pc_model_free(&back);
+		} else {
+			assert_int_not_equal(pc_model_read_csv(path, &back, &err), PC_OK);
+			assert_null(back);
+			assert_string_equal(err.file, path);
+			if (lines > 2) { /* past the header: the end line is missing */
+				assert_int_equal(err.line, (int)lines);
+				assert_non_null(strstr(err.msg, "cut short"));
+			}
+		}
+	}
+	/* The old format: no version line, no end line. */
+	{
+		char *body = strchr(text, '\n') + 1;
+		char *end = strstr(body, "# end of model:");
+
+		f = fopen(path, "w");
+		fwrite(body, 1, (size_t)(end - body), f);
+		fclose(f);
+		assert_int_equal(pc_model_read_csv(path, &back, &err), PC_OK);
+		assert_int_equal(back->format, 1);
+		pc_model_free(&back);
+	}
+	unlink(path);
+	free(text);
+	pc_model_free(&m);
+	free_history(h);
+}
+
 static void test_store_round_trip(void **state)
 {
 	pc_history *h = make_history();
@@ -248,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_fit_history),
 		cmocka_unit_test(test_csv_round_trip),
 		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_csv_end_line),
 		cmocka_unit_test(test_store_round_trip),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -128,6 +128,41 @@ static void test_refuses_foreign_files(void **state)
 	assert_string_equal(err.msg, "not a precedent store (it holds other tables)");
 	unlink(f->path);
 
+	/* Whatever its user_version: 1 is this precedent's schema version,
+	 * 7 a newer one; neither makes the file ours, and it is not even
+	 * switched to WAL. */
+	for (int uv = 1; uv <= 7; uv += 6) {
+		char sql[96];
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		snprintf(sql, sizeof sql, "CREATE TABLE t(x); PRAGMA user_version = %d", uv);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_ESTORE);
+		assert_string_equal(err.msg, "not a precedent store (it holds other tables)");
+		assert_int_equal(pc_store_open(f->path, PC_STORE_READONLY, &st, &err), PC_ESTORE);
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(s, 0), "delete");
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		unlink(f->path);
+	}
+	/* Another application id, without any table. */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA application_id = 42", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_ESTORE);
+	assert_string_equal(err.msg, "not a precedent store (application id 42)");
+	unlink(f->path);
+
+	/* A device is no store, and gets no journal beside it. */
+	assert_int_equal(pc_store_open("/dev/null", PC_STORE_CREATE, &st, &err), PC_ESTORE);
+	assert_string_equal(err.msg, "'/dev/null' is not a regular file (a store is one)");
+	assert_int_equal(access("/dev/null-journal", F_OK), -1);
+
 	/* A text file is not a database at all. */
 	fp = fopen(f->path, "w");
 	assert_non_null(fp);
@@ -145,10 +180,14 @@ static void test_migrates_from_zero(void **state)
 	pc_error err;
 	sqlite3 *db;
 
-	/* An empty SQLite file (version 0) is migrated in place. */
+	/* An empty SQLite file (version 0) is no store to open, but one
+	 * to create: it is migrated in place. */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(pc_store_open(f->path, 0, &st, &err), PC_OK);
+	assert_int_equal(pc_store_open(f->path, 0, &st, &err), PC_ENOTFOUND);
+	assert_int_equal(pc_store_open(f->path, PC_STORE_READONLY, &st, &err),
+	                 PC_ENOTFOUND);
+	assert_int_equal(pc_store_open(f->path, PC_STORE_CREATE, &st, &err), PC_OK);
 	assert_int_equal(query_long(st, "PRAGMA user_version"), 1);
 	assert_int_equal(query_long(st, "PRAGMA application_id"), 0x50434442);
 	pc_store_close(&st);
