@@ -151,6 +151,10 @@ int cli_load_history(const struct cli *cli, pc_store *st,
  * Takes the caller's reference to o (NULL, as from a failed json_pack, is
  * reported as out of memory).  Returns 0, else 1: main() reports a write
  * error when it closes stdout. */
+/* The errno of a failed write to standard output that the writer saw
+ * (0: none), for main() to say why when it closes the stream. */
+extern int cli_stdout_errno;
+
 int cli_print_json(const struct cli *cli, json_t *o, size_t flags);
 
 /* A JSON number, or null for NaN and infinities (which JSON lacks). */

@@ -288,15 +288,22 @@ int cli_load_history(const struct cli *cli, pc_store *st,
 	return 0;
 }
 
+int cli_stdout_errno;
+
 int cli_print_json(const struct cli *cli, json_t *o, size_t flags)
 {
 	pc_error err;
 	int rc = -1;
 
+	errno = 0;
 	if (o)
 		rc = json_dumpf(o, stdout, flags | JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (rc == 0 && putchar('\n') == EOF)
+		rc = -1;
+	if (rc && ferror(stdout))
+		cli_stdout_errno = errno;  /* why, before anything else sets errno */
 	json_decref(o);
-	if (rc == 0 && putchar('\n') != EOF)
+	if (rc == 0)
 		return 0;
 	/* a stream error is main()'s to report, once, when it closes stdout */
 	if (ferror(stdout))
