@@ -77,17 +77,17 @@ static double w_loglik(const double *p, const pci_sample *s, double *grad)
 	double k = p[0], ll = log(p[1]), ne = (double)s->nev;
 	double z = 0, zl = 0;
 
-	for (size_t i = 0; i < s->nev; i++) {
-		double t = s->le[i] - ll, e = exp(k * t);
+	for (size_t i = 0; i < s->nde; i++) {
+		double t = s->dle[i] - ll, e = PCI_W(s->dwe, i) * exp(k * t);
 		z += e;
 		zl += e * t;
 	}
-	for (size_t i = 0; i < s->ncens; i++) {
+	for (size_t i = 0; i < s->ndc; i++) {
 		double t, e;
-		if (s->xc[i] <= 0)
+		if (s->dxc[i] <= 0)
 			continue;
-		t = s->lc[i] - ll;
-		e = exp(k * t);
+		t = s->dlc[i] - ll;
+		e = PCI_W(s->dwc, i) * exp(k * t);
 		z += e;
 		zl += e * t;
 	}

@@ -120,6 +120,47 @@ void pc_fit_options_init(pc_fit_options *o)
 
 /* ------------------------------------------------------------ samples */
 
+static size_t group(double *v, size_t n, double *u, double *w);
+
+/* Whole numbers (days, counts) tie often: 10^4 whole-day durations take a
+ * few dozen values, so the likelihoods run over distinct values with
+ * counts.  Other data seldom tie, and are left as they are rather than
+ * sorted for nothing.  0, or -1 out of memory. */
+static int group_ties(pci_sample *s)
+{
+	size_t n = s->nev + s->ncens, ne = s->nev, nc = s->ncens;
+	double *b, *tmp;
+
+	for (size_t i = 0; i < ne; i++)
+		if (s->xe[i] != floor(s->xe[i]))
+			return 0;
+	for (size_t i = 0; i < nc; i++)
+		if (s->xc[i] != floor(s->xc[i]))
+			return 0;
+	/* finished: values, counts, logs (3 ne); running: the same (3 nc);
+	 * then scratch for the sort */
+	b = s->dbuf = malloc((4 * n + 1) * sizeof *b);
+	if (!b)
+		return -1;
+	tmp = b + 3 * n;
+	memcpy(tmp, s->xe, ne * sizeof *tmp);
+	s->nde = group(tmp, ne, b, b + ne);
+	for (size_t i = 0; i < s->nde; i++)
+		b[2 * ne + i] = b[i] > 0 ? log(b[i]) : 0;
+	s->dxe = b;
+	s->dwe = b + ne;
+	s->dle = b + 2 * ne;
+	b += 3 * ne;
+	memcpy(tmp, s->xc, nc * sizeof *tmp);
+	s->ndc = group(tmp, nc, b, b + nc);
+	for (size_t i = 0; i < s->ndc; i++)
+		b[2 * nc + i] = b[i] > 0 ? log(b[i]) : 0;
+	s->dxc = b;
+	s->dwc = b + nc;
+	s->dlc = b + 2 * nc;
+	return 0;
+}
+
 int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err)
 {
@@ -177,6 +218,14 @@ int pci_sample_init(pci_sample *s, const double *x,
 		s->sx += v;
 		s->slx += lv;
 	}
+	s->nde = s->nev;
+	s->ndc = s->ncens;
+	s->dxe = s->xe;
+	s->dle = s->le;
+	s->dxc = s->xc;
+	s->dlc = s->lc;
+	if (group_ties(s))
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	s->mean = m;
 	s->sd = ie ? sqrt(q / ie) : 0;
 	s->lmean = lm;
@@ -188,6 +237,7 @@ void pci_sample_release(pci_sample *s)
 {
 	free(s->buf);
 	free(s->gbuf);
+	free(s->dbuf);
 	memset(s, 0, sizeof *s);
 }
 
