@@ -52,12 +52,21 @@ void pci_gof_edf(const pc_family *f, const double *p, const double *x, size_t n,
                  double *ks, double *ad, double *cvm)
 {
 	double d = 0, w = 1.0 / (12.0 * n), a = 0, dn = (double)n;
+	/* F and log(1 - F) at every point once: below the median log1p(-F)
+	 * is exact, so logsf (another incomplete gamma for the gamma) is
+	 * only needed above it, where it keeps the upper tail exact where
+	 * 1 - F would round to 0 */
+	double *ls_at = malloc((n ? 2 * n : 1) * sizeof *ls_at), *u_at = ls_at + n;
 
+	if (ls_at)
+		for (size_t i = 0; i < n; i++) {
+			double u = u_at[i] = f->cdf(x[i], p);
+			ls_at[i] = u <= 0.5 ? log1p(-u) : f->logsf(x[i], p);
+		}
 	for (size_t i = 0; i < n; i++) {
-		double u = f->cdf(x[i], p), e;
-		/* log F and log(1 - F) from both ends: logsf keeps the
-		 * upper tail exact where 1 - F would round to 0 */
-		double lf = log(u), ls = f->logsf(x[n - 1 - i], p);
+		double u = ls_at ? u_at[i] : f->cdf(x[i], p), e;
+		double lf = log(u);
+		double ls = ls_at ? ls_at[n - 1 - i] : f->logsf(x[n - 1 - i], p);
 
 		e = (i + 1) / dn - u;
 		if (e > d)
@@ -75,6 +84,7 @@ void pci_gof_edf(const pc_family *f, const double *p, const double *x, size_t n,
 			ls = -690;
 		a += (2.0 * i + 1) * (lf + ls);
 	}
+	free(ls_at);
 	*ks = d;
 	*cvm = w;
 	*ad = -dn - a / dn;
