@@ -5,12 +5,15 @@
  * Each family supplies its log-likelihood with an analytic gradient
  * (dist_*.c); this file maximises it over theta, the parameters with the
  * positive ones on the log scale (so every step stays valid), by damped
- * Newton iterations whose Hessian is the central difference of the
+ * Newton iterations whose Hessian is the forward difference of the
  * analytic gradient.  Newton converges quadratically, so the loop runs
  * until the Newton decrement (what one more step could gain in log L) is
- * at rounding level rather than stopping at a loose tolerance, and the
- * result is checked before it is accepted.  The same Hessian, inverted
- * with GSL's Cholesky, gives the observed-information covariance.
+ * at rounding level, or a line search finds no strict gain, rather than
+ * stopping at a loose tolerance, and the result is checked before it is
+ * accepted.  The central-difference Hessian, inverted with GSL's
+ * Cholesky, gives the observed-information covariance.  With whole days
+ * the log-likelihood is pci_whole_loglik's, built from each family's
+ * log tails (logtail) over distinct days.
  *
  * It also reads a column of durations from CSV (pc_durations_read), so
  * that the tool stays a thin layer that only parses options and prints.

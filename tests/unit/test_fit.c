@@ -751,6 +751,13 @@ static void test_whole_days(void **state)
 		assert_true(chosen >= 16);
 	}
 
+	/* durations that never vary are still the constant family's */
+	for (size_t i = 0; i < 10; i++)
+		x[i] = 5;
+	assert_int_equal(pc_fit_all(x, NULL, 10, &o, &set, &err), PC_OK);
+	assert_int_equal(set.nfits, 1);
+	assert_string_equal(set.fits[0].family->name, "constant");
+
 	/* not whole days: a clear error for every family */
 	x[0] = 2.5;
 	assert_int_equal(pc_fit_family(&pci_gamma, x, NULL, n, &o, &fit, &err), PC_EDATA);
