@@ -897,6 +897,59 @@ static void test_ties_grouped(void **state)
 	gsl_rng_free(r);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static unsigned char flag_of(double x)
+{
+	return fmod(fabs(floor(x * 7)), 2) != 0;
+}
+
+/* The goodness-of-fit sort (a radix sort on the bits of the doubles):
+ * ascending, negatives, zeros of both signs, ties, huge and tiny
+ * magnitudes, each value keeping its censoring flag (here a function of
+ * the value, so that ties cannot hide a lost flag). */
+static void test_sort_sample(void **state)
+{
+	const size_t n = 5000;
+	double *x = malloc(n * sizeof *x), *xs = malloc(n * sizeof *xs);
+	unsigned char *c = malloc(n), *cs = malloc(n);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+
+	(void)state;
+	gsl_rng_set(r, 4);
+	for (size_t i = 0; i < n; i++) {
+		double u = gsl_rng_uniform(r);
+		x[i] = i % 7 == 0 ? round(10 * u) - 5               /* ties */
+		     : i % 11 == 0 ? (u - 0.5) * 1e300                /* huge */
+		     : i % 13 == 0 ? u * 1e-300                       /* tiny */
+		     : (u - 0.3) * 100;
+		if (i == 1)
+			x[i] = -0.0;
+		c[i] = flag_of(x[i]);
+	}
+	assert_int_equal(pci_sort_sample(x, c, n, xs, cs), PC_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			assert_true(xs[i - 1] <= xs[i]);
+		assert_int_equal(cs[i], flag_of(xs[i]));
+	}
+	/* the same multiset: sums agree exactly when taken in sorted order */
+	qsort(x, n, sizeof *x, cmp_dbl);
+	for (size_t i = 0; i < n; i++)
+		assert_true(x[i] == xs[i]);
+	assert_int_equal(pci_sort_sample(x, NULL, 0, xs, cs), PC_OK);
+	gsl_rng_free(r);
+	free(x);
+	free(xs);
+	free(c);
+	free(cs);
+}
+
 static void *run_job(void *arg)
 {
 	struct job *j = arg;
@@ -951,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(test_censored_truth),
 		cmocka_unit_test(test_gof_bootstrap),
 		cmocka_unit_test(test_stress),
+		cmocka_unit_test(test_sort_sample),
 		cmocka_unit_test(test_ties_grouped),
 		cmocka_unit_test(test_whole_days_references),
 		cmocka_unit_test(test_whole_days),
