@@ -427,13 +427,52 @@ static double diff_step(const problem *pr, const double *th, int i)
 	return 1e-5 * fmax(1, 1e-5 * fabs(th[i]));
 }
 
-/* Hessian of log L in theta by central differences of the analytic
- * gradient, symmetrised; 0 or -1 if a neighbour is not valid. */
+/* The family's analytic Hessian carried to theta: with p = P(theta),
+ * d2/dth_i dth_j = J_i J_j d2/dp_i dp_j, plus g_i p_i on the diagonal of
+ * a log parameter (d2p/dth2 = p).  g is the gradient in theta at th
+ * when the caller has it (NULL: computed here).  0, or -1 without one (whole days, or
+ * a family that has none) or where log L is not finite. */
+static int hessian_exact(const problem *pr, const double *th, const double *g,
+                         double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], hp[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	int k = pr->k;
+
+	if (pr->s->whole || !pr->ops->hessian)
+		return -1;
+	for (int i = 0; i < k; i++)
+		if ((pr->ops->logparam >> i & 1) && !(fabs(th[i]) <= 400))
+			return -1;
+	to_params(pr, th, p);
+	if (!pr->ops->family->valid(p))
+		return -1;
+	if (g) /* the gradient in theta the caller has: back to p */
+		for (int i = 0; i < k; i++)
+			gp[i] = g[i] / jacobian(pr, p, i);
+	else if (!isfinite(pr->ops->loglik(p, pr->s, gp)))
+		return -1;
+	pr->ops->hessian(p, pr->s, hp);
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++) {
+			h[i][j] = jacobian(pr, p, i) * jacobian(pr, p, j) * hp[i][j];
+			if (i == j && (pr->ops->logparam >> i & 1))
+				h[i][j] += gp[i] * p[i];
+			if (!isfinite(h[i][j]))
+				return -1;
+		}
+	return 0;
+}
+
+/* Hessian of log L in theta: the family's analytic one, else central
+ * differences of the analytic gradient, symmetrised; 0 or -1 if a
+ * neighbour is not valid. */
 static int hessian(const problem *pr, const double *th, double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
 	double t[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], gm[PC_MAX_PARAMS];
 	int k = pr->k;
 
+	if (hessian_exact(pr, th, NULL, h) == 0)
+		return 0;
 	for (int i = 0; i < k; i++) {
 		double step = diff_step(pr, th, i);
 		memcpy(t, th, sizeof t);
@@ -464,6 +503,8 @@ static int hessian_fwd(const problem *pr, const double *th, const double *g,
 	double t[PC_MAX_PARAMS], gp[PC_MAX_PARAMS];
 	int k = pr->k;
 
+	if (hessian_exact(pr, th, g, h) == 0)
+		return 0;
 	for (int i = 0; i < k; i++) {
 		double step = diff_step(pr, th, i);
 		memcpy(t, th, sizeof t);

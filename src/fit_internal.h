@@ -130,6 +130,10 @@ typedef struct pci_fitops {
 	 * rounding where the other form is exact, and in g[] (not NULL) its
 	 * gradient in p: the pieces of the whole-day likelihood. */
 	double (*logtail)(double x, const double *p, int upper, double *g);
+	/* The Hessian of loglik in p, analytic, or NULL (the engine then
+	 * differences the gradient). */
+	void (*hessian)(const double *p, const pci_sample *s,
+	                double h[PC_MAX_PARAMS][PC_MAX_PARAMS]);
 } pci_fitops;
 
 extern const pci_fitops pci_exponential_fit;
