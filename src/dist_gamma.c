@@ -213,18 +213,18 @@ static double g_loglik(const double *p, const pci_sample *s, double *grad)
 	}
 	/* Relative step for d/da log Q: error O(h^2) ~ 1e-10 relative. */
 	h = 1e-5 * a;
-	for (size_t i = 0; i < s->ncens; i++) {
-		double z = s->xc[i] / b, lq;
+	for (size_t i = 0; i < s->ndc; i++) {
+		double z = s->dxc[i] / b, lq, w = PCI_W(s->dwc, i);
 
 		if (z <= 0)
 			continue;
 		lq = pci_gamma_logq(a, z);
-		ll += lq;
+		ll += w * lq;
 		if (grad) {
 			/* dQ/dz = -z^(a-1) e^-z / Gamma(a), dz/db = -z/b */
-			db += exp(a * log(z) - z - lga - lgb - lq);
-			da += (pci_gamma_logq(a + h, z) -
-			       pci_gamma_logq(a - h, z)) / (2 * h);
+			db += w * exp(a * log(z) - z - lga - lgb - lq);
+			da += w * (pci_gamma_logq(a + h, z) -
+			           pci_gamma_logq(a - h, z)) / (2 * h);
 		}
 	}
 	if (grad) {

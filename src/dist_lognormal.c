@@ -98,26 +98,28 @@ const pc_family pci_lognormal = {
  * z = (c - mu) / sd; d log Q / dz = -h(z), the normal hazard, so it adds
  * h / sd to d/dmu and h z / sd to d/dsd.
  */
-double pci_normal_loglik(const double *ye, size_t ne, const double *yc,
-                         size_t nc, const double *p, double *grad)
+double pci_normal_loglik(const double *ye, const double *we, size_t ne,
+                         const double *yc, const double *wc, size_t nc,
+                         const double *p, double *grad)
 {
-	double mu = p[0], sd = p[1], ss = 0, sd1 = 0;
+	double mu = p[0], sd = p[1], ss = 0, sd1 = 0, cnt = 0;
 	double ll, dmu, dsd;
 
 	for (size_t i = 0; i < ne; i++) {
-		double d = ye[i] - mu;
-		sd1 += d;
-		ss += d * d;
+		double d = ye[i] - mu, w = PCI_W(we, i);
+		sd1 += w * d;
+		ss += w * d * d;
+		cnt += w;
 	}
-	ll = -(double)ne * (log(sd) + LOG_SQRT_2PI) - ss / (2 * sd * sd);
+	ll = -cnt * (log(sd) + LOG_SQRT_2PI) - ss / (2 * sd * sd);
 	dmu = sd1 / (sd * sd);
-	dsd = -(double)ne / sd + ss / (sd * sd * sd);
+	dsd = -cnt / sd + ss / (sd * sd * sd);
 	for (size_t i = 0; i < nc; i++) {
 		double z = (yc[i] - mu) / sd, lq = pci_norm_logq(z);
-		double h = exp(-0.5 * z * z - LOG_SQRT_2PI - lq);
-		ll += lq;
-		dmu += h / sd;
-		dsd += h * z / sd;
+		double h = exp(-0.5 * z * z - LOG_SQRT_2PI - lq), w = PCI_W(wc, i);
+		ll += w * lq;
+		dmu += w * h / sd;
+		dsd += w * h * z / sd;
 	}
 	if (grad) {
 		grad[0] = dmu;
@@ -128,7 +130,8 @@ double pci_normal_loglik(const double *ye, size_t ne, const double *yc,
 
 static double ln_loglik(const double *p, const pci_sample *s, double *grad)
 {
-	return pci_normal_loglik(s->le, s->nev, s->lc, s->ncens, p, grad) - s->slx;
+	return pci_normal_loglik(s->dle, s->dwe, s->nde, s->dlc, s->dwc,
+	                         s->ndc, p, grad) - s->slx;
 }
 
 static void ln_start(const pci_sample *s, double *p)

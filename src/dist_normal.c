@@ -65,7 +65,8 @@ const pc_family pci_normal = {
 
 static double n_loglik(const double *p, const pci_sample *s, double *grad)
 {
-	return pci_normal_loglik(s->xe, s->nev, s->xc, s->ncens, p, grad);
+	return pci_normal_loglik(s->dxe, s->dwe, s->nde, s->dxc, s->dwc,
+	                         s->ndc, p, grad);
 }
 
 static void n_start(const pci_sample *s, double *p)

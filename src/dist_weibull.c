@@ -77,17 +77,17 @@ static double w_loglik(const double *p, const pci_sample *s, double *grad)
 	double k = p[0], ll = log(p[1]), ne = (double)s->nev;
 	double z = 0, zl = 0;
 
-	for (size_t i = 0; i < s->nev; i++) {
-		double t = s->le[i] - ll, e = exp(k * t);
+	for (size_t i = 0; i < s->nde; i++) {
+		double t = s->dle[i] - ll, e = PCI_W(s->dwe, i) * exp(k * t);
 		z += e;
 		zl += e * t;
 	}
-	for (size_t i = 0; i < s->ncens; i++) {
+	for (size_t i = 0; i < s->ndc; i++) {
 		double t, e;
-		if (s->xc[i] <= 0)
+		if (s->dxc[i] <= 0)
 			continue;
-		t = s->lc[i] - ll;
-		e = exp(k * t);
+		t = s->dlc[i] - ll;
+		e = PCI_W(s->dwc, i) * exp(k * t);
 		z += e;
 		zl += e * t;
 	}
@@ -96,6 +96,41 @@ static double w_loglik(const double *p, const pci_sample *s, double *grad)
 		grad[1] = k / p[1] * (z - ne);
 	}
 	return ne * (log(k) - k * ll) + (k - 1) * s->slx - z;
+}
+
+/*
+ * Second derivatives, first in (k, L = log l) with Z = sum z,
+ * ZT = sum z t, ZT2 = sum z t^2 (t = log x - L, all observations):
+ *   d2/dk2 = -nev / k^2 - ZT2,  d2/dk dL = Z - nev + k ZT,
+ *   d2/dL2 = -k^2 Z,            d/dL = k (Z - nev),
+ * then to l: d2/dk dl = (d2/dk dL) / l, d2/dl2 = (d2/dL2 - d/dL) / l^2.
+ */
+static void w_hessian(const double *p, const pci_sample *s,
+                      double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double k = p[0], l = p[1], ll = log(l), ne = (double)s->nev;
+	double z = 0, zt = 0, zt2 = 0, gl;
+
+	for (size_t i = 0; i < s->nde; i++) {
+		double t = s->dle[i] - ll, e = PCI_W(s->dwe, i) * exp(k * t);
+		z += e;
+		zt += e * t;
+		zt2 += e * t * t;
+	}
+	for (size_t i = 0; i < s->ndc; i++) {
+		double t, e;
+		if (s->dxc[i] <= 0)
+			continue;
+		t = s->dlc[i] - ll;
+		e = PCI_W(s->dwc, i) * exp(k * t);
+		z += e;
+		zt += e * t;
+		zt2 += e * t * t;
+	}
+	gl = k * (z - ne);
+	h[0][0] = -ne / (k * k) - zt2;
+	h[0][1] = h[1][0] = (z - ne + k * zt) / l;
+	h[1][1] = (-k * k * z - gl) / (l * l);
 }
 
 /* log x of a Weibull is Gumbel: sd = pi / (k sqrt 6), mean = log l - gamma / k. */
@@ -138,4 +173,5 @@ const pci_fitops pci_weibull_fit = {
 	.mle = NULL,
 	.logparam = 3u,
 	.logtail = w_logtail,
+	.hessian = w_hessian,
 };

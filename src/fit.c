@@ -5,12 +5,15 @@
  * Each family supplies its log-likelihood with an analytic gradient
  * (dist_*.c); this file maximises it over theta, the parameters with the
  * positive ones on the log scale (so every step stays valid), by damped
- * Newton iterations whose Hessian is the central difference of the
+ * Newton iterations whose Hessian is the forward difference of the
  * analytic gradient.  Newton converges quadratically, so the loop runs
  * until the Newton decrement (what one more step could gain in log L) is
- * at rounding level rather than stopping at a loose tolerance, and the
- * result is checked before it is accepted.  The same Hessian, inverted
- * with GSL's Cholesky, gives the observed-information covariance.
+ * at rounding level, or a line search finds no strict gain, rather than
+ * stopping at a loose tolerance, and the result is checked before it is
+ * accepted.  The central-difference Hessian, inverted with GSL's
+ * Cholesky, gives the observed-information covariance.  With whole days
+ * the log-likelihood is pci_whole_loglik's, built from each family's
+ * log tails (logtail) over distinct days.
  *
  * It also reads a column of durations from CSV (pc_durations_read), so
  * that the tool stays a thin layer that only parses options and prints.
@@ -120,6 +123,47 @@ void pc_fit_options_init(pc_fit_options *o)
 
 /* ------------------------------------------------------------ samples */
 
+static size_t group(double *v, size_t n, double *u, double *w);
+
+/* Whole numbers (days, counts) tie often: 10^4 whole-day durations take a
+ * few dozen values, so the likelihoods run over distinct values with
+ * counts.  Other data seldom tie, and are left as they are rather than
+ * sorted for nothing.  0, or -1 out of memory. */
+static int group_ties(pci_sample *s)
+{
+	size_t n = s->nev + s->ncens, ne = s->nev, nc = s->ncens;
+	double *b, *tmp;
+
+	for (size_t i = 0; i < ne; i++)
+		if (s->xe[i] != floor(s->xe[i]))
+			return 0;
+	for (size_t i = 0; i < nc; i++)
+		if (s->xc[i] != floor(s->xc[i]))
+			return 0;
+	/* finished: values, counts, logs (3 ne); running: the same (3 nc);
+	 * then scratch for the sort */
+	b = s->dbuf = malloc((4 * n + 1) * sizeof *b);
+	if (!b)
+		return -1;
+	tmp = b + 3 * n;
+	memcpy(tmp, s->xe, ne * sizeof *tmp);
+	s->nde = group(tmp, ne, b, b + ne);
+	for (size_t i = 0; i < s->nde; i++)
+		b[2 * ne + i] = b[i] > 0 ? log(b[i]) : 0;
+	s->dxe = b;
+	s->dwe = b + ne;
+	s->dle = b + 2 * ne;
+	b += 3 * ne;
+	memcpy(tmp, s->xc, nc * sizeof *tmp);
+	s->ndc = group(tmp, nc, b, b + nc);
+	for (size_t i = 0; i < s->ndc; i++)
+		b[2 * nc + i] = b[i] > 0 ? log(b[i]) : 0;
+	s->dxc = b;
+	s->dwc = b + nc;
+	s->dlc = b + 2 * nc;
+	return 0;
+}
+
 int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err)
 {
@@ -177,6 +221,14 @@ int pci_sample_init(pci_sample *s, const double *x,
 		s->sx += v;
 		s->slx += lv;
 	}
+	s->nde = s->nev;
+	s->ndc = s->ncens;
+	s->dxe = s->xe;
+	s->dle = s->le;
+	s->dxc = s->xc;
+	s->dlc = s->lc;
+	if (group_ties(s))
+		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	s->mean = m;
 	s->sd = ie ? sqrt(q / ie) : 0;
 	s->lmean = lm;
@@ -188,6 +240,7 @@ void pci_sample_release(pci_sample *s)
 {
 	free(s->buf);
 	free(s->gbuf);
+	free(s->dbuf);
 	memset(s, 0, sizeof *s);
 }
 
@@ -374,13 +427,52 @@ static double diff_step(const problem *pr, const double *th, int i)
 	return 1e-5 * fmax(1, 1e-5 * fabs(th[i]));
 }
 
-/* Hessian of log L in theta by central differences of the analytic
- * gradient, symmetrised; 0 or -1 if a neighbour is not valid. */
+/* The family's analytic Hessian carried to theta: with p = P(theta),
+ * d2/dth_i dth_j = J_i J_j d2/dp_i dp_j, plus g_i p_i on the diagonal of
+ * a log parameter (d2p/dth2 = p).  g is the gradient in theta at th
+ * when the caller has it (NULL: computed here).  0, or -1 without one (whole days, or
+ * a family that has none) or where log L is not finite. */
+static int hessian_exact(const problem *pr, const double *th, const double *g,
+                         double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], hp[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	int k = pr->k;
+
+	if (pr->s->whole || !pr->ops->hessian)
+		return -1;
+	for (int i = 0; i < k; i++)
+		if ((pr->ops->logparam >> i & 1) && !(fabs(th[i]) <= 400))
+			return -1;
+	to_params(pr, th, p);
+	if (!pr->ops->family->valid(p))
+		return -1;
+	if (g) /* the gradient in theta the caller has: back to p */
+		for (int i = 0; i < k; i++)
+			gp[i] = g[i] / jacobian(pr, p, i);
+	else if (!isfinite(pr->ops->loglik(p, pr->s, gp)))
+		return -1;
+	pr->ops->hessian(p, pr->s, hp);
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++) {
+			h[i][j] = jacobian(pr, p, i) * jacobian(pr, p, j) * hp[i][j];
+			if (i == j && (pr->ops->logparam >> i & 1))
+				h[i][j] += gp[i] * p[i];
+			if (!isfinite(h[i][j]))
+				return -1;
+		}
+	return 0;
+}
+
+/* Hessian of log L in theta: the family's analytic one, else central
+ * differences of the analytic gradient, symmetrised; 0 or -1 if a
+ * neighbour is not valid. */
 static int hessian(const problem *pr, const double *th, double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
 	double t[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], gm[PC_MAX_PARAMS];
 	int k = pr->k;
 
+	if (hessian_exact(pr, th, NULL, h) == 0)
+		return 0;
 	for (int i = 0; i < k; i++) {
 		double step = diff_step(pr, th, i);
 		memcpy(t, th, sizeof t);
@@ -411,6 +503,8 @@ static int hessian_fwd(const problem *pr, const double *th, const double *g,
 	double t[PC_MAX_PARAMS], gp[PC_MAX_PARAMS];
 	int k = pr->k;
 
+	if (hessian_exact(pr, th, g, h) == 0)
+		return 0;
 	for (int i = 0; i < k; i++) {
 		double step = diff_step(pr, th, i);
 		memcpy(t, th, sizeof t);

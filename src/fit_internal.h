@@ -52,11 +52,13 @@ double pci_norm_logtail(double z, int upper, double *dz);
  * function, both exact far in their tails (z >= 0, a > 0). */
 void pci_gamma_logpq(double a, double z, double *lp, double *lq);
 
-/* The normal log-likelihood of finished values ye and right-censored
- * values yc at p = {mean, sd}, with its gradient when grad is not NULL;
+/* The normal log-likelihood of finished values ye (counts we, NULL: 1
+ * each; ne distinct) and right-censored values yc (counts wc, nc
+ * distinct) at p = {mean, sd}, with its gradient when grad is not NULL;
  * shared by the normal and lognormal families. */
-double pci_normal_loglik(const double *ye, size_t ne, const double *yc,
-                         size_t nc, const double *p, double *grad);
+double pci_normal_loglik(const double *ye, const double *we, size_t ne,
+                         const double *yc, const double *wc, size_t nc,
+                         const double *p, double *grad);
 
 /* A sample ready for estimation.  xe/le are the finished durations and
  * their logs, xc/lc the censored ones (the logs are 0 where x <= 0; a
@@ -80,8 +82,19 @@ typedef struct pci_sample {
 	size_t nge, ngc;
 	double *ge, *gw, *gc, *gcw;
 	double *gbuf;       /* owns the four grouped arrays */
+	/* What the plain log-likelihoods loop over: the distinct finished
+	 * values dxe (logs dle, counts dwe) and running ones dxc (dlc, dwc).
+	 * Grouped when every value is a whole number, where ties are the
+	 * rule; otherwise the arrays above with dwe = dwc = NULL (each
+	 * counts once: PCI_W). */
+	size_t nde, ndc;
+	const double *dxe, *dle, *dwe, *dxc, *dlc, *dwc;
+	double *dbuf;       /* owns the grouped ones */
 	int whole;          /* 1: fit the whole-day likelihood */
 } pci_sample;
+
+/* The count of distinct value i of a weight array w (NULL: 1). */
+#define PCI_W(w, i) ((w) ? (w)[i] : 1.0)
 
 /* Split x (censored[i] != 0: still running; censored may be NULL) into
  * *s.  Fails with PC_EDATA on a non-finite value, PC_ENOMEM. */
@@ -117,6 +130,10 @@ typedef struct pci_fitops {
 	 * rounding where the other form is exact, and in g[] (not NULL) its
 	 * gradient in p: the pieces of the whole-day likelihood. */
 	double (*logtail)(double x, const double *p, int upper, double *g);
+	/* The Hessian of loglik in p, analytic, or NULL (the engine then
+	 * differences the gradient). */
+	void (*hessian)(const double *p, const pci_sample *s,
+	                double h[PC_MAX_PARAMS][PC_MAX_PARAMS]);
 } pci_fitops;
 
 extern const pci_fitops pci_exponential_fit;

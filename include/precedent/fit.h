@@ -5,10 +5,13 @@
  * The data are durations x[i] in days; censored[i] != 0 marks one still
  * running (right-censored at x[i]: the duration is at least x[i]).  The
  * log-likelihood is the sum of log f(x) over finished durations plus the
- * sum of log S(x) over running ones.  Closed forms are used where they
- * exist (exponential always, normal and lognormal without censoring),
- * Newton iterations with analytic gradients otherwise, always until the
- * gradient vanishes.
+ * sum of log S(x) over running ones; with opts->whole_days the data are
+ * whole days and each is an interval instead (see whole_days below).
+ * Closed forms are used where they exist (exponential always, normal and
+ * lognormal without censoring, never for whole days), Newton iterations
+ * with analytic gradients otherwise, until a step gains nothing more;
+ * a fit whose gradient has not then vanished is reported as PC_ENUMERIC.
+ * Ties of whole-number data are evaluated once per distinct value.
  *
  * Nothing here keeps state between calls: all functions are thread-safe,
  * and random numbers (bootstrap) come from opts->rng or a generator made

@@ -114,4 +114,19 @@ expect_grep "inf.txt:2: '1e400' is not a number" "$TMP/err" "overflow in the inp
 ! grep -qi nan "$TMP/out" && r=0 || r=1
 ok $r "no NaN printed"
 
+# --whole-days: the interval likelihood, as fitdistrplus fitdistcens on
+# [d - 0.5, d + 0.5] (tests/ref/fit_refs_whole.csv: weibull log L
+# -324.918163758, shape 1.62696851)
+run 0 "--whole-days, censored" -- $PC fitdist --whole-days --column days \
+	--censor-column running --family weibull --format json "$ref/whole_gamma_running.csv"
+expect_grep '"loglik":-324\.91816375' "$TMP/out" "whole-day log-likelihood as fitdistcens"
+expect_grep '"shape":1\.626968' "$TMP/out" "whole-day shape as fitdistcens"
+run 0 "without --whole-days the same file fits differently" -- $PC fitdist --column days \
+	--censor-column running --family weibull --format json "$ref/whole_gamma_running.csv"
+! grep -q '"loglik":-324\.918' "$TMP/out" && r=0 || r=1
+ok $r "plain and whole-day fits differ"
+printf '3\n2.5\n4\n' >frac.txt
+run 1 "--whole-days on fractions" -- $PC fitdist --whole-days frac.txt
+expect_grep "value 2.5 is not a whole number of days >= 1" "$TMP/err" "fractions named"
+
 done_testing

@@ -5,6 +5,9 @@
  * The first byte picks the columns (bit 0: "days" with the censoring
  * column "ongoing"; else the first column or a bare list).  On success
  * every duration is a finite number and every censoring flag 0 or 1.
+ * Bit 1 also fits every family to the first 200 on the whole-day
+ * likelihood (any numbers: huge, negative, fractional, ties), which must
+ * give a finite log-likelihood or an error that says why.
  */
 #include <config.h>
 
@@ -41,6 +44,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < n; i++)
 			if (!isfinite(x[i]) || cens[i] > 1)
 				abort();
+		if (data[0] & 2) {
+			pc_fit_options o;
+			pc_fit_set set;
+
+			pc_fit_options_init(&o);
+			o.whole_days = 1;
+			o.point_only = 1;
+			if (pc_fit_all(x, cens, n < 200 ? n : 200, &o, &set, &err) == PC_OK) {
+				if (!isfinite(set.fits[set.best].loglik))
+					abort();
+			} else if (err.msg[0] == '\0') {
+				abort();
+			}
+		}
 		free(x);
 		free(cens);
 	} else if (err.msg[0] == '\0') {

@@ -751,6 +751,13 @@ static void test_whole_days(void **state)
 		assert_true(chosen >= 16);
 	}
 
+	/* durations that never vary are still the constant family's */
+	for (size_t i = 0; i < 10; i++)
+		x[i] = 5;
+	assert_int_equal(pc_fit_all(x, NULL, 10, &o, &set, &err), PC_OK);
+	assert_int_equal(set.nfits, 1);
+	assert_string_equal(set.fits[0].family->name, "constant");
+
 	/* not whole days: a clear error for every family */
 	x[0] = 2.5;
 	assert_int_equal(pc_fit_family(&pci_gamma, x, NULL, n, &o, &fit, &err), PC_EDATA);
@@ -852,6 +859,97 @@ static void test_whole_days_references(void **state)
 	assert_int_equal(checked, 12);
 }
 
+/* Ties grouped: whole-number data (grouped into distinct values with
+ * counts) fit exactly as the same data made non-integer by a shift of
+ * 1e-9 days in one value (not grouped), for every family, censored too:
+ * log L and parameters within 1e-8 relative (the shift moves them by
+ * ~1e-11). */
+static void test_ties_grouped(void **state)
+{
+	const size_t n = 400;
+	double x[400], y[400], p[] = {2, 6};
+	unsigned char c[400];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	pc_fit_options o;
+
+	(void)state;
+	gsl_rng_set(r, 21);
+	pc_fit_options_init(&o);
+	o.point_only = 1;
+	for (size_t i = 0; i < n; i++) {
+		x[i] = y[i] = fmax(1, round(pci_gamma.draw(r, p)));
+		c[i] = gsl_rng_uniform(r) < 0.2;
+	}
+	y[0] += 1e-9;
+	for (int i = 0; pc_families[i]; i++)
+		for (int cens = 0; cens < 2; cens++) {
+			pc_fit a, b;
+			pc_error err;
+
+			assert_int_equal(pc_fit_family(pc_families[i], x, cens ? c : NULL, n, &o, &a, &err), PC_OK);
+			assert_int_equal(pc_fit_family(pc_families[i], y, cens ? c : NULL, n, &o, &b, &err), PC_OK);
+			assert_true(rel_close(a.loglik, b.loglik, 1e-8));
+			for (int j = 0; j < pc_families[i]->nparams; j++)
+				if (!rel_close(a.params[j], b.params[j], 1e-8))
+					fail_msg("%s cens %d: param %d %.12g grouped, %.12g not",
+					         pc_families[i]->name, cens, j, a.params[j], b.params[j]);
+		}
+	gsl_rng_free(r);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static unsigned char flag_of(double x)
+{
+	return fmod(fabs(floor(x * 7)), 2) != 0;
+}
+
+/* The goodness-of-fit sort (a radix sort on the bits of the doubles):
+ * ascending, negatives, zeros of both signs, ties, huge and tiny
+ * magnitudes, each value keeping its censoring flag (here a function of
+ * the value, so that ties cannot hide a lost flag). */
+static void test_sort_sample(void **state)
+{
+	const size_t n = 5000;
+	double *x = malloc(n * sizeof *x), *xs = malloc(n * sizeof *xs);
+	unsigned char *c = malloc(n), *cs = malloc(n);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+
+	(void)state;
+	gsl_rng_set(r, 4);
+	for (size_t i = 0; i < n; i++) {
+		double u = gsl_rng_uniform(r);
+		x[i] = i % 7 == 0 ? round(10 * u) - 5               /* ties */
+		     : i % 11 == 0 ? (u - 0.5) * 1e300                /* huge */
+		     : i % 13 == 0 ? u * 1e-300                       /* tiny */
+		     : (u - 0.3) * 100;
+		if (i == 1)
+			x[i] = -0.0;
+		c[i] = flag_of(x[i]);
+	}
+	assert_int_equal(pci_sort_sample(x, c, n, xs, cs), PC_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			assert_true(xs[i - 1] <= xs[i]);
+		assert_int_equal(cs[i], flag_of(xs[i]));
+	}
+	/* the same multiset: sums agree exactly when taken in sorted order */
+	qsort(x, n, sizeof *x, cmp_dbl);
+	for (size_t i = 0; i < n; i++)
+		assert_true(x[i] == xs[i]);
+	assert_int_equal(pci_sort_sample(x, NULL, 0, xs, cs), PC_OK);
+	gsl_rng_free(r);
+	free(x);
+	free(xs);
+	free(c);
+	free(cs);
+}
+
 static void *run_job(void *arg)
 {
 	struct job *j = arg;
@@ -906,6 +1004,8 @@ int main(void)
 		cmocka_unit_test(test_censored_truth),
 		cmocka_unit_test(test_gof_bootstrap),
 		cmocka_unit_test(test_stress),
+		cmocka_unit_test(test_sort_sample),
+		cmocka_unit_test(test_ties_grouped),
 		cmocka_unit_test(test_whole_days_references),
 		cmocka_unit_test(test_whole_days),
 		cmocka_unit_test(test_whole_days_gof_level),
