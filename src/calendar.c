@@ -204,7 +204,7 @@ int pc_calendar_read_holidays(pc_calendar *c, const char *path, pc_error *err)
 				continue;
 			}
 			rc = pc_error_set(err, PC_EDATA, path, lineno,
-			                  "'%s' is not a date (expected YYYY-MM-DD)", s);
+			                  "'%s' is not a date", s);
 			goto out;
 		}
 		seen = 1;

@@ -277,6 +277,13 @@ static int meets(const pc_project *p, const pc_like *c)
 
 	if (!v)
 		return 0;
+	/* "users>=1000" asks about numbers: "many" is not above it. */
+	if (c->op >= PC_LIKE_LT) {
+		double x, y;
+
+		if (number(c->value, &y) && !number(v, &x))
+			return 0;
+	}
 	d = compare(v, c->value);
 	switch (c->op) {
 	case PC_LIKE_NE: return d != 0;
@@ -824,6 +831,8 @@ static int cmp_attr_ptr(const void *a, const void *b)
 	const pc_attr *x = *(const pc_attr *const *)a, *y = *(const pc_attr *const *)b;
 	int c = strcmp(x->key, y->key);
 
+	if (!c)
+		c = strcasecmp(x->value, y->value);
 	return c ? c : strcmp(x->value, y->value);
 }
 
@@ -850,12 +859,14 @@ int pc_history_attributes(struct pc_store *st, pc_attr_count **out, size_t *n,
 			all[na++] = &h->projects[i].attrs[j];
 	if (na > 1)
 		qsort(all, na, sizeof *all, cmp_attr_ptr);
-	/* One entry per run of equal pairs: a project has a key once. */
+	/* One entry per run of equal pairs: a project has a key once.  Values
+	 * differing only in case are one, as --like matches them, under the
+	 * spelling that sorts first. */
 	if (na && !(v = calloc(na, sizeof *v)))
 		goto nomem;
 	for (size_t i = 0; i < na; i++) {
 		if (nv && strcmp(v[nv - 1].key, all[i]->key) == 0 &&
-		    strcmp(v[nv - 1].value, all[i]->value) == 0) {
+		    strcasecmp(v[nv - 1].value, all[i]->value) == 0) {
 			v[nv - 1].projects++;
 			continue;
 		}

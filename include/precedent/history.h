@@ -66,7 +66,8 @@ typedef enum pc_like_op {
 /* A reference-class condition: attribute `key` compared with `value` by
  * `op`.  Keys match case-insensitively.  When both the attribute and
  * `value` are numbers (strtod reads them whole) they compare as numbers,
- * else as text, case-insensitively.  A project without the attribute
+ * else as text, case-insensitively; an attribute that is no number does
+ * not meet <, <=, > or >= a number.  A project without the attribute
  * satisfies no condition on it, not even !=. */
 typedef struct pc_like {
 	const char *key;
@@ -91,7 +92,8 @@ typedef struct pc_attr_count {
 } pc_attr_count;
 
 /* List every attribute value in the store with its project count, sorted
- * by key then value (byte order), into a new array *out of *n entries
+ * by key then value (any case; values differing only in case count as
+ * one, as --like matches them, under the spelling that sorts first), into a new array *out of *n entries
  * (free with pc_attr_counts_free).  An empty store gives PC_EDATA as
  * pc_history_load does; also PC_ESTORE, PC_ENOMEM. */
 int pc_history_attributes(struct pc_store *st, pc_attr_count **out, size_t *n,
