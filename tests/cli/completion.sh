@@ -1,0 +1,3 @@
+#!/bin/sh
+. "$top_srcdir/tests/setup.sh"
+done_testing
