@@ -27,7 +27,7 @@ static void usage(FILE *out)
 	"Options:\n"
 	"  --attributes   list each project attribute (an extra column of the\n"
 	"                 import) with its values and how many projects have each:\n"
-	"                 the reference classes --like can choose ('history\n"
+	"                 the reference classes there are to choose from ('history\n"
 	"                 attributes' does the same)\n"
 	"  --format FMT   table (default), json, or csv: the whole store as\n"
 	"                 canonical CSV (customer,project,phase,start,end,status,\n"
