@@ -380,7 +380,10 @@ int cli_run(int argc, char **argv)
 	}
 	/* `precedent version` and `precedent help [COMMAND]`: what people
 	 * type when they have not read this help yet. */
-	if (strcmp(argv[optind], "version") == 0 && optind + 1 == argc) {
+	if (strcmp(argv[optind], "version") == 0) {
+		if (optind + 1 < argc)
+			return cli_usage(&cli, "version: unexpected argument '%s'",
+			                 argv[optind + 1]);
 		printf("precedent %s\n", PACKAGE_VERSION);
 		return 0;
 	}

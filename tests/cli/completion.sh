@@ -1,8 +1,34 @@
 #!/bin/sh
-# completion.sh - the bash and zsh completions (completion/, installed by
-# `make install`) know every command `precedent --help` lists and every
-# option each command's --help shows, and the bash one completes them.
+# completion.sh - the conveniences of the command line: `precedent help
+# [COMMAND]` and `precedent version` as --help and --version do, and the
+# bash and zsh completions (completion/, installed by `make install`),
+# which know every command `precedent --help` lists and every option each
+# command's --help shows.
 . "$top_srcdir/tests/setup.sh"
+
+run 0 "precedent version" -- $PC version
+cp "$TMP/out" version.out
+run 0 "precedent --version" -- $PC --version
+cmp -s version.out "$TMP/out" && r=0 || r=1
+ok $r "'version' prints what --version does"
+expect_grep '^precedent [0-9]' "$TMP/out" "the version line"
+run 0 "precedent help" -- $PC help
+cp "$TMP/out" help.out
+run 0 "precedent --help" -- $PC --help
+cmp -s help.out "$TMP/out" && r=0 || r=1
+ok $r "'help' prints what --help does"
+for cmd in import history fitdist; do
+	run 0 "precedent help $cmd" -- $PC help $cmd
+	cp "$TMP/out" help.out
+	$PC $cmd --help >cmd.out
+	cmp -s help.out cmd.out && r=0 || r=1
+	ok $r "'help $cmd' prints what '$cmd --help' does"
+done
+run 2 "precedent help nosuch" -- $PC help nosuch
+expect_file "$TMP/err" "precedent: help: 'nosuch' is not a command
+Try 'precedent help'." "help for no command"
+run 2 "precedent version extra" -- $PC version extra
+expect_grep "^precedent: version: unexpected argument 'extra'" "$TMP/err" "version takes no argument"
 
 BASH_C=$top_srcdir/completion/precedent.bash
 ZSH_C=$top_srcdir/completion/_precedent
