@@ -246,8 +246,11 @@ struct imp {
 	char delim;        /* the field separator */
 	int sniff;         /* pick it from the header line (--delimiter auto) */
 	int delim_given;   /* the caller chose it: no hint about it */
-	int head_seen;     /* the first bytes were checked for a UTF-16 mark */
+	int head_seen;     /* first bytes kept, to look for a UTF-16 mark */
+	unsigned char first2[2];
 	iconv_t cd;        /* --encoding to UTF-8, or (iconv_t)-1 */
+	char *head;        /* the first line, held while sniffing */
+	size_t head_len, head_cap;
 	char ihold[8];     /* the start of a character split across blocks */
 	size_t nihold;
 };
@@ -1937,6 +1940,22 @@ static void sniff(struct imp *im, const char *p, size_t n)
 		set_delim(im, ',');
 }
 
+static int feed_lines(struct imp *im, const char *p, size_t n);
+
+/* Sniff the delimiter from the held first line and feed it. */
+static int flush_head(struct imp *im)
+{
+	int rc;
+
+	sniff(im, im->head, im->head_len);
+	im->sniff = 0;
+	rc = im->head_len ? feed_lines(im, im->head, im->head_len) : PC_OK;
+	free(im->head);
+	im->head = NULL;
+	im->head_len = im->head_cap = 0;
+	return rc;
+}
+
 /* Feed n bytes to libcsv, line by line (see the top of the file). */
 static int feed_lines(struct imp *im, const char *p, size_t n)
 {
@@ -1949,10 +1968,6 @@ static int feed_lines(struct imp *im, const char *p, size_t n)
 
 		if (im->rec_line < 0 && im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN)
 			im->rec_line = im->line;
-		if (im->sniff) {
-			sniff(im, p, len);
-			im->sniff = 0;
-		}
 		if (nl && !im->libcsv_only &&
 		    im->csv.pstate == CSV_STATE_ROW_NOT_BEGUN &&
 		    split_line(im, p, len)) {
@@ -1985,6 +2000,28 @@ static int feed_lines(struct imp *im, const char *p, size_t n)
 static const char bom[] = "\xef\xbb\xbf";
 enum { BOM_LEN = 3, BOM_NONE = 4 };
 
+/* Feed n bytes of text after any byte order mark.  With --delimiter
+ * auto, the first line is held until it is whole (or a block long), so
+ * that the delimiter is sniffed from all of it however the input comes
+ * in pieces. */
+static int feed_text(struct imp *im, const char *p, size_t n)
+{
+	const char *nl;
+
+	if (!im->sniff)
+		return feed_lines(im, p, n);
+	if (!n)
+		return PC_OK;
+	nl = memchr(p, '\n', n);
+	if (reserve(&im->head, &im->head_cap, im->head_len + n, 256))
+		return fail(im, PC_ENOMEM, 0, "out of memory");
+	memcpy(im->head + im->head_len, p, n);
+	im->head_len += n;
+	if (!nl && im->head_len < BLOCK)
+		return PC_OK;
+	return flush_head(im);
+}
+
 /* Feed n bytes of UTF-8: skip a byte order mark at its start, even one
  * split across pieces, and feed the rest. */
 static int feed_utf8(struct imp *im, const char *p, size_t n)
@@ -2001,10 +2038,10 @@ static int feed_utf8(struct imp *im, const char *p, size_t n)
 		}
 		/* Not a mark after all: what looked like its start is text. */
 		im->bom = BOM_NONE;
-		if (held && feed_lines(im, bom, (size_t)held) != PC_OK)
+		if (held && feed_text(im, bom, (size_t)held) != PC_OK)
 			return im->rerr.status;
 	}
-	return feed_lines(im, p, (size_t)(end - p));
+	return feed_text(im, p, (size_t)(end - p));
 }
 
 /* Convert what iconv can of *left bytes at *ip from --encoding to UTF-8
@@ -2080,13 +2117,15 @@ static int feed(struct imp *im, const char *p, size_t n)
 {
 	XXH64_update(&im->hash, p, n);
 	im->bytes += n;
-	if (!im->head_seen && n) {
-		im->head_seen = 1;
+	if (im->head_seen < 2 && n) {
+		/* The first two bytes, even from pieces of one. */
+		for (size_t i = 0; i < n && im->head_seen < 2; i++)
+			im->first2[im->head_seen++] = (unsigned char)p[i];
 		/* UTF-16 read as UTF-8 would fail at the header for no reason
 		 * the user could see: say what it is. */
-		if (im->cd == (iconv_t)-1 && n >= 2 &&
-		    (((unsigned char)p[0] == 0xff && (unsigned char)p[1] == 0xfe) ||
-		     ((unsigned char)p[0] == 0xfe && (unsigned char)p[1] == 0xff)))
+		if (im->cd == (iconv_t)-1 && im->head_seen == 2 &&
+		    ((im->first2[0] == 0xff && im->first2[1] == 0xfe) ||
+		     (im->first2[0] == 0xfe && im->first2[1] == 0xff)))
 			return fail(im, PC_EDATA, 1, "the file is UTF-16 (it starts "
 			            "with a UTF-16 byte order mark); import it with "
 			            "--encoding utf-16");
@@ -2107,8 +2146,10 @@ static int finish_csv(struct imp *im)
 		            "character (not valid %s; check --encoding)",
 		            im->o ? im->o->encoding : "input");
 	if (im->bom > 0 && im->bom < BOM_LEN &&
-	    feed_lines(im, bom, (size_t)im->bom) != PC_OK)
+	    feed_text(im, bom, (size_t)im->bom) != PC_OK)
 		return im->rerr.status; /* the input was a mark's first bytes */
+	if (im->sniff && flush_head(im) != PC_OK)
+		return im->rerr.status; /* a first line without a line end */
 	if (im->rec_line < 0)
 		im->rec_line = im->line;
 	open_quote = im->csv.pstate != CSV_STATE_ROW_NOT_BEGUN && im->csv.quoted;
@@ -2168,6 +2209,7 @@ int pci_csv_split_delim(const void *buf, size_t len, size_t piece,
 		*err = im->rerr;
 	csv_free(&im->csv);
 	free(im->buf);
+	free(im->head);
 	free(im);
 	return rc;
 }
@@ -2522,6 +2564,7 @@ out:
 		free(im->key_json[i]);
 	}
 	free(im->buf);
+	free(im->head);
 	free(im->json);
 	free(im->prev_json);
 	free(im->prev_customer);
