@@ -289,7 +289,7 @@ int pc_import_date_format(const char *spelling, char *out, size_t outsz,
 	const char *s = spelling;
 
 	if (!s || !*s)
-		return pc_error_set(err, PC_EUSAGE, NULL, 0, "--date-format: empty");
+		goto unknown;
 	while (*s) {
 		const char *add = NULL;
 		char lit[2] = {0, 0};
@@ -347,7 +347,8 @@ unknown:
 	                    "--date-format: '%s' is not a date format I can read; "
 	                    "spell it like DD/MM/YYYY, MM/DD/YYYY, YYYY-MM-DD or "
 	                    "D.M.YYYY, or in strftime form with %%Y %%y %%m %%d %%b "
-	                    "(e.g. '%%d/%%m/%%Y' for DD/MM/YYYY)", q(qb, spelling));
+	                    "(e.g. '%%d/%%m/%%Y' for DD/MM/YYYY)",
+	                    q(qb, spelling ? spelling : ""));
 }
 
 void pc_import_options_init(pc_import_options *o)
