@@ -168,6 +168,24 @@ static int print_json(const struct cli *cli, const pc_history *h,
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(10));
 }
 
+/* The columns s takes on a terminal, counting a UTF-8 character as one
+ * (whatever the locale: values are UTF-8, "Zürich" is 6 wide). */
+static int width(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* Print s left-aligned in w columns. */
+static void pad(const char *s, int w)
+{
+	fputs(s, stdout);
+	printf("%*s", w > width(s) ? w - width(s) : 0, "");
+}
+
 /* `history --attributes`: each attribute's values and project counts. */
 static int print_attributes(const struct cli *cli, pc_store *st,
                             enum cli_format fmt)
@@ -198,16 +216,18 @@ static int print_attributes(const struct cli *cli, pc_store *st,
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			if ((int)strlen(v[i].key) > wk)
-				wk = (int)strlen(v[i].key);
-			if ((int)strlen(v[i].value) > wv)
-				wv = (int)strlen(v[i].value);
+			if (width(v[i].key) > wk)
+				wk = width(v[i].key);
+			if (width(v[i].value) > wv)
+				wv = width(v[i].value);
 		}
 		printf("%-*s  %-*s  %8s\n", wk, "attribute", wv, "value", "projects");
-		for (size_t i = 0; i < n; i++)
-			printf("%-*s  %-*s  %8zu\n", wk,
-			       i && strcmp(v[i].key, v[i - 1].key) == 0 ? "" : v[i].key,
-			       wv, v[i].value, v[i].projects);
+		for (size_t i = 0; i < n; i++) {
+			pad(i && strcmp(v[i].key, v[i - 1].key) == 0 ? "" : v[i].key, wk);
+			fputs("  ", stdout);
+			pad(v[i].value, wv);
+			printf("  %8zu\n", v[i].projects);
+		}
 		if (!n)
 			printf("(no attributes: the import had no columns beyond "
 			       "customer, project, phase, start, end, duration and status)\n");
