@@ -5,7 +5,8 @@
 # Windows-1252, UTF-16, date-time cells, a State column in its own words
 # and trailing empty rows.  Each imports with the documented options and
 # the store then holds exactly what make.py says (expected*.csv); without
-# the options each fails with a message naming the option to use.
+# the options each fails with a message naming the option to use.  Last,
+# fitdist on decimal commas (durations-eu.csv): refused, or read whole.
 . "$top_srcdir/tests/setup.sh"
 
 S=$top_srcdir/tests/data/spreadsheets
@@ -137,5 +138,27 @@ run 0 "today at UTC-12" -- env TZ=WEST+12 $PC --db west.db import run.csv
 west=$(sed -n 's/.*ongoing as of \([0-9-]*\)).*/\1/p' "$TMP/err")
 [ -n "$east" ] && [ -n "$west" ] && [ "$east" != "$west" ] && r=0 || r=1
 ok $r "the default --as-of follows TZ ($east at UTC+14, $west at UTC-12)"
+
+# fitdist on a European export: "12,5" must not be read as 12 with ",5"
+# dropped.  The exponential MLE has a closed form, rate = finished /
+# total time: 4 / (12.5 + 7 + 30.25 + 18.75) = 4 / 68.5.
+run 1 "fitdist on decimal commas without --decimal-comma" -- $PC fitdist durations-eu.csv
+expect_file "$TMP/err" "precedent: fitdist: durations-eu.csv:2: more than 1 field in a row (decimal commas such as 12,5 need --decimal-comma)" \
+	"extra fields are refused, naming --decimal-comma"
+run 1 "a bare list with decimal commas" -- sh -c "printf '12,5\\n7\\n' | $PC fitdist"
+expect_file "$TMP/err" "precedent: fitdist: <stdin>:1: more than 1 field in a row (decimal commas such as 12,5 need --decimal-comma)" \
+	"in a bare list too"
+run 0 "fitdist --decimal-comma" -- $PC fitdist --decimal-comma --family exponential --format csv durations-eu.csv
+rate=$(sed -n 's/^exponential,rate,\([^,]*\),.*/\1/p' "$TMP/out")
+awk -v r="$rate" 'BEGIN { exit !(r != "" && (r - 4 / 68.5) ^ 2 < 1e-20) }' && r=0 || r=1
+ok $r "rate $rate is 4/68.5: every decimal kept"
+printf 'days;running\n12,5;0\n7;1\n8;0\n' >cens-eu.csv
+run 0 "--decimal-comma with ';' columns" -- $PC fitdist --decimal-comma --column days --censor-column running --family exponential --format csv cens-eu.csv
+rate=$(sed -n 's/^exponential,rate,\([^,]*\),.*/\1/p' "$TMP/out")
+awk -v r="$rate" 'BEGIN { exit !(r != "" && (r - 2 / 27.5) ^ 2 < 1e-20) }' && r=0 || r=1
+ok $r "rate $rate is 2/27.5: two finished in 27.5 days"
+run 1 "a row wider than its header" -- sh -c "printf 'days\\n3\\n12,5\\n' >wide.csv && $PC fitdist wide.csv"
+expect_file "$TMP/err" "precedent: fitdist: wide.csv:3: more than 1 field in a row (decimal commas such as 12,5 need --decimal-comma)" \
+	"a header of one column and a row of two"
 
 done_testing
