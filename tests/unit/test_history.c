@@ -134,11 +134,11 @@ static void test_load_all(void **state)
 
 static void test_like_filter(void **state)
 {
-	pc_like tier[] = {{"TIER", "ENTERPRISE"}};
-	pc_like both[] = {{"tier", "enterprise"}, {"region", "us"}};
-	pc_like none[] = {{"tier", "gold"}};
-	pc_like typo[] = {{"teir", "smb"}};
-	pc_like apart[] = {{"tier", "smb"}, {"region", "us"}};
+	pc_like tier[] = {{"TIER", "ENTERPRISE", PC_LIKE_EQ}};
+	pc_like both[] = {{"tier", "enterprise", PC_LIKE_EQ}, {"region", "us", PC_LIKE_EQ}};
+	pc_like none[] = {{"tier", "gold", PC_LIKE_EQ}};
+	pc_like typo[] = {{"teir", "smb", PC_LIKE_EQ}};
+	pc_like apart[] = {{"tier", "smb", PC_LIKE_EQ}, {"region", "us", PC_LIKE_EQ}};
 	pc_history *h = NULL;
 	pc_error err;
 
