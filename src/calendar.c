@@ -1,10 +1,12 @@
 /* calendar.c - working days: weekday arithmetic plus a sorted holiday list. */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <precedent/calendar.h>
 
@@ -91,11 +93,76 @@ int pc_calendar_add_holiday(pc_calendar *c, pc_day d, pc_error *err)
 	return PC_OK;
 }
 
+/* The fields of a holidays file line are separated by ',', ';' or a tab
+ * (a date and the holiday's name, as spreadsheets export them). */
+static int field_sep(char c)
+{
+	return c == ',' || c == ';' || c == '\t';
+}
+
+/* Field `col` (from 0) of line s, cut out in place, blanks and quotes
+ * trimmed; NULL when the line has fewer fields. */
+static char *date_field(char *s, int col)
+{
+	char *e;
+
+	for (; col > 0; col--) {
+		while (*s && !field_sep(*s))
+			s++;
+		if (!*s)
+			return NULL;
+		s++;
+	}
+	for (e = s; *e && !field_sep(*e); e++)
+		;
+	*e = '\0';
+	while (*s == ' ' || *s == '\t' || *s == '"')
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '"'))
+		*--e = '\0';
+	return s;
+}
+
+/* If line (as read, a header of names) has a column called "date" (any
+ * case), its index; else 0 when the line is names at all (it starts with
+ * a letter), -1 when it is not a header. */
+static int header_date_column(const char *line)
+{
+	int col = 0;
+	const char *s = line;
+
+	if (strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (*s == ' ' || *s == '\t' || *s == '"')
+		s++;
+	if (!isalpha((unsigned char)*s))
+		return -1;
+	for (;;) {
+		const char *e = s;
+		size_t n;
+
+		while (*e && !field_sep(*e) && *e != '\r' && *e != '\n')
+			e++;
+		n = (size_t)(e - s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '"'))
+			n--;
+		if (n == 4 && strncasecmp(s, "date", 4) == 0)
+			return col;
+		if (!field_sep(*e))
+			return 0;
+		s = e + 1;
+		while (*s == ' ' || *s == '\t' || *s == '"')
+			s++;
+		col++;
+	}
+}
+
 int pc_calendar_read_holidays(pc_calendar *c, const char *path, pc_error *err)
 {
 	FILE *f = fopen(path, "r");
-	char line[256];
+	char line[256], whole[256];
 	long lineno = 0;
+	int datecol = 0, seen = 0;
 	size_t n = 0, cap = 0;
 	pc_day *days = NULL;
 	int rc = PC_OK;
@@ -109,10 +176,14 @@ int pc_calendar_read_holidays(pc_calendar *c, const char *path, pc_error *err)
 		pc_day d;
 
 		lineno++;
+		memcpy(whole, line, sizeof whole);
 		if (!strchr(line, '\n') && !feof(f)) {
 			rc = pc_error_set(err, PC_EDATA, path, lineno, "line too long");
 			goto out;
 		}
+		/* A spreadsheet's export starts with a UTF-8 byte order mark. */
+		if (lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
 		while (*s == ' ' || *s == '\t')
 			s++;
 		e = s + strlen(s);
@@ -121,11 +192,22 @@ int pc_calendar_read_holidays(pc_calendar *c, const char *path, pc_error *err)
 			*--e = '\0';
 		if (!*s || *s == '#')
 			continue;
+		if (!(s = date_field(s, datecol))) {
+			rc = pc_error_set(err, PC_EDATA, path, lineno,
+			                  "no column %d (the date)", datecol + 1);
+			goto out;
+		}
 		if (pc_date_parse(s, &d)) {
+			/* The first line may name the columns: "date,name". */
+			if (!seen && (datecol = header_date_column(whole)) >= 0) {
+				seen = 1;
+				continue;
+			}
 			rc = pc_error_set(err, PC_EDATA, path, lineno,
 			                  "'%s' is not a date", s);
 			goto out;
 		}
+		seen = 1;
 		if (n == cap) {
 			size_t nc = cap ? 2 * cap : 32;
 			pc_day *p = realloc(days, nc * sizeof *p);

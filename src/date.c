@@ -182,5 +182,12 @@ int pc_date_weekday(pc_day d)
 
 pc_day pc_date_today(void)
 {
-	return (pc_day)(time(NULL) / 86400);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	/* The user's calendar day, not UTC's: late in the evening west of
+	 * Greenwich, UTC has already moved on to tomorrow. */
+	if (!localtime_r(&now, &tm))
+		return (pc_day)(now / 86400);
+	return pc_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }

@@ -9,7 +9,9 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -233,19 +235,230 @@ static int read_phases(struct load *ld)
 	return PC_OK;
 }
 
+/* The number text s holds in full, in *x; 0 if it is not one. */
+static int number(const char *s, double *x)
+{
+	char *end;
+
+	if (!*s)
+		return 0;
+	errno = 0;
+	*x = strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	return !*end && errno != ERANGE && *x == *x;
+}
+
+/* Compare attribute value a with condition value b: as numbers when both
+ * are, else as text (any case); <0, 0 or >0. */
+static int compare(const char *a, const char *b)
+{
+	double x, y;
+
+	if (number(a, &x) && number(b, &y))
+		return (x > y) - (x < y);
+	return strcasecmp(a, b);
+}
+
+/* The value of attribute `key` of p, or NULL. */
+static const char *attr_of(const pc_project *p, const char *key)
+{
+	for (size_t j = 0; j < p->nattrs; j++)
+		if (strcasecmp(p->attrs[j].key, key) == 0)
+			return p->attrs[j].value;
+	return NULL;
+}
+
+/* Does project p satisfy condition c? */
+static int meets(const pc_project *p, const pc_like *c)
+{
+	const char *v = attr_of(p, c->key);
+	int d;
+
+	if (!v)
+		return 0;
+	/* "users>=1000" asks about numbers: "many" is not above it. */
+	if (c->op >= PC_LIKE_LT) {
+		double x, y;
+
+		if (number(c->value, &y) && !number(v, &x))
+			return 0;
+	}
+	d = compare(v, c->value);
+	switch (c->op) {
+	case PC_LIKE_NE: return d != 0;
+	case PC_LIKE_LT: return d < 0;
+	case PC_LIKE_LE: return d <= 0;
+	case PC_LIKE_GT: return d > 0;
+	case PC_LIKE_GE: return d >= 0;
+	default: return d == 0;
+	}
+}
+
 /* Does project p satisfy every --like condition? */
 static int matches(const pc_project *p, const pc_like *like, size_t nlike)
 {
-	for (size_t i = 0; i < nlike; i++) {
-		size_t j;
-
-		for (j = 0; j < p->nattrs; j++)
-			if (strcasecmp(p->attrs[j].key, like[i].key) == 0)
-				break;
-		if (j == p->nattrs || strcasecmp(p->attrs[j].value, like[i].value) != 0)
+	for (size_t i = 0; i < nlike; i++)
+		if (!meets(p, &like[i]))
 			return 0;
-	}
 	return 1;
+}
+
+static const char *const op_names[] = {"=", "!=", "<", "<=", ">", ">="};
+
+const char *pc_like_op_name(pc_like_op op)
+{
+	return (unsigned)op < sizeof op_names / sizeof *op_names ? op_names[op] : "?";
+}
+
+int pc_like_parse(char *text, pc_like *out)
+{
+	char *o = strpbrk(text, "=!<>");
+	char *v;
+
+	if (!o || o == text)
+		return -1;
+	v = o + 1;
+	switch (*o) {
+	case '=':
+		out->op = PC_LIKE_EQ;
+		break;
+	case '!':
+		if (*v++ != '=')
+			return -1;
+		out->op = PC_LIKE_NE;
+		break;
+	case '<':
+		out->op = *v == '=' ? (v++, PC_LIKE_LE) : PC_LIKE_LT;
+		break;
+	default:
+		out->op = *v == '=' ? (v++, PC_LIKE_GE) : PC_LIKE_GT;
+		break;
+	}
+	if (!*v)
+		return -1;
+	*o = '\0';
+	out->key = text;
+	out->value = v;
+	return 0;
+}
+
+/* Edit distance of a and b, any case, capped at 255 bytes each: how near
+ * a value in the store is to a mistyped one. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), row[256];
+
+	if (na > 255)
+		na = 255;
+	if (nb > 255)
+		nb = 255;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) !=
+			                                   tolower((unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+#define NEAREST 5 /* values named when a condition matches nothing */
+
+/* Append to msg (size n) up to NEAREST distinct strings of the projects
+ * (attribute values of key, or attribute names when key is NULL),
+ * nearest to `to` first. */
+static void nearest(const struct load *ld, const char *key, const char *to,
+                    char *msg, size_t n)
+{
+	const char *best[NEAREST];
+	size_t dist[NEAREST], nb = 0;
+
+	for (size_t i = 0; i < ld->nprojects; i++) {
+		const pc_project *p = &ld->projects[i];
+
+		for (size_t j = 0; j < p->nattrs; j++) {
+			const char *c = key ? p->attrs[j].value : p->attrs[j].key;
+			size_t d, k;
+
+			if (key && strcasecmp(p->attrs[j].key, key) != 0)
+				continue;
+			for (k = 0; k < nb && strcasecmp(best[k], c) != 0; k++)
+				;
+			if (k < nb)
+				continue;
+			d = distance(c, to);
+			if (nb == NEAREST && d >= dist[nb - 1])
+				continue;
+			if (nb < NEAREST)
+				nb++;
+			for (k = nb - 1; k > 0 && dist[k - 1] > d; k--) {
+				best[k] = best[k - 1];
+				dist[k] = dist[k - 1];
+			}
+			best[k] = c;
+			dist[k] = d;
+		}
+	}
+	for (size_t k = 0; k < nb; k++) {
+		size_t len = strlen(msg);
+
+		snprintf(msg + len, n - len, "%s'%s'", k ? ", " : "", best[k]);
+	}
+}
+
+/* The error for conditions that no project meets: the first condition
+ * that alone meets none, with the nearest values of its attribute (or
+ * the nearest attributes when none has it); else the counts of each. */
+static int no_match(const struct load *ld, const pc_like *like, size_t nlike,
+                    pc_error *err)
+{
+	char msg[PC_ERROR_MSG_MAX] = "";
+
+	for (size_t i = 0; i < nlike; i++) {
+		const pc_like *c = &like[i];
+		size_t has = 0, meet = 0;
+
+		for (size_t p = 0; p < ld->nprojects; p++) {
+			has += attr_of(&ld->projects[p], c->key) != NULL;
+			meet += meets(&ld->projects[p], c);
+		}
+		if (meet)
+			continue;
+		if (!has) {
+			nearest(ld, NULL, c->key, msg, sizeof msg);
+			return pc_error_set(err, PC_EDATA, NULL, 0, "--like %s%s%s: no "
+			                    "project has the attribute '%s'%s%s%s", c->key,
+			                    pc_like_op_name(c->op), c->value, c->key,
+			                    *msg ? " (nearest: " : "", msg, *msg ? ")" : "");
+		}
+		nearest(ld, c->key, c->value, msg, sizeof msg);
+		return pc_error_set(err, PC_EDATA, NULL, 0, "--like %s%s%s matches no "
+		                    "project (nearest values of %s: %s)", c->key,
+		                    pc_like_op_name(c->op), c->value, c->key, msg);
+	}
+	for (size_t i = 0; i < nlike; i++) {
+		size_t len = strlen(msg), meet = 0;
+
+		for (size_t p = 0; p < ld->nprojects; p++)
+			meet += meets(&ld->projects[p], &like[i]);
+		snprintf(msg + len, sizeof msg - len, "%s%s%s%s matches %zu",
+		         i ? ", " : "", like[i].key, pc_like_op_name(like[i].op),
+		         like[i].value, meet);
+	}
+	return pc_error_set(err, PC_EDATA, NULL, 0, "no project meets every --like "
+	                    "condition at once (%s)", msg);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -474,6 +687,10 @@ int pc_history_load(struct pc_store *st, const pc_like *like, size_t nlike,
 	}
 	for (size_t i = 0; i < ld.nprojects; i++)
 		nmatch += matches(&ld.projects[i], like, nlike);
+	if (nlike && !nmatch) {
+		rc = no_match(&ld, like, nlike, err);
+		goto out;
+	}
 	h->class_size = nmatch;
 	use_all = nlike == 0 || nmatch < min_class;
 	h->class_fallback = nlike > 0 && nmatch < min_class;
@@ -713,4 +930,83 @@ out:
 	free(keys);
 	free(last_phase);
 	return rc;
+}
+
+/* ------------------------------------------------------------ attributes */
+
+static int cmp_attr_ptr(const void *a, const void *b)
+{
+	const pc_attr *x = *(const pc_attr *const *)a, *y = *(const pc_attr *const *)b;
+	int c = strcmp(x->key, y->key);
+
+	if (!c)
+		c = strcasecmp(x->value, y->value);
+	return c ? c : strcmp(x->value, y->value);
+}
+
+int pc_history_attributes(struct pc_store *st, pc_attr_count **out, size_t *n,
+                          pc_error *err)
+{
+	pc_history *h = NULL;
+	const pc_attr **all = NULL;
+	pc_attr_count *v = NULL;
+	size_t na = 0, nv = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = pc_history_load(st, NULL, 0, 0, &h, err)))
+		return rc;
+	for (size_t i = 0; i < h->nprojects; i++)
+		na += h->projects[i].nattrs;
+	if (na && !(all = malloc(na * sizeof *all)))
+		goto nomem;
+	na = 0;
+	for (size_t i = 0; i < h->nprojects; i++)
+		for (size_t j = 0; j < h->projects[i].nattrs; j++)
+			all[na++] = &h->projects[i].attrs[j];
+	if (na > 1)
+		qsort(all, na, sizeof *all, cmp_attr_ptr);
+	/* One entry per run of equal pairs: a project has a key once.  Values
+	 * differing only in case are one, as --like matches them, under the
+	 * spelling that sorts first. */
+	if (na && !(v = calloc(na, sizeof *v)))
+		goto nomem;
+	for (size_t i = 0; i < na; i++) {
+		if (nv && strcmp(v[nv - 1].key, all[i]->key) == 0 &&
+		    strcasecmp(v[nv - 1].value, all[i]->value) == 0) {
+			v[nv - 1].projects++;
+			continue;
+		}
+		if (!(v[nv].key = strdup(all[i]->key)) ||
+		    !(v[nv].value = strdup(all[i]->value))) {
+			nv++;
+			goto nomem;
+		}
+		v[nv++].projects = 1;
+	}
+	free(all);
+	pc_history_free(&h);
+	*out = v;
+	*n = nv;
+	return PC_OK;
+nomem:
+	pc_attr_counts_free(&v, nv);
+	free(all);
+	pc_history_free(&h);
+	return nomem(err);
+}
+
+void pc_attr_counts_free(pc_attr_count **vp, size_t n)
+{
+	pc_attr_count *v = *vp;
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+	*vp = NULL;
 }

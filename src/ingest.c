@@ -30,6 +30,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -99,6 +100,15 @@ static const char *const role_names[NROLES] = {
 };
 
 enum { LIMIT_NONE, LIMIT_FIELD, LIMIT_COLUMNS, LIMIT_RECORD };
+
+/* Spreadsheets on Windows export in their code page: say how to read it. */
+#define ENCODING_HINT " (if the file is in another encoding, name it with " \
+	"--encoding, e.g. --encoding windows-1252)"
+
+/* The phase name plans give the whole release's row: a phase of that name
+ * could not be told from it. */
+#define RESERVED_PHASE "release"
+
 
 #define PEND_ROWS 64         /* phase rows per multi-row INSERT */
 /* ... with 2 + 6 per row parameters, within SQLite's oldest limit. */
@@ -229,6 +239,20 @@ struct imp {
 	uint64_t bytes, total, next_progress;
 	char as_of[PC_DATE_BUF];
 	int iso_input; /* dates are read as YYYY-MM-DD (see iso_date) */
+	const char *fmt;   /* the date format in strftime form, or NULL */
+	char fmt_buf[64];
+	int date_hinted;   /* a date error has named --date-format already */
+
+	char delim;        /* the field separator */
+	int sniff;         /* pick it from the header line (--delimiter auto) */
+	int delim_given;   /* the caller chose it: no hint about it */
+	int head_seen;     /* first bytes kept, to look for a UTF-16 mark */
+	unsigned char first2[2];
+	iconv_t cd;        /* --encoding to UTF-8, or (iconv_t)-1 */
+	char *head;        /* the first line, held while sniffing */
+	size_t head_len, head_cap;
+	char ihold[8];     /* the start of a character split across blocks */
+	size_t nihold;
 };
 
 /* FNV-1a, 64-bit (Fowler, Noll, Vo): a small well-known hash, for the
@@ -245,6 +269,87 @@ static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
 	return h;
 }
 
+
+static const char *q(char *buf, const char *s);
+
+/* Date format spellings, longest first so that "MMMM" wins over "MM". */
+static const struct {
+	const char *word, *conv;
+} date_words[] = {
+	{"yyyy", "%Y"}, {"mmmm", "%B"}, {"mmm", "%b"}, {"yy", "%y"},
+	{"mm", "%m"}, {"dd", "%d"}, {"m", "%m"}, {"d", "%d"}, {NULL, NULL}
+};
+
+int pc_import_date_format(const char *spelling, char *out, size_t outsz,
+                          pc_error *err)
+{
+	char qb[QUOTE_MAX + 4];
+	int y = 0, m = 0, d = 0;
+	size_t n = 0;
+	const char *s = spelling;
+
+	if (!s || !*s)
+		goto unknown;
+	while (*s) {
+		const char *add = NULL;
+		char lit[2] = {0, 0};
+		size_t w = 1;
+
+		if (*s == '%') {
+			/* strftime form: only the conversions pc_date_parse_fmt has. */
+			if (!s[1] || !strchr("YymdebB%", s[1]))
+				goto unknown;
+			y |= s[1] == 'Y' || s[1] == 'y';
+			m |= s[1] == 'm' || s[1] == 'b' || s[1] == 'B';
+			d |= s[1] == 'd' || s[1] == 'e';
+			if (n + 3 > outsz)
+				goto unknown;
+			out[n++] = '%';
+			out[n++] = s[1];
+			s += 2;
+			continue;
+		}
+		if (isalpha((unsigned char)*s)) {
+			int k;
+
+			for (k = 0; date_words[k].word; k++) {
+				w = strlen(date_words[k].word);
+				if (strncasecmp(s, date_words[k].word, w) == 0)
+					break;
+			}
+			if (!date_words[k].word)
+				goto unknown;
+			/* "YYYYY" or "DDD" is no spelling we know. */
+			if (isalpha((unsigned char)s[w]) &&
+			    tolower((unsigned char)s[w]) == tolower((unsigned char)*s))
+				goto unknown;
+			add = date_words[k].conv;
+			y |= add[1] == 'Y' || add[1] == 'y';
+			m |= add[1] == 'm' || add[1] == 'b' || add[1] == 'B';
+			d |= add[1] == 'd';
+		} else if (strchr("/-. ,", *s)) {
+			lit[0] = *s;
+			add = lit;
+		} else {
+			goto unknown;
+		}
+		if (n + strlen(add) + 1 > outsz)
+			goto unknown;
+		memcpy(out + n, add, strlen(add));
+		n += strlen(add);
+		s += w;
+	}
+	out[n] = '\0';
+	if (y && m && d)
+		return PC_OK;
+unknown:
+	return pc_error_set(err, PC_EUSAGE, NULL, 0,
+	                    "--date-format: '%s' is not a date format I can read; "
+	                    "spell it like DD/MM/YYYY, MM/DD/YYYY, YYYY-MM-DD or "
+	                    "D.M.YYYY, or in strftime form with %%Y %%y %%m %%d %%b "
+	                    "(e.g. '%%d/%%m/%%Y' for DD/MM/YYYY)",
+	                    q(qb, spelling ? spelling : ""));
+}
 
 void pc_import_options_init(pc_import_options *o)
 {
@@ -418,7 +523,60 @@ static int check_map(const pc_import_options *o, pc_error *err)
 	return PC_OK;
 }
 
+/* --status-map, --delimiter: what no file could satisfy. */
+static int check_more(const pc_import_options *o, pc_error *err)
+{
+	char qb[QUOTE_MAX + 4];
+
+	for (size_t m = 0; m < o->nstatus_map; m++) {
+		if (!o->status_map[m].status ||
+		    (strcasecmp(o->status_map[m].status, "done") != 0 &&
+		     strcasecmp(o->status_map[m].status, "ongoing") != 0))
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "--status-map: unknown status '%s' (expected "
+			                    "done or ongoing)", o->status_map[m].status
+			                    ? q(qb, o->status_map[m].status) : "");
+		if (!o->status_map[m].value || !*o->status_map[m].value)
+			return pc_error_set(err, PC_EUSAGE, NULL, 0,
+			                    "--status-map: an empty value for %s",
+			                    o->status_map[m].status);
+	}
+	if (o->delimiter != 0 && o->delimiter != PC_IMPORT_DELIM_AUTO &&
+	    (o->delimiter < 1 || o->delimiter > 126 || o->delimiter == '"' ||
+	     o->delimiter == '\n' || o->delimiter == '\r' || o->delimiter == ' '))
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "--delimiter: not a "
+		                    "field separator (expected ',', ';', tab or auto)");
+	return PC_OK;
+}
+
 static int keys_json(struct imp *im);
+
+/* Why a header may lack its columns: names joined by another separator,
+ * as European spreadsheets export (';') or a tab-separated file. */
+static const char *delim_hint(const struct imp *im)
+{
+	size_t semi = 0, tab = 0;
+
+	if (im->delim_given || im->sniff)
+		return "";
+	for (size_t i = 0; i < im->nf; i++) {
+		const char *f = field(im, (long)i);
+
+		for (; *f; f++) {
+			semi += *f == ';';
+			tab += *f == '\t';
+		}
+	}
+	if (semi && semi >= tab)
+		return " (the header row holds ';' between its names: the file is "
+		       "likely separated by ';', not ','; import it with "
+		       "--delimiter ';' or --delimiter auto)";
+	if (tab)
+		return " (the header row holds tabs between its names: the file is "
+		       "likely tab-separated; import it with --delimiter tab or "
+		       "--delimiter auto)";
+	return "";
+}
 
 static int header(struct imp *im)
 {
@@ -434,7 +592,8 @@ static int header(struct imp *im)
 		im->role[i] = COL_ATTR;
 		if (!utf8_ok((const unsigned char *)name, strlen(name)))
 			return fail(im, PC_EDATA, im->rec_line,
-			            "column %zu name is not valid UTF-8", i + 1);
+			            "column %zu name is not valid UTF-8%s", i + 1,
+			            im->cd == (iconv_t)-1 ? ENCODING_HINT : "");
 		if (!*name)
 			return fail(im, PC_EDATA, im->rec_line,
 			            "column %zu has no name", i + 1);
@@ -450,9 +609,9 @@ static int header(struct imp *im)
 				break;
 		if (i == im->nf)
 			return fail(im, PC_EDATA, im->rec_line,
-			            "no column '%s' for --map %s=%s",
+			            "no column '%s' for --map %s=%s%s",
 			            q(qb, o->map[m].column), role_names[r],
-			            q(qc, o->map[m].column));
+			            q(qc, o->map[m].column), delim_hint(im));
 		if (im->role[i] != COL_ATTR)
 			return fail(im, PC_EDATA, im->rec_line,
 			            "column '%s' is mapped to two fields",
@@ -489,10 +648,12 @@ static int header(struct imp *im)
 	for (int r = COL_CUSTOMER; r <= COL_START; r++)
 		if (im->col[r] < 0)
 			return fail(im, PC_EDATA, im->rec_line,
-			            "missing required column '%s'", role_names[r]);
+			            "missing required column '%s'%s", role_names[r],
+			            delim_hint(im));
 	if (im->col[COL_END] < 0 && im->col[COL_DURATION] < 0)
 		return fail(im, PC_EDATA, im->rec_line,
-		            "missing required column 'end' (or 'duration')");
+		            "missing required column 'end' (or 'duration')%s",
+		            delim_hint(im));
 	for (size_t i = 0; i < im->nf; i++)
 		if (im->role[i] == COL_ATTR)
 			im->attr_order[im->nattr_cols++] = i;
@@ -563,26 +724,86 @@ static int iso_date(const char *s, pc_day *out)
 	return 0;
 }
 
+/* The length of the date part of s when s is a date followed by a time
+ * of day, ' ' or 'T' then H:MM, H:MM:SS or H:MM:SS.fff (and 'Z'), as
+ * spreadsheets write date cells; else 0. */
+static size_t date_part(const char *s)
+{
+	size_t n = strlen(s), i = n, colons = 0;
+
+	if (i && s[i - 1] == 'Z')
+		i--;
+	while (i > 0 && (digit(s[i - 1]) || s[i - 1] == ':' || s[i - 1] == '.')) {
+		colons += s[i - 1] == ':';
+		i--;
+	}
+	if (i < 2 || (s[i - 1] != ' ' && s[i - 1] != 'T') || !digit(s[i]) ||
+	    colons < 1 || colons > 2)
+		return 0;
+	/* H or HH, then ':' and two digits, then optionally the same again. */
+	{
+		const char *t = s + i;
+
+		t += digit(t[1]) ? 2 : 1;
+		for (size_t k = 0; k < colons; k++) {
+			if (t[0] != ':' || !digit(t[1]) || !digit(t[2]))
+				return 0;
+			t += 3;
+		}
+		if (*t == '.') {
+			if (colons != 2 || !digit(t[1]))
+				return 0;
+			t++;
+			while (digit(*t))
+				t++;
+		}
+		if (*t == 'Z')
+			t++;
+		if (*t)
+			return 0;
+	}
+	return i - 1;
+}
+
+/* Parse date s (or the date of a date and time) with the import's
+ * format; 0 on success. */
+static int read_date(struct imp *im, const char *s, pc_day *out)
+{
+	char part[64];
+	size_t n;
+
+	if (im->iso_input ? iso_date(s, out) == 0
+	                  : pc_date_parse_fmt(s, im->fmt, out) == 0)
+		return 0;
+	if (!(n = date_part(s)) || n >= sizeof part)
+		return -1;
+	memcpy(part, s, n);
+	part[n] = '\0';
+	return im->iso_input ? iso_date(part, out) : pc_date_parse_fmt(part, im->fmt, out);
+}
+
 /* Parse date s, and set text (PC_DATE_BUF bytes) to it as stored. */
 static int parse_date(struct imp *im, pc_error *e, const char *what,
                       const char *s, pc_day *out, char *text)
 {
 	char qb[QUOTE_MAX + 4];
+	int hint = !im->date_hinted;
 
-	if (im->iso_input) {
-		if (iso_date(s, out) == 0) {
-			memcpy(text, s, PC_DATE_BUF);
-			return PC_OK;
-		}
-	} else if (pc_date_parse_fmt(s, im->o->date_format, out) == 0) {
+	if (read_date(im, s, out) == 0) {
 		iso(*out, text);
 		return PC_OK;
 	}
+	/* The first bad date says how to read the others; one hint is
+	 * enough when --skip-invalid lists many. */
+	im->date_hinted = 1;
 	if (im->o->date_format && *im->o->date_format)
-		return row_error(e, im, "%s date '%s' does not match --date-format '%s'",
-		                 what, q(qb, s), im->o->date_format);
-	return row_error(e, im, "%s date '%s' is not a date (expected YYYY-MM-DD)",
-	                 what, q(qb, s));
+		return row_error(e, im, "%s date '%s' does not match --date-format '%s'%s",
+		                 what, q(qb, s), im->o->date_format,
+		                 hint ? " (set --date-format to the file's date "
+		                        "format, e.g. DD/MM/YYYY or MM/DD/YYYY)" : "");
+	return row_error(e, im, "%s date '%s' is not a date (expected YYYY-MM-DD%s)",
+	                 what, q(qb, s), hint ? "; for other formats set "
+	                 "--date-format, e.g. --date-format DD/MM/YYYY" : "");
 }
 
 /* 1 if the current record is ASCII without NUL bytes inside its fields:
@@ -619,7 +840,8 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 		if (memchr(f, '\0', n))
 			return row_error(e, im, "field %zu contains a NUL byte", i + 1);
 		if (!utf8_ok((const unsigned char *)f, n))
-			return row_error(e, im, "field %zu is not valid UTF-8", i + 1);
+			return row_error(e, im, "field %zu is not valid UTF-8%s", i + 1,
+			                 im->cd == (iconv_t)-1 ? ENCODING_HINT : "");
 	}
 	r->customer = field(im, im->col[COL_CUSTOMER]);
 	r->project = field(im, im->col[COL_PROJECT]);
@@ -627,6 +849,10 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 	for (int k = COL_CUSTOMER; k <= COL_PHASE; k++)
 		if (!*field(im, im->col[k]))
 			return row_error(e, im, "empty %s", role_names[k]);
+	if (strcasecmp(r->phase, RESERVED_PHASE) == 0)
+		return row_error(e, im, "phase name '%s' is reserved for the whole "
+		                 "release in plans; rename the phase (e.g. 'go-live')",
+		                 q(qb, r->phase));
 	if (!*field(im, im->col[COL_START]))
 		return row_error(e, im, "empty start date");
 	if (parse_date(im, e, "start", field(im, im->col[COL_START]), &r->start,
@@ -663,15 +889,28 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 	}
 
 	status = field(im, im->col[COL_STATUS]);
-	if (!*status)
+	if (!*status) {
 		r->ongoing = !have_end;
-	else if (strcasecmp(status, "done") == 0)
-		r->ongoing = 0;
-	else if (strcasecmp(status, "ongoing") == 0)
-		r->ongoing = 1;
-	else
-		return row_error(e, im, "unknown status '%s' (expected done or ongoing)",
-		                 q(qb, status));
+	} else {
+		size_t k;
+
+		/* --status-map first: it may give "done" a meaning of its own. */
+		for (k = 0; k < im->o->nstatus_map; k++)
+			if (strcasecmp(status, im->o->status_map[k].value) == 0)
+				break;
+		if (k < im->o->nstatus_map)
+			r->ongoing = strcasecmp(im->o->status_map[k].status, "ongoing") == 0;
+		else if (strcasecmp(status, "done") == 0)
+			r->ongoing = 0;
+		else if (strcasecmp(status, "ongoing") == 0)
+			r->ongoing = 1;
+		else
+			return row_error(e, im, "unknown status '%s' (expected done or "
+			                 "ongoing%s)", q(qb, status), im->o->nstatus_map
+			                 ? ", or a value given to --status-map"
+			                 : "; map other words with --status-map, e.g. "
+			                   "--status-map done=Completed");
+	}
 	if (!r->ongoing && !have_end)
 		return row_error(e, im, "status 'done' but no end date");
 	if (r->ongoing && have_end)
@@ -1443,7 +1682,13 @@ static void row(struct imp *im)
 {
 	struct row r;
 	pc_error e;
+	size_t i;
 
+	/* A spreadsheet's trailing ",,,," lines are no rows at all. */
+	for (i = 0; i < im->nf && !field_len(im, i); i++)
+		;
+	if (i == im->nf)
+		return;
 	im->nrows++;
 	pc_error_clear(&e);
 	if (validate(im, &r, &e) == PC_OK) {
@@ -1601,10 +1846,16 @@ static int ascii_text(const char *p, size_t n)
 }
 
 /* A space or tab, which libcsv trims from both ends of unquoted
- * fields. */
-static int csv_space(char c)
+ * fields; a tab is no space when it separates the fields. */
+static int csv_space(const struct imp *im, char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || (c == '\t' && im->delim != '\t');
+}
+
+/* libcsv's notion of a space when tabs separate fields (see csv_space). */
+static int space_only(unsigned char c)
+{
+	return c == ' ';
 }
 
 /* Parse one whole line (len bytes up to and including its '\n') that
@@ -1623,7 +1874,7 @@ static int split_line(struct imp *im, const char *p, size_t len)
 		n--;
 	if (memchr(p, '"', n) || memchr(p, '\r', n))
 		return 0;
-	while (i < n && csv_space(p[i]))
+	while (i < n && csv_space(im, p[i]))
 		i++;
 	if (i == n)
 		return 1; /* libcsv reports no record for a blank line */
@@ -1632,13 +1883,13 @@ static int split_line(struct imp *im, const char *p, size_t len)
 	direct = n < PC_IMPORT_FIELD_MAX && !im->failed && !im->limit &&
 	         reserve(&im->buf, &im->cap, n + 1, 1024) == 0;
 	for (;;) {
-		const char *comma = memchr(p + i, ',', n - i);
+		const char *comma = memchr(p + i, im->delim, n - i);
 		size_t e = comma ? (size_t)(comma - p) : n, b = i;
 
-		while (b < e && csv_space(p[b]))
+		while (b < e && csv_space(im, p[b]))
 			b++;
 		i = e;
-		while (e > b && csv_space(p[e - 1]))
+		while (e > b && csv_space(im, p[e - 1]))
 			e--;
 		if (direct && im->nf < PC_IMPORT_COLUMNS_MAX) {
 			im->off[im->nf++] = im->len;
@@ -1655,6 +1906,55 @@ static int split_line(struct imp *im, const char *p, size_t len)
 	im->rec_plain = ascii_text(p, n);
 	on_record('\n', im);
 	return 1;
+}
+
+/* Use delimiter c, in the fast path and in libcsv. */
+static void set_delim(struct imp *im, char c)
+{
+	im->delim = c;
+	csv_set_delim(&im->csv, (unsigned char)c);
+	csv_set_space_func(&im->csv, c == '\t' ? space_only : NULL);
+}
+
+/* --delimiter auto: whichever of ',' ';' and tab the first line (the
+ * header, at most a block of it) holds most of outside quotes; ',' on a
+ * tie or when it holds none. */
+static void sniff(struct imp *im, const char *p, size_t n)
+{
+	size_t comma = 0, semi = 0, tab = 0;
+	int quoted = 0;
+
+	for (size_t i = 0; i < n && p[i] != '\n'; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (!quoted) {
+			comma += p[i] == ',';
+			semi += p[i] == ';';
+			tab += p[i] == '\t';
+		}
+	}
+	if (semi > comma && semi >= tab)
+		set_delim(im, ';');
+	else if (tab > comma && tab > semi)
+		set_delim(im, '\t');
+	else
+		set_delim(im, ',');
+}
+
+static int feed_lines(struct imp *im, const char *p, size_t n);
+
+/* Sniff the delimiter from the held first line and feed it. */
+static int flush_head(struct imp *im)
+{
+	int rc;
+
+	sniff(im, im->head, im->head_len);
+	im->sniff = 0;
+	rc = im->head_len ? feed_lines(im, im->head, im->head_len) : PC_OK;
+	free(im->head);
+	im->head = NULL;
+	im->head_len = im->head_cap = 0;
+	return rc;
 }
 
 /* Feed n bytes to libcsv, line by line (see the top of the file). */
@@ -1701,14 +2001,34 @@ static int feed_lines(struct imp *im, const char *p, size_t n)
 static const char bom[] = "\xef\xbb\xbf";
 enum { BOM_LEN = 3, BOM_NONE = 4 };
 
-/* Feed the next n bytes of the input: skip a byte order mark at its
- * start, even one split across pieces, and feed the rest. */
-static int feed(struct imp *im, const char *p, size_t n)
+/* Feed n bytes of text after any byte order mark.  With --delimiter
+ * auto, the first line is held until it is whole (or a block long), so
+ * that the delimiter is sniffed from all of it however the input comes
+ * in pieces. */
+static int feed_text(struct imp *im, const char *p, size_t n)
+{
+	const char *nl;
+
+	if (!im->sniff)
+		return feed_lines(im, p, n);
+	if (!n)
+		return PC_OK;
+	nl = memchr(p, '\n', n);
+	if (reserve(&im->head, &im->head_cap, im->head_len + n, 256))
+		return fail(im, PC_ENOMEM, 0, "out of memory");
+	memcpy(im->head + im->head_len, p, n);
+	im->head_len += n;
+	if (!nl && im->head_len < BLOCK)
+		return PC_OK;
+	return flush_head(im);
+}
+
+/* Feed n bytes of UTF-8: skip a byte order mark at its start, even one
+ * split across pieces, and feed the rest. */
+static int feed_utf8(struct imp *im, const char *p, size_t n)
 {
 	const char *end = p + n;
 
-	XXH64_update(&im->hash, p, n);
-	im->bytes += n;
 	while (im->bom < BOM_LEN && p < end) {
 		int held = im->bom;
 
@@ -1719,10 +2039,101 @@ static int feed(struct imp *im, const char *p, size_t n)
 		}
 		/* Not a mark after all: what looked like its start is text. */
 		im->bom = BOM_NONE;
-		if (held && feed_lines(im, bom, (size_t)held) != PC_OK)
+		if (held && feed_text(im, bom, (size_t)held) != PC_OK)
 			return im->rerr.status;
 	}
-	return feed_lines(im, p, (size_t)(end - p));
+	return feed_text(im, p, (size_t)(end - p));
+}
+
+/* Convert what iconv can of *left bytes at *ip from --encoding to UTF-8
+ * and feed it.  Returns 0 when all was converted, 1 when the input ends
+ * inside a character (left at *ip), -1 on an error (im->rerr). */
+static int convert(struct imp *im, char **ip, size_t *left)
+{
+	for (;;) {
+		char out[4096], *op = out;
+		size_t room = sizeof out, rc;
+		int e;
+
+		rc = iconv(im->cd, ip, left, &op, &room);
+		e = errno;
+		if (op > out && feed_utf8(im, out, (size_t)(op - out)) != PC_OK)
+			return -1;
+		if (rc != (size_t)-1)
+			return 0;
+		if (e == E2BIG)
+			continue;
+		if (e == EINVAL)
+			return 1;
+		fail(im, PC_EDATA, im->line, "bytes that are not valid %s "
+		     "(check --encoding)", im->o->encoding);
+		return -1;
+	}
+}
+
+/* Convert n bytes of the input from --encoding to UTF-8 and feed them;
+ * a character cut at the end of a piece is held for the next. */
+static int feed_converted(struct imp *im, const char *p, size_t n)
+{
+	char *ip;
+	size_t left;
+	int r;
+
+	/* Finish a held character a byte at a time. */
+	while (im->nihold && n) {
+		im->ihold[im->nihold++] = *p++;
+		n--;
+		ip = im->ihold;
+		left = im->nihold;
+		if ((r = convert(im, &ip, &left)) < 0)
+			return im->rerr.status;
+		if (r == 0) {
+			im->nihold = 0;
+			break;
+		}
+		memmove(im->ihold, ip, left);
+		im->nihold = left;
+		if (im->nihold == sizeof im->ihold)
+			return fail(im, PC_EDATA, im->line, "bytes that are not valid "
+			            "%s (check --encoding)", im->o->encoding);
+	}
+	if (!n)
+		return PC_OK;
+	ip = (char *)p;
+	left = n;
+	if ((r = convert(im, &ip, &left)) < 0)
+		return im->rerr.status;
+	if (r == 1) {
+		if (left >= sizeof im->ihold)
+			return fail(im, PC_EDATA, im->line, "bytes that are not valid "
+			            "%s (check --encoding)", im->o->encoding);
+		memcpy(im->ihold, ip, left);
+		im->nihold = left;
+	}
+	return PC_OK;
+}
+
+/* Feed the next n bytes of the input as read. */
+static int feed(struct imp *im, const char *p, size_t n)
+{
+	XXH64_update(&im->hash, p, n);
+	im->bytes += n;
+	if (im->head_seen < 2 && n) {
+		/* The first two bytes, even from pieces of one. */
+		for (size_t i = 0; i < n && im->head_seen < 2; i++)
+			im->first2[im->head_seen++] = (unsigned char)p[i];
+		/* UTF-16 read as UTF-8 would fail at the header for no reason
+		 * the user could see: say what it is. */
+		if (im->cd == (iconv_t)-1 && im->head_seen == 2 &&
+		    ((im->first2[0] == 0xff && im->first2[1] == 0xfe) ||
+		     (im->first2[0] == 0xfe && im->first2[1] == 0xff)))
+			return fail(im, PC_EDATA, 1, "the file is UTF-16 (it starts "
+			            "with a UTF-16 byte order mark); import it with "
+			            "--encoding utf-16");
+	}
+	if (im->cd != (iconv_t)-1)
+		return feed_converted(im, p, n);
+	return feed_utf8(im, p, n);
 }
 
 static int finish_csv(struct imp *im)
@@ -1731,9 +2142,15 @@ static int finish_csv(struct imp *im)
 
 	if (im->failed)
 		return PC_EDATA;
+	if (im->nihold)
+		return fail(im, PC_EDATA, im->line, "the file ends inside a "
+		            "character (not valid %s; check --encoding)",
+		            im->o ? im->o->encoding : "input");
 	if (im->bom > 0 && im->bom < BOM_LEN &&
-	    feed_lines(im, bom, (size_t)im->bom) != PC_OK)
+	    feed_text(im, bom, (size_t)im->bom) != PC_OK)
 		return im->rerr.status; /* the input was a mark's first bytes */
+	if (im->sniff && flush_head(im) != PC_OK)
+		return im->rerr.status; /* a first line without a line end */
 	if (im->rec_line < 0)
 		im->rec_line = im->line;
 	open_quote = im->csv.pstate != CSV_STATE_ROW_NOT_BEGUN && im->csv.quoted;
@@ -1753,6 +2170,14 @@ int pci_csv_split(const void *buf, size_t len, size_t piece, int libcsv_only,
                   const char *name, pci_csv_record_fn fn, void *ctx,
                   pc_error *err)
 {
+	return pci_csv_split_delim(buf, len, piece, libcsv_only, ',', name, fn,
+	                           ctx, err);
+}
+
+int pci_csv_split_delim(const void *buf, size_t len, size_t piece,
+                        int libcsv_only, int delimiter, const char *name,
+                        pci_csv_record_fn fn, void *ctx, pc_error *err)
+{
 	struct imp *im;
 	int rc;
 
@@ -1764,6 +2189,10 @@ int pci_csv_split(const void *buf, size_t len, size_t piece, int libcsv_only,
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	}
 	im->name = name;
+	im->cd = (iconv_t)-1;
+	im->delim_given = 1;
+	im->sniff = delimiter == PC_IMPORT_DELIM_AUTO;
+	set_delim(im, delimiter > 0 ? (char)delimiter : ',');
 	im->line = 1;
 	im->rec_line = -1;
 	im->libcsv_only = libcsv_only;
@@ -1781,6 +2210,7 @@ int pci_csv_split(const void *buf, size_t len, size_t piece, int libcsv_only,
 		*err = im->rerr;
 	csv_free(&im->csv);
 	free(im->buf);
+	free(im->head);
 	free(im);
 	return rc;
 }
@@ -2033,10 +2463,28 @@ static int run(pc_store *st, struct source *src, const char *name,
 	pc_error_clear(err);
 	if (opts->as_of < PC_DAY_MIN || opts->as_of > PC_DAY_MAX)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0, "--as-of: not a date");
-	if (check_map(opts, err))
+	if (check_map(opts, err) || check_more(opts, err))
 		return err->status;
 	if (!(im = calloc(1, sizeof *im)))
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	im->cd = (iconv_t)-1;
+	if (opts->date_format && *opts->date_format &&
+	    pc_import_date_format(opts->date_format, im->fmt_buf,
+	                          sizeof im->fmt_buf, err) != PC_OK) {
+		free(im);
+		return err->status;
+	}
+	im->fmt = im->fmt_buf[0] ? im->fmt_buf : NULL;
+	if (opts->encoding && strcasecmp(opts->encoding, "utf-8") != 0 &&
+	    strcasecmp(opts->encoding, "utf8") != 0 &&
+	    (im->cd = iconv_open("UTF-8", opts->encoding)) == (iconv_t)-1) {
+		char qb[QUOTE_MAX + 4];
+
+		free(im);
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "--encoding: unknown "
+		                    "encoding '%s' (e.g. windows-1252, latin1, utf-16, "
+		                    "utf-16le)", q(qb, opts->encoding));
+	}
 	im->st = st;
 	im->db = pci_store_db(st);
 	im->o = opts;
@@ -2053,8 +2501,7 @@ static int run(pc_store *st, struct source *src, const char *name,
 	im->attr_ids.max_text = ATTRS_TEXT;
 	im->new_customers = im->new_projects = im->new_attrs = im->new_phases = 1;
 	pc_date_format(opts->as_of, im->as_of);
-	im->iso_input = !opts->date_format || !*opts->date_format ||
-	                strcmp(opts->date_format, "%Y-%m-%d") == 0;
+	im->iso_input = !im->fmt || strcmp(im->fmt, "%Y-%m-%d") == 0;
 	pthread_mutex_init(&im->mu, NULL);
 	pthread_cond_init(&im->cv, NULL);
 	for (int i = 0; i < NBATCHES; i++)
@@ -2063,6 +2510,9 @@ static int run(pc_store *st, struct source *src, const char *name,
 		rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
+	im->delim_given = opts->delimiter != 0;
+	im->sniff = opts->delimiter == PC_IMPORT_DELIM_AUTO;
+	set_delim(im, opts->delimiter > 0 ? (char)opts->delimiter : ',');
 	if (src->fp) {
 		struct stat sb;
 
@@ -2101,6 +2551,8 @@ static int run(pc_store *st, struct source *src, const char *name,
 		sqlite3_exec(im->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	csv_free(&im->csv);
 out:
+	if (im->cd != (iconv_t)-1)
+		iconv_close(im->cd);
 	pthread_mutex_destroy(&im->mu);
 	pthread_cond_destroy(&im->cv);
 	for (int i = 0; i < NBATCHES; i++) {
@@ -2113,6 +2565,7 @@ out:
 		free(im->key_json[i]);
 	}
 	free(im->buf);
+	free(im->head);
 	free(im->json);
 	free(im->prev_json);
 	free(im->prev_customer);

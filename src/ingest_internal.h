@@ -40,4 +40,11 @@ int pci_csv_split(const void *buf, size_t len, size_t piece, int libcsv_only,
                   const char *name, pci_csv_record_fn fn, void *ctx,
                   pc_error *err);
 
+/* As pci_csv_split, with fields separated by `delimiter` (a byte, or
+ * PC_IMPORT_DELIM_AUTO to sniff it from the first line as the importer
+ * does). */
+int pci_csv_split_delim(const void *buf, size_t len, size_t piece,
+                        int libcsv_only, int delimiter, const char *name,
+                        pci_csv_record_fn fn, void *ctx, pc_error *err);
+
 #endif

@@ -42,8 +42,12 @@ void pc_calendar_free(pc_calendar **cal);
 int pc_calendar_add_holiday(pc_calendar *cal, pc_day d, pc_error *err);
 
 /* Read holidays from `path`, one ISO date per line; blank lines and lines
- * starting with '#' are skipped.  A bad line fails with PC_EDATA and
- * "PATH:LINE: 'TEXT' is not a date"; nothing is added then. */
+ * starting with '#' are skipped.  As a spreadsheet exports it, the file
+ * may start with a UTF-8 byte order mark and a header row of names, and
+ * carry more columns (the holiday's name) after ',', ';' or a tab: the
+ * date is the first column, or the one the header calls "date".  A bad
+ * line fails with PC_EDATA and "PATH:LINE: 'TEXT' is not a date";
+ * nothing is added then. */
 int pc_calendar_read_holidays(pc_calendar *cal, const char *path,
                               pc_error *err);
 

@@ -48,7 +48,8 @@ void pc_date_to_ymd(pc_day d, int *y, int *m, int *dd);
 /* Day of week of d: 0 = Monday ... 6 = Sunday. */
 int pc_date_weekday(pc_day d);
 
-/* Today's date in UTC. */
+/* Today's date where the user is: the local calendar day, so TZ
+ * applies (UTC when the local time cannot be had). */
 pc_day pc_date_today(void);
 
 #ifdef __cplusplus

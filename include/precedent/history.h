@@ -52,12 +52,55 @@ typedef struct pc_project {
 	int ongoing;    /* 1 if any of its phases is still running */
 } pc_project;
 
-/* A reference-class condition: attribute `key` equals `value`
- * (case-insensitive on both). */
+/* How a reference-class condition compares an attribute with its value;
+ * PC_LIKE_EQ is 0, so a zeroed condition tests equality. */
+typedef enum pc_like_op {
+	PC_LIKE_EQ = 0, /* key=value */
+	PC_LIKE_NE,     /* key!=value */
+	PC_LIKE_LT,     /* key<value */
+	PC_LIKE_LE,     /* key<=value */
+	PC_LIKE_GT,     /* key>value */
+	PC_LIKE_GE      /* key>=value */
+} pc_like_op;
+
+/* A reference-class condition: attribute `key` compared with `value` by
+ * `op`.  Keys match case-insensitively.  When both the attribute and
+ * `value` are numbers (strtod reads them whole) they compare as numbers,
+ * else as text, case-insensitively; an attribute that is no number does
+ * not meet <, <=, > or >= a number.  A project without the attribute
+ * satisfies no condition on it, not even !=. */
 typedef struct pc_like {
 	const char *key;
 	const char *value;
+	pc_like_op op;
 } pc_like;
+
+/* Split `text`, "KEY=VALUE", "KEY!=VALUE", "KEY<VALUE", "KEY<=VALUE",
+ * "KEY>VALUE" or "KEY>=VALUE", in place into *out (which then points into
+ * text).  Returns 0, or -1 when there is no operator, no key or no
+ * value. */
+int pc_like_parse(char *text, pc_like *out);
+
+/* The operator as written: "=", "!=", "<", "<=", ">", ">=". */
+const char *pc_like_op_name(pc_like_op op);
+
+/* One value of one attribute and the number of projects that have it. */
+typedef struct pc_attr_count {
+	char *key;       /* lowercase attribute name */
+	char *value;
+	size_t projects;
+} pc_attr_count;
+
+/* List every attribute value in the store with its project count, sorted
+ * by key then value (any case; values differing only in case count as
+ * one, as --like matches them, under the spelling that sorts first), into a new array *out of *n entries
+ * (free with pc_attr_counts_free).  An empty store gives PC_EDATA as
+ * pc_history_load does; also PC_ESTORE, PC_ENOMEM. */
+int pc_history_attributes(struct pc_store *st, pc_attr_count **out, size_t *n,
+                          pc_error *err);
+
+/* Release what pc_history_attributes made and set *v to NULL. */
+void pc_attr_counts_free(pc_attr_count **v, size_t n);
 
 typedef struct pc_history {
 	size_t nprojects;
@@ -81,7 +124,9 @@ typedef struct pc_history {
 /* Load the history from the store.  With nlike > 0, keep only projects
  * matching every condition; if fewer than min_class projects match, keep
  * them all and set class_fallback.  An empty store gives PC_EDATA with
- * the message "the store holds no history". */
+ * the message "the store holds no history"; conditions that no project
+ * meets give PC_EDATA too, naming the nearest values (or attributes) the
+ * store holds, since a typo must not quietly become the whole history. */
 int pc_history_load(struct pc_store *st, const pc_like *like, size_t nlike,
                     size_t min_class, pc_history **out, pc_error *err);
 

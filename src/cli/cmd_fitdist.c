@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 	"                       exponential,gamma,weibull,lognormal,loglogistic,normal\n"
 	"  --column NAME        the CSV column to fit (default: the first)\n"
 	"  --censor-column NAME a 0/1 column, 1 meaning still running (censored)\n"
+	"  --decimal-comma      numbers are written 12,5 and fields separated by ';'\n"
 	"  --criterion C        aicc (default), aic or bic: how the best is chosen\n"
 	"  --format FMT         table (default), json or csv\n"
 	"  --gof-bootstrap N    goodness-of-fit p-values from N parametric bootstrap\n"
@@ -254,11 +256,95 @@ static int print_json(const struct cli *cli, const pc_fit_set *s)
 
 /* ------------------------------------------------------------ command */
 
+/* The input, read whole (a column of durations is small), made ready for
+ * pc_durations_read: with decimal_comma, "12,5" becomes 12.5 and ';'
+ * separates fields, as European spreadsheets write; and a row with more
+ * fields than the header names (or than one, in a bare list of numbers)
+ * is an error, since reading "12,5" as 12 would lose data without a
+ * word.  Returns a stream over *buf (the caller frees both), or NULL with
+ * *err set. */
+static FILE *prepare(FILE *in, const char *file, int decimal_comma,
+                     char **buf, pc_error *err)
+{
+	size_t len = 0, cap = 0, fields = 1, max_fields = (size_t)-1;
+	long line = 1, rec_line = 1;
+	int quoted = 0;
+	char *b = NULL;
+
+	for (;;) {
+		size_t got;
+
+		if (len == cap) {
+			char *nb = realloc(b, cap = cap ? 2 * cap : 65536);
+
+			if (!nb) {
+				free(b);
+				pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+				return NULL;
+			}
+			b = nb;
+		}
+		if (!(got = fread(b + len, 1, cap - len, in)))
+			break;
+		len += got;
+	}
+	if (ferror(in)) {
+		free(b);
+		pc_error_set(err, PC_EIO, file, 0, "read error: %s", strerror(errno));
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char *c = &b[i];
+
+		if (*c == '"')
+			quoted = !quoted;
+		else if (decimal_comma && *c == ',' && (!quoted ||
+		         (i > 0 && i + 1 < len && isdigit((unsigned char)c[-1]) &&
+		          isdigit((unsigned char)c[1]))))
+			*c = '.';
+		else if (decimal_comma && *c == ';' && !quoted)
+			*c = ',';
+		if (*c == ',' && !quoted && ++fields > max_fields) {
+extra:
+			free(b);
+			pc_error_set(err, PC_EDATA, file, rec_line, "more than %zu "
+			             "field%s in a row%s", max_fields, max_fields == 1 ? "" : "s",
+			             decimal_comma ? "" : " (decimal commas such as "
+			             "12,5 need --decimal-comma)");
+			return NULL;
+		}
+		if (*c == '\n') {
+			line++;
+			if (!quoted) {
+				if (max_fields == (size_t)-1) {
+					char *end, *f = b + (b[0] == '\xef' ? 3 : 0);
+
+					/* A number first: a bare list, one per row. */
+					strtod(f, &end);
+					max_fields = end > f && (*end == ',' || *end == '\n' ||
+					             *end == '\r') ? 1 : fields;
+					if (fields > max_fields)
+						goto extra;
+				}
+				fields = 1;
+				rec_line = line;
+			}
+		}
+	}
+	*buf = b;
+	if (!(in = fmemopen(b ? b : (char *)"", len, "r"))) {
+		free(b);
+		*buf = NULL;
+		pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	}
+	return in;
+}
+
 int cmd_fitdist(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_FAMILY = CHAR_MAX + 1, OPT_COLUMN, OPT_CENSOR, OPT_CRITERION,
-		OPT_FORMAT, OPT_GOFBOOT, OPT_BOOT, OPT_SEED, OPT_WHOLE
+		OPT_FORMAT, OPT_GOFBOOT, OPT_BOOT, OPT_SEED, OPT_WHOLE, OPT_DECIMAL_COMMA
 	};
 	static const struct option opts[] = {
 		{"family", required_argument, NULL, OPT_FAMILY},
@@ -270,6 +356,7 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 		{"bootstrap", required_argument, NULL, OPT_BOOT},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{"whole-days", no_argument, NULL, OPT_WHOLE},
+		{"decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -283,7 +370,8 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 	pc_error err;
 	unsigned long long v;
 	FILE *in = stdin;
-	int c, rc, out = 0;
+	char *inbuf = NULL;
+	int c, rc, out = 0, decimal_comma = 0;
 
 	pc_fit_options_init(&o);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -297,6 +385,9 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_CENSOR: /* --censor-column */
 			ccolumn = optarg;
+			break;
+		case OPT_DECIMAL_COMMA: /* --decimal-comma */
+			decimal_comma = 1;
 			break;
 		case OPT_CRITERION: /* --criterion */
 			if ((rc = cli_parse_criterion(cli, optarg, &o.criterion)))
@@ -345,9 +436,17 @@ int cmd_fitdist(struct cli *cli, int argc, char **argv)
 		             strerror(errno));
 		return cli_fail(cli, &err);
 	}
-	rc = pc_durations_read(in, file, column, ccolumn, &x, &cens, &n, &err);
-	if (in != stdin)
-		fclose(in);
+	{
+		FILE *mem = prepare(in, file, decimal_comma, &inbuf, &err);
+
+		if (in != stdin)
+			fclose(in);
+		if (!mem)
+			return cli_fail(cli, &err);
+		rc = pc_durations_read(mem, file, column, ccolumn, &x, &cens, &n, &err);
+		fclose(mem);
+		free(inbuf);
+	}
 	if (rc)
 		return cli_fail(cli, &err);
 	rc = pc_fit_all(x, cens, n, &o, &set, &err);

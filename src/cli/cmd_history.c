@@ -19,13 +19,18 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-	"Usage: precedent history [--format table|csv|json] [--safe-csv]\n"
+	"Usage: precedent history [--attributes] [--format table|csv|json]\n"
+	"                         [--safe-csv]\n"
 	"Summarise the store: customers, projects, ongoing phases, the dates\n"
 	"covered, and per phase the number of observations, how many are still\n"
 	"running (censored), and the median and P80 duration in days of the\n"
 	"finished ones (empirical, linear interpolation as R's type 7).\n"
 	"\n"
 	"Options:\n"
+	"  --attributes   list each project attribute (an extra column of the\n"
+	"                 import) with its values and how many projects have each:\n"
+	"                 the reference classes there are to choose from ('history\n"
+	"                 attributes' does the same)\n"
 	"  --format FMT   table (default), json, or csv: the whole store as\n"
 	"                 canonical CSV (customer,project,phase,start,end,status,\n"
 	"                 then the attributes), which 'precedent import' reads back\n"
@@ -189,12 +194,81 @@ static int print_json(const struct cli *cli, const pc_history *h,
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(10));
 }
 
+/* The columns s takes on a terminal, counting a UTF-8 character as one
+ * (whatever the locale: values are UTF-8, "Zürich" is 6 wide). */
+static int width(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* Print s left-aligned in w columns. */
+static void pad(const char *s, int w)
+{
+	fputs(s, stdout);
+	printf("%*s", w > width(s) ? w - width(s) : 0, "");
+}
+
+/* `history --attributes`: each attribute's values and project counts. */
+static int print_attributes(const struct cli *cli, pc_store *st,
+                            enum cli_format fmt)
+{
+	pc_attr_count *v = NULL;
+	size_t n = 0;
+	pc_error err;
+	int rc = 0, wk = 9, wv = 5;
+
+	pc_error_clear(&err);
+	if (pc_history_attributes(st, &v, &n, &err))
+		return cli_fail(cli, &err);
+	if (fmt == FMT_JSON) {
+		json_t *root = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(root, json_pack("{s:s, s:s, s:I}",
+				"attribute", v[i].key, "value", v[i].value,
+				"projects", (json_int_t)v[i].projects));
+		rc = cli_print_json(cli, root, 0);
+	} else if (fmt == FMT_CSV) {
+		printf("attribute,value,projects\n");
+		for (size_t i = 0; i < n; i++) {
+			cli_csv_cell(cli, v[i].key);
+			putchar(',');
+			cli_csv_cell(cli, v[i].value);
+			printf(",%zu\n", v[i].projects);
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (width(cli_text(v[i].key)) > wk)
+				wk = width(cli_text(v[i].key));
+			if (width(cli_text(v[i].value)) > wv)
+				wv = width(cli_text(v[i].value));
+		}
+		printf("%-*s  %-*s  %8s\n", wk, "attribute", wv, "value", "projects");
+		for (size_t i = 0; i < n; i++) {
+			pad(i && strcmp(v[i].key, v[i - 1].key) == 0 ? "" : cli_text(v[i].key), wk);
+			fputs("  ", stdout);
+			pad(cli_text(v[i].value), wv);
+			printf("  %8zu\n", v[i].projects);
+		}
+		if (!n)
+			printf("(no attributes: the import had no columns beyond "
+			       "customer, project, phase, start, end, duration and status)\n");
+	}
+	pc_attr_counts_free(&v, n);
+	return rc;
+}
+
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_FORMAT = CHAR_MAX + 1, OPT_SAFE_CSV };
+	enum { OPT_FORMAT = CHAR_MAX + 1, OPT_SAFE_CSV, OPT_ATTRIBUTES };
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
+		{"attributes", no_argument, NULL, OPT_ATTRIBUTES},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -203,10 +277,13 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	pc_history *h = NULL;
 	pc_store *st = NULL;
 	pc_error err;
-	int c, rc;
+	int c, rc, attributes = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case OPT_ATTRIBUTES: /* --attributes */
+			attributes = 1;
+			break;
 		case OPT_FORMAT: /* --format */
 			if ((rc = cli_parse_format(cli, optarg,
 			                           1u << FMT_TABLE | 1u << FMT_CSV | 1u << FMT_JSON,
@@ -224,10 +301,20 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* `history attributes`, as people say it. */
+	if (optind < argc && strcmp(argv[optind], "attributes") == 0) {
+		attributes = 1;
+		optind++;
+	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open_store(cli, 0, &st)))
 		return rc;
+	if (attributes) {
+		rc = print_attributes(cli, st, fmt);
+		pc_store_close(&st);
+		return rc;
+	}
 	pc_error_clear(&err);
 	if (fmt == FMT_CSV) {
 		/* Even an empty store exports (a header), so it round-trips. */

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 #define MAP_MAX 32
+#define STATUS_MAP_MAX 64
 /* Below this size an import takes well under a second: no bar. */
 #define PROGRESS_MIN_BYTES (4 * 1024 * 1024)
 
@@ -32,11 +34,21 @@ static void usage(FILE *out)
 	"  duration                  days, instead of end (end = start + duration - 1)\n"
 	"  status                    done or ongoing; empty: done if it has an end\n"
 	"Any other column is an attribute of the project (tier, region, ...).\n"
+	"Rows whose every field is empty are skipped.  A date and time is read as\n"
+	"its date.  The phase name 'release' is reserved for the whole release.\n"
 	"\n"
 	"Options:\n"
 	"  --as-of DATE           censoring date of ongoing phases (default: today)\n"
 	"  --map FIELD=COLUMN     read FIELD from the column named COLUMN (repeatable)\n"
-	"  --date-format FMT      dates as FMT (%%Y %%y %%m %%d %%b), default YYYY-MM-DD\n"
+	"  --date-format FMT      dates as FMT: DD/MM/YYYY, MM/DD/YYYY, D.M.YYYY, ...\n"
+	"                         or strftime %%Y %%y %%m %%d %%b; default YYYY-MM-DD\n"
+	"  --delimiter SEP        fields separated by SEP: ',' (default), ';', tab or\n"
+	"                         auto (whichever the header row holds most of)\n"
+	"  --encoding ENC         the file's encoding: utf-8 (default), windows-1252,\n"
+	"                         latin1, utf-16 (with a byte order mark), ...\n"
+	"  --status-map STATUS=VALUE[,VALUE...]\n"
+	"                         read VALUE in the status column as STATUS (done or\n"
+	"                         ongoing), e.g. done=Completed (repeatable)\n"
 	"  --dry-run              check and count, write nothing\n"
 	"  --skip-invalid         import the good rows, list the bad ones on stderr\n"
 	"  -q, --quiet            no progress bar and no summary\n"
@@ -96,6 +108,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		OPT_DATE_FORMAT,
 		OPT_DRY_RUN,
 		OPT_SKIP_INVALID,
+		OPT_DELIMITER,
+		OPT_ENCODING,
+		OPT_STATUS_MAP,
 	};
 	static const struct option opts[] = {
 		{"as-of", required_argument, NULL, OPT_AS_OF},
@@ -103,11 +118,16 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		{"date-format", required_argument, NULL, OPT_DATE_FORMAT},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
+		{"delimiter", required_argument, NULL, OPT_DELIMITER},
+		{"encoding", required_argument, NULL, OPT_ENCODING},
+		{"status-map", required_argument, NULL, OPT_STATUS_MAP},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
 	pc_import_map map[MAP_MAX];
+	pc_import_status_map smap[STATUS_MAP_MAX];
+	int as_of_given = 0;
 	pc_import_options o;
 	pc_store *st = NULL;
 	struct bar bar = {NULL, 0};
@@ -117,11 +137,13 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 
 	pc_import_options_init(&o);
 	o.map = map;
+	o.status_map = smap;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_AS_OF: /* --as-of */
 			if ((rc = cli_parse_date(cli, "--as-of", optarg, &o.as_of)))
 				return rc;
+			as_of_given = 1;
 			break;
 		case OPT_MAP: { /* --map */
 			char *eq = strchr(optarg, '=');
@@ -136,9 +158,56 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			o.nmap++;
 			break;
 		}
-		case OPT_DATE_FORMAT: /* --date-format */
+		case OPT_DATE_FORMAT: { /* --date-format */
+			char fmt[64];
+			pc_error err;
+
+			/* An unknown spelling is refused before any file is read. */
+			pc_error_clear(&err);
+			if (pc_import_date_format(optarg, fmt, sizeof fmt, &err) != PC_OK)
+				return cli_usage(cli, "%s", err.msg);
 			o.date_format = optarg;
 			break;
+		}
+		case OPT_DELIMITER: /* --delimiter */
+			if (strcmp(optarg, "auto") == 0)
+				o.delimiter = PC_IMPORT_DELIM_AUTO;
+			else if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0 ||
+			         strcmp(optarg, "\t") == 0)
+				o.delimiter = '\t';
+			else if (strlen(optarg) == 1 && strchr(",;|:", optarg[0]))
+				o.delimiter = optarg[0];
+			else
+				return cli_usage(cli, "--delimiter: '%s' is not ',', ';', '|', "
+				                 "':', tab or auto", optarg);
+			break;
+		case OPT_ENCODING: /* --encoding */
+			o.encoding = optarg;
+			break;
+		case OPT_STATUS_MAP: { /* --status-map */
+			char *eq = strchr(optarg, '='), *v, *save = NULL;
+
+			if (!eq || eq == optarg || !eq[1])
+				return cli_usage(cli, "--status-map: '%s' is not "
+				                 "STATUS=VALUE[,VALUE...]", optarg);
+			*eq = '\0';
+			if (strcasecmp(optarg, "done") != 0 && strcasecmp(optarg, "ongoing") != 0)
+				return cli_usage(cli, "--status-map: unknown status '%s' "
+				                 "(expected done or ongoing)", optarg);
+			for (v = strtok_r(eq + 1, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+				while (*v == ' ')
+					v++;
+				if (!*v)
+					continue;
+				if (o.nstatus_map == STATUS_MAP_MAX)
+					return cli_usage(cli, "--status-map: at most %d values",
+					                 STATUS_MAP_MAX);
+				smap[o.nstatus_map].status = optarg;
+				smap[o.nstatus_map].value = v;
+				o.nstatus_map++;
+			}
+			break;
+		}
 		case OPT_DRY_RUN: /* --dry-run */
 			o.dry_run = 1;
 			break;
@@ -204,6 +273,17 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			        pc_date_format(o.as_of, buf));
 		}
 		fprintf(stderr, "%s\n", o.dry_run ? " (dry run: nothing written)" : "");
+		/* Rows stored before and still running are censored at today
+		 * now, not at the date of the earlier import. */
+		if (!as_of_given && sum.ongoing && (sum.updated || sum.unchanged)) {
+			char buf[PC_DATE_BUF];
+
+			cli_warn(cli, "'%s': re-imported without --as-of: its %zu running "
+			         "phase%s are censored at today, %s; pass --as-of with the "
+			         "export's date to keep the earlier censoring", name,
+			         sum.ongoing, sum.ongoing == 1 ? "" : "s",
+			         pc_date_format(o.as_of, buf));
+		}
 	}
 	pc_store_close(&st);
 	/* A first import that failed leaves no empty store behind, so that

@@ -59,6 +59,9 @@ static void usage(FILE *out)
 	        "  -h, --help      show this help, or a command's with COMMAND --help\n"
 	        "  -V, --version   show the version\n"
 	        "\n"
+	        "'precedent help [COMMAND]' and 'precedent version' do the same as\n"
+	        "--help and --version.\n"
+	        "\n"
 	        "Exit status: 0 success, 1 bad data or failure, 2 bad usage.\n");
 }
 
@@ -256,16 +259,16 @@ void cli_class_init(struct cli_class *k)
 int cli_parse_like(const struct cli *cli, char *value, struct cli_class *k)
 {
 	size_t len = strlen(k->name);
-	char *v;
+	pc_like c;
 
-	if (!(v = cli_split_eq(value)))
-		return cli_usage(cli, "--like: '%s' is not KEY=VALUE", value);
+	if (pc_like_parse(value, &c))
+		return cli_usage(cli, "--like: '%s' is not KEY=VALUE (or KEY!=, <, "
+		                 "<=, >, >= VALUE)", value);
 	if (k->nlike == CLI_MAX_LIKE)
 		return cli_usage(cli, "--like: at most %d conditions", CLI_MAX_LIKE);
-	k->like[k->nlike].key = value;
-	k->like[k->nlike].value = v;
-	snprintf(k->name + len, sizeof k->name - len, "%s%s=%s",
-	         k->nlike ? "," : "", value, v);
+	k->like[k->nlike] = c;
+	snprintf(k->name + len, sizeof k->name - len, "%s%s%s%s",
+	         k->nlike ? "," : "", c.key, pc_like_op_name(c.op), c.value);
 	k->nlike++;
 	return 0;
 }
@@ -420,6 +423,37 @@ int cli_run(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* `precedent version` and `precedent help [COMMAND]`: what people
+	 * type when they have not read this help yet. */
+	if (strcmp(argv[optind], "version") == 0) {
+		if (optind + 1 < argc)
+			return cli_usage(&cli, "version: unexpected argument '%s'",
+			                 argv[optind + 1]);
+		printf("precedent %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		static char help_opt[] = "--help";
+
+		if (optind + 1 >= argc) {
+			usage(stdout);
+			return 0;
+		}
+		if (optind + 2 < argc)
+			return cli_usage(&cli, "help: expected at most one COMMAND");
+		for (const struct command *cmd = commands; cmd->name; cmd++)
+			if (strcmp(cmd->name, argv[optind + 1]) == 0) {
+				char *args[] = {argv[optind + 1], help_opt, NULL};
+
+				cli.cmd = cmd->name;
+				optind = 0; /* glibc: 0 also resets getopt's state */
+				opterr = 1;
+				return cmd->fn(&cli, 2, args);
+			}
+		fprintf(stderr, "precedent: help: '%s' is not a command\n"
+		        "Try 'precedent help'.\n", argv[optind + 1]);
 		return EXIT_USAGE;
 	}
 	for (const struct command *cmd = commands; cmd->name; cmd++) {

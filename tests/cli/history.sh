@@ -68,4 +68,66 @@ Try 'precedent history --help'." "the formats are listed"
 run 0 "history --help" -- $PC history --help
 expect_grep '^Usage: precedent history' "$TMP/out" "help on stdout"
 
+# The reference classes there are: each attribute, its values and how
+# many projects have each, in the three formats.
+cat >attrs.csv <<'CSV'
+customer,project,phase,start,end,tier,users
+a,p1,build,2026-01-05,2026-01-20,Gold,1000
+a,p2,build,2026-02-02,2026-02-20,gold,250
+b,p3,build,2026-03-02,2026-03-13,Silver,5000
+b,p4,build,2026-04-06,2026-04-17,"Silver, plus",
+c,p5,build,2026-05-04,2026-05-15,Zürich Süd,
+CSV
+$PC -q --db attrs.db import attrs.csv
+run 0 "history --attributes" -- $PC --db attrs.db history --attributes
+expect_file "$TMP/out" \
+"attribute  value         projects
+tier       Gold                 2
+           Silver               1
+           Silver, plus         1
+           Zürich Süd           1
+users      1000                 1
+           250                  1
+           5000                 1" "a table of attributes, values and project counts"
+run 0 "history attributes --format csv" -- $PC --db attrs.db history attributes --format csv
+expect_file "$TMP/out" \
+"attribute,value,projects
+tier,Gold,2
+tier,Silver,1
+tier,\"Silver, plus\",1
+tier,Zürich Süd,1
+users,1000,1
+users,250,1
+users,5000,1" "'history attributes' is the same, as CSV"
+run 0 "history --attributes --format json" -- $PC --db attrs.db history --attributes --format json
+expect_file "$TMP/out" \
+'[{"attribute":"tier","value":"Gold","projects":2},{"attribute":"tier","value":"Silver","projects":1},{"attribute":"tier","value":"Silver, plus","projects":1},{"attribute":"tier","value":"Zürich Süd","projects":1},{"attribute":"users","value":"1000","projects":1},{"attribute":"users","value":"250","projects":1},{"attribute":"users","value":"5000","projects":1}]' \
+	"and as JSON"
+run 1 "history --attributes of an empty store" -- $PC --db empty.db history --attributes
+expect_file "$TMP/err" "precedent: history: the store holds no history" "an empty store is reported"
+
+# --like that matches nothing is a mistake to report, not a class to
+# fall back from; below --min-class it still falls back with a warning.
+run 1 "--like with a typo in the value" -- $PC --db attrs.db fit --like tier=glod
+expect_file "$TMP/err" "precedent: fit: --like tier=glod matches no project (nearest values of tier: 'Gold', 'Silver', 'Silver, plus', 'Zürich Süd')" \
+	"no match: exit 1 with the nearest values"
+run 1 "--like with a typo in the key" -- $PC --db attrs.db fit --like teir=gold
+expect_file "$TMP/err" "precedent: fit: --like teir=gold: no project has the attribute 'teir' (nearest: 'tier', 'users')" \
+	"an unknown attribute: the nearest names"
+run 0 "a class below --min-class" -- $PC --db attrs.db fit --like tier=gold --min-class 3
+expect_grep "^precedent: fit: warning: the class tier=gold holds 2 projects, fewer than --min-class 3: using the whole history \(5 projects\)" \
+	"$TMP/err" "a small class still warns and falls back"
+# Numeric conditions compare numbers: 250 < 1000 < 5000.
+run 0 "--like 'users>=1000'" -- $PC --db attrs.db fit --like 'users>=1000' --min-class 2 --format json
+expect_grep '"class_fallback":false,"n_projects":2,' "$TMP/out" "users>=1000: 1000 and 5000"
+run 0 "--like 'users<=1000'" -- $PC --db attrs.db fit --like 'users<=1000' --min-class 2 --format json
+expect_grep '"class_fallback":false,"n_projects":2,' "$TMP/out" "users<=1000: 250 and 1000 (as text, '250' > '1000')"
+run 0 "--like 'tier!=gold'" -- $PC --db attrs.db fit --like 'tier!=gold' --min-class 2 --format json
+expect_grep '"class_fallback":false,"n_projects":3,' "$TMP/out" "tier!=gold: the two Silver ones and Zürich Süd"
+run 1 "--like 'users>5000'" -- $PC --db attrs.db fit --like 'users>5000'
+expect_file "$TMP/err" "precedent: fit: --like users>5000 matches no project (nearest values of users: '5000', '1000', '250')" \
+	"a numeric condition no project meets"
+run 2 "--like without an operator" -- $PC --db attrs.db fit --like users
+expect_grep "^precedent: fit: --like: 'users' is not KEY=VALUE" "$TMP/err" "a condition needs an operator"
+
 done_testing

@@ -43,11 +43,11 @@ run 0 "prepare a store" -- $PC --db t.db import --as-of 2027-03-01 "$DATA/good.c
 
 P='precedent: import: in.csv'
 bad "bad end date" "$H\nacme,p1,build,2027-01-04,2027-02-30,done\n" \
-	"$P:2: end date '2027-02-30' is not a date (expected YYYY-MM-DD)"
+	"$P:2: end date '2027-02-30' is not a date (expected YYYY-MM-DD; for other formats set --date-format, e.g. --date-format DD/MM/YYYY)"
 bad "bad start date" "$H\nacme,p1,build,04.01.2027,2027-02-03,done\n" \
-	"$P:2: start date '04.01.2027' is not a date (expected YYYY-MM-DD)"
+	"$P:2: start date '04.01.2027' is not a date (expected YYYY-MM-DD; for other formats set --date-format, e.g. --date-format DD/MM/YYYY)"
 bad "date not matching --date-format" "$H\nacme,p1,build,2027-01-04,2027-02-03,done\n" \
-	"$P:2: start date '2027-01-04' does not match --date-format '%d/%m/%Y'" \
+	"$P:2: start date '2027-01-04' does not match --date-format '%d/%m/%Y' (set --date-format to the file's date format, e.g. DD/MM/YYYY or MM/DD/YYYY)" \
 	--date-format '%d/%m/%Y'
 bad "end before start" "$H\nacme,p1,build,2027-01-04,2027-01-03,done\n" \
 	"$P:2: end date '2027-01-03' is before start date '2027-01-04'"
@@ -95,16 +95,16 @@ bad "done without an end" "$H\nacme,p1,build,2027-01-03,,done\n" \
 bad "ongoing with an end" "$H\nacme,p1,build,2027-01-03,2027-01-04,ongoing\n" \
 	"$P:2: status 'ongoing' but the phase has an end date '2027-01-04'"
 bad "planned is not history" "$H\nacme,p1,build,2027-01-03,2027-01-04,planned\n" \
-	"$P:2: unknown status 'planned' (expected done or ongoing)"
+	"$P:2: unknown status 'planned' (expected done or ongoing; map other words with --status-map, e.g. --status-map done=Completed)"
 bad "empty customer" "$H\n,p1,build,2027-01-03,2027-01-04,done\n" \
 	"$P:2: empty customer"
 bad "empty phase" "$H\nacme,p1,\"\",2027-01-03,2027-01-04,done\n" \
 	"$P:2: empty phase"
 bad "invalid UTF-8" "$H\nac\377me,p1,build,2027-01-03,2027-01-04,done\n" \
-	"$P:2: field 1 is not valid UTF-8"
+	"$P:2: field 1 is not valid UTF-8 (if the file is in another encoding, name it with --encoding, e.g. --encoding windows-1252)"
 bad "long text is cut in messages" \
 	"$H\nacme,p1,build,2027-01-03,2027-01-04,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" \
-	"$P:2: unknown status 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (expected done or ongoing)"
+	"$P:2: unknown status 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (expected done or ongoing; map other words with --status-map, e.g. --status-map done=Completed)"
 bad "one bad row rejects the whole file" \
 	"$H\nnew,p1,build,2027-01-03,2027-01-04,done\nnew,p2,build,2027-01-03,2027-01-02,done\n" \
 	"$P:3: end date '2027-01-02' is before start date '2027-01-03'"

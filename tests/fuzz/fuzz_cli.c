@@ -58,11 +58,11 @@ static const char template_csv[] =
 	"kickoff,,0\n"
 	"build,kickoff,0\n"
 	"test,build,-3\n"
-	"release,test,1\n";
+	"launch,test,1\n";
 static const char against_csv[] =
 	"phase,finish\n"
 	"build,2027-03-01\n"
-	"release,2027-05-01\n";
+	"launch,2027-05-01\n";
 static const char numbers_csv[] =
 	"days,censored\n"
 	"3,0\n12.5,0\n7,1\n30,0\n4,0\n9,0\n15,1\n6,0\n";
@@ -113,7 +113,7 @@ static int run(int argc, char **argv, FILE *out, FILE *err)
  * last two still running, and a tier attribute. */
 static void make_history(void)
 {
-	static const char *const phases[] = {"kickoff", "build", "test", "release"};
+	static const char *const phases[] = {"kickoff", "build", "test", "launch"};
 	pc_day day0 = pc_date_from_ymd(2025, 1, 6);
 	size_t at = 0;
 

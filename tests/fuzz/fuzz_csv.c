@@ -8,13 +8,17 @@
  * path fed 1 to 256 bytes at a time (the first byte picks how many), the
  * way a line can straddle two blocks of a file.  All three must give the
  * same records, fields, line numbers and error; a record the splitter
- * calls plain must hold only ASCII without NUL bytes.
+ * calls plain must hold only ASCII without NUL bytes.  The first byte's
+ * low six bits give the piece size (1 to 64 bytes), its top two the
+ * delimiter: ',', ';', tab or auto (sniffed from the first line).
  */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <precedent/ingest.h>
 
 #include "ingest_internal.h"
 
@@ -74,11 +78,11 @@ struct run {
 };
 
 static void split(struct run *r, const void *csv, size_t n, size_t piece,
-                  int libcsv_only)
+                  int libcsv_only, int delim)
 {
 	memset(r, 0, sizeof *r);
-	r->rc = pci_csv_split(csv, n, piece, libcsv_only, "fuzz.csv", on_rec,
-	                      &r->log, &r->err);
+	r->rc = pci_csv_split_delim(csv, n, piece, libcsv_only, delim, "fuzz.csv",
+	                            on_rec, &r->log, &r->err);
 	if (r->rc != PC_OK && (r->err.msg[0] == '\0' || r->rc != (int)r->err.status))
 		abort(); /* a failure says why */
 }
@@ -91,9 +95,12 @@ static int same(const struct run *a, const struct run *b)
 	       strcmp(a->err.file, b->err.file) == 0;
 }
 
+static const int delimiters[4] = {',', ';', '\t', PC_IMPORT_DELIM_AUTO};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct run ref, fast, pieces;
+	int delim;
 	size_t n;
 	void *csv;
 
@@ -104,9 +111,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(csv = malloc(n ? n : 1)))
 		return 0;
 	memcpy(csv, data + 1, n);
-	split(&ref, csv, n, 0, 1);
-	split(&fast, csv, n, 0, 0);
-	split(&pieces, csv, n, (size_t)data[0] + 1, 0);
+	delim = delimiters[data[0] >> 6];
+	split(&ref, csv, n, 0, 1, delim);
+	split(&fast, csv, n, 0, 0, delim);
+	split(&pieces, csv, n, (size_t)(data[0] & 63) + 1, 0, delim);
 	if (!same(&ref, &fast) || !same(&ref, &pieces))
 		abort();
 	free(ref.log.p);

@@ -2,7 +2,10 @@
  * fuzz_import.c - libFuzzer harness for the CSV importer.
  *
  * The first input byte picks options (bit 0 skip_invalid, bit 1 dry_run,
- * bit 2 the date format %d/%m/%Y); the rest is the CSV, imported through
+ * bit 2 the date format %d/%m/%Y, or DD.MM.YYYY spelled so with bit 7;
+ * bits 3-4 the delimiter ',', ';', tab or auto; bits 5-6 the encoding
+ * UTF-8, windows-1252, utf-16 or utf-16le; bit 7 --status-map
+ * done=Completed,ongoing=In progress); the rest is the CSV, imported through
  * pc_import_buffer into a fresh in-memory store.  Beyond "does not crash"
  * it checks what ingest.h promises: a failed import writes nothing, the
  * summary adds up, a dry run writes nothing, and whatever was imported
@@ -110,6 +113,12 @@ static void close_store(void)
 	pc_store_close(&st);
 }
 
+static const int delimiters[4] = {',', ';', '\t', PC_IMPORT_DELIM_AUTO};
+static const char *const encodings[4] = {NULL, "windows-1252", "utf-16", "utf-16le"};
+static const pc_import_status_map status_map[] = {
+	{"done", "Completed"}, {"done", "Closed"}, {"ongoing", "In progress"}
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pc_import_options opts;
@@ -141,7 +150,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.skip_invalid = mode & 1;
 	opts.dry_run = (mode & 2) != 0;
 	if (mode & 4)
-		opts.date_format = "%d/%m/%Y";
+		opts.date_format = mode & 128 ? "DD.MM.YYYY" : "%d/%m/%Y";
+	opts.delimiter = delimiters[(mode >> 3) & 3];
+	opts.encoding = encodings[(mode >> 5) & 3];
+	if (mode & 128) {
+		opts.status_map = status_map;
+		opts.nstatus_map = sizeof status_map / sizeof *status_map;
+	}
 	opts.rejected = rejected;
 	opts.rejected_ctx = &nrejected;
 	memset(&sum, 0, sizeof sum);

@@ -102,12 +102,62 @@ static void test_holidays(void **state)
 	pc_calendar_free(&c);
 }
 
+/* As a spreadsheet exports a holiday list: a byte order mark, a header,
+ * the holiday's name beside its date (either column), CRLF, quotes. */
+static void test_holidays_spreadsheet(void **state)
+{
+	static const char *const files[] = {
+		"\xef\xbb\xbf" "Date,Name\r\n2026-12-25,Christmas Day\r\n"
+		"\"2027-01-01\",\"New Year's Day, observed\"\r\n",
+		"Holiday;Date\nChristmas Day;2026-12-25\nNew Year;2027-01-01\n",
+		"date\tname\n2026-12-25\tChristmas\n2027-01-01\tNew Year\n",
+	};
+	pc_calendar *c = NULL;
+	pc_error err;
+	char path[] = "/tmp/pc-holidays-XXXXXX";
+	(void)state;
+
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		int fd = mkstemp(path);
+		FILE *f;
+
+		assert_true(fd >= 0);
+		f = fdopen(fd, "w");
+		fputs(files[i], f);
+		fclose(f);
+		assert_int_equal(pc_calendar_new(PC_CALENDAR_WEEKDAYS, &c, NULL), 0);
+		assert_int_equal(pc_calendar_read_holidays(c, path, &err), PC_OK);
+		assert_int_equal(pc_calendar_is_working(c, D("2026-12-25")), 0);
+		assert_int_equal(pc_calendar_is_working(c, D("2027-01-01")), 0);
+		assert_int_equal(pc_calendar_is_working(c, D("2026-12-24")), 1);
+		pc_calendar_free(&c);
+		unlink(path);
+		strcpy(path, "/tmp/pc-holidays-XXXXXX");
+	}
+	/* A name where the date should be, after the header, is an error. */
+	{
+		int fd = mkstemp(path);
+		FILE *f;
+
+		f = fdopen(fd, "w");
+		fputs("date,name\nChristmas,2026-12-25\n", f);
+		fclose(f);
+		assert_int_equal(pc_calendar_new(PC_CALENDAR_WEEKDAYS, &c, NULL), 0);
+		assert_int_equal(pc_calendar_read_holidays(c, path, &err), PC_EDATA);
+		assert_int_equal(err.line, 2);
+		assert_string_equal(err.msg, "'Christmas' is not a date");
+		pc_calendar_free(&c);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_days),
 		cmocka_unit_test(test_weekdays),
 		cmocka_unit_test(test_holidays),
+		cmocka_unit_test(test_holidays_spreadsheet),
 	};
 	return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 }

@@ -152,9 +152,11 @@ static void test_load_all(void **state)
 
 static void test_like_filter(void **state)
 {
-	pc_like tier[] = {{"TIER", "ENTERPRISE"}};
-	pc_like both[] = {{"tier", "enterprise"}, {"region", "us"}};
-	pc_like none[] = {{"tier", "gold"}};
+	pc_like tier[] = {{"TIER", "ENTERPRISE", PC_LIKE_EQ}};
+	pc_like both[] = {{"tier", "enterprise", PC_LIKE_EQ}, {"region", "us", PC_LIKE_EQ}};
+	pc_like none[] = {{"tier", "gold", PC_LIKE_EQ}};
+	pc_like typo[] = {{"teir", "smb", PC_LIKE_EQ}};
+	pc_like apart[] = {{"tier", "smb", PC_LIKE_EQ}, {"region", "us", PC_LIKE_EQ}};
 	pc_history *h = NULL;
 	pc_error err;
 
@@ -184,15 +186,109 @@ static void test_like_filter(void **state)
 	assert_string_equal(h->phases[0], "zeta");
 	pc_history_free(&h);
 
-	assert_int_equal(pc_history_load(*state, none, 1, 1, &h, &err), PC_OK);
-	assert_int_equal(h->class_size, 0);
-	assert_int_equal(h->class_fallback, 1);
-	assert_int_equal(h->nprojects, 3);
-	pc_history_free(&h);
-
-	assert_int_equal(pc_history_load(*state, none, 1, 0, &h, &err), PC_EDATA);
-	assert_string_equal(err.msg, "no project matches the reference class");
+	/* A class no project is in is a mistake, not a class of 0 to fall
+	 * back from: it names the nearest values. */
+	assert_int_equal(pc_history_load(*state, none, 1, 1, &h, &err), PC_EDATA);
+	assert_string_equal(err.msg, "--like tier=gold matches no project "
+	                    "(nearest values of tier: 'smb', 'enterprise')");
 	assert_null(h);
+	assert_int_equal(pc_history_load(*state, none, 1, 0, &h, &err), PC_EDATA);
+	assert_null(h);
+	assert_int_equal(pc_history_load(*state, typo, 1, 0, &h, &err), PC_EDATA);
+	assert_string_equal(err.msg, "--like teir=smb: no project has the "
+	                    "attribute 'teir' (nearest: 'tier', 'plan', 'region')");
+	/* Each condition holds somewhere, never both at once. */
+	assert_int_equal(pc_history_load(*state, apart, 2, 0, &h, &err), PC_EDATA);
+	assert_string_equal(err.msg, "no project meets every --like condition at "
+	                    "once (tier=smb matches 1, region=us matches 1)");
+}
+
+/* users: 1000, 250, "many"; numbers compare as numbers, the rest as text. */
+static const char users_sql[] =
+	"INSERT INTO customers(id, name) VALUES (3, 'gamma');"
+	"INSERT INTO projects(id, customer_id, name) VALUES (20, 3, 'a'), (21, 3, 'b'), (22, 3, 'c');"
+	"INSERT INTO attr_sets(id, attrs) VALUES (20, '{\"users\":\"1000\"}'),"
+	" (21, '{\"users\":\"250\"}'), (22, '{\"users\":\"many\"}');"
+	"INSERT INTO phases(project_id, name, start, end, as_of, status, attrs_id) VALUES"
+	" (20, 'zeta', '2027-01-04', '2027-01-08', NULL, 'done', 20),"
+	" (21, 'zeta', '2027-01-04', '2027-01-09', NULL, 'done', 21),"
+	" (22, 'zeta', '2027-01-04', '2027-01-10', NULL, 'done', 22);";
+
+/* The number of projects --like TEXT keeps (min_class 0). */
+static size_t kept(pc_store *st, const char *text)
+{
+	char buf[64];
+	pc_like c;
+	pc_history *h = NULL;
+	pc_error err;
+	size_t n;
+
+	strcpy(buf, text);
+	assert_int_equal(pc_like_parse(buf, &c), 0);
+	if (pc_history_load(st, &c, 1, 0, &h, &err) != PC_OK)
+		return 0;
+	n = h->nprojects;
+	pc_history_free(&h);
+	return n;
+}
+
+static void test_like_ops(void **state)
+{
+	char bad[][16] = {"users", "=1", "users=", "users!1", "users>=", "<5"};
+	pc_like c;
+
+	fill(*state);
+	assert_int_equal(sqlite3_exec(pci_store_db(*state), users_sql, NULL, NULL,
+	                              NULL), SQLITE_OK);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(pc_like_parse(bad[i], &c), -1);
+	{
+		char t[] = "users>=1000";
+
+		assert_int_equal(pc_like_parse(t, &c), 0);
+		assert_string_equal(c.key, "users");
+		assert_int_equal(c.op, PC_LIKE_GE);
+		assert_string_equal(c.value, "1000");
+		assert_string_equal(pc_like_op_name(c.op), ">=");
+	}
+	/* As numbers: 250 < 1000, though "250" > "1000" as text. */
+	assert_int_equal(kept(*state, "users>=1000"), 1);
+	assert_int_equal(kept(*state, "users>999.5"), 1);
+	assert_int_equal(kept(*state, "users<1000"), 1);
+	assert_int_equal(kept(*state, "users<=1000"), 2);
+	assert_int_equal(kept(*state, "users=1000.0"), 1);
+	assert_int_equal(kept(*state, "users!=1000"), 2); /* 250 and many */
+	assert_int_equal(kept(*state, "users=MANY"), 1);
+	/* Projects without the attribute meet no condition on it. */
+	assert_int_equal(kept(*state, "tier!=smb"), 2);
+	assert_int_equal(kept(*state, "users>5000"), 0);
+}
+
+static void test_attributes(void **state)
+{
+	pc_attr_count *v = (pc_attr_count *)1;
+	size_t n = 1;
+	pc_error err;
+
+	assert_int_equal(pc_history_attributes(*state, &v, &n, &err), PC_EDATA);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	fill(*state);
+	assert_int_equal(pc_history_attributes(*state, &v, &n, &err), PC_OK);
+	/* acme/p2's plan varies by phase: no attribute of the project. */
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0].key, "plan");
+	assert_string_equal(v[0].value, "x");
+	assert_int_equal(v[0].projects, 1);
+	assert_string_equal(v[1].value, "EU");
+	assert_string_equal(v[2].value, "us");
+	assert_string_equal(v[3].key, "tier");
+	assert_string_equal(v[3].value, "Enterprise"); /* and enterprise */
+	assert_int_equal(v[3].projects, 2);
+	assert_string_equal(v[4].value, "smb");
+	assert_int_equal(v[4].projects, 1);
+	pc_attr_counts_free(&v, n);
+	assert_null(v);
 }
 
 int main(void)
@@ -201,6 +297,8 @@ int main(void)
 		memory_store_test(test_empty_store),
 		memory_store_test(test_load_all),
 		memory_store_test(test_like_filter),
+		memory_store_test(test_like_ops),
+		memory_store_test(test_attributes),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
 }

@@ -344,6 +344,141 @@ static void test_bom_in_pieces(void **state)
 	}
 }
 
+static void test_date_format_spellings(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} good_fmts[] = {
+		{"DD/MM/YYYY", "%d/%m/%Y"}, {"MM/DD/YYYY", "%m/%d/%Y"},
+		{"M/D/YYYY", "%m/%d/%Y"}, {"YYYY-MM-DD", "%Y-%m-%d"},
+		{"D.M.YYYY", "%d.%m.%Y"}, {"dd.mm.yy", "%d.%m.%y"},
+		{"DD MMM YYYY", "%d %b %Y"}, {"MMMM D, YYYY", "%B %d, %Y"},
+		{"%d/%m/%Y", "%d/%m/%Y"}, {"%e %b %y", "%e %b %y"},
+	};
+	static const char *const bad_fmts[] = {
+		"", "DD/MM", "YYYYY-MM-DD", "DDD/MM/YYYY", "DD/MM/YYYY hh:mm",
+		"%d/%m/%Y %H", "%d/%m", "DD_MM_YYYY", "%",
+	};
+	char out[64];
+	pc_error err;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof good_fmts / sizeof *good_fmts; i++) {
+		assert_int_equal(pc_import_date_format(good_fmts[i].in, out, sizeof out,
+		                                       &err), PC_OK);
+		assert_string_equal(out, good_fmts[i].out);
+	}
+	for (size_t i = 0; i < sizeof bad_fmts / sizeof *bad_fmts; i++) {
+		assert_int_equal(pc_import_date_format(bad_fmts[i], out, sizeof out,
+		                                       &err), PC_EUSAGE);
+		assert_non_null(strstr(err.msg, "'%d/%m/%Y' for DD/MM/YYYY"));
+	}
+}
+
+/* A tab separating fields is no blank to trim: empty fields stay, on the
+ * fast path and through libcsv alike; ';' splits as ',' does. */
+static void count_fields(void *ctx, const pci_csv_record *r)
+{
+	size_t *nf = ctx;
+
+	*nf = *nf * 10 + r->nf;
+}
+
+static void test_delimiters(void **state)
+{
+	static const struct {
+		const char *csv;
+		int delim;
+		size_t fields; /* per record, as decimal digits */
+	} cases[] = {
+		{"a\t\tb\n\t\t\n", '\t', 33},
+		{"a\t \"x\ty\" \tb\n", '\t', 3},
+		{"a;b;c\n1,5;2;\n", ';', 33},
+		{"a;b,c;d\n1;2;3\n", PC_IMPORT_DELIM_AUTO, 33},
+		{"a\tb;c\td\n1\t2\t3\n", PC_IMPORT_DELIM_AUTO, 33},
+		{"a,b;c\n", PC_IMPORT_DELIM_AUTO, 2},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		for (int only = 0; only <= 1; only++)
+			for (size_t piece = 0; piece <= 3; piece++) {
+				size_t nf = 0;
+				pc_error err;
+
+				assert_int_equal(pci_csv_split_delim(cases[i].csv,
+				                 strlen(cases[i].csv), piece, only,
+				                 cases[i].delim, "t.csv", count_fields, &nf,
+				                 &err), PC_OK);
+				assert_int_equal(nf, cases[i].fields);
+			}
+}
+
+/* A character of a multi-byte encoding cut by the reader's 64 KiB blocks
+ * is joined again: GB18030's two-byte "\xc4\xe3" (U+4F60) straddles the
+ * first block's end. */
+static void test_encoding_across_blocks(void **state)
+{
+	static const char head[] = "customer,project,phase,start,end,notes\n"
+	                           "a,p,x,2025-01-06,2025-01-07,";
+	const size_t block = 64 * 1024;
+	size_t k = block - 1 - strlen(head), len;
+	char *csv = malloc(block + 16), *out = NULL;
+	pc_import_options o = opts_as_of("2027-06-01");
+	pc_import_summary sum;
+	pc_error err;
+	size_t outlen = 0;
+	FILE *f;
+
+	assert_non_null(csv);
+	strcpy(csv, head);
+	memset(csv + strlen(head), 'a', k);
+	memcpy(csv + block - 1, "\xc4\xe3\n", 3);
+	len = block + 2;
+	o.encoding = "GB18030";
+	assert_int_equal(pc_import_buffer(*state, csv, len, "gb.csv", &o, &sum, &err),
+	                 PC_OK);
+	assert_int_equal(sum.added, 1);
+	f = open_memstream(&out, &outlen);
+	assert_int_equal(pc_history_write_csv(*state, f, &err), PC_OK);
+	fclose(f);
+	assert_true(outlen > 6);
+	assert_memory_equal(out + outlen - 5, "a\xe4\xbd\xa0\n", 5);
+	free(out);
+	/* Cut off for good, at the end of the input: an error, not a guess. */
+	assert_int_equal(pc_import_buffer(*state, csv, len - 2, "gb.csv", &o, &sum,
+	                                  &err), PC_EDATA);
+	assert_non_null(strstr(err.msg, "ends inside a character"));
+	free(csv);
+}
+
+/* Wholly empty rows are no rows; a status map and date-times as written. */
+static void test_spreadsheet_rows(void **state)
+{
+	static const char csv[] =
+		"customer,project,phase,start,end,status\r\n"
+		"a,p,x,2025-01-06 00:00:00,2025-01-07 00:00:00,Completed\r\n"
+		",,,,,\r\n"
+		"a,p,y,2025-01-08T09:30,,In progress\r\n"
+		",,,,,\r\n"
+		"  ,,\t,,,\r\n";
+	pc_import_status_map map[] = {{"done", "completed"}, {"ongoing", "IN PROGRESS"}};
+	pc_import_options o = opts_as_of("2027-06-01");
+	pc_import_summary sum;
+	pc_error err;
+
+	o.status_map = map;
+	o.nstatus_map = 2;
+	assert_int_equal(import(*state, csv, &o, &sum, &err), PC_OK);
+	assert_int_equal(sum.rows, 2);
+	assert_int_equal(sum.added, 2);
+	assert_int_equal(sum.ongoing, 1);
+	map[0].status = "finished";
+	assert_int_equal(import(*state, csv, &o, &sum, &err), PC_EUSAGE);
+	assert_string_equal(err.msg, "--status-map: unknown status 'finished' "
+	                    "(expected done or ongoing)");
+}
+
 /* ingest.c reads libcsv's parser state to know whether a line starts a
  * record; libcsv keeps the state constants to itself, so hold it to the
  * one ingest.c assumes: 0 between records, not 0 inside one. */
@@ -377,6 +512,10 @@ int main(void)
 		memory_store_test(test_bad_map),
 		cmocka_unit_test(test_fast_path_matches_libcsv),
 		cmocka_unit_test(test_bom_in_pieces),
+		cmocka_unit_test(test_date_format_spellings),
+		cmocka_unit_test(test_delimiters),
+		memory_store_test(test_encoding_across_blocks),
+		memory_store_test(test_spreadsheet_rows),
 		cmocka_unit_test(test_libcsv_between_records),
 	};
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
