@@ -23,7 +23,7 @@ _precedent()
 
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W 'table csv json markdown' -- "$cur")); return ;;
+		COMPREPLY=($(compgen -W 'table csv json markdown html svg ics' -- "$cur")); return ;;
 	--delimiter)
 		COMPREPLY=($(compgen -W 'auto tab , \\;' -- "$cur")); return ;;
 	--encoding)
@@ -38,36 +38,40 @@ _precedent()
 		COMPREPLY=($(compgen -W 'aicc aic bic' -- "$cur")); return ;;
 	--family)
 		COMPREPLY=($(compgen -W 'all exponential gamma weibull lognormal loglogistic normal' -- "$cur")); return ;;
-	--db|--holidays|--template|--model)
+	--chart)
+		COMPREPLY=($(compgen -W 'gantt curve history drivers reliability' -- "$cur")); return ;;
+	--db|--holidays|--template|--model|-o|--output)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 
 	case $cmd in
 	'')
 		opts='--db --wait --quiet --help --version'
-		COMPREPLY=($(compgen -W "import history fitdist fit model plan whatif backtest help version $opts" -- "$cur"))
+		COMPREPLY=($(compgen -W "import history fitdist fit model plan whatif backtest report help version $opts" -- "$cur"))
 		return ;;
 	help)
-		COMPREPLY=($(compgen -W 'import history fitdist fit model plan whatif backtest' -- "$cur"))
+		COMPREPLY=($(compgen -W 'import history fitdist fit model plan whatif backtest report' -- "$cur"))
 		return ;;
 	import)
 		opts='--as-of --map --date-format --delimiter --encoding --status-map --dry-run --skip-invalid --quiet --help' ;;
 	history)
-		opts='--attributes --format --help'
+		opts='--attributes --format --safe-csv --help'
 		[[ $cur != -* ]] && opts="$opts attributes" ;;
 	fitdist)
-		opts='--family --column --censor-column --decimal-comma --criterion --format --gof-bootstrap --bootstrap --seed --help' ;;
+		opts='--family --column --censor-column --decimal-comma --whole-days --criterion --format --gof-bootstrap --bootstrap --seed --help' ;;
 	fit)
-		opts='--like --min-class --family --criterion --format --help' ;;
+		opts='--like --min-class --family --criterion --format --safe-csv --help' ;;
 	model)
-		opts='--id --help'
+		opts='--id --model --help'
 		[[ $cur != -* ]] && opts="$opts export" ;;
 	plan)
-		opts='--start --customer --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --show-structure --format --help' ;;
+		opts='--start --customer --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --show-structure --confidence --format --safe-csv --help' ;;
 	whatif)
-		opts='--start --deadline --as-of --done --started --shift --scale --skip --slot --slot-every --against --curve --confidence --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --format --help' ;;
+		opts='--start --deadline --as-of --done --started --shift --scale --skip --with --slot --slot-every --slot-notice --against --curve --confidence --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --format --help' ;;
 	backtest)
-		opts='--holdout --min-known --like --min-class --calendar --holidays --iterations --seed --threads --format --help' ;;
+		opts='--holdout --min-known --like --min-class --calendar --holidays --iterations --seed --threads --format --safe-csv --help' ;;
+	report)
+		opts='--start --deadline --customer --confidence --slot --ci --no-backtest --chart --format --output -o --like --min-class --template --model --calendar --holidays --iterations --seed --threads --independent --help' ;;
 	*)
 		return ;;
 	esac
