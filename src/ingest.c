@@ -58,7 +58,9 @@
 
 #define BLOCK (64 * 1024)
 #define PROGRESS_EVERY (1024 * 1024)
-#define DURATION_MAX 1000000 /* days; beyond 2,700 years is not a phase */
+/* Days: a phase of more than a century is a typo in a date, and the
+ * simulator counts nothing longer (PCI_DURATION_CAP): one limit everywhere. */
+#define DURATION_MAX 36525
 #define QUOTE_MAX 60         /* bytes of offending text quoted in messages */
 #define BATCH_ROWS 1024      /* rows per hand-over between the threads */
 #define BATCH_TEXT (256 * 1024) /* ... or this many bytes of text */
@@ -922,10 +924,26 @@ static int validate(struct imp *im, struct row *r, pc_error *e)
 		return row_error(e, im, "end date '%s' is before start date '%s'",
 		                 q(qb, end_s), pc_date_format(r->start, sa));
 	}
+	if (have_end && (long)r->end - r->start + 1 > DURATION_MAX) {
+		char sa[PC_DATE_BUF], sb[PC_DATE_BUF];
+
+		return row_error(e, im, "a phase from %s to %s lasts %ld days, more "
+		                 "than a century (%d days): is a date mistyped?",
+		                 pc_date_format(r->start, sa), pc_date_format(r->end, sb),
+		                 (long)r->end - r->start + 1, DURATION_MAX);
+	}
 	if (r->ongoing && r->start > im->o->as_of)
 		return row_error(e, im, "ongoing phase starts on '%s', after the "
 		                 "--as-of date %s", q(qb, field(im, im->col[COL_START])),
 		                 im->as_of);
+	if (r->ongoing && (long)im->o->as_of - r->start + 1 > DURATION_MAX) {
+		char sa[PC_DATE_BUF];
+
+		return row_error(e, im, "an ongoing phase that started on %s has run "
+		                 "%ld days by %s, more than a century (%d days): is the "
+		                 "start mistyped?", pc_date_format(r->start, sa),
+		                 (long)im->o->as_of - r->start + 1, im->as_of, DURATION_MAX);
+	}
 	if (r->ongoing) {
 		r->end = im->o->as_of;
 		r->end_t[0] = '\0';

@@ -75,9 +75,15 @@ bad "line numbers count the lines inside quoted fields" \
 	"$H,notes\nacme,p1,build,2027-01-03,2027-01-04,done,\"a\nb\nc\"\n\nacme,p1,build,2027-01-03,2027-01-04,done,x\n" \
 	"$P:6: duplicate phase 'build' of customer 'acme' project 'p1' (first on line 2)"
 bad "non-numeric duration" "customer,project,phase,start,duration\nacme,p1,build,2027-01-03,5 days\n" \
-	"$P:2: duration '5 days' is not a whole number of days from 1 to 1000000"
+	"$P:2: duration '5 days' is not a whole number of days from 1 to 36525"
 bad "zero duration" "customer,project,phase,start,duration\nacme,p1,build,2027-01-03,0\n" \
-	"$P:2: duration '0' is not a whole number of days from 1 to 1000000"
+	"$P:2: duration '0' is not a whole number of days from 1 to 36525"
+bad "a phase of 3,652,059 days (issue 14: planned as 100 years before)" "$H\nacme,p1,build,0001-01-01,9999-12-31,done\n" \
+	"$P:2: a phase from 0001-01-01 to 9999-12-31 lasts 3652059 days, more than a century (36525 days): is a date mistyped?"
+bad "a duration of more than a century" "customer,project,phase,start,duration\nacme,p1,build,2027-01-03,36526\n" \
+	"$P:2: duration '36526' is not a whole number of days from 1 to 36525"
+bad "an ongoing phase running for more than a century" "$H\nacme,p1,build,1901-01-01,,ongoing\n" \
+	"$P:2: an ongoing phase that started on 1901-01-01 has run 46081 days by 2027-03-01, more than a century (36525 days): is the start mistyped?"
 bad "end and duration disagree" "customer,project,phase,start,end,duration\nacme,p1,build,2027-01-03,2027-01-04,5\n" \
 	"$P:2: end date '2027-01-04' does not match duration '5' (2 days from the start)"
 bad "unterminated quote" "$H\nacme,p1,build,2027-01-03,2027-01-04,done\n\"acme,p2,build,2027-01-03,2027-01-04,done\n" \
