@@ -653,12 +653,77 @@ static const char *const kind_option[] = {
 	"--slot", "--scale", "--skip", "--done", "--started", "--with"
 };
 
+/* The node named `name`: exactly, else the one phase that matches it
+ * but for case ("Load_Test" for load_test); -1 if none, or several. */
 static long node_of(const pc_plan_model *pm, const char *name)
 {
+	long found = -1;
+
 	for (size_t j = 0; j < pm->nphases; j++)
 		if (strcmp(pm->nodes[j].phase, name) == 0)
 			return (long)j;
-	return -1;
+	for (size_t j = 0; j < pm->nphases; j++)
+		if (strcasecmp(pm->nodes[j].phase, name) == 0) {
+			if (found >= 0)
+				return -1;
+			found = (long)j;
+		}
+	return found;
+}
+
+/* Edit distance of a and b (case-insensitive), capped at 99. */
+static int distance(const char *a, const char *b)
+{
+	size_t n = strlen(b), m = strlen(a);
+	int row[64], prev;
+
+	if (n >= 63 || m >= 63)
+		return 99;
+	for (size_t j = 0; j <= n; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= m; i++) {
+		prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= n; j++) {
+			int cur = row[j], sub = prev + (tolower((unsigned char)a[i - 1]) !=
+			                                tolower((unsigned char)b[j - 1]));
+			row[j] = cur + 1 < row[j - 1] + 1 ? cur + 1 : row[j - 1] + 1;
+			if (sub < row[j])
+				row[j] = sub;
+			prev = cur;
+		}
+	}
+	return row[n];
+}
+
+/* "unknown phase 'x'", with the nearest phase names, or all of them when
+ * there are few. */
+static int unknown_phase(const pc_plan_model *pm, const char *opt,
+                         const char *name, pc_error *err)
+{
+	char list[400];
+	size_t len = 0;
+	int best = 99;
+
+	for (size_t j = 0; j < pm->nphases; j++) {
+		int d = distance(name, pm->nodes[j].phase);
+		if (d < best)
+			best = d;
+	}
+	list[0] = '\0';
+	for (size_t j = 0; j < pm->nphases && len < sizeof list - 80; j++) {
+		int d = distance(name, pm->nodes[j].phase);
+		if (best <= 2 ? d != best : pm->nphases > 12)
+			continue;
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'",
+		                        len ? ", " : "", pm->nodes[j].phase);
+	}
+	if (!*list)
+		return pc_error_set(err, PC_EUSAGE, NULL, 0, "%s: unknown phase '%s'",
+		                    opt, name);
+	return pc_error_set(err, PC_EUSAGE, NULL, 0, "%s: unknown phase '%s' (%s %s%s)",
+	                    opt, name, best <= 2 ? "did you mean" : "the phases are",
+	                    list, best <= 2 ? "?" : "");
 }
 
 /* Mark every phase that j waits for, directly or not, with lim as the
@@ -765,8 +830,7 @@ static int ctx_init(struct ctx *c, const pc_plan_model *pm,
 		long j = ch->phase ? node_of(pm, ch->phase) : -1;
 
 		if (j < 0)
-			return pc_error_set(err, PC_EUSAGE, NULL, 0, "%s: unknown phase '%s'",
-			                    opt, ch->phase ? ch->phase : "");
+			return unknown_phase(pm, opt, ch->phase ? ch->phase : "", err);
 		switch (ch->kind) {
 		case PC_WHATIF_SLOT:
 			if (c->slot_change[j] >= 0)

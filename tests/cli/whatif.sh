@@ -43,11 +43,16 @@ run 0 "confidence .9, scale +1.5e0, shift +0" -- $W --deadline 2027-04-30 \
 	--confidence .9 --scale load_test=+1.5e0 --shift +0 --format json
 expect_grep '"confidence":0\.9' "$TMP/out" "a leading point, a sign and an exponent are fine"
 run 2 "unknown slot phase" -- $W --deadline 2027-04-30 --slot nope=2027-02-01
-expect_file "$TMP/err" "precedent: whatif: --slot: unknown phase 'nope'" "unknown slot phase: message"
+expect_file "$TMP/err" "precedent: whatif: --slot: unknown phase 'nope' (the phases are 'kickoff', 'requirements', 'load_test_plan', 'plan_signoff', 'load_test', 'fixes', 'launch_readiness', 'launch')" "unknown slot phase: message lists the phases"
+run 2 "a phase name with a typo" -- $W --deadline 2027-04-30 --slot load_tset=best
+expect_file "$TMP/err" "precedent: whatif: --slot: unknown phase 'load_tset' (did you mean 'load_test'?)" \
+	"a typo: did you mean"
+run 0 "phase names match whatever their case" -- $W --deadline 2027-04-30 --scale Load_Test=0.5 --format json
+expect_grep '"p_on_time":' "$TMP/out" "Load_Test is load_test"
 run 2 "unknown scale phase" -- $W --deadline 2027-04-30 --scale nope=0.8
-expect_file "$TMP/err" "precedent: whatif: --scale: unknown phase 'nope'" "unknown scale phase: message"
+expect_file "$TMP/err" "precedent: whatif: --scale: unknown phase 'nope' (the phases are 'kickoff', 'requirements', 'load_test_plan', 'plan_signoff', 'load_test', 'fixes', 'launch_readiness', 'launch')" "unknown scale phase: message"
 run 2 "unknown skip phase" -- $W --deadline 2027-04-30 --skip nope
-expect_file "$TMP/err" "precedent: whatif: --skip: unknown phase 'nope'" "unknown skip phase: message"
+expect_file "$TMP/err" "precedent: whatif: --skip: unknown phase 'nope' (the phases are 'kickoff', 'requirements', 'load_test_plan', 'plan_signoff', 'load_test', 'fixes', 'launch_readiness', 'launch')" "unknown skip phase: message"
 run 2 "skip everything" -- $W --deadline 2027-04-30 --skip kickoff --skip requirements \
 	--skip load_test_plan --skip plan_signoff --skip load_test --skip fixes \
 	--skip launch_readiness --skip launch

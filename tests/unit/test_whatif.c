@@ -706,7 +706,7 @@ static void test_errors(void **state)
 	o.changes = &ch;
 	o.nchanges = 1;
 	assert_int_equal(pc_whatif_run(pm, NULL, &o, &w, &err), PC_EUSAGE);
-	assert_string_equal(err.msg, "--slot: unknown phase 'nope'");
+	assert_string_equal(err.msg, "--slot: unknown phase 'nope' (the phases are 'a', 'b')");
 	assert_null(w);
 	ch.kind = PC_WHATIF_DONE;
 	ch.phase = "a";
