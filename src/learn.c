@@ -773,7 +773,8 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 		n->preds = malloc((s->npreds ? s->npreds : 1) * sizeof *n->preds);
 		if (!n->preds)
 			goto fail;
-		memcpy(n->preds, s->preds, s->npreds * sizeof *n->preds);
+		if (s->npreds)
+			memcpy(n->preds, s->preds, s->npreds * sizeof *n->preds);
 		if (s->nlags) {
 			n->lags = malloc(s->nlags * sizeof *n->lags);
 			if (!n->lags)

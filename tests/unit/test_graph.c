@@ -82,8 +82,10 @@ static void test_infer(void **state)
 	assert_int_equal(pci_graph_order(n, 5, order, NULL), 0);
 	for (int j = 0; j < 5; j++)
 		assert_int_equal(order[j], j);
-	for (int j = 0; j < 5; j++)
+	for (int j = 0; j < 5; j++) {
 		free(n[j].lags);
+		free(n[j].preds);
+	}
 	pc_history_free(&h);
 }
 
@@ -116,6 +118,8 @@ static void test_weekday_lags(void **state)
 	assert_float_equal(n[1].lag, 2, 0);
 	free(n[1].lags);
 	free(n[0].lags);
+	free(n[1].preds);
+	free(n[0].preds);
 	assert_int_equal(pc_calendar_new(PC_CALENDAR_WEEKDAYS, &cal, NULL), 0);
 	memset(n, 0, sizeof n);
 	assert_int_equal(pci_graph_infer(h, cal, n, NULL), 0);
@@ -123,6 +127,8 @@ static void test_weekday_lags(void **state)
 	assert_float_equal(n[1].lag, 0, 0);
 	free(n[1].lags);
 	free(n[0].lags);
+	free(n[1].preds);
+	free(n[0].preds);
 	pc_calendar_free(&cal);
 	pc_history_free(&h);
 }
