@@ -278,6 +278,11 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn);
 
 /* Free what plan_args_load made, leaving those pointers NULL; the parsed
  * options stay. */
+/* Warn when a share of node j's simulated durations hit the century cap
+ * (pc_plan_phase.capped, pc_whatif_phase.capped); nothing when 0. */
+void plan_warn_capped(const struct cli *cli, const pc_plan_model *pm, size_t j,
+                      double share);
+
 void plan_args_release(struct plan_args *pa);
 
 int cmd_import(struct cli *cli, int argc, char **argv);

@@ -172,6 +172,16 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	return 0;
 }
 
+void plan_warn_capped(const struct cli *cli, const pc_plan_model *pm, size_t j,
+                      double share)
+{
+	if (share > 0)
+		cli_warn(cli, "%.2g%% of the simulated durations of phase '%s' were a "
+		         "century or more and count as a century: its fitted %s tail "
+		         "is too heavy to believe", share * 100, pm->nodes[j].phase,
+		         pm->nodes[j].fit.family->name);
+}
+
 void plan_args_release(struct plan_args *pa)
 {
 	pc_plan_model_free(&pa->pm);

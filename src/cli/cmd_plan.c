@@ -540,11 +540,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (pc_plan_run(pa.pm, &po, &p, &err))
 		goto fail;
 	for (size_t j = 0; j < p->nphases; j++)
-		if (p->phases[j].capped > 0)
-			cli_warn(cli, "%.2g%% of the simulated durations of phase '%s' were a "
-			         "century or more and count as a century: its fitted %s tail "
-			         "is too heavy to believe", p->phases[j].capped * 100,
-			         p->phases[j].phase, pa.pm->nodes[j].fit.family->name);
+		plan_warn_capped(cli, pa.pm, j, p->phases[j].capped);
 	x.a = &pa;
 	x.cli = cli;
 	x.pm = pa.pm;

@@ -615,11 +615,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
 	for (size_t j = 0; j < w->nphases; j++)
-		if (w->phases[j].capped > 0)
-			cli_warn(cli, "%.2g%% of the simulated durations of phase '%s' were a "
-			         "century or more and count as a century: its fitted %s tail "
-			         "is too heavy to believe", w->phases[j].capped * 100,
-			         w->phases[j].phase, pa.pm->nodes[j].fit.family->name);
+		plan_warn_capped(cli, pa.pm, j, w->phases[j].capped);
 	for (size_t j = 0; j < w->nphases; j++)
 		if (w->phases[j].extrapolated)
 			cli_warn(cli, "phase '%s' has run %ld days, longer than any of its "
