@@ -237,15 +237,22 @@ void pc_plan_free(pc_plan **p)
 	*p = NULL;
 }
 
+/* Fewer simulated releases than this give no standard error: the density
+ * estimate behind it needs counts to stand on (one iteration claimed
+ * 1.5 days). */
+#define SE_MIN_ITERATIONS 100
+
 static void fill_dates(pc_plan_dates *dt, const pci_hist *h, uint64_t n,
                        long k0, const pc_calendar *cal, double *maxse)
 {
 	for (int q = 0; q < PC_PLAN_NPCT; q++) {
 		long off = n ? pci_hist_quantile(h, n, pc_plan_pct[q]) : 0;
 		dt->day[q] = pc_calendar_day(cal, k0 + off);
-		dt->se[q] = n ? pci_hist_se(h, n, pc_plan_pct[q]) : NAN;
+		dt->se[q] = n >= SE_MIN_ITERATIONS ? pci_hist_se(h, n, pc_plan_pct[q]) : NAN;
 		if (dt->se[q] > *maxse)
 			*maxse = dt->se[q];
+		if (n && n < SE_MIN_ITERATIONS)
+			*maxse = NAN;
 	}
 }
 

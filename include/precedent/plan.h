@@ -204,7 +204,9 @@ typedef struct pc_plan {
 	int has_ci;
 	size_t ci_replicates;
 	uint64_t ci_iterations;
-	double max_se;       /* largest standard error reported (days) */
+	double max_se;       /* largest standard error reported (days); NaN
+	                        when too few releases were simulated (under
+	                        100) for any */
 } pc_plan;
 
 /* Simulate the model from o->start (NULL o: the defaults, which need a

@@ -38,8 +38,8 @@ static void usage(FILE *out)
 	"  --min-class N       if the class holds fewer than N projects (default 10),\n"
 	"                      say so and use the whole history\n"
 	"  --iterations N      simulated releases (default 100000); 'auto' draws\n"
-	"                      until every reported date's standard error is below\n"
-	"                      half a day\n"
+	"                      100000 or more, until every reported date's standard\n"
+	"                      error is below half a day (at most 10000000)\n"
 	"  --seed N            random seed (default 1); the same seed gives the same\n"
 	"                      plan whatever the number of threads\n"
 	"  --threads N         threads to use (default: all online CPUs)\n"
@@ -235,10 +235,16 @@ static void print_table(const struct ctx *x, int markdown)
 	       : "working days (Monday to Friday)");
 	print_reference(x, stdout, markdown ? "\n" : "");
 	printf("%sDurations drawn %s\n", markdown ? "\n" : "", corr_text(x));
-	printf("%s%llu simulated releases (seed %llu); Monte Carlo standard error of "
-	       "every date below at most %.2f days\n\n", markdown ? "\n" : "",
-	       (unsigned long long)p->iterations, (unsigned long long)p->seed,
-	       p->max_se);
+	if (isnan(p->max_se))
+		printf("%s%llu simulated release%s (seed %llu): too few for a Monte Carlo "
+		       "standard error (100 at least)\n\n", markdown ? "\n" : "",
+		       (unsigned long long)p->iterations, p->iterations == 1 ? "" : "s",
+		       (unsigned long long)p->seed);
+	else
+		printf("%s%llu simulated releases (seed %llu); Monte Carlo standard error "
+		       "of every date below at most %.2f days\n\n", markdown ? "\n" : "",
+		       (unsigned long long)p->iterations, (unsigned long long)p->seed,
+		       p->max_se);
 	if (x->show_structure && !markdown)
 		print_structure(x);
 	for (size_t j = 0; j < p->nphases; j++)
@@ -277,11 +283,13 @@ static void print_table(const struct ctx *x, int markdown)
 			       "the releases that have it.\n", j ? "" : "",
 			       cli_text(p->phases[j].phase), p->phases[j].occurs * 100,
 			       x->pm->nodes[j].occurs * 100);
-	printf("\nMonte Carlo standard error of the release finish (days):");
-	for (int q = 0; q < PC_PLAN_NPCT; q++)
-		printf("%s P%d %.2f", q ? "," : "", (int)lround(pc_plan_pct[q] * 100),
-		       p->finish.se[q]);
-	printf("\n");
+	if (!isnan(p->max_se)) {
+		printf("\nMonte Carlo standard error of the release finish (days):");
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			printf("%s P%d %.2f", q ? "," : "", (int)lround(pc_plan_pct[q] * 100),
+			       p->finish.se[q]);
+		printf("\n");
+	}
 	if (p->has_ci) {
 		printf("\n95%% confidence intervals of the release finish (bootstrap: "
 		       "%zu replicates of the past projects, each refitted and "

@@ -83,6 +83,13 @@ run 0 "a phase with a century-long tail" -- $PC --db heavy.db plan --start 2027-
 expect_grep "^precedent: plan: warning: [0-9.]+% of the simulated durations of phase 'x' were a century or more and count as a century: its fitted [a-z]+ tail is too heavy to believe$" \
 	"$TMP/err" "capped draws are reported with their share"
 
+# One simulated release claims no standard error (it claimed 1.5 days).
+run 0 "one iteration" -- $PC --db late.db plan --start 2027-01-04 --iterations 1
+expect_grep '^1 simulated release \(seed 1\): too few for a Monte Carlo standard error \(100 at least\)$' \
+	"$TMP/out" "one iteration: no standard error claimed"
+if grep -q 'Monte Carlo standard error of the release' "$TMP/out"; then r=1; else r=0; fi
+ok $r "one iteration: no standard error line"
+
 # Bad templates, holidays and model files: FILE:LINE messages.
 cat >good.csv <<CSV
 $H
