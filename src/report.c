@@ -213,6 +213,48 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 	return 0;
 }
 
+/* The plan the page shows: the whatif's own dates, so that the headline,
+ * the Gantt chart, the curve and the odds come from one simulation, with
+ * any booking in it.  With no booking or progress these are pc_plan_run's
+ * dates for the same seed and iterations.  No standard errors: the page
+ * prints none for dates. */
+static pc_plan *plan_of(const pc_whatif *w)
+{
+	pc_plan *p = calloc(1, sizeof *p);
+
+	if (!p || !(p->phases = calloc(w->nphases ? w->nphases : 1,
+	                               sizeof *p->phases))) {
+		free(p);
+		return NULL;
+	}
+	p->start = w->start;
+	p->iterations = w->iterations;
+	p->seed = w->seed;
+	p->independent = w->independent;
+	p->max_se = NAN;
+	p->nphases = w->nphases;
+	for (int q = 0; q < PC_PLAN_NPCT; q++) {
+		p->finish.day[q] = w->finish[q];
+		p->finish.se[q] = NAN;
+	}
+	for (size_t j = 0; j < w->nphases; j++) {
+		pc_plan_phase *ph = p->phases + j;
+		if (!(ph->phase = strdup(w->phases[j].phase))) {
+			pc_plan *t = p;
+			pc_plan_free(&t);
+			return NULL;
+		}
+		ph->occurs = w->phases[j].occurs;
+		ph->capped = w->phases[j].capped;
+		for (int q = 0; q < PC_PLAN_NPCT; q++) {
+			ph->start.day[q] = w->phases[j].start[q];
+			ph->finish.day[q] = w->phases[j].finish[q];
+			ph->start.se[q] = ph->finish.se[q] = NAN;
+		}
+	}
+	return p;
+}
+
 int pc_report_build(const pc_plan_model *pm, const pc_history *h,
                     const pc_plan_options *po, const pc_whatif_options *wo_in,
                     const pc_report_options *o, pc_report **out,
@@ -238,9 +280,6 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 	r->pm = pm;
 	r->h = h;
 	r->calendar = po->calendar;
-	if (pc_plan_run(pm, po, &r->plan, err))
-		goto fail;
-	r->target = o->has_deadline ? o->deadline : r->plan->finish.day[2];
 	if (wo_in) {
 		wo = *wo_in;
 	} else {
@@ -248,23 +287,45 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		wo.start = po->start;
 		wo.seed = po->seed;
 		wo.threads = po->threads;
+		wo.iterations = po->iterations;
 		wo.calendar = po->calendar;
 		wo.independent = po->independent;
 		wo.ci = h && o->has_deadline ? 200 : 0;
+		wo.confidence = o->confidence;
 	}
 	if (!h)
 		wo.ci = 0;
+	wo.curve = 1;
+	/* The checkpoints aim at the deadline, or without one at the P80
+	 * finish, which the plan gives; when bookings move that finish, the
+	 * questions are asked again of the booked plan's own P80, so that
+	 * the page names one P80 throughout. */
+	if (wo_in && wo_in->ndeadlines) {
+		r->target = wo_in->deadlines[0];
+	} else if (o->has_deadline) {
+		r->target = o->deadline;
+	} else {
+		pc_plan *p0;
+		if (pc_plan_run(pm, po, &p0, err))
+			goto fail;
+		r->target = p0->finish.day[2];
+		pc_plan_free(&p0);
+	}
 	if (!wo_in || !wo.ndeadlines) {
 		wo.deadlines = &r->target;
 		wo.ndeadlines = 1;
 	}
-	if (wo_in && wo_in->ndeadlines)
-		r->target = wo_in->deadlines[0];
-	if (!wo_in)
-		wo.confidence = o->confidence;
-	wo.curve = 1;
 	if (pc_whatif_run(pm, h, &wo, &r->whatif, err))
 		goto fail;
+	if (!o->has_deadline && !(wo_in && wo_in->ndeadlines) &&
+	    r->whatif->finish[2] != r->target) {
+		r->target = r->whatif->finish[2];
+		pc_whatif_free(&r->whatif);
+		if (pc_whatif_run(pm, h, &wo, &r->whatif, err))
+			goto fail;
+	}
+	if (!(r->plan = plan_of(r->whatif)))
+		goto nomem;
 	r->occurs = malloc((pm->nphases ? pm->nphases : 1) * sizeof *r->occurs);
 	if (!r->occurs)
 		goto nomem;
@@ -1051,7 +1112,8 @@ static void headline(const pc_report *r, FILE *out)
 		const pc_whatif_slot *sl = w->slots + k;
 		if (sl->searched && !sl->feasible)
 			continue;
-		fputs(k ? ", " : "; the odds and the curve take ", out);
+		fputs(k ? ", " : r->o.has_deadline ? "; every date and the odds on this "
+		      "page have " : "; every date on this page has ", out);
 		esc(out, sl->phase);
 		fprintf(out, " booked for %s", D(sl->date, a));
 	}
@@ -1155,10 +1217,10 @@ static void provenance(const pc_report *r, FILE *out)
 		        r->h->class_size);
 	fprintf(out, "</dd><dt>projects</dt><dd>%zu</dd>",
 	        r->h ? r->h->nprojects : r->pm->nprojects);
-	fprintf(out, "<dt>simulation</dt><dd>%llu releases for the plan, %llu for "
-	        "the odds; seed %llu; durations drawn %s</dd>",
+	fprintf(out, "<dt>simulation</dt><dd>%llu simulated releases%s; seed %llu; "
+	        "durations drawn %s</dd>",
 	        (unsigned long long)p->iterations,
-	        (unsigned long long)r->whatif->iterations,
+	        r->whatif->nslots ? ", with the bookings above" : "",
 	        (unsigned long long)p->seed,
 	        r->pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "independently (no history)"
 	        : p->independent ? "independently" : "jointly (Gaussian copula)");
