@@ -63,12 +63,15 @@ static int average_ranks(const double *v, size_t n, double *rank)
 	return 0;
 }
 
-double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
+double pci_spearman_var(const double *x, const double *y, size_t n,
+                        size_t *used, double *var)
 {
 	double *a, *b, *ra, *rb;
 	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0, rho = NAN;
 	size_t m = 0;
 
+	if (var)
+		*var = NAN;
 	a = malloc(4 * (n ? n : 1) * sizeof *a);
 	if (!a) {
 		if (used)
@@ -104,13 +107,55 @@ double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
 	}
 	if (saa > 0 && sbb > 0)
 		rho = sab / sqrt(saa * sbb);
+	if (var && saa > 0 && sbb > 0 && m > 2) {
+		/* Schafer and Strimmer (2005): with standardised scores u, v,
+		 * rho = sum(w) / (m - 1) for w = u v, and its variance is
+		 * estimated by m / (m - 1)^3 sum (w - mean w)^2. */
+		double su = sqrt(saa / (double)(m - 1)), sv = sqrt(sbb / (double)(m - 1));
+		double wbar = sab / (su * sv) / (double)m, ss = 0;
+		for (size_t i = 0; i < m; i++) {
+			double wi = (ra[i] - ma) / su * ((rb[i] - mb) / sv) - wbar;
+			ss += wi * wi;
+		}
+		*var = (double)m / ((double)(m - 1) * (m - 1) * (m - 1)) * ss;
+	}
 out:
 	free(a);
 	return rho;
 }
 
+double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
+{
+	return pci_spearman_var(x, y, n, used, NULL);
+}
+
+double pci_shrink_correlation(double *rho, const double *var, size_t k)
+{
+	double num = 0, den = 0, lambda;
+
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++) {
+			double r = rho[i * k + j], v = var[i * k + j];
+			if (isnan(r) || isnan(v))
+				continue;
+			num += v;
+			den += r * r;
+		}
+	if (num == 0)
+		return 0;
+	lambda = den > 0 ? num / den : 1;
+	if (lambda > 1)
+		lambda = 1;
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < k; j++)
+			if (i != j && !isnan(rho[i * k + j]))
+				rho[i * k + j] *= 1 - lambda;
+	return lambda;
+}
+
 int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
-                        size_t min_pairs, double *rho, size_t *pairs)
+                        size_t min_pairs, double *rho, size_t *pairs,
+                        double *var)
 {
 	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y;
 
@@ -121,17 +166,21 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
 		rho[i * ncols + i] = 1.0;
 		if (pairs)
 			pairs[i * ncols + i] = 0;
+		if (var)
+			var[i * ncols + i] = 0;
 		for (size_t j = i + 1; j < ncols; j++) {
 			size_t m;
-			double r;
+			double r, v;
 			for (size_t k = 0; k < nrows; k++) {
 				x[k] = data[k * ncols + i];
 				y[k] = data[k * ncols + j];
 			}
-			r = pci_spearman(x, y, nrows, &m);
+			r = pci_spearman_var(x, y, nrows, &m, &v);
 			if (m < min_pairs)
-				r = NAN;
+				r = v = NAN;
 			rho[i * ncols + j] = rho[j * ncols + i] = r;
+			if (var)
+				var[i * ncols + j] = var[j * ncols + i] = v;
 			if (pairs)
 				pairs[i * ncols + j] = pairs[j * ncols + i] = m;
 		}
