@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include <precedent/report.h>
+#include <precedent/trend.h>
 
 #include "report_internal.h"
 #include "svg_internal.h"
@@ -94,42 +95,6 @@ size_t pci_km(const double *days, const int *ongoing, size_t n, double *t,
 	return m;
 }
 
-/* Average ranks (1-based) of v[0..n-1] into r. */
-static void ranks(const double *v, size_t n, double *r)
-{
-	for (size_t i = 0; i < n; i++) {
-		double less = 0, same = 0;
-		for (size_t j = 0; j < n; j++) {
-			less += v[j] < v[i];
-			same += v[j] == v[i];
-		}
-		r[i] = less + (same + 1) / 2;
-	}
-}
-
-static double spearman(const double *x, const double *y, size_t n)
-{
-	double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
-	double mx = (n + 1) / 2.0, sxy = 0, sxx = 0, syy = 0, rho;
-
-	if (!rx || !ry) {
-		free(rx);
-		free(ry);
-		return NAN;
-	}
-	ranks(x, n, rx);
-	ranks(y, n, ry);
-	for (size_t i = 0; i < n; i++) {
-		sxy += (rx[i] - mx) * (ry[i] - mx);
-		sxx += (rx[i] - mx) * (rx[i] - mx);
-		syy += (ry[i] - mx) * (ry[i] - mx);
-	}
-	rho = sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
-	free(rx);
-	free(ry);
-	return rho;
-}
-
 /* The phase's durations, Kaplan-Meier estimate, distance to the fit and
  * warnings.  Returns -1 when out of memory. */
 static int build_phase(const pc_history *h, const pc_calendar *cal,
@@ -190,25 +155,6 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 		if (fabs(Fb - before) > ph->ks)
 			ph->ks = fabs(Fb - before);
 	}
-	if (nfin >= 6) {
-		double *x = malloc(nfin * sizeof *x), *y = malloc(nfin * sizeof *y);
-		size_t m = 0;
-		if (!x || !y) {
-			free(x);
-			free(y);
-			free(d);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (!d[i].ongoing) {
-				x[m] = (double)d[i].start;
-				y[m] = d[i].days;
-				m++;
-			}
-		ph->trend = spearman(x, y, m);
-		free(x);
-		free(y);
-	}
 	free(d);
 	return 0;
 }
@@ -263,6 +209,7 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 	pc_report *r;
 	pc_whatif_options wo;
 	pc_report_options def;
+	pc_history_trend *tr = NULL;
 
 	*out = NULL;
 	if (!o) {
@@ -338,6 +285,16 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		for (size_t j = 0; j < pm->nphases; j++)
 			if (build_phase(h, po->calendar, pm->nodes + j, r->phases + j))
 				goto nomem;
+		if (pc_history_trends(h, po->calendar, 0.05, &tr, err))
+			goto fail;
+		for (size_t j = 0; j < pm->nphases; j++) {
+			long idx = pc_history_phase_index(h, pm->nodes[j].phase);
+			if (idx >= 0 && tr[idx].significant) {
+				r->phases[j].trend = tr[idx].per_year;
+				r->phases[j].trend_p = tr[idx].t.p;
+			}
+		}
+		free(tr);
 	}
 	if (h && o->backtest) {
 		pc_backtest_options bo;
@@ -1140,10 +1097,11 @@ static void phase_caption(const pc_report *r, size_t j, FILE *out)
 		fprintf(out, " <span class=\"warn\">Thin data: only %zu finished "
 		        "durations, so its range is pooled with the other phases'."
 		        "</span>", ph->n - ph->censored);
-	if (isfinite(ph->trend) && fabs(ph->trend) >= 0.5)
-		fprintf(out, " <span class=\"warn\">Trend: durations have grown %s "
-		        "over time (rank correlation with the start %.2f).</span>",
-		        ph->trend > 0 ? "longer" : "shorter", ph->trend);
+	if (isfinite(ph->trend))
+		fprintf(out, " <span class=\"warn\">Trend: its durations have %s by "
+		        "%.1f days a year over the history (Mann-Kendall p %.2g), but "
+		        "old and recent projects count alike in the plan.</span>",
+		        ph->trend > 0 ? "grown" : "shrunk", fabs(ph->trend), ph->trend_p);
 	fputs("</figcaption>\n", out);
 }
 

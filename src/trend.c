@@ -227,6 +227,7 @@ int pc_history_trends(const pc_history *h, const pc_calendar *cal,
 	double *y = malloc((cap ? cap : 1) * sizeof *y);
 	size_t *ord = malloc(k * sizeof *ord), *count = calloc(k, sizeof *count);
 	size_t *first = malloc((k + 1) * sizeof *first);
+	pc_day t0 = PC_DAY_MAX;
 	int rc = PC_OK;
 
 	*out = NULL;
@@ -234,9 +235,15 @@ int pc_history_trends(const pc_history *h, const pc_calendar *cal,
 		rc = pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
-	/* the finished observations grouped by phase, in one pass each way */
+	/* Only projects started before the first one still running: those
+	 * have all finished, whatever they took.  Among later ones only the
+	 * quick have finished yet, which would read as durations shrinking. */
+	for (size_t i = 0; i < h->nprojects; i++)
+		if (h->projects[i].ongoing && h->projects[i].start < t0)
+			t0 = h->projects[i].start;
 	for (size_t i = 0; i < h->nobs; i++)
-		count[h->obs[i].phase] += !h->obs[i].ongoing;
+		count[h->obs[i].phase] += !h->obs[i].ongoing &&
+		                          h->projects[h->obs[i].project].start < t0;
 	first[0] = 0;
 	for (size_t j = 0; j < h->nphases; j++)
 		first[j + 1] = first[j] + count[j];
@@ -244,7 +251,7 @@ int pc_history_trends(const pc_history *h, const pc_calendar *cal,
 	for (size_t i = 0; i < h->nobs; i++) {
 		const pc_obs *o = h->obs + i;
 		size_t at;
-		if (o->ongoing)
+		if (o->ongoing || h->projects[o->project].start >= t0)
 			continue;
 		at = first[o->phase] + count[o->phase]++;
 		x[at] = (double)o->start;
@@ -264,7 +271,7 @@ int pc_history_trends(const pc_history *h, const pc_calendar *cal,
 		size_t m = 0;
 		for (size_t i = 0; i < h->nprojects; i++) {
 			const pc_project *p = h->projects + i;
-			if (p->ongoing)
+			if (p->ongoing || p->start >= t0)
 				continue;
 			x[m] = (double)p->start;
 			y[m] = (double)pc_calendar_days(cal, p->start, p->end);

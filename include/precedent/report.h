@@ -93,8 +93,11 @@ typedef struct pc_report_phase {
 	double ks;              /* largest distance between the fitted CDF and
 	                           the Kaplan-Meier estimate (0..1) */
 	int thin;               /* 1: pooled with the other phases (pc_plan_node.thin) */
-	double trend;           /* Spearman rho of duration with project
-	                           start (NaN if under 6 finished) */
+	double trend;           /* Sen's slope of its finished durations
+	                           over their start dates, days a year, when
+	                           the Mann-Kendall test finds a trend
+	                           (pc_history_trends at 5%); NaN if not */
+	double trend_p;         /* and its p-value */
 } pc_report_phase;
 
 typedef struct pc_report {

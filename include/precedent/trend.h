@@ -70,7 +70,10 @@ typedef struct pc_history_trend {
 /* Test every phase of h and the release (h->nphases + 1 results, the
  * release last) at family-wise level alpha (0.05 is usual): Holm's
  * step-down correction keeps a history of many trendless phases from
- * warning by chance.  *out is malloc'ed; free it with free(). */
+ * warning by chance.  Only projects started before the first project
+ * still running count: all of them have finished, where among later ones
+ * only the quick have, which would read as a trend toward shorter
+ * releases.  *out is malloc'ed; free it with free(). */
 int pc_history_trends(const pc_history *h, const pc_calendar *cal,
                       double alpha, pc_history_trend **out, pc_error *err);
 
