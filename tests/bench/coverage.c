@@ -56,6 +56,19 @@ int main(int argc, char **argv)
 	size_t cov_date = 0, cov_odds = 0, done = 0;
 	double width_date = 0, width_odds = 0, mean_p80 = 0, mean_odds = 0;
 
+	pc_plan_template *tmpl = NULL;
+	pc_plan_learn_options lopt;
+
+	/* COVERAGE_TEMPLATE=FILE: the true structure given, not inferred */
+	pc_plan_learn_options_init(&lopt);
+	if (getenv("COVERAGE_TEMPLATE")) {
+		pc_error terr;
+		if (pc_plan_template_read(getenv("COVERAGE_TEMPLATE"), &tmpl, &terr)) {
+			fprintf(stderr, "%s\n", terr.msg);
+			return 2;
+		}
+		lopt.tmpl = tmpl;
+	}
 	synth_truth(&c, 1000000, p80, 1, &truth80);
 	p_true = synth_share_by(&c, 1000000, truth80);
 	printf("# truth: P80 day %ld, odds of that day %.4f; %zu histories of %zu "
@@ -71,7 +84,7 @@ int main(int argc, char **argv)
 		pc_error err;
 
 		c.seed = seed0 * 100000 + i;
-		if (synth_history(&c, &h, NULL) || pc_plan_learn(h, NULL, &pm, &err)) {
+		if (synth_history(&c, &h, NULL) || pc_plan_learn(h, tmpl ? &lopt : NULL, &pm, &err)) {
 			fprintf(stderr, "history %zu: %s\n", i, err.msg);
 			pc_history_free(&h);
 			continue;
@@ -107,6 +120,7 @@ int main(int argc, char **argv)
 		pc_plan_model_free(&pm);
 		pc_history_free(&h);
 	}
+	pc_plan_template_free(&tmpl);
 	if (!done)
 		return 1;
 	printf("# mean estimate: P80 day %.1f, odds %.4f\n", mean_p80 / (double)done,
