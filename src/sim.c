@@ -32,6 +32,8 @@
  *   uint32_t ug[2n]     ug[b]: first index with u[i] >= b / 2n
  *   double   z[n]       Phi^-1(u[i]), the same table on the normal scale
  *   uint32_t zg[2n]     zg[b]: first index with z[i] >= ZLO + b * zw
+ *   uint64_t ku[n]      floor(u[i] 2^53): u[i] in whole 2^-53ths
+ *   uint32_t kg[2n]     kg[b]: the guide of ku (see key_bucket)
  * The guide tables start each lookup next to its answer, so it steps
  * forward about once (Chen and Asau's guide-table inversion) instead of a
  * binary search whose unpredictable branches cost more than the rest of
@@ -39,12 +41,17 @@
  * draw directly: smallest k with Phi^-1(F(k + .5)) >= z is the smallest k
  * with F(k + .5) >= Phi(z), without computing Phi per draw.
  */
+#if PCI_TABLE_MAX >= PCI_DURATION_CAP
+#error "capped draws are counted in the tail only: a table must end below the cap"
+#endif
+
 #define ZLO (-8.5)
 #define ZHI 8.5
 
 struct layout {
 	double *u, *z;
-	uint32_t *ug, *zg;
+	uint32_t *ug, *zg, *kg;
+	uint64_t *ku;
 	size_t n, g;
 };
 
@@ -57,6 +64,8 @@ static inline struct layout layout_of(const double *t, size_t n)
 	l.ug = (uint32_t *)(l.u + n);
 	l.z = (double *)(l.ug + l.g);
 	l.zg = (uint32_t *)(l.z + n);
+	l.ku = (uint64_t *)(l.zg + l.g);
+	l.kg = (uint32_t *)(l.ku + n);
 	return l;
 }
 
@@ -81,10 +90,28 @@ static inline struct guide guide_of(size_t n, int zscale)
 	return q;
 }
 
+/*
+ * The integer lookup of the plain independent draw.  Its uniform is
+ * u = key 2^-53 with key = (bits >> 11) | 1 odd (pci_rng_uniform_pos), and
+ * u[i] >= u exactly when floor(u[i] 2^53) >= key (key is whole; u[i] has
+ * finer steps than 2^-53 below 1/2), so the answer is the
+ * same as the double lookup's without turning the bits into a double.
+ * The bucket takes key's top 32 of 53 bits times g, a multiply and two
+ * shifts; the build clamps ku = 2^53 (u[i] = 1) into the last bucket.
+ */
+static inline size_t key_bucket(uint64_t key, uint64_t g)
+{
+	return (size_t)(((key >> 21) * g) >> 32);
+}
+
 static inline size_t bucket(const struct guide *q, double v)
 {
 	double x = (v - q->lo) * q->scale;
-	return x <= 0 ? 0 : x >= q->top ? (size_t)q->top : (size_t)x;
+	/* clamped as doubles (no branches), converted through a signed
+	 * type, which x86 does in one instruction and unsigned does not */
+	x = x > 0 ? x : 0;
+	x = x < q->top ? x : q->top;
+	return (size_t)(long)x;
 }
 
 int pci_duration_table(const pc_family *f, const double *p, double **table,
@@ -116,16 +143,20 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 		if (c >= 1.0 - 1e-9 || k >= PCI_TABLE_MAX)
 			break;
 	}
-	/* 2 doubles and 4 uint32 per entry: 16 bytes, so z stays aligned */
-	q = realloc(t, k * (2 * sizeof(double) + 4 * sizeof(uint32_t)));
+	/* 3 doubles' worth and 6 uint32 per entry: multiples of 8 bytes,
+	 * so each array stays aligned */
+	q = realloc(t, k * (3 * sizeof(double) + 6 * sizeof(uint32_t)));
 	if (!q) {
 		free(t);
 		return -1;
 	}
 	t = q;
 	l = layout_of(t, k);
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
 		l.z[i] = l.u[i] <= 0 ? -INFINITY : gsl_cdf_ugaussian_Pinv(l.u[i]);
+		/* exact: scaling by 2^53 and floor are, and u[i] <= 1 */
+		l.ku[i] = (uint64_t)floor(l.u[i] * 0x1p53);
+	}
 	/* ug[b]: the first entry whose own bucket is b or later (bucket 0
 	 * also holds u = 0 and z < ZLO) */
 	qu = guide_of(k, 0);
@@ -137,6 +168,12 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 		while (j < k && bucket(&qz, l.z[j]) < b)
 			j++;
 		l.zg[b] = (uint32_t)j;
+	}
+	for (size_t b = 0, i = 0; b < l.g; b++) {
+		while (i < k && key_bucket(l.ku[i] < (1ULL << 53) ? l.ku[i]
+		                           : (1ULL << 53) - 1, l.g) < b)
+			i++;
+		l.kg[b] = (uint32_t)i;
 	}
 	*table = t;
 	*n = k;
@@ -172,6 +209,9 @@ struct lookup {
 	const uint32_t *gd;
 	struct guide q;
 	double last;            /* tab[n - 1]; -INFINITY: no table */
+	const uint64_t *ku;     /* the integer table (u only) */
+	const uint32_t *kg;
+	uint64_t g, klast;      /* klast: ku[n - 1]; 0: no table */
 };
 
 static struct lookup lookup_of(const pci_sim_phase *ph, int zscale)
@@ -183,6 +223,10 @@ static struct lookup lookup_of(const pci_sim_phase *ph, int zscale)
 	k.gd = zscale ? l.zg : l.ug;
 	k.q = guide_of(ph->ntable, zscale);
 	k.last = ph->ntable ? k.tab[ph->ntable - 1] : -INFINITY;
+	k.ku = l.ku;
+	k.kg = l.kg;
+	k.g = l.g;
+	k.klast = ph->ntable ? l.ku[ph->ntable - 1] : 0;
 	return k;
 }
 
@@ -199,11 +243,30 @@ static inline int find(const struct lookup *k, double v)
 	return (int)i + 1;
 }
 
+/* The same for the odd key of a plain uniform draw (u = key 2^-53). */
+static inline int find_key(const struct lookup *k, uint64_t key)
+{
+	size_t i;
+
+	if (!(key <= k->klast))
+		return 0;
+	for (i = k->kg[key_bucket(key, k->g)]; k->ku[i] < key; i++)
+		;
+	return (int)i + 1;
+}
+
 int pci_duration_lookup(const pci_sim_phase *ph, double u)
 {
 	struct lookup k = lookup_of(ph, 0);
 	int d = find(&k, u);
 	return d ? d : tail(ph, u);
+}
+
+int pci_duration_lookup_key(const pci_sim_phase *ph, uint64_t key)
+{
+	struct lookup k = lookup_of(ph, 0);
+	int d = find_key(&k, key);
+	return d ? d : tail(ph, (double)key * 0x1p-53);
 }
 
 int pci_duration_lookup_z(const pci_sim_phase *ph, double z)
@@ -390,6 +453,14 @@ static double trunc_normal(double a, double b, double u)
 }
 
 /* Per-worker scratch of one iteration's outcome. */
+/* Forced inline where a constant argument must specialise the body, or
+ * where the call itself would cost a good part of what it does. */
+#if defined(__GNUC__)
+#define SIM_INLINE inline __attribute__((always_inline))
+#else
+#define SIM_INLINE inline
+#endif
+
 /* A phase as one iteration reads it, unpacked once per worker: its
  * table lookup for the kind of draw this run makes, and its graph. */
 struct hot {
@@ -397,10 +468,12 @@ struct hot {
 	const pci_sim_phase *ph;
 	const long *preds;
 	size_t npreds, nlags;
+	long pred1;             /* the one predecessor, k for none, -1: more */
 	const int *lags;
 	int lag0;
 	int draw_occ;           /* 0 < occurs < 1: a draw says if it occurs */
 	double occurs;
+	pci_hist *hst, *hfin;   /* the plain path's start and finish counts */
 };
 
 struct iter {
@@ -415,8 +488,15 @@ struct iter {
 	uint64_t *capped;       /* per phase: draws at the cap */
 };
 
-static inline void draw_copula(const pci_sim_config *c, pci_rng *rng,
-                               struct iter *t)
+/* Whether each phase draws its own uniform inside layout_any, as it
+ * goes: independent durations with nothing to condition on. */
+static inline int fused(const pci_sim_config *c)
+{
+	return !c->chol && !c->zlo;
+}
+
+static SIM_INLINE void draw_copula(const pci_sim_config *c, pci_rng *rng,
+                                   struct iter *t)
 {
 	size_t k = c->nphases;
 
@@ -451,10 +531,7 @@ static inline void draw_copula(const pci_sim_config *c, pci_rng *rng,
 				s += row[q] * t->e[q];
 			t->v[c->corder ? c->corder[r] : r] = s;
 		}
-	} else if (!c->zlo) {
-		for (size_t i = 0; i < k; i++)
-			t->v[i] = pci_rng_uniform_pos(rng);
-	} else {
+	} else if (c->zlo) {
 		for (size_t i = 0; i < k; i++) {
 			double u = pci_rng_uniform_pos(rng);
 			if (c->zlo[i] > -INFINITY || c->zhi[i] < INFINITY) {
@@ -511,13 +588,6 @@ struct hstate {
 	uint64_t n;      /* iterations */
 };
 
-/* Forced inline where a constant argument must specialise the body. */
-#if defined(__GNUC__)
-#define SIM_INLINE inline __attribute__((always_inline))
-#else
-#define SIM_INLINE inline
-#endif
-
 /*
  * Lay one iteration out on the graph: each phase starts after the latest
  * of its predecessors (plus a lag), unless the scenario says otherwise.
@@ -530,34 +600,51 @@ struct hstate {
  * sink and hs is unused.  Both make the same draws in the same order.
  * 0, or -1 out of memory (plain only).
  */
-static SIM_INLINE int layout_any(const pci_sim_config *c, pci_rng *rng,
+static SIM_INLINE int layout_any(const pci_sim_config *c, pci_rng *rngp,
                                  struct iter *t, struct hstate *hs,
                                  const int plain)
 {
-	size_t k = c->nphases;
+	/* Locals for what the loop reads again and again: the rare calls
+	 * out of it (a histogram's growth, the far tail) would otherwise
+	 * make the compiler reload them, and the generator's state stays in
+	 * registers. */
+	const size_t k = c->nphases;
+	const int fuse = fused(c), zs = c->chol != NULL;
+	const struct hot *hot = t->hot;
+	const double *tv = t->v;
+	int32_t *fin = t->fin;
+	pci_rng rs = *rngp, *rng = &rs;
 	int32_t rel = 0;
 	long top = -1;
 
 	for (size_t i = 0; i < k; i++) {
-		const struct hot *h = t->hot + i;
+		const struct hot *h = hot + i;
 		/* a phase whose lags all agree has none to draw (pci_engine_init) */
 		int lag = h->nlags ? h->lags[pci_rng_below(rng, h->nlags)] : h->lag0;
 		int present = 1;
 		long after = -1, natural, start, d;
 		int32_t pfin = -1;
+		double v;
 
 		if (h->draw_occ)
 			present = pci_rng_uniform(rng) < h->occurs;
 		if (!plain && c->present && c->present[i] >= 0)
 			present = c->present[i];
-		for (size_t q = 0; q < h->npreds; q++) {
-			long p = h->preds[q];
-			if (after < 0 || t->fin[p] > pfin) {
-				pfin = t->fin[p];
-				after = p;
+		if (h->pred1 >= 0) {
+			/* none or one: fin[k] is -1, so no branch on which */
+			pfin = fin[h->pred1];
+			after = (size_t)h->pred1 < k ? h->pred1 : -1;
+		} else {
+			for (size_t q = 0; q < h->npreds; q++) {
+				long p = h->preds[q];
+				if (after < 0 || fin[p] > pfin) {
+					pfin = fin[p];
+					after = p;
+				}
 			}
 		}
-		natural = after < 0 ? lag : (long)pfin + 1 + lag;
+		/* with no predecessor pfin is -1: the start is the lag */
+		natural = (long)pfin + 1 + lag;
 		if (natural < 0) /* nothing starts before the release does */
 			natural = 0;
 		start = natural;
@@ -569,22 +656,32 @@ static SIM_INLINE int layout_any(const pci_sim_config *c, pci_rng *rng,
 		}
 		if (!present) {
 			/* Followers wait for what this phase waited for. */
-			t->fin[i] = pfin;
+			fin[i] = pfin;
 			if (plain)
 				hs->occ[i]++;
 			else
 				t->st[i] = pfin + 1;
 			continue;
 		}
-		d = find(&h->k, t->v[i]);
-		if (!d)
-			d = c->chol ? tail_z(h->ph, t->v[i]) : tail(h->ph, t->v[i]);
-		if (d >= PCI_DURATION_CAP)
-			t->capped[i]++;
+		if (fuse) {
+			/* pci_rng_uniform_pos's draw, looked up as bits */
+			uint64_t key = (pci_rng_next(rng) >> 11) | 1;
+			d = find_key(&h->k, key);
+			v = (double)key * 0x1p-53;
+		} else {
+			v = tv[i];
+			d = find(&h->k, v);
+		}
+		if (!d) {
+			/* only the tail reaches the cap: a table stops short of it */
+			d = zs ? tail_z(h->ph, v) : tail(h->ph, v);
+			if (d >= PCI_DURATION_CAP)
+				t->capped[i]++;
+		}
 		if (!plain && c->done && c->done[i] != PCI_SIM_NONE) {
-			t->fin[i] = c->done[i];
+			fin[i] = c->done[i];
 			t->st[i] = c->done_start && c->done_start[i] != PCI_SIM_NONE
-			           ? c->done_start[i] : (int32_t)(t->fin[i] - d + 1);
+			           ? c->done_start[i] : (int32_t)(fin[i] - d + 1);
 			t->bound[i] = 0;
 		} else {
 			if (!plain && c->started && c->started[i] != PCI_SIM_NONE) {
@@ -613,20 +710,22 @@ static SIM_INLINE int layout_any(const pci_sim_config *c, pci_rng *rng,
 			}
 			if (!plain)
 				t->st[i] = (int32_t)start;
-			t->fin[i] = (int32_t)(start + d - 1);
+			fin[i] = (int32_t)(start + d - 1);
 		}
-		if (!plain && c->cap && c->cap[i] != PCI_SIM_NONE && t->fin[i] > c->cap[i])
-			t->fin[i] = c->cap[i];
+		if (!plain && c->cap && c->cap[i] != PCI_SIM_NONE && fin[i] > c->cap[i])
+			fin[i] = c->cap[i];
 		if (plain) {
-			rel = t->fin[i] > rel ? t->fin[i] : rel;
-		} else if (t->fin[i] > rel || top < 0) {
-			rel = t->fin[i];
+			rel = fin[i] > rel ? fin[i] : rel;
+		} else if (fin[i] > rel || top < 0) {
+			rel = fin[i];
 			top = (long)i;
 		}
-		if (plain && (hist_add(hs->h + i, start) ||
-		              hist_add(hs->h + k + i, t->fin[i])))
+		if (plain && (hist_add(h->hst, start) || hist_add(h->hfin, fin[i]))) {
+			*rngp = rs;
 			return -1;
+		}
 	}
+	*rngp = rs;
 	if (rel < 0)
 		rel = 0;
 	if (plain) {
@@ -670,7 +769,7 @@ static void *worker_main(void *arg)
 	pci_rng rng;
 	struct iter t;
 	double *dv = malloc(2 * k * sizeof *dv);
-	int32_t *iv = malloc(2 * k * sizeof *iv);
+	int32_t *iv = malloc((2 * k + 1) * sizeof *iv);
 	long *lv = malloc(k * sizeof *lv);
 	unsigned char *cv = malloc(3 * k + 1);
 	struct hot *hot = malloc(k * sizeof *hot);
@@ -691,11 +790,14 @@ static void *worker_main(void *arg)
 		hot[i].ph = ph;
 		hot[i].preds = ph->preds;
 		hot[i].npreds = ph->npreds;
+		hot[i].pred1 = ph->npreds == 1 ? ph->preds[0]
+		             : ph->npreds == 0 ? (long)k : -1;
 		hot[i].lags = ph->lags;
 		hot[i].nlags = ph->nlags;
 		hot[i].lag0 = ph->lag0;
 		hot[i].draw_occ = ph->occurs > 0 && ph->occurs < 1;
 		hot[i].occurs = ph->occurs;
+		hot[i].hst = hot[i].hfin = NULL;
 	}
 	t.hot = hot;
 	t.capped = w->capped;
@@ -703,12 +805,20 @@ static void *worker_main(void *arg)
 	t.v = dv + k;
 	t.st = iv;
 	t.fin = iv + k;
+	t.fin[k] = -1; /* the finish "before" the release: see pred1 */
 	t.setter = lv;
 	t.bound = cv;
 	t.mis = cv + k;
 	t.absent = cv + 2 * k;
 	memset(cv, 0, 3 * k);
 	plain = !has_scenario(c) && w->sink->add == hist_iter;
+	if (plain) {
+		struct hstate *hs = w->state;
+		for (size_t i = 0; i < k; i++) {
+			hot[i].hst = hs->h + i;
+			hot[i].hfin = hs->h + k + i;
+		}
+	}
 	for (size_t b = w->id; b < w->nblocks && !w->failed; b += w->nthreads) {
 		uint64_t first = (uint64_t)(w->first_block + b) * c->block;
 		uint64_t last = first + c->block;

@@ -11,6 +11,7 @@
  * - N(0, 1): gsl_cdf_ugaussian_P/Q; moments 0, 1, skewness 0, kurtosis 3;
  *   P(|Z| > a) = 2 Q(a).
  * - U[0, 1): mean 1/2, variance 1/12.
+ * - The simulator's integer duration lookup: its own double lookup.
  * Tolerances: 5 standard errors of each statistic at the fixed seed
  * (a false alarm about once in 3.5 million per statistic, and a wrong
  * generator of the kind a slip in the tables gives is off by far more);
@@ -29,6 +30,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "plan_internal.h"
 #include "rng.h"
 
 #define N1 1000000
@@ -306,6 +308,57 @@ static void test_below(void **state)
 	}
 }
 
+/* The plain independent draw looks its uniform up as bits (sim.c's
+ * integer table): the same whole days as the double lookup of the same
+ * uniform, at random keys and at the table's own steps. */
+static void test_key_lookup_matches(void **state)
+{
+	static const struct {
+		const char *family;
+		double p[2];
+	} f[] = {
+		{"lognormal", {1.0, 0.5}}, {"gamma", {2.5, 8}}, {"weibull", {1.5, 12}},
+		{"loglogistic", {4, 6}}, {"exponential", {0.2, 0}}, {"normal", {10, 2}},
+		{"exponential", {1e-3, 0}}, /* a long table */
+	};
+	pci_rng r;
+	(void)state;
+	pci_rng_seed(&r, 3);
+	for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
+		pci_sim_phase ph;
+		double *tab;
+		memset(&ph, 0, sizeof ph);
+		ph.family = pc_family_find(f[j].family);
+		assert_non_null(ph.family);
+		ph.params = f[j].p;
+		assert_int_equal(pci_duration_table(ph.family, ph.params, &tab, &ph.ntable), 0);
+		ph.table = tab;
+		for (int i = 0; i < 200000; i++) {
+			uint64_t key = (pci_rng_next(&r) >> 11) | 1;
+			assert_int_equal(pci_duration_lookup_key(&ph, key),
+			                 pci_duration_lookup(&ph, (double)key * 0x1p-53));
+		}
+		/* around every step: the odd keys next to F 2^53 (rounding it
+		 * up instead of down gave the wrong day once in 2^52 draws) */
+		for (size_t i = 0; i < ph.ntable; i++) {
+			uint64_t c = (uint64_t)floor(tab[i] * 0x1p53);
+			for (int64_t dk = -3; dk <= 3; dk++) {
+				uint64_t key = (c + (uint64_t)dk) | 1;
+				if (key < 1 || key >= (1ULL << 53))
+					continue;
+				assert_int_equal(pci_duration_lookup_key(&ph, key),
+				                 pci_duration_lookup(&ph, (double)key * 0x1p-53));
+			}
+		}
+		/* the ends */
+		assert_int_equal(pci_duration_lookup_key(&ph, 1),
+		                 pci_duration_lookup(&ph, 0x1p-53));
+		assert_int_equal(pci_duration_lookup_key(&ph, (1ULL << 53) - 1),
+		                 pci_duration_lookup(&ph, 1 - 0x1p-53));
+		free(tab);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_normal_tails_and_cells),
 		cmocka_unit_test(test_uniforms),
 		cmocka_unit_test(test_below),
+		cmocka_unit_test(test_key_lookup_matches),
 	};
 	return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }
