@@ -29,11 +29,12 @@
 /*
  * The duration table of a phase, one allocation:
  *   double   u[n]       F(k + 0.5), k = 1..n
- *   uint32_t ug[2n]     ug[b]: first index with u[i] >= b / 2n
+ *   uint32_t ug[2n]     ug[b]: first index whose u falls in bucket b or
+ *                       later (bucket(): b / 2n <= u < (b + 1) / 2n)
  *   double   z[n]       Phi^-1(u[i]), the same table on the normal scale
- *   uint32_t zg[2n]     zg[b]: first index with z[i] >= ZLO + b * zw
+ *   uint32_t zg[2n]     the same for z, buckets of (ZHI - ZLO) / 2n from ZLO
  *   uint64_t ku[n]      floor(u[i] 2^53): u[i] in whole 2^-53ths
- *   uint32_t kg[2n]     kg[b]: the guide of ku (see key_bucket)
+ *   uint32_t kg[2n]     the same for ku (key_bucket())
  * The guide tables start each lookup next to its answer, so it steps
  * forward about once (Chen and Asau's guide-table inversion) instead of a
  * binary search whose unpredictable branches cost more than the rest of
