@@ -188,6 +188,11 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 /* Whole days drawn for u in (0, 1) from a phase's table (or quantile). */
 int pci_duration_lookup(const pci_sim_phase *ph, double u);
 
+/* The same for u = key 2^-53, key odd and below 2^53 (what the plain
+ * independent draw makes of its bits), by integer comparisons: the same
+ * answer as pci_duration_lookup(ph, key * 2^-53). */
+int pci_duration_lookup_key(const pci_sim_phase *ph, uint64_t key);
+
 /* The same for u = Phi(z), from the normal-scale table: what the copula
  * uses, so it need not compute Phi for every draw. */
 int pci_duration_lookup_z(const pci_sim_phase *ph, double z);

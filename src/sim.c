@@ -22,17 +22,19 @@
 #include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include "plan_internal.h"
+#include "rng.h"
 
 /*
  * The duration table of a phase, one allocation:
  *   double   u[n]       F(k + 0.5), k = 1..n
- *   uint32_t ug[2n]     ug[b]: first index with u[i] >= b / 2n
+ *   uint32_t ug[2n]     ug[b]: first index whose u falls in bucket b or
+ *                       later (bucket(): b / 2n <= u < (b + 1) / 2n)
  *   double   z[n]       Phi^-1(u[i]), the same table on the normal scale
- *   uint32_t zg[2n]     zg[b]: first index with z[i] >= ZLO + b * zw
+ *   uint32_t zg[2n]     the same for z, buckets of (ZHI - ZLO) / 2n from ZLO
+ *   uint64_t ku[n]      floor(u[i] 2^53): u[i] in whole 2^-53ths
+ *   uint32_t kg[2n]     the same for ku (key_bucket())
  * The guide tables start each lookup next to its answer, so it steps
  * forward about once (Chen and Asau's guide-table inversion) instead of a
  * binary search whose unpredictable branches cost more than the rest of
@@ -40,17 +42,21 @@
  * draw directly: smallest k with Phi^-1(F(k + .5)) >= z is the smallest k
  * with F(k + .5) >= Phi(z), without computing Phi per draw.
  */
+#if PCI_TABLE_MAX >= PCI_DURATION_CAP
+#error "capped draws are counted in the tail only: a table must end below the cap"
+#endif
+
 #define ZLO (-8.5)
 #define ZHI 8.5
 
 struct layout {
 	double *u, *z;
-	uint32_t *ug, *zg;
+	uint32_t *ug, *zg, *kg;
+	uint64_t *ku;
 	size_t n, g;
-	double zw;
 };
 
-static struct layout layout_of(const double *t, size_t n)
+static inline struct layout layout_of(const double *t, size_t n)
 {
 	struct layout l;
 	l.n = n;
@@ -59,8 +65,54 @@ static struct layout layout_of(const double *t, size_t n)
 	l.ug = (uint32_t *)(l.u + n);
 	l.z = (double *)(l.ug + l.g);
 	l.zg = (uint32_t *)(l.z + n);
-	l.zw = (ZHI - ZLO) / (double)l.g;
+	l.ku = (uint64_t *)(l.zg + l.g);
+	l.kg = (uint32_t *)(l.ku + n);
 	return l;
+}
+
+/* A guide table's buckets: v falls in floor((v - lo) * scale), clamped to
+ * 0..top.  scale is the reciprocal of the buckets' width, so a lookup
+ * multiplies where it used to divide.  The tables are built with this
+ * same function, so a bucket's first index never lies past the answer
+ * however the product rounds: it is monotone in v (and written so that
+ * no multiply-add can be fused differently in one place than another). */
+struct guide {
+	double lo, scale, top;
+};
+
+static inline struct guide guide_of(size_t n, int zscale)
+{
+	struct guide q;
+	double g = (double)(2 * n);
+
+	q.lo = zscale ? ZLO : 0;
+	q.scale = zscale ? g * (1.0 / (ZHI - ZLO)) : g;
+	q.top = g - 1;
+	return q;
+}
+
+/*
+ * The integer lookup of the plain independent draw.  Its uniform is
+ * u = key 2^-53 with key = (bits >> 11) | 1 odd (pci_rng_uniform_pos), and
+ * u[i] >= u exactly when floor(u[i] 2^53) >= key (key is whole; u[i] has
+ * finer steps than 2^-53 below 1/2), so the answer is the
+ * same as the double lookup's without turning the bits into a double.
+ * The bucket takes key's top 32 of 53 bits times g, a multiply and two
+ * shifts; the build clamps ku = 2^53 (u[i] = 1) into the last bucket.
+ */
+static inline size_t key_bucket(uint64_t key, uint64_t g)
+{
+	return (size_t)(((key >> 21) * g) >> 32);
+}
+
+static inline size_t bucket(const struct guide *q, double v)
+{
+	double x = (v - q->lo) * q->scale;
+	/* clamped as doubles (no branches), converted through a signed
+	 * type, which x86 does in one instruction and unsigned does not */
+	x = x > 0 ? x : 0;
+	x = x < q->top ? x : q->top;
+	return (size_t)(long)x;
 }
 
 int pci_duration_table(const pc_family *f, const double *p, double **table,
@@ -69,6 +121,7 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 	size_t cap = 64, k = 0;
 	double *t = malloc(cap * sizeof *t), *q;
 	struct layout l;
+	struct guide qu, qz;
 
 	if (!t)
 		return -1;
@@ -91,24 +144,37 @@ int pci_duration_table(const pc_family *f, const double *p, double **table,
 		if (c >= 1.0 - 1e-9 || k >= PCI_TABLE_MAX)
 			break;
 	}
-	/* 2 doubles and 4 uint32 per entry: 16 bytes, so z stays aligned */
-	q = realloc(t, k * (2 * sizeof(double) + 4 * sizeof(uint32_t)));
+	/* 3 doubles' worth and 6 uint32 per entry: multiples of 8 bytes,
+	 * so each array stays aligned */
+	q = realloc(t, k * (3 * sizeof(double) + 6 * sizeof(uint32_t)));
 	if (!q) {
 		free(t);
 		return -1;
 	}
 	t = q;
 	l = layout_of(t, k);
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
 		l.z[i] = l.u[i] <= 0 ? -INFINITY : gsl_cdf_ugaussian_Pinv(l.u[i]);
+		/* exact: scaling by 2^53 and floor are, and u[i] <= 1 */
+		l.ku[i] = (uint64_t)floor(l.u[i] * 0x1p53);
+	}
+	/* ug[b]: the first entry whose own bucket is b or later (bucket 0
+	 * also holds u = 0 and z < ZLO) */
+	qu = guide_of(k, 0);
+	qz = guide_of(k, 1);
 	for (size_t b = 0, i = 0, j = 0; b < l.g; b++) {
-		double u = (double)b / (double)l.g, z = ZLO + (double)b * l.zw;
-		while (i < k && l.u[i] < u)
+		while (i < k && bucket(&qu, l.u[i]) < b)
 			i++;
 		l.ug[b] = (uint32_t)i;
-		while (j < k && l.z[j] < z)
+		while (j < k && bucket(&qz, l.z[j]) < b)
 			j++;
-		l.zg[b] = b == 0 ? 0 : (uint32_t)j; /* bucket 0 also holds z < ZLO */
+		l.zg[b] = (uint32_t)j;
+	}
+	for (size_t b = 0, i = 0; b < l.g; b++) {
+		while (i < k && key_bucket(l.ku[i] < (1ULL << 53) ? l.ku[i]
+		                           : (1ULL << 53) - 1, l.g) < b)
+			i++;
+		l.kg[b] = (uint32_t)i;
 	}
 	*table = t;
 	*n = k;
@@ -130,50 +196,85 @@ static int tail(const pci_sim_phase *ph, double u)
 	return (int)x;
 }
 
-static inline int lookup_u(const pci_sim_phase *ph, double u)
+/* The far tail on the normal scale. */
+static int tail_z(const pci_sim_phase *ph, double z)
 {
-	size_t n = ph->ntable;
+	double u = gsl_cdf_ugaussian_P(z);
+	return tail(ph, u >= 1 ? 1 - 1e-16 : u);
+}
 
-	if (n && u <= ph->table[n - 1]) {
-		struct layout l = layout_of(ph->table, n);
-		size_t b = (size_t)(u * (double)l.g), i;
-		if (b >= l.g)
-			b = l.g - 1;
-		/* smallest index with u[i] >= u: it exists, u <= u[n - 1] */
-		for (i = l.ug[b]; l.u[i] < u; i++)
-			;
-		return (int)i + 1;
-	}
-	return tail(ph, u);
+/* What the simulator needs of a phase's table for one kind of draw (u or
+ * z), unpacked once per worker rather than recomputed per draw. */
+struct lookup {
+	const double *tab;
+	const uint32_t *gd;
+	struct guide q;
+	double last;            /* tab[n - 1]; -INFINITY: no table */
+	const uint64_t *ku;     /* the integer table (u only) */
+	const uint32_t *kg;
+	uint64_t g, klast;      /* klast: ku[n - 1]; 0: no table */
+};
+
+static struct lookup lookup_of(const pci_sim_phase *ph, int zscale)
+{
+	struct layout l = layout_of(ph->table, ph->ntable);
+	struct lookup k;
+
+	k.tab = zscale ? l.z : l.u;
+	k.gd = zscale ? l.zg : l.ug;
+	k.q = guide_of(ph->ntable, zscale);
+	k.last = ph->ntable ? k.tab[ph->ntable - 1] : -INFINITY;
+	k.ku = l.ku;
+	k.kg = l.kg;
+	k.g = l.g;
+	k.klast = ph->ntable ? l.ku[ph->ntable - 1] : 0;
+	return k;
+}
+
+/* Whole days for v (u, or z with zscale), or 0 beyond the table: the
+ * smallest index with tab[i] >= v exists when v <= tab[n - 1]. */
+static inline int find(const struct lookup *k, double v)
+{
+	size_t i;
+
+	if (!(v <= k->last))
+		return 0;
+	for (i = k->gd[bucket(&k->q, v)]; k->tab[i] < v; i++)
+		;
+	return (int)i + 1;
+}
+
+/* The same for the odd key of a plain uniform draw (u = key 2^-53). */
+static inline int find_key(const struct lookup *k, uint64_t key)
+{
+	size_t i;
+
+	if (!(key <= k->klast))
+		return 0;
+	for (i = k->kg[key_bucket(key, k->g)]; k->ku[i] < key; i++)
+		;
+	return (int)i + 1;
 }
 
 int pci_duration_lookup(const pci_sim_phase *ph, double u)
 {
-	return lookup_u(ph, u);
+	struct lookup k = lookup_of(ph, 0);
+	int d = find(&k, u);
+	return d ? d : tail(ph, u);
 }
 
-static inline int lookup_z(const pci_sim_phase *ph, double z)
+int pci_duration_lookup_key(const pci_sim_phase *ph, uint64_t key)
 {
-	size_t n = ph->ntable;
-	double u;
-
-	if (n) {
-		struct layout l = layout_of(ph->table, n);
-		if (z <= l.z[n - 1]) {
-			double x = (z - ZLO) / l.zw;
-			size_t b = x <= 0 ? 0 : x >= (double)(l.g - 1) ? l.g - 1 : (size_t)x, i;
-			for (i = l.zg[b]; l.z[i] < z; i++)
-				;
-			return (int)i + 1;
-		}
-	}
-	u = gsl_cdf_ugaussian_P(z);
-	return tail(ph, u >= 1 ? 1 - 1e-16 : u);
+	struct lookup k = lookup_of(ph, 0);
+	int d = find_key(&k, key);
+	return d ? d : tail(ph, (double)key * 0x1p-53);
 }
 
 int pci_duration_lookup_z(const pci_sim_phase *ph, double z)
 {
-	return lookup_z(ph, z);
+	struct lookup k = lookup_of(ph, 1);
+	int d = find(&k, z);
+	return d ? d : tail_z(ph, z);
 }
 
 /* splitmix64 finaliser: spreads (seed, block) over the seed space. */
@@ -353,7 +454,31 @@ static double trunc_normal(double a, double b, double u)
 }
 
 /* Per-worker scratch of one iteration's outcome. */
+/* Forced inline where a constant argument must specialise the body, or
+ * where the call itself would cost a good part of what it does. */
+#if defined(__GNUC__)
+#define SIM_INLINE inline __attribute__((always_inline))
+#else
+#define SIM_INLINE inline
+#endif
+
+/* A phase as one iteration reads it, unpacked once per worker: its
+ * table lookup for the kind of draw this run makes, and its graph. */
+struct hot {
+	struct lookup k;
+	const pci_sim_phase *ph;
+	const long *preds;
+	size_t npreds, nlags;
+	long pred1;             /* the one predecessor, k for none, -1: more */
+	const int *lags;
+	int lag0;
+	int draw_occ;           /* 0 < occurs < 1: a draw says if it occurs */
+	double occurs;
+	pci_hist *hst, *hfin;   /* the plain path's start and finish counts */
+};
+
 struct iter {
+	const struct hot *hot;  /* per phase */
 	double *e, *v;          /* copula draws; v: per phase, z or u */
 	int32_t *st, *fin;
 	long *setter;           /* the predecessor whose end set the start */
@@ -364,15 +489,22 @@ struct iter {
 	uint64_t *capped;       /* per phase: draws at the cap */
 };
 
-static inline void draw_copula(const pci_sim_config *c, gsl_rng *rng,
-                               struct iter *t)
+/* Whether each phase draws its own uniform inside layout_any, as it
+ * goes: independent durations with nothing to condition on. */
+static inline int fused(const pci_sim_config *c)
+{
+	return !c->chol && !c->zlo;
+}
+
+static SIM_INLINE void draw_copula(const pci_sim_config *c, pci_rng *rng,
+                                   struct iter *t)
 {
 	size_t k = c->nphases;
 
 	if (c->chol && !c->corder && !c->ncond) {
 		/* the plain copula: what every plan draws */
 		for (size_t r = 0; r < k; r++)
-			t->e[r] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+			t->e[r] = pci_rng_normal(rng);
 		for (size_t r = 0; r < k; r++) {
 			const double *row = c->chol + r * k;
 			double s = 0;
@@ -385,14 +517,14 @@ static inline void draw_copula(const pci_sim_config *c, gsl_rng *rng,
 		for (; r < c->ncond; r++) {
 			size_t i = c->corder ? c->corder[r] : r;
 			const double *row = c->chol + r * k;
-			double part = 0, u = gsl_rng_uniform_pos(rng);
+			double part = 0, u = pci_rng_uniform_pos(rng);
 			for (size_t q = 0; q < r; q++)
 				part += row[q] * t->e[q];
 			t->e[r] = trunc_normal((c->zlo[i] - part) / row[r],
 			                       (c->zhi[i] - part) / row[r], u);
 		}
 		for (; r < k; r++)
-			t->e[r] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+			t->e[r] = pci_rng_normal(rng);
 		for (r = 0; r < k; r++) {
 			const double *row = c->chol + r * k;
 			double s = 0;
@@ -400,12 +532,9 @@ static inline void draw_copula(const pci_sim_config *c, gsl_rng *rng,
 				s += row[q] * t->e[q];
 			t->v[c->corder ? c->corder[r] : r] = s;
 		}
-	} else if (!c->zlo) {
-		for (size_t i = 0; i < k; i++)
-			t->v[i] = gsl_rng_uniform_pos(rng);
-	} else {
+	} else if (c->zlo) {
 		for (size_t i = 0; i < k; i++) {
-			double u = gsl_rng_uniform_pos(rng);
+			double u = pci_rng_uniform_pos(rng);
 			if (c->zlo[i] > -INFINITY || c->zhi[i] < INFINITY) {
 				double lo = gsl_cdf_ugaussian_P(c->zlo[i]);
 				double hi = gsl_cdf_ugaussian_P(c->zhi[i]);
@@ -445,8 +574,8 @@ static int32_t slot_start(const pci_sim_config *c, pc_day first, long natural,
 	}
 }
 
-/* Whether cfg changes anything about the plan: without, the iterations
- * take layout_plain, the planner's fast path. */
+/* Whether cfg changes anything about the plan: without, a plan's
+ * iterations take the fast path of layout_any. */
 static int has_scenario(const pci_sim_config *c)
 {
 	return c->scale || c->present || c->slot || c->done || c->started ||
@@ -460,107 +589,109 @@ struct hstate {
 	uint64_t n;      /* iterations */
 };
 
-/* layout() without a scenario, counted straight into the histograms: the
- * same draws in the same order and the same outcome as layout() and
- * hist_iter(), with only what a plan needs.  0, or -1 out of memory. */
-static inline int layout_plain(const pci_sim_config *c, gsl_rng *rng,
-                               struct iter *t, struct hstate *hs)
+/*
+ * Lay one iteration out on the graph: each phase starts after the latest
+ * of its predecessors (plus a lag), unless the scenario says otherwise.
+ *
+ * One body for two callers, so the planner's fast path cannot drift from
+ * the general one: plain (a constant at each call) says there is no
+ * scenario and the sink is the histograms hs, which are counted straight
+ * away; the compiler drops every scenario branch and every write to t the
+ * histograms do not need.  Otherwise t gets the whole outcome for the
+ * sink and hs is unused.  Both make the same draws in the same order.
+ * 0, or -1 out of memory (plain only).
+ */
+static SIM_INLINE int layout_any(const pci_sim_config *c, pci_rng *rngp,
+                                 struct iter *t, struct hstate *hs,
+                                 const int plain)
 {
-	size_t k = c->nphases;
+	/* Locals for what the loop reads again and again: the rare calls
+	 * out of it (a histogram's growth, the far tail) would otherwise
+	 * make the compiler reload them, and the generator's state stays in
+	 * registers. */
+	const size_t k = c->nphases;
+	const int fuse = fused(c), zs = c->chol != NULL;
+	const struct hot *hot = t->hot;
+	const double *tv = t->v;
+	int32_t *fin = t->fin;
+	pci_rng rs = *rngp, *rng = &rs;
 	int32_t rel = 0;
+	long top = -1;
 
 	for (size_t i = 0; i < k; i++) {
-		const pci_sim_phase *ph = c->ph + i;
-		int lag = ph->nlags ? ph->lags[gsl_rng_uniform_int(rng, ph->nlags)]
-		                    : ph->lag0;
-		int32_t pfin = -1;
-		long start, d;
-
-		for (size_t q = 0; q < ph->npreds; q++) {
-			int32_t f = t->fin[ph->preds[q]];
-			if (q == 0 || f > pfin)
-				pfin = f;
-		}
-		if (ph->occurs < 1 && ph->occurs > 0 &&
-		    !(gsl_rng_uniform(rng) < ph->occurs)) {
-			/* absent: followers wait for what it waited for */
-			t->fin[i] = pfin;
-			hs->occ[i]++;
-			continue;
-		}
-		start = ph->npreds ? (long)pfin + 1 + lag : lag;
-		if (start < 0) /* nothing starts before the release does */
-			start = 0;
-		d = c->chol ? lookup_z(ph, t->v[i]) : lookup_u(ph, t->v[i]);
-		if (d >= PCI_DURATION_CAP)
-			t->capped[i]++;
-		t->fin[i] = (int32_t)(start + d - 1);
-		if (t->fin[i] > rel)
-			rel = t->fin[i];
-		if (hist_add(hs->h + i, start) || hist_add(hs->h + k + i, t->fin[i]))
-			return -1;
-	}
-	hs->n++;
-	return hist_add(hs->h + 2 * k, rel);
-}
-
-/* Lay one iteration out on the graph: each phase starts after the latest
- * of its predecessors (plus a lag), unless the scenario says otherwise. */
-static void layout(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
-{
-	size_t k = c->nphases;
-
-	t->rel = 0;
-	t->top = -1;
-	for (size_t i = 0; i < k; i++) {
-		const pci_sim_phase *ph = c->ph + i;
-		int lag = ph->nlags ? ph->lags[gsl_rng_uniform_int(rng, ph->nlags)]
-		                    : ph->lag0;
+		const struct hot *h = hot + i;
+		/* a phase whose lags all agree has none to draw (pci_engine_init) */
+		int lag = h->nlags ? h->lags[pci_rng_below(rng, h->nlags)] : h->lag0;
 		int present = 1;
 		long after = -1, natural, start, d;
 		int32_t pfin = -1;
+		double v;
 
-		if (ph->occurs > 0 && ph->occurs < 1)
-			present = gsl_rng_uniform(rng) < ph->occurs;
-		if (c->present && c->present[i] >= 0)
+		if (h->draw_occ)
+			present = pci_rng_uniform(rng) < h->occurs;
+		if (!plain && c->present && c->present[i] >= 0)
 			present = c->present[i];
-		for (size_t q = 0; q < ph->npreds; q++) {
-			long p = ph->preds[q];
-			if (after < 0 || t->fin[p] > pfin) {
-				pfin = t->fin[p];
-				after = p;
+		if (h->pred1 >= 0) {
+			/* none or one: fin[k] is -1, so no branch on which */
+			pfin = fin[h->pred1];
+			after = (size_t)h->pred1 < k ? h->pred1 : -1;
+		} else {
+			for (size_t q = 0; q < h->npreds; q++) {
+				long p = h->preds[q];
+				if (after < 0 || fin[p] > pfin) {
+					pfin = fin[p];
+					after = p;
+				}
 			}
 		}
-		natural = after < 0 ? lag : (long)pfin + 1 + lag;
+		/* with no predecessor pfin is -1: the start is the lag */
+		natural = (long)pfin + 1 + lag;
 		if (natural < 0) /* nothing starts before the release does */
 			natural = 0;
-		t->mis[i] = 0;
-		t->setter[i] = after;
-		t->bound[i] = after >= 0;
-		t->absent[i] = !present;
+		start = natural;
+		if (!plain) {
+			t->mis[i] = 0;
+			t->setter[i] = after;
+			t->bound[i] = after >= 0;
+			t->absent[i] = !present;
+		}
 		if (!present) {
 			/* Followers wait for what this phase waited for. */
-			t->fin[i] = pfin;
-			t->st[i] = pfin + 1;
+			fin[i] = pfin;
+			if (plain)
+				hs->occ[i]++;
+			else
+				t->st[i] = pfin + 1;
 			continue;
 		}
-		d = c->chol ? lookup_z(ph, t->v[i]) : lookup_u(ph, t->v[i]);
-		if (d >= PCI_DURATION_CAP)
-			t->capped[i]++;
-		if (c->done && c->done[i] != PCI_SIM_NONE) {
-			t->fin[i] = c->done[i];
+		if (fuse) {
+			/* pci_rng_uniform_pos's draw, looked up as bits */
+			uint64_t key = (pci_rng_next(rng) >> 11) | 1;
+			d = find_key(&h->k, key);
+			v = (double)key * 0x1p-53;
+		} else {
+			v = tv[i];
+			d = find(&h->k, v);
+		}
+		if (!d) {
+			/* only the tail reaches the cap: a table stops short of it */
+			d = zs ? tail_z(h->ph, v) : tail(h->ph, v);
+			if (d >= PCI_DURATION_CAP)
+				t->capped[i]++;
+		}
+		if (!plain && c->done && c->done[i] != PCI_SIM_NONE) {
+			fin[i] = c->done[i];
 			t->st[i] = c->done_start && c->done_start[i] != PCI_SIM_NONE
-			           ? c->done_start[i] : (int32_t)(t->fin[i] - d + 1);
+			           ? c->done_start[i] : (int32_t)(fin[i] - d + 1);
 			t->bound[i] = 0;
 		} else {
-			if (c->started && c->started[i] != PCI_SIM_NONE) {
+			if (!plain && c->started && c->started[i] != PCI_SIM_NONE) {
 				start = c->started[i];
 				/* the draw was conditioned on the days run so far */
 				if (d < c->elapsed[i])
 					d = c->elapsed[i];
 				t->bound[i] = 0;
-			} else {
-				start = natural;
+			} else if (!plain) {
 				if (c->has_floor && start < c->floor) {
 					start = c->floor;
 					t->bound[i] = 0;
@@ -571,25 +702,40 @@ static void layout(const pci_sim_config *c, gsl_rng *rng, struct iter *t)
 					t->bound[i] = t->mis[i] && after >= 0;
 				}
 			}
-			if (c->scale && c->scale[i] != 1.0) {
+			if (!plain && c->scale && c->scale[i] != 1.0) {
 				long e = c->started && c->started[i] != PCI_SIM_NONE
 				         ? c->elapsed[i] : 1;
 				d = lround((double)d * c->scale[i]);
 				if (d < e)
 					d = e;
 			}
-			t->st[i] = (int32_t)start;
-			t->fin[i] = (int32_t)(start + d - 1);
+			if (!plain)
+				t->st[i] = (int32_t)start;
+			fin[i] = (int32_t)(start + d - 1);
 		}
-		if (c->cap && c->cap[i] != PCI_SIM_NONE && t->fin[i] > c->cap[i])
-			t->fin[i] = c->cap[i];
-		if (t->fin[i] > t->rel || t->top < 0) {
-			t->rel = t->fin[i];
-			t->top = (long)i;
+		if (!plain && c->cap && c->cap[i] != PCI_SIM_NONE && fin[i] > c->cap[i])
+			fin[i] = c->cap[i];
+		if (plain) {
+			rel = fin[i] > rel ? fin[i] : rel;
+		} else if (fin[i] > rel || top < 0) {
+			rel = fin[i];
+			top = (long)i;
+		}
+		if (plain && (hist_add(h->hst, start) || hist_add(h->hfin, fin[i]))) {
+			*rngp = rs;
+			return -1;
 		}
 	}
-	if (t->rel < 0)
-		t->rel = 0;
+	*rngp = rs;
+	if (rel < 0)
+		rel = 0;
+	if (plain) {
+		hs->n++;
+		return hist_add(hs->h + 2 * k, rel);
+	}
+	t->rel = rel;
+	t->top = top;
+	return 0;
 }
 
 /* ---- the block loop, with a sink for what each iteration gave */
@@ -621,16 +767,17 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	const pci_sim_config *c = w->cfg;
 	size_t k = c->nphases;
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	pci_rng rng;
 	struct iter t;
 	double *dv = malloc(2 * k * sizeof *dv);
-	int32_t *iv = malloc(2 * k * sizeof *iv);
+	int32_t *iv = malloc((2 * k + 1) * sizeof *iv);
 	long *lv = malloc(k * sizeof *lv);
 	unsigned char *cv = malloc(3 * k + 1);
+	struct hot *hot = malloc(k * sizeof *hot);
 	int plain;
 
 	w->state = w->failed ? NULL : w->sink->open(w->sink->ctx, k);
-	if (!rng || !dv || !iv || !lv || !cv || !w->state) {
+	if (!dv || !iv || !lv || !cv || !hot || !w->state) {
 		if (w->state) {
 			w->sink->close(w->sink->ctx, w->state, k, 0);
 			w->state = NULL;
@@ -638,29 +785,52 @@ static void *worker_main(void *arg)
 		w->failed = 1;
 		goto out;
 	}
+	for (size_t i = 0; i < k; i++) {
+		const pci_sim_phase *ph = c->ph + i;
+		hot[i].k = lookup_of(ph, c->chol != NULL);
+		hot[i].ph = ph;
+		hot[i].preds = ph->preds;
+		hot[i].npreds = ph->npreds;
+		hot[i].pred1 = ph->npreds == 1 ? ph->preds[0]
+		             : ph->npreds == 0 ? (long)k : -1;
+		hot[i].lags = ph->lags;
+		hot[i].nlags = ph->nlags;
+		hot[i].lag0 = ph->lag0;
+		hot[i].draw_occ = ph->occurs > 0 && ph->occurs < 1;
+		hot[i].occurs = ph->occurs;
+		hot[i].hst = hot[i].hfin = NULL;
+	}
+	t.hot = hot;
 	t.capped = w->capped;
 	t.e = dv;
 	t.v = dv + k;
 	t.st = iv;
 	t.fin = iv + k;
+	t.fin[k] = -1; /* the finish "before" the release: see pred1 */
 	t.setter = lv;
 	t.bound = cv;
 	t.mis = cv + k;
 	t.absent = cv + 2 * k;
 	memset(cv, 0, 3 * k);
 	plain = !has_scenario(c) && w->sink->add == hist_iter;
+	if (plain) {
+		struct hstate *hs = w->state;
+		for (size_t i = 0; i < k; i++) {
+			hot[i].hst = hs->h + i;
+			hot[i].hfin = hs->h + k + i;
+		}
+	}
 	for (size_t b = w->id; b < w->nblocks && !w->failed; b += w->nthreads) {
 		uint64_t first = (uint64_t)(w->first_block + b) * c->block;
 		uint64_t last = first + c->block;
 		if (c->iterations && last > c->iterations)
 			last = c->iterations;
-		gsl_rng_set(rng, (unsigned long)pci_mix64(c->seed ^
-		                                          pci_mix64(w->first_block + b)));
+		pci_rng_seed(&rng, c->seed ^ pci_mix64(w->first_block + b));
 		if (plain) {
 			/* the planner's loop, straight into the histograms */
 			for (uint64_t it = first; it < last; it++) {
-				draw_copula(c, rng, &t);
-				if (layout_plain(c, rng, &t, w->state)) {
+				draw_copula(c, &rng, &t);
+				if (layout_any(c, &rng, &t, w->state, 1)) {
 					w->failed = 1;
 					break;
 				}
@@ -668,8 +838,8 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		for (uint64_t it = first; it < last; it++) {
-			draw_copula(c, rng, &t);
-			layout(c, rng, &t);
+			draw_copula(c, &rng, &t);
+			layout_any(c, &rng, &t, NULL, 0);
 			if (w->sink->add(w->state, it, &t, k)) {
 				w->failed = 1;
 				break;
@@ -677,11 +847,11 @@ static void *worker_main(void *arg)
 		}
 	}
 out:
+	free(hot);
 	free(cv);
 	free(lv);
 	free(iv);
 	free(dv);
-	gsl_rng_free(rng);
 	return NULL;
 }
 
