@@ -43,7 +43,15 @@ static void logpq(double a, double lga, double x, double *lp, double *lq);
 
 void pci_gamma_logpq(double a, double x, double *lp, double *lq)
 {
-	logpq(a, gsl_sf_lngamma(a), x, lp, lq);
+	/* Goodness of fit and the quantile solver call this at one shape
+	 * for a million x: keep the last log Gamma(a), per thread. */
+	static _Thread_local double last_a = -1, last_lga;
+
+	if (a != last_a) {
+		last_lga = gsl_sf_lngamma(a);
+		last_a = a;
+	}
+	logpq(a, last_lga, x, lp, lq);
 }
 
 /* The same with lga = log Gamma(a) given: the likelihoods evaluate many
