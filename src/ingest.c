@@ -270,6 +270,7 @@ struct imp {
 	 * (see same_import): the content hash, known before reading when
 	 * the input can be read twice, and a hash of the options. */
 	int prehashed;
+	int repeated;        /* same_import said yes: nothing was read */
 	uint64_t content, options;
 	uint64_t bytes, total, next_progress;
 	char as_of[PC_DATE_BUF];
@@ -2505,8 +2506,10 @@ static int end_import(struct imp *im)
 
 	snprintf(hash, sizeof hash, "xxh64:%016llx;options=%016llx;"
 	         "projects=%zu;ongoing=%zu",
-	         (unsigned long long)(im->prehashed ? im->content
-	                                            : XXH64_digest(&im->hash)),
+	         /* what was read, if it was: a file rewritten between
+	          * prehash() and reading must not pass for the earlier bytes */
+	         (unsigned long long)(im->repeated ? im->content
+	                                           : XXH64_digest(&im->hash)),
 	         (unsigned long long)im->options, im->sum->projects,
 	         im->sum->ongoing);
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
@@ -2808,6 +2811,7 @@ static int run(pc_store *st, struct source *src, const char *name,
 	}
 	if (same < 0)
 		im->wfailed = 1;
+	im->repeated = same == 1;
 	/* The writer's error, if any, comes from an earlier line than the
 	 * reader's: it was handed over before the reader stopped. */
 	if (!im->wfailed && im->failed)
