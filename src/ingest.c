@@ -127,18 +127,19 @@ _Static_assert(2 + 6 * PEND_ROWS <= 999, "too many parameters per INSERT");
  * the import's id (that rewrite was two thirds of a re-import), so the
  * duplicates the stamp would catch are found in memory: up to this many
  * rows (and the projects met, for the count of projects); past it the
- * rest are stamped as before.  24 bytes a slot, at most half full: 48 MiB
+ * rest are stamped as before.  16 bytes a slot, at most half full: 32 MiB
  * at the cap, enough to skip every row of a million-row file. */
 #define SKIP_MAX (1u << 20)
 
 /* An open-addressing set of (project id, XXH64 of a phase name) with the
  * line that name was met on; hash 0 stands for the project itself.  Ids
- * start at 1, so project 0 marks an empty slot.  The names' 64-bit hashes
- * can only clash within one project's few phases (chance ~2^-64 a pair). */
+ * start at 1, so project 0 marks an empty slot; an id or line beyond 32
+ * bits is not kept (the row is stamped instead).  The names' 64-bit
+ * hashes can only clash within one project's few phases (chance ~2^-64
+ * a pair). */
 struct skip_slot {
-	sqlite3_int64 project;
 	uint64_t hash;
-	long line;
+	uint32_t project, line;
 };
 
 struct skipset {
@@ -1429,7 +1430,7 @@ static int add_fresh(struct imp *im, const struct row *r, long line, pc_error *e
 
 /* The slot of (project, hash) in k: its own, or the empty one where it
  * would go. */
-static struct skip_slot *skip_slot(struct skipset *k, sqlite3_int64 project,
+static struct skip_slot *skip_slot(struct skipset *k, uint32_t project,
                                    uint64_t hash)
 {
 	size_t mask = k->cap - 1;
@@ -1447,9 +1448,9 @@ static int skip_find(struct skipset *k, sqlite3_int64 project, uint64_t hash,
 {
 	struct skip_slot *sl;
 
-	if (!k->n)
+	if (!k->n || project > UINT32_MAX)
 		return 0;
-	sl = skip_slot(k, project, hash);
+	sl = skip_slot(k, (uint32_t)project, hash);
 	if (!sl->project)
 		return 0;
 	if (line)
@@ -1464,7 +1465,8 @@ static int skip_add(struct skipset *k, sqlite3_int64 project, uint64_t hash,
 {
 	struct skip_slot *sl;
 
-	if (k->n >= SKIP_MAX)
+	if (k->n >= SKIP_MAX || project > UINT32_MAX || line < 0 ||
+	    (unsigned long)line > UINT32_MAX)
 		return 1;
 	if (2 * (k->n + 1) > k->cap) {
 		size_t cap = k->cap ? 2 * k->cap : 1024;
@@ -1480,10 +1482,10 @@ static int skip_add(struct skipset *k, sqlite3_int64 project, uint64_t hash,
 				*skip_slot(k, old[i].project, old[i].hash) = old[i];
 		free(old);
 	}
-	sl = skip_slot(k, project, hash);
-	sl->project = project;
+	sl = skip_slot(k, (uint32_t)project, hash);
+	sl->project = (uint32_t)project;
 	sl->hash = hash;
-	sl->line = line;
+	sl->line = (uint32_t)line;
 	k->n++;
 	return 0;
 }
