@@ -1057,10 +1057,9 @@ static int fit_constant(const pci_sample *s, const pc_fit_options *opts,
 }
 
 /* pc_fit_family, with the sample already sorted for goodness of fit in
- * xs/cs (pci_sort_sample), or NULL to sort it here. */
-/* Fit f to x; xs/cs the sample sorted (NULL: sorted here), and shared
- * the sample already split and grouped as opts asks (NULL: done here),
- * both made once by pc_fit_all for every family. */
+ * xs/cs (pci_sort_sample), or NULL to sort it here, and already split
+ * (and grouped, if opts asks for whole days) in shared, or NULL to split
+ * it here: pc_fit_all makes both once for every family. */
 static int fit_family(const pc_family *f, const double *x,
                       const unsigned char *censored, size_t n,
                       const pc_fit_options *opts, pc_fit *out, pc_error *err,
