@@ -85,6 +85,13 @@ static double e_loglik(const double *p, const pci_sample *s, double *grad)
 	return (double)s->nev * log(p[0]) - p[0] * t;
 }
 
+/* d2/dr2 = -events / r^2: for the standard error, the MLE is closed. */
+static void e_hessian(const double *p, const pci_sample *s,
+                      double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	h[0][0] = -(double)s->nev / (p[0] * p[0]);
+}
+
 static void e_start(const pci_sample *s, double *p)
 {
 	p[0] = s->nev / total_time(s);
@@ -123,4 +130,5 @@ const pci_fitops pci_exponential_fit = {
 	.mle = e_mle,
 	.logparam = 1u,
 	.logtail = e_logtail,
+	.hessian = e_hessian,
 };

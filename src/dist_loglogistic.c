@@ -117,6 +117,48 @@ static double ll_loglik(const double *p, const pci_sample *s, double *grad)
 	return ll;
 }
 
+/*
+ * Second derivatives, with v = sigm(t) (1 - sigm(t)) the derivative of
+ * sigm, so d sigm / dk = v u and d sigm / ds = -v k / s:
+ *   finished: d2/dk2 = -1/k^2 - 2 u^2 v
+ *             d2/dk ds = (2 sigm - 1 + 2 t v) / s
+ *             d2/ds2 = -(k / s^2) (2 sigm - 1 + 2 k v)
+ *   running:  d2/dk2 = -u^2 v
+ *             d2/dk ds = (sigm + t v) / s
+ *             d2/ds2 = -(k / s^2) (sigm + k v)
+ */
+static void ll_hessian(const double *p, const pci_sample *s,
+                       double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double k = p[0], sc = p[1], ls = log(sc), ne = (double)s->nev;
+	double hkk = -ne / (k * k), hks = 0, hss = 0;
+
+	for (size_t i = 0; i < s->nde; i++) {
+		double u = s->dle[i] - ls, t = k * u, e = exp(-fabs(t));
+		double g = (t >= 0 ? 1 : e) / (1 + e), v = e / ((1 + e) * (1 + e));
+		double w = PCI_W(s->dwe, i);
+		hkk -= w * 2 * u * u * v;
+		hks += w * (2 * g - 1 + 2 * t * v);
+		hss += w * (2 * g - 1 + 2 * k * v);
+	}
+	for (size_t i = 0; i < s->ndc; i++) {
+		double u, t, e, g, v, w = PCI_W(s->dwc, i);
+		if (s->dxc[i] <= 0)
+			continue;
+		u = s->dlc[i] - ls;
+		t = k * u;
+		e = exp(-fabs(t));
+		g = (t >= 0 ? 1 : e) / (1 + e);
+		v = e / ((1 + e) * (1 + e));
+		hkk -= w * u * u * v;
+		hks += w * (g + t * v);
+		hss += w * (g + k * v);
+	}
+	h[0][0] = hkk;
+	h[0][1] = h[1][0] = hks / sc;
+	h[1][1] = -k / (sc * sc) * hss;
+}
+
 /* log x is logistic with sd pi / (k sqrt 3) and mean log(scale). */
 static void ll_start(const pci_sample *s, double *p)
 {
@@ -154,4 +196,5 @@ const pci_fitops pci_loglogistic_fit = {
 	.mle = NULL,
 	.logparam = 3u,
 	.logtail = ll_logtail,
+	.hessian = ll_hessian,
 };

@@ -128,6 +128,49 @@ double pci_normal_loglik(const double *ye, const double *we, size_t ne,
 	return ll;
 }
 
+/*
+ * Second derivatives of the same.  Finished values, with d = y - mu and
+ * cnt, S1 = sum d, S2 = sum d^2 (weighted):
+ *   d2/dmu2 = -cnt / sd^2,  d2/dmu dsd = -2 S1 / sd^3,
+ *   d2/dsd2 = cnt / sd^2 - 3 S2 / sd^4.
+ * A censored value adds L(z) = log Q(z); L' = -h and L'' = -h (h - z)
+ * (the hazard's derivative is h (h - z)), and with dz/dmu = -1/sd,
+ * dz/dsd = -z/sd:
+ *   d2/dmu2 = L'' / sd^2,  d2/dmu dsd = (z L'' - h) / sd^2,
+ *   d2/dsd2 = (z^2 L'' - 2 z h) / sd^2.
+ */
+void pci_normal_hessian(const double *ye, const double *we, size_t ne,
+                        const double *yc, const double *wc, size_t nc,
+                        const double *p, double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double mu = p[0], sd = p[1], s1 = 0, s2 = 0, cnt = 0;
+	double cmm = 0, cms = 0, css = 0, v = sd * sd;
+
+	for (size_t i = 0; i < ne; i++) {
+		double d = ye[i] - mu, w = PCI_W(we, i);
+		s1 += w * d;
+		s2 += w * d * d;
+		cnt += w;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		double z = (yc[i] - mu) / sd, lq = pci_norm_logq(z);
+		double hz = exp(-0.5 * z * z - LOG_SQRT_2PI - lq), w = PCI_W(wc, i);
+		double l2 = -hz * (hz - z);
+		cmm += w * l2;
+		cms += w * (z * l2 - hz);
+		css += w * (z * z * l2 - 2 * z * hz);
+	}
+	h[0][0] = -cnt / v + cmm / v;
+	h[0][1] = h[1][0] = -2 * s1 / (v * sd) + cms / v;
+	h[1][1] = cnt / v - 3 * s2 / (v * v) + css / v;
+}
+
+static void ln_hessian(const double *p, const pci_sample *s,
+                       double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	pci_normal_hessian(s->dle, s->dwe, s->nde, s->dlc, s->dwc, s->ndc, p, h);
+}
+
 static double ln_loglik(const double *p, const pci_sample *s, double *grad)
 {
 	return pci_normal_loglik(s->dle, s->dwe, s->nde, s->dlc, s->dwc,
@@ -174,4 +217,5 @@ const pci_fitops pci_lognormal_fit = {
 	.mle = ln_mle,
 	.logparam = 2u,
 	.logtail = ln_logtail,
+	.hessian = ln_hessian,
 };

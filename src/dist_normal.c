@@ -69,6 +69,12 @@ static double n_loglik(const double *p, const pci_sample *s, double *grad)
 	                         s->ndc, p, grad);
 }
 
+static void n_hessian(const double *p, const pci_sample *s,
+                      double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	pci_normal_hessian(s->dxe, s->dwe, s->nde, s->dxc, s->dwc, s->ndc, p, h);
+}
+
 static void n_start(const pci_sample *s, double *p)
 {
 	p[0] = s->mean;
@@ -102,4 +108,5 @@ const pci_fitops pci_normal_fit = {
 	.mle = n_mle,
 	.logparam = 2u,
 	.logtail = n_logtail,
+	.hessian = n_hessian,
 };

@@ -60,6 +60,11 @@ double pci_normal_loglik(const double *ye, const double *we, size_t ne,
                          const double *yc, const double *wc, size_t nc,
                          const double *p, double *grad);
 
+/* The Hessian in {mean, sd} of pci_normal_loglik, analytic. */
+void pci_normal_hessian(const double *ye, const double *we, size_t ne,
+                        const double *yc, const double *wc, size_t nc,
+                        const double *p, double h[PC_MAX_PARAMS][PC_MAX_PARAMS]);
+
 /* A sample ready for estimation.  xe/le are the finished durations and
  * their logs, xc/lc the censored ones (the logs are 0 where x <= 0; a
  * positive family is never fitted to such a sample).  The sums run over

@@ -92,16 +92,17 @@ void pci_gof_edf(const pc_family *f, const double *p, const double *x, size_t n,
                  double *ks, double *ad, double *cvm)
 {
 	double d = 0, w = 1.0 / (12.0 * n), a = 0, dn = (double)n;
-	/* F and log(1 - F) at every point once: below the median log1p(-F)
-	 * is exact, so logsf (another incomplete gamma for the gamma) is
-	 * only needed above it, where it keeps the upper tail exact where
+	/* F and log(1 - F) at every point once: up to F = 0.99 log1p(-F)
+	 * is exact to 1e-14 (F's rounding error, 1e-16, against 1 - F >=
+	 * 0.01), so logsf (another incomplete gamma for the gamma) is only
+	 * needed in the top 1%, where it keeps the upper tail exact where
 	 * 1 - F would round to 0 */
 	double *ls_at = malloc((n ? 2 * n : 1) * sizeof *ls_at), *u_at = ls_at + n;
 
 	if (ls_at)
 		for (size_t i = 0; i < n; i++) {
 			double u = u_at[i] = f->cdf(x[i], p);
-			ls_at[i] = u <= 0.5 ? log1p(-u) : f->logsf(x[i], p);
+			ls_at[i] = u <= 0.99 ? log1p(-u) : f->logsf(x[i], p);
 		}
 	for (size_t i = 0; i < n; i++) {
 		double u = ls_at ? u_at[i] : f->cdf(x[i], p), e;

@@ -17,7 +17,10 @@
  *
  * Duplicates within one file are found without remembering every key:
  * every phase row carries the id of the import that last wrote it, so a
- * row that meets its own import id was already in this file.  Only the
+ * row that meets its own import id was already in this file.  A row
+ * found unchanged is not rewritten for that (a re-import would rewrite
+ * the whole store): its key goes in a bounded in-memory set instead
+ * (SKIP_MAX), past which rows are stamped again.  Only the
  * phases of the current project, when this import created it, are kept
  * in memory (a bounded number): such a project has no other stored
  * phases, so its rows need no look-up and go in by multi-row INSERTs.
@@ -119,6 +122,30 @@ _Static_assert(2 + 6 * PEND_ROWS <= 999, "too many parameters per INSERT");
 #define SEEN_TEXT (1024 * 1024) /* ... or this many bytes of their names */
 #define ATTRS_MAX 65536      /* attribute sets whose ids are kept */
 #define ATTRS_TEXT (8 * 1024 * 1024) /* ... or this many bytes of them */
+
+/* Rows a re-import finds unchanged are left as they are, not stamped with
+ * the import's id (that rewrite was two thirds of a re-import), so the
+ * duplicates the stamp would catch are found in memory: up to this many
+ * rows (and the projects met, for the count of projects); past it the
+ * rest are stamped as before.  16 bytes a slot, at most half full: 32 MiB
+ * at the cap, enough to skip every row of a million-row file. */
+#define SKIP_MAX (1u << 20)
+
+/* An open-addressing set of (project id, XXH64 of a phase name) with the
+ * line that name was met on; hash 0 stands for the project itself.  Ids
+ * start at 1, so project 0 marks an empty slot; an id or line beyond 32
+ * bits is not kept (the row is stamped instead).  The names' 64-bit
+ * hashes can only clash within one project's few phases (chance ~2^-64
+ * a pair). */
+struct skip_slot {
+	uint64_t hash;
+	uint32_t project, line;
+};
+
+struct skipset {
+	struct skip_slot *slots;
+	size_t cap, n; /* cap: a power of two */
+};
 
 /* A bounded map from strings to numbers: an open-addressing hash table
  * whose slots are live only when stamped with the current generation, so
@@ -236,8 +263,16 @@ struct imp {
 	sqlite3_stmt *ins_many;   /* PEND_ROWS rows */
 	sqlite3_stmt *ins_one;    /* one row, no conflict expected */
 
+	struct skipset skip;      /* rows and projects met but not stamped */
+
 	XXH64_state_t hash;  /* XXH64 of every byte read, to recognise a file
 	                        imported before (libxxhash) */
+	/* What the imports row records to recognise the same import again
+	 * (see same_import): the content hash, known before reading when
+	 * the input can be read twice, and a hash of the options. */
+	int prehashed;
+	int repeated;        /* same_import said yes: nothing was read */
+	uint64_t content, options;
 	uint64_t bytes, total, next_progress;
 	char as_of[PC_DATE_BUF];
 	int iso_input; /* dates are read as YYYY-MM-DD (see iso_date) */
@@ -1393,6 +1428,76 @@ static int add_fresh(struct imp *im, const struct row *r, long line, pc_error *e
 	return PC_OK;
 }
 
+/* The slot of (project, hash) in k: its own, or the empty one where it
+ * would go. */
+static struct skip_slot *skip_slot(struct skipset *k, uint32_t project,
+                                   uint64_t hash)
+{
+	size_t mask = k->cap - 1;
+	size_t i = (size_t)((hash ^ (uint64_t)project * 0x9E3779B97F4A7C15u) >> 7) & mask;
+
+	while (k->slots[i].project &&
+	       (k->slots[i].project != project || k->slots[i].hash != hash))
+		i = (i + 1) & mask;
+	return &k->slots[i];
+}
+
+/* 1 with *line set if (project, hash) is in k, else 0. */
+static int skip_find(struct skipset *k, sqlite3_int64 project, uint64_t hash,
+                     long *line)
+{
+	struct skip_slot *sl;
+
+	if (!k->n || project > UINT32_MAX)
+		return 0;
+	sl = skip_slot(k, (uint32_t)project, hash);
+	if (!sl->project)
+		return 0;
+	if (line)
+		*line = sl->line;
+	return 1;
+}
+
+/* Add (project, hash, line), absent from k: 0, or 1 when k is full (the
+ * caller then stamps the row in the store instead), -1 out of memory. */
+static int skip_add(struct skipset *k, sqlite3_int64 project, uint64_t hash,
+                    long line)
+{
+	struct skip_slot *sl;
+
+	if (k->n >= SKIP_MAX || project > UINT32_MAX || line < 0 ||
+	    (unsigned long)line > UINT32_MAX)
+		return 1;
+	if (2 * (k->n + 1) > k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 1024;
+		struct skip_slot *old = k->slots, *ns = calloc(cap, sizeof *ns);
+		size_t ocap = k->cap;
+
+		if (!ns)
+			return -1;
+		k->slots = ns;
+		k->cap = cap;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].project)
+				*skip_slot(k, old[i].project, old[i].hash) = old[i];
+		free(old);
+	}
+	sl = skip_slot(k, (uint32_t)project, hash);
+	sl->project = (uint32_t)project;
+	sl->hash = hash;
+	sl->line = (uint32_t)line;
+	k->n++;
+	return 0;
+}
+
+/* A phase name's key in the skip set: never 0, the project's own. */
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = XXH64(name, strlen(name), 0);
+
+	return h ? h : 1;
+}
+
 /* Find or create the customer and project of the row.  Rows of one
  * project usually come together, so the last ids are kept. */
 static int project_of(struct imp *im, const struct row *r)
@@ -1420,11 +1525,22 @@ static int project_of(struct imp *im, const struct row *r)
 	im->fresh = created;
 	if (created) {
 		im->sum->projects++;
-	} else if (imp_id != im->import_id) {
-		sqlite3_bind_int64(im->touch_project, 1, im->import_id);
-		sqlite3_bind_int64(im->touch_project, 2, im->project_id);
-		if (exec(im, im->touch_project, "cannot update a project"))
-			return PC_ESTORE;
+	} else if (imp_id != im->import_id &&
+	           !skip_find(&im->skip, im->project_id, 0, NULL)) {
+		/* First met in this import: counted once, remembered in
+		 * memory, or stamped when memory is full. */
+		switch (skip_add(&im->skip, im->project_id, 0, 0)) {
+		case 0:
+			break;
+		case 1:
+			sqlite3_bind_int64(im->touch_project, 1, im->import_id);
+			sqlite3_bind_int64(im->touch_project, 2, im->project_id);
+			if (exec(im, im->touch_project, "cannot update a project"))
+				return PC_ESTORE;
+			break;
+		default:
+			return wnomem(im);
+		}
 		im->sum->projects++;
 	}
 	return PC_OK;
@@ -1501,7 +1617,9 @@ static int store_row(struct imp *im, const struct row *r, const char *json,
 	const char *start = r->start_t, *end_t = NULL;
 	const char *as_of = r->ongoing ? im->as_of : NULL;
 	const char *status = r->ongoing ? "ongoing" : "done";
-	int same, rc;
+	int same, stamped, rc;
+	uint64_t key = 0;
+	long first = 0;
 
 	if (attr_set_of(im, json) || project_of(im, r))
 		return PC_ESTORE;
@@ -1541,10 +1659,15 @@ static int store_row(struct imp *im, const struct row *r, const char *json,
 		sqlite3_reset(im->sel_phase);
 		return store_fail(im, "cannot read a phase");
 	}
-	if (sqlite3_column_int64(im->sel_phase, 5) == im->import_id) {
+	/* Met before in this file: stamped with this import when it was
+	 * written, in the skip set when it was found unchanged. */
+	stamped = sqlite3_column_int64(im->sel_phase, 5) == im->import_id;
+	if (stamped || skip_find(&im->skip, im->project_id,
+	                         (key = name_hash(r->phase)), &first)) {
 		char qa[QUOTE_MAX + 4], qb[QUOTE_MAX + 4], qc[QUOTE_MAX + 4];
-		long first = (long)sqlite3_column_int64(im->sel_phase, 6);
 
+		if (stamped)
+			first = (long)sqlite3_column_int64(im->sel_phase, 6);
 		sqlite3_reset(im->sel_phase);
 		return pc_error_set(e, PC_EDATA, im->name, line, "duplicate phase "
 		                    "'%s' of customer '%s' project '%s' (first on "
@@ -1558,8 +1681,20 @@ static int store_row(struct imp *im, const struct row *r, const char *json,
 	       (im->attrs_id > 0 ? sqlite3_column_int64(im->sel_phase, 4) == im->attrs_id
 	                         : sqlite3_column_type(im->sel_phase, 4) == SQLITE_NULL);
 	sqlite3_reset(im->sel_phase);
-	/* Always record the provenance, so that a later duplicate in this
-	 * file is caught. */
+	/* An unchanged row is left alone, remembered in memory so that a
+	 * later duplicate in this file is still caught; a changed one (or
+	 * any once memory is full) records its provenance in the store. */
+	if (same) {
+		switch (skip_add(&im->skip, im->project_id, key, line)) {
+		case 0:
+			im->sum->unchanged++;
+			return PC_OK;
+		case 1:
+			break;
+		default:
+			return wnomem(im);
+		}
+	}
 	sqlite3_bind_text(im->upd_phase, 1, start, -1, SQLITE_STATIC);
 	bind_text(im->upd_phase, 2, end_t);
 	bind_text(im->upd_phase, 3, as_of);
@@ -2368,11 +2503,17 @@ static int begin_import(struct imp *im)
 
 static int end_import(struct imp *im)
 {
-	char hash[32];
+	char hash[128];
 	sqlite3_stmt *s = im->fin_import;
 
-	snprintf(hash, sizeof hash, "xxh64:%016llx",
-	         (unsigned long long)XXH64_digest(&im->hash));
+	snprintf(hash, sizeof hash, "xxh64:%016llx;options=%016llx;"
+	         "projects=%zu;ongoing=%zu",
+	         /* what was read, if it was: a file rewritten between
+	          * prehash() and reading must not pass for the earlier bytes */
+	         (unsigned long long)(im->repeated ? im->content
+	                                           : XXH64_digest(&im->hash)),
+	         (unsigned long long)im->options, im->sum->projects,
+	         im->sum->ongoing);
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)im->sum->rows);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)im->sum->added);
@@ -2389,6 +2530,120 @@ struct source {
 	const char *buf;
 	size_t len;
 };
+
+/* Hash n bytes of a string option, its length first so that
+ * ("ab", "c") and ("a", "bc") differ; NULL hashes apart from "". */
+static void hash_str(XXH64_state_t *h, const char *v)
+{
+	uint64_t n = v ? strlen(v) : UINT64_MAX;
+
+	XXH64_update(h, &n, sizeof n);
+	if (v)
+		XXH64_update(h, v, strlen(v));
+}
+
+/* Everything but the bytes and the as-of date that decides what an
+ * import stores: the date format, delimiter, encoding and the maps.
+ * (skip_invalid is left out: the shortcut needs a clean earlier
+ * import, which any setting of it would repeat.) */
+static uint64_t options_hash(const struct imp *im, const pc_import_options *o)
+{
+	XXH64_state_t h;
+	int64_t d = o->delimiter;
+
+	XXH64_reset(&h, 0);
+	hash_str(&h, im->fmt);
+	XXH64_update(&h, &d, sizeof d);
+	hash_str(&h, o->encoding);
+	for (size_t i = 0; i < o->nmap; i++) {
+		hash_str(&h, o->map[i].field);
+		hash_str(&h, o->map[i].column);
+	}
+	hash_str(&h, NULL);
+	for (size_t i = 0; i < o->nstatus_map; i++) {
+		hash_str(&h, o->status_map[i].status);
+		hash_str(&h, o->status_map[i].value);
+	}
+	return XXH64_digest(&h);
+}
+
+/* Hash the whole input before reading it, when it can be read twice (a
+ * regular file, from where it stands, or memory): 1 with im->content
+ * set, else 0.  XXH64 reads gigabytes a second, so this costs little
+ * next to parsing. */
+static int prehash(struct imp *im, struct source *src)
+{
+	XXH64_state_t h;
+	char *block;
+	off_t at;
+	size_t n;
+	int ok;
+
+	if (!src->fp) {
+		im->content = XXH64(src->buf, src->len, 0);
+		return 1;
+	}
+	if (!im->total || (at = ftello(src->fp)) < 0 || !(block = malloc(BLOCK)))
+		return 0;
+	XXH64_reset(&h, 0);
+	while ((n = fread(block, 1, BLOCK, src->fp)) > 0)
+		XXH64_update(&h, block, n);
+	free(block);
+	ok = !ferror(src->fp);
+	clearerr(src->fp);
+	if (fseeko(src->fp, at, SEEK_SET) != 0)
+		return -1;
+	im->content = XXH64_digest(&h);
+	return ok;
+}
+
+/*
+ * 1 if this import would repeat the store's last one exactly: the same
+ * bytes read with the same options and as-of date, which rejected no row.
+ * That import left every row it read as its file says, and nothing has
+ * written a phase since (imports are the only writer, and the check runs
+ * inside this import's write transaction), so every row would be found
+ * unchanged: the summary is copied instead.  A later --as-of is a change
+ * (running phases are censored anew), and so never matches.  0 when it
+ * would not, -1 on a store error.
+ */
+static int same_import(struct imp *im)
+{
+	char key[64];
+	sqlite3_stmt *s;
+	int rc, found = 0;
+
+	snprintf(key, sizeof key, "xxh64:%016llx;options=%016llx;",
+	         (unsigned long long)im->content, (unsigned long long)im->options);
+	s = pci_store_prepare(im->st, "SELECT hash, rows FROM imports"
+	                      " WHERE id < ?1 AND as_of = ?2 AND rejected = 0"
+	                      " AND id = (SELECT max(id) FROM imports WHERE id < ?1)",
+	                      im->err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, im->import_id);
+	sqlite3_bind_text(s, 2, im->as_of, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(s, 0);
+		size_t len = strlen(key), projects, ongoing;
+
+		if (h && strncmp(h, key, len) == 0 &&
+		    sscanf(h + len, "projects=%zu;ongoing=%zu", &projects, &ongoing) == 2) {
+			im->sum->rows = (size_t)sqlite3_column_int64(s, 1);
+			im->sum->unchanged = im->sum->rows;
+			im->sum->projects = projects;
+			im->sum->ongoing = ongoing;
+			found = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		found = -1;
+	}
+	sqlite3_finalize(s);
+	if (found < 0)
+		return pci_store_fail(im->st, im->err, "cannot read the imports"), -1;
+	return found;
+}
 
 /* The reader thread: read, parse, validate, hand over; then say done. */
 static void *reader(void *arg)
@@ -2467,7 +2722,7 @@ static int run(pc_store *st, struct source *src, const char *name,
 	pc_error local_err;
 	struct imp *im;
 	pthread_t tid;
-	int rc = PC_OK;
+	int rc = PC_OK, same = 0;
 
 	if (!opts) {
 		pc_import_options_init(&defaults);
@@ -2539,7 +2794,15 @@ static int run(pc_store *st, struct source *src, const char *name,
 	} else {
 		im->total = src->len;
 	}
-	if (begin_import(im) == PC_OK) {
+	im->options = options_hash(im, opts);
+	if ((im->prehashed = prehash(im, src)) < 0) {
+		rc = pc_error_set(err, PC_EIO, NULL, 0, "cannot read '%s' again: %s",
+		                  name, strerror(errno));
+		csv_free(&im->csv);
+		goto out;
+	}
+	if (begin_import(im) == PC_OK &&
+	    (!im->prehashed || (same = same_import(im)) == 0)) {
 		if (pthread_create(&tid, NULL, reader, im) != 0) {
 			pc_error_set(err, PC_ENOMEM, NULL, 0, "cannot start a thread");
 			im->wfailed = 1;
@@ -2548,6 +2811,9 @@ static int run(pc_store *st, struct source *src, const char *name,
 			pthread_join(tid, NULL);
 		}
 	}
+	if (same < 0)
+		im->wfailed = 1;
+	im->repeated = same == 1;
 	/* The writer's error, if any, comes from an earlier line than the
 	 * reader's: it was handed over before the reader stopped. */
 	if (!im->wfailed && im->failed)
@@ -2555,7 +2821,10 @@ static int run(pc_store *st, struct source *src, const char *name,
 	if (!im->wfailed && !im->failed && im->npend)
 		flush_pending(im);
 	if (!im->wfailed && !im->failed) {
-		sum->rows = im->nrows;
+		if (same == 1)
+			im->bytes = im->total;
+		else
+			sum->rows = im->nrows;
 		progress(im, im->bytes, 1);
 		end_import(im);
 	}
@@ -2590,6 +2859,7 @@ out:
 	free(im->prev_project);
 	smap_free(&im->seen);
 	smap_free(&im->attr_ids);
+	free(im->skip.slots);
 	free(im->pend_text);
 	free(im);
 	return rc;

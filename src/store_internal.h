@@ -24,7 +24,13 @@
  *                                                 project that carry the
  *                                                 key agree on
  *   imports(id, file, hash, time, as_of, rows, added, updated, unchanged,
- *           rejected)                             one row per import
+ *           rejected)                             one row per import; hash
+ *                                                 is "xxh64:<content>;
+ *                                                 options=<xxh64>;
+ *                                                 projects=N;ongoing=N",
+ *                                                 what a repeat of it
+ *                                                 needs (ingest.c,
+ *                                                 same_import)
  *   models(id, created, criterion, reference, n_projects)
  *   model_phases(model_id, phase, family, p1, p2, p3, n, censored, loglik,
  *                median, p80)                     written by the fit module

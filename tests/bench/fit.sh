@@ -64,8 +64,10 @@ with open('$tmp/xc.csv', 'w') as f:
 		printf '%-9s %-9s %10s %10s %10s %8s %8s\n' "$n" "$cens%" "$pcc" "$pyc" "$rc" \
 			"$(ratio "$pyc" "$pcc")" "$([ "$rc" = - ] && echo - || ratio "$rc" "$pcc")"
 		[ -n "$first" ] || first="$n $pcc"
-		last="$n $pcc"
+		last="$n $pcc" lastratio=$(ratio "$pyc" "$pcc")
 	done
+	# issue 15's goal: at least 10x scipy at the largest size
+	echo "$lastratio" | awk '{ printf "at the largest size (%s%% censored) precedent is %sx faster than scipy: the 10x goal is %s\n", "'"$cens"'", $1, ($1 + 0 >= 10 ? "met" : "not met") }'
 	echo "$first $last" | awk '$1 != $3 && $2 > 0 { printf "growth exponent (precedent CPU, %s%% censored): %.2f\n", "'"$cens"'", log($4 / $2) / log($3 / $1) }'
 done
 printf '(CPU seconds, best of 3 for precedent; one run each for scipy and R)\n'
