@@ -43,7 +43,22 @@ typedef struct pc_backtest_options {
 	uint64_t seed;           /* default 1 */
 	unsigned threads;        /* 0: all online CPUs */
 	const pc_calendar *calendar; /* NULL: every day counts */
+	size_t forecasts;        /* learn and forecast on at most this many
+	                            start days (0: every one; default
+	                            PC_BACKTEST_FORECASTS); see below */
 } pc_backtest_options;
+
+/* The default cap on forecasts.  Every forecast learns from all that
+ * had finished before its day, so forecasting each of n projects costs
+ * n learnings of up to n projects, O(n^2).  With the cap, the forecasts
+ * are made on that many start days evenly spaced through the evaluable
+ * projects' start days in order (the first and the last among them),
+ * every project starting on such a day is scored, and the others are
+ * counted in skipped_unsampled: the cost is then O(n log n) for a fixed
+ * cap.  Projects starting on the same day share one forecast (same
+ * history, same seed), so a history with at most this many distinct
+ * start days is backtested in full. */
+#define PC_BACKTEST_FORECASTS 300
 
 void pc_backtest_options_init(pc_backtest_options *o);
 
@@ -75,6 +90,9 @@ typedef struct pc_backtest {
 	size_t nplanned;         /* rows with a plan of the time */
 	double plan_held;        /* of those, share of actual <= planned */
 	double p50_held, p80_held; /* and of the tool's P50, P80 on them */
+	size_t nforecasts;       /* start days learned and forecast on */
+	size_t skipped_unsampled;/* evaluable, but starting on a day left
+	                            out by the cap on forecasts */
 } pc_backtest;
 
 /* Backtest history h.  planned (may be NULL) holds for every project of
