@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include <precedent/backtest.h>
+#include <precedent/fit.h>
 #include <precedent/plan.h>
 
 #include "plan_internal.h"
@@ -135,9 +136,10 @@ static size_t count_before(const pc_day *ends, size_t n, pc_day day)
  * at least min_projects of them finished (1: every phase they had; a
  * phase seen in fewer projects than the plan fits alone is pooled, as
  * pc_plan_learn does for plan and whatif).  Strings are borrowed from h:
- * free only the arrays (sub_release). */
+ * free only the arrays (sub_release).  full[f] (room for h's phases) gets
+ * the phase of h that sub's phase f is. */
 static int sub_history(const pc_history *h, const unsigned char *keep,
-                       size_t min_projects, pc_history *sub)
+                       size_t min_projects, pc_history *sub, size_t *full)
 {
 	long *pmap = malloc((h->nprojects ? h->nprojects : 1) * sizeof *pmap);
 	long *fmap = malloc((h->nphases ? h->nphases : 1) * sizeof *fmap);
@@ -163,8 +165,10 @@ static int sub_history(const pc_history *h, const unsigned char *keep,
 		if (pmap[p] >= 0)
 			sub->projects[pmap[p]] = h->projects[p];
 	for (size_t f = 0; f < h->nphases; f++)
-		if (fmap[f] >= 0)
+		if (fmap[f] >= 0) {
 			sub->phases[fmap[f]] = h->phases[f];
+			full[fmap[f]] = f;
+		}
 	for (size_t i = 0; i < h->nobs; i++) {
 		const pc_obs *o = h->obs + i;
 		if (pmap[o->project] < 0 || fmap[o->phase] < 0)
@@ -281,7 +285,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	pc_backtest_options def;
 	pc_backtest *b = NULL;
 	size_t np, nfin, nknown = 0, *idx = NULL, *eval = NULL, neval = 0, first;
-	size_t *byend = NULL, *gstart = NULL, ngroups = 0;
+	size_t *byend = NULL, *gstart = NULL, ngroups = 0, *full = NULL;
+	pc_fit_set **fits = NULL, **warm = NULL; /* per phase of h; of sub */
 	pc_day *ends = NULL;
 	unsigned char *keep = NULL, *chosen = NULL;
 	size_t *known = NULL;
@@ -305,9 +310,12 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	ends = malloc(np * sizeof *ends);
 	gstart = malloc((np + 1) * sizeof *gstart);
 	chosen = malloc(np);
+	full = malloc((h->nphases ? h->nphases : 1) * sizeof *full);
+	fits = calloc(h->nphases ? h->nphases : 1, sizeof *fits);
+	warm = calloc(h->nphases ? h->nphases : 1, sizeof *warm);
 	b = calloc(1, sizeof *b);
 	if (!idx || !eval || !known || !keep || !byend || !ends || !gstart ||
-	    !chosen || !b || order_by_start(h, idx) ||
+	    !chosen || !full || !fits || !warm || !b || order_by_start(h, idx) ||
 	    (nfin = order_by_end(h, byend, ends)) == (size_t)-1) {
 		rc = oom(err);
 		goto fail;
@@ -370,9 +378,24 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 			keep[byend[nknown]] = 1;
 		pc_plan_learn_options_init(&lo);
 		lo.calendar = o->calendar;
-		if (sub_history(h, keep, 1, &sub)) {
+		if (sub_history(h, keep, 1, &sub, full)) {
 			rc = oom(err);
 			goto fail;
+		}
+		/*
+		 * Each forecast's history is the last one's and a few more
+		 * projects, so each phase's fits start from the last
+		 * forecast's optimum: a few Newton steps instead of a
+		 * search.  (A set is kept only for phases that were fitted:
+		 * memory grows with them, 3 KB each.)
+		 */
+		for (size_t f = 0; f < sub.nphases; f++) {
+			if (!fits[full[f]] && !(fits[full[f]] = calloc(1, sizeof **fits))) {
+				sub_release(&sub);
+				rc = oom(err);
+				goto fail;
+			}
+			warm[f] = fits[full[f]];
 		}
 		pc_plan_options_init(&po);
 		po.start = p->start;
@@ -380,7 +403,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		po.seed = o->seed;
 		po.threads = o->threads;
 		po.calendar = o->calendar;
-		if (sub.nphases == 0 || pc_plan_learn(&sub, &lo, &pm, NULL) ||
+		if (sub.nphases == 0 || pci_plan_learn_warm(&sub, &lo, warm, &pm, NULL) ||
 		    pc_plan_run(pm, &po, &pl, NULL)) {
 			/* Nothing the planner can learn from (no phase finished
 			 * yet): skip, and say how many. */
@@ -458,6 +481,11 @@ done:
 	free(ends);
 	free(gstart);
 	free(chosen);
+	free(full);
+	for (size_t f = 0; fits && f < h->nphases; f++)
+		free(fits[f]);
+	free(fits);
+	free(warm);
 	*out = b;
 	return rc;
 }

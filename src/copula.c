@@ -63,10 +63,29 @@ static int average_ranks(const double *v, size_t n, double *rank)
 	return 0;
 }
 
+/* Pearson correlation of the ranks ra, rb: right with ties, unlike the
+ * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut.  NaN when either is constant. */
+static double rank_pearson(const double *ra, const double *rb, size_t m)
+{
+	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+
+	for (size_t i = 0; i < m; i++) {
+		ma += ra[i];
+		mb += rb[i];
+	}
+	ma /= (double)m;
+	mb /= (double)m;
+	for (size_t i = 0; i < m; i++) {
+		sab += (ra[i] - ma) * (rb[i] - mb);
+		saa += (ra[i] - ma) * (ra[i] - ma);
+		sbb += (rb[i] - mb) * (rb[i] - mb);
+	}
+	return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
+}
+
 double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
 {
-	double *a, *b, *ra, *rb;
-	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0, rho = NAN;
+	double *a, *b, *ra, *rb, rho = NAN;
 	size_t m = 0;
 
 	a = malloc(4 * (n ? n : 1) * sizeof *a);
@@ -89,34 +108,48 @@ double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
 		*used = m;
 	if (m < 2 || average_ranks(a, m, ra) || average_ranks(b, m, rb))
 		goto out;
-	/* Pearson correlation of the ranks: right with ties, unlike the
-	 * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut. */
-	for (size_t i = 0; i < m; i++) {
-		ma += ra[i];
-		mb += rb[i];
-	}
-	ma /= (double)m;
-	mb /= (double)m;
-	for (size_t i = 0; i < m; i++) {
-		sab += (ra[i] - ma) * (rb[i] - mb);
-		saa += (ra[i] - ma) * (ra[i] - ma);
-		sbb += (rb[i] - mb) * (rb[i] - mb);
-	}
-	if (saa > 0 && sbb > 0)
-		rho = sab / sqrt(saa * sbb);
+	rho = rank_pearson(ra, rb, m);
 out:
 	free(a);
 	return rho;
 }
 
+/* At most this many ranks are cached (256 MB). */
+#define RANK_CACHE_MAX ((size_t)1 << 25)
+
 int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
                         size_t min_pairs, double *rho, size_t *pairs)
 {
-	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y;
+	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y, *cr = NULL;
+	unsigned char *full = NULL;
 
 	if (!x)
 		return -1;
 	y = x + nrows;
+	/*
+	 * A column with no missing value ranks the same in every pair it
+	 * is in: rank it once rather than k - 1 times (backtests compute
+	 * this matrix at every forecast).  Pairs of two such columns then
+	 * give what pci_spearman would, to the bit.  Without the memory
+	 * for the cache, every pair ranks its own.
+	 */
+	if (nrows >= 2 && ncols >= 3 && nrows <= RANK_CACHE_MAX / ncols) {
+		cr = malloc(nrows * ncols * sizeof *cr);
+		full = calloc(ncols, 1);
+		if (!cr || !full) {
+			free(cr);
+			free(full);
+			cr = NULL;
+			full = NULL;
+		}
+	}
+	for (size_t j = 0; cr && j < ncols; j++) {
+		size_t k;
+		for (k = 0; k < nrows && !isnan(data[k * ncols + j]); k++)
+			x[k] = data[k * ncols + j];
+		if (k == nrows && average_ranks(x, nrows, cr + j * nrows) == 0)
+			full[j] = 1;
+	}
 	for (size_t i = 0; i < ncols; i++) {
 		rho[i * ncols + i] = 1.0;
 		if (pairs)
@@ -124,11 +157,16 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
 		for (size_t j = i + 1; j < ncols; j++) {
 			size_t m;
 			double r;
-			for (size_t k = 0; k < nrows; k++) {
-				x[k] = data[k * ncols + i];
-				y[k] = data[k * ncols + j];
+			if (full && full[i] && full[j]) {
+				r = rank_pearson(cr + i * nrows, cr + j * nrows, nrows);
+				m = nrows;
+			} else {
+				for (size_t k = 0; k < nrows; k++) {
+					x[k] = data[k * ncols + i];
+					y[k] = data[k * ncols + j];
+				}
+				r = pci_spearman(x, y, nrows, &m);
 			}
-			r = pci_spearman(x, y, nrows, &m);
 			if (m < min_pairs)
 				r = NAN;
 			rho[i * ncols + j] = rho[j * ncols + i] = r;
@@ -137,6 +175,8 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
 		}
 	}
 	free(x);
+	free(cr);
+	free(full);
 	return 0;
 }
 
