@@ -69,12 +69,54 @@ static void select_nth(double *v, size_t n, size_t k)
 	}
 }
 
+/* The median of v by counting, for values on a grid of halves over a
+ * range not much wider than n (lags in days, and their distances from a
+ * median that may end in .5): 1 if v is not such data. */
+static int count_median(const double *v, size_t n, double *med)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	size_t span, *cnt, below = 0, b, want = (n - 1) / 2;
+	double first;
+
+	for (size_t i = 0; i < n; i++) {
+		double h = 2 * v[i];
+		if (!(h == floor(h)) || fabs(h) > 1e15)
+			return 1;
+		lo = fmin(lo, h);
+		hi = fmax(hi, h);
+	}
+	if (hi - lo > 4.0 * (double)n + 1024)
+		return 1;
+	span = (size_t)(hi - lo) + 1;
+	cnt = calloc(span, sizeof *cnt);
+	if (!cnt)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		cnt[(size_t)(2 * v[i] - lo)]++;
+	/* the values of rank want and want + 1 (0-based) in sorted order */
+	for (b = 0; below + cnt[b] <= want; b++)
+		below += cnt[b];
+	first = (lo + (double)b) / 2;
+	if (n % 2 == 0 && below + cnt[b] == want + 1) {
+		do
+			b++;
+		while (cnt[b] == 0);
+		*med = (first + (lo + (double)b) / 2) / 2.0;
+	} else {
+		*med = first;
+	}
+	free(cnt);
+	return 0;
+}
+
 double pci_median(double *v, size_t n)
 {
 	double lower;
 
 	if (n == 0)
 		return NAN;
+	if (count_median(v, n, &lower) == 0)
+		return lower;
 	select_nth(v, n, n / 2);
 	if (n % 2)
 		return v[n / 2];

@@ -226,6 +226,37 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sort x: whole days over a range not much wider than n are counted
+ * (linear, for the millions of durations of a big backtest), anything
+ * else is sorted. */
+static void sort_days(double *x, size_t n)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	size_t *cnt, m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] == floor(x[i])) || fabs(x[i]) > 1e15) {
+			qsort(x, n, sizeof *x, cmp_double);
+			return;
+		}
+		lo = fmin(lo, x[i]);
+		hi = fmax(hi, x[i]);
+	}
+	if (n < 2)
+		return;
+	if (hi - lo > 4.0 * (double)n + 1024 ||
+	    !(cnt = calloc((size_t)(hi - lo) + 1, sizeof *cnt))) {
+		qsort(x, n, sizeof *x, cmp_double);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cnt[(size_t)(x[i] - lo)]++;
+	for (size_t b = 0; b <= (size_t)(hi - lo); b++)
+		for (size_t c = 0; c < cnt[b]; c++)
+			x[m++] = lo + (double)b;
+	free(cnt);
+}
+
 /* Fit node j's durations with every family and keep the best; PC_EDATA
  * when none can be fitted (the caller then pools). */
 static int fit_node(const struct pci_plan_data *d, size_t j, const gsl_rng *rng,
@@ -256,7 +287,7 @@ static int fit_node(const struct pci_plan_data *d, size_t j, const gsl_rng *rng,
 	 * and a backtest fits at every forecast.  Only the order of the
 	 * durations changes, not what the likelihood sums. */
 	if (nc == 0)
-		qsort(x, n, sizeof *x, cmp_double);
+		sort_days(x, n);
 	pc_fit_options_init(&fo);
 	fo.criterion = d->crit;
 	fo.point_only = 1;
