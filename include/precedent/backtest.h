@@ -58,7 +58,7 @@ typedef struct pc_backtest_options {
  * cap.  Projects starting on the same day share one forecast (same
  * history, same seed), so a history with at most this many distinct
  * start days is backtested in full. */
-#define PC_BACKTEST_FORECASTS 300
+#define PC_BACKTEST_FORECASTS 100
 
 void pc_backtest_options_init(pc_backtest_options *o);
 
