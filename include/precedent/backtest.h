@@ -6,7 +6,9 @@
  * For each finished project, in order of start, the planner learns from
  * the projects that had finished before it started (pc_plan_learn on
  * that part of the history) and simulates a release from its start day
- * (pc_plan_run).  The report says how often the actual release fell on or
+ * (pc_plan_run).  Projects starting on the same day share that forecast,
+ * and at most options.forecasts start days are forecast on (see
+ * PC_BACKTEST_FORECASTS).  The report says how often the actual release fell on or
  * before the forecast P50, P80 and P90 dates (well calibrated: about 50%,
  * 80%, 90%), the pinball (quantile) loss in days, the same for a naive
  * baseline (every phase at its median duration along the learned
@@ -96,7 +98,12 @@ typedef struct pc_backtest {
 } pc_backtest;
 
 /* Backtest history h.  planned (may be NULL) holds for every project of
- * h the release date planned at the time, or PC_DAY_MIN.  Fails with
+ * h the release date planned at the time, or PC_DAY_MIN.  The result
+ * depends on the seed, not on the number of threads.  Cost: per
+ * forecast, a learning of up to n projects, O(n) apart from sorting
+ * (whole days are counted, not sorted), and a simulation of
+ * o->iterations releases; so O(F n) for F forecasts, F at most
+ * o->forecasts.  Fails with
  * PC_EDATA "no project has N finished predecessors to learn from" when
  * nothing can be evaluated. */
 int pc_backtest_run(const pc_history *h, const pc_day *planned,
