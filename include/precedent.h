@@ -53,6 +53,7 @@
 #include <precedent/whatif.h>
 #include <precedent/backtest.h>
 #include <precedent/report.h>
+#include <precedent/trend.h>
 #include <precedent/outfile.h>
 #include <precedent/text.h>
 

@@ -101,11 +101,13 @@ static int average_ranks(const double *v, size_t n, double *rank)
 	return 0;
 }
 
-/* Pearson correlation of the ranks ra, rb: right with ties, unlike the
- * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut.  NaN when either is constant. */
-static double rank_pearson(const double *ra, const double *rb, size_t m)
+/* Pearson correlation of the ranks ra, rb (right with ties, unlike the
+ * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut), NaN when either is constant;
+ * with var, its estimated variance as pci_spearman_var says. */
+static double rank_pearson(const double *ra, const double *rb, size_t m,
+                           double *var)
 {
-	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0, rho = NAN;
 
 	for (size_t i = 0; i < m; i++) {
 		ma += ra[i];
@@ -118,14 +120,31 @@ static double rank_pearson(const double *ra, const double *rb, size_t m)
 		saa += (ra[i] - ma) * (ra[i] - ma);
 		sbb += (rb[i] - mb) * (rb[i] - mb);
 	}
-	return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
+	if (saa > 0 && sbb > 0)
+		rho = sab / sqrt(saa * sbb);
+	if (var && saa > 0 && sbb > 0 && m > 2) {
+		/* Schafer and Strimmer (2005): with standardised scores u, v,
+		 * rho = sum(w) / (m - 1) for w = u v, and its variance is
+		 * estimated by m / (m - 1)^3 sum (w - mean w)^2. */
+		double su = sqrt(saa / (double)(m - 1)), sv = sqrt(sbb / (double)(m - 1));
+		double wbar = sab / (su * sv) / (double)m, ss = 0;
+		for (size_t i = 0; i < m; i++) {
+			double wi = (ra[i] - ma) / su * ((rb[i] - mb) / sv) - wbar;
+			ss += wi * wi;
+		}
+		*var = (double)m / ((double)(m - 1) * (m - 1) * (m - 1)) * ss;
+	}
+	return rho;
 }
 
-double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
+double pci_spearman_var(const double *x, const double *y, size_t n,
+                        size_t *used, double *var)
 {
 	double *a, *b, *ra, *rb, rho = NAN;
 	size_t m = 0;
 
+	if (var)
+		*var = NAN;
 	a = malloc(4 * (n ? n : 1) * sizeof *a);
 	if (!a) {
 		if (used)
@@ -146,17 +165,47 @@ double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
 		*used = m;
 	if (m < 2 || average_ranks(a, m, ra) || average_ranks(b, m, rb))
 		goto out;
-	rho = rank_pearson(ra, rb, m);
+	rho = rank_pearson(ra, rb, m, var);
 out:
 	free(a);
 	return rho;
+}
+
+double pci_spearman(const double *x, const double *y, size_t n, size_t *used)
+{
+	return pci_spearman_var(x, y, n, used, NULL);
+}
+
+double pci_shrink_correlation(double *rho, const double *var, size_t k)
+{
+	double num = 0, den = 0, lambda;
+
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++) {
+			double r = rho[i * k + j], v = var[i * k + j];
+			if (isnan(r) || isnan(v))
+				continue;
+			num += v;
+			den += r * r;
+		}
+	if (num == 0)
+		return 0;
+	lambda = den > 0 ? num / den : 1;
+	if (lambda > 1)
+		lambda = 1;
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = 0; j < k; j++)
+			if (i != j && !isnan(rho[i * k + j]))
+				rho[i * k + j] *= 1 - lambda;
+	return lambda;
 }
 
 /* At most this many ranks are cached (256 MB). */
 #define RANK_CACHE_MAX ((size_t)1 << 25)
 
 int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
-                        size_t min_pairs, double *rho, size_t *pairs)
+                        size_t min_pairs, double *rho, size_t *pairs,
+                        double *var)
 {
 	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y, *cr = NULL;
 	unsigned char *full = NULL;
@@ -192,22 +241,27 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
 		rho[i * ncols + i] = 1.0;
 		if (pairs)
 			pairs[i * ncols + i] = 0;
+		if (var)
+			var[i * ncols + i] = 0;
 		for (size_t j = i + 1; j < ncols; j++) {
 			size_t m;
-			double r;
+			double r, v;
 			if (full && full[i] && full[j]) {
-				r = rank_pearson(cr + i * nrows, cr + j * nrows, nrows);
+				v = NAN;
+				r = rank_pearson(cr + i * nrows, cr + j * nrows, nrows, &v);
 				m = nrows;
 			} else {
 				for (size_t k = 0; k < nrows; k++) {
 					x[k] = data[k * ncols + i];
 					y[k] = data[k * ncols + j];
 				}
-				r = pci_spearman(x, y, nrows, &m);
+				r = pci_spearman_var(x, y, nrows, &m, &v);
 			}
 			if (m < min_pairs)
-				r = NAN;
+				r = v = NAN;
 			rho[i * ncols + j] = rho[j * ncols + i] = r;
+			if (var)
+				var[i * ncols + j] = var[j * ncols + i] = v;
 			if (pairs)
 				pairs[i * ncols + j] = pairs[j * ncols + i] = m;
 		}

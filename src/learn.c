@@ -409,15 +409,18 @@ static int pool_thin(const struct pci_plan_data *d, pc_plan_model *pm,
 
 /* Correlation of node durations over projects: Spearman pairwise, a
  * running phase counted at its duration so far (its censoring value:
- * slow projects stay slow rather than vanish), then the copula matrix. */
+ * slow projects stay slow rather than vanish), shrunk toward zero by its
+ * noise, then the copula matrix. */
 static int learn_corr(const struct pci_plan_data *d, pc_plan_model *pm,
                       pc_error *err)
 {
 	size_t k = d->k;
+	double *var;
 
 	free(pm->spearman);
 	free(pm->corr);
 	pm->spearman = pm->corr = NULL;
+	pm->corr_shrinkage = NAN;
 	if (pm->corr_source == PC_PLAN_CORR_SKIPPED)
 		return PC_OK;
 	if (k > PC_PLAN_CORR_MAX) {
@@ -426,10 +429,21 @@ static int learn_corr(const struct pci_plan_data *d, pc_plan_model *pm,
 	}
 	pm->spearman = malloc((k ? k * k : 1) * sizeof *pm->spearman);
 	pm->corr = malloc((k ? k * k : 1) * sizeof *pm->corr);
-	if (!pm->spearman || !pm->corr)
+	var = malloc((k ? k * k : 1) * sizeof *var);
+	if (!pm->spearman || !pm->corr || !var) {
+		free(var);
 		return oom(err);
-	if (pci_spearman_matrix(d->dur, d->nprojects, k, 3, pm->spearman, NULL))
+	}
+	if (pci_spearman_matrix(d->dur, d->nprojects, k, 3, pm->spearman, NULL,
+	                        var)) {
+		free(var);
 		return oom(err);
+	}
+	/* Six projects give rank correlations of 0.9 by chance: shrink them
+	 * toward none by how noisy they are, so that a small reference class
+	 * does not make every phase move with every other. */
+	pm->corr_shrinkage = pci_shrink_correlation(pm->spearman, var, k);
+	free(var);
 	pci_normal_from_spearman(pm->spearman, k, pm->corr);
 	if (pci_nearest_pd(pm->corr, k, 1e-6, &pm->corr_repaired))
 		return pc_error_set(err, PC_ENUMERIC, NULL, 0,

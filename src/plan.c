@@ -309,7 +309,7 @@ int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
 	p->start = pc_calendar_day(o->calendar, k0);
 	p->iterations = res.iterations;
 	p->seed = o->seed;
-	p->independent = o->independent || !pm->corr;
+	p->independent = !e.chol;
 	p->nphases = k;
 	for (size_t j = 0; j < k; j++) {
 		p->phases[j].phase = strdup(pm->nodes[j].phase);

@@ -25,12 +25,28 @@
  * column. */
 double pci_spearman(const double *x, const double *y, size_t n, size_t *used);
 
+/* The same, and *var (may be NULL) the estimated variance of rho from the
+ * spread of the products of the standardised ranks (Schafer and Strimmer
+ * 2005, the estimator of R's corpcor); NaN below 3 pairs. */
+double pci_spearman_var(const double *x, const double *y, size_t n,
+                        size_t *used, double *var);
+
 /* Spearman matrix (ncols x ncols, row-major) of the columns of data
  * (nrows x ncols, row-major, NaN = missing); entries from fewer than
- * min_pairs pairs are NaN.  pairs (may be NULL) gets the pair counts.
- * Returns 0, or -1 if out of memory. */
+ * min_pairs pairs are NaN.  pairs and var (each may be NULL) get the pair
+ * counts and the variances of pci_spearman_var.  Returns 0, or -1 if out
+ * of memory. */
 int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
-                        size_t min_pairs, double *rho, size_t *pairs);
+                        size_t min_pairs, double *rho, size_t *pairs,
+                        double *var);
+
+/* Shrink the off-diagonal entries of the k x k correlation matrix rho
+ * toward zero by the Schafer-Strimmer intensity
+ * lambda = sum var(r_ij) / sum r_ij^2 over the known pairs, at most 1:
+ * few projects give noisy correlations, which are shrunk hard; many give
+ * precise ones, which are barely touched.  Returns lambda (0: nothing to
+ * shrink). */
+double pci_shrink_correlation(double *rho, const double *var, size_t k);
 
 /* Normal-scale correlation r = 2 sin(pi rho / 6) of a k x k Spearman
  * matrix; NaN entries become 0 (independent), the diagonal 1. */

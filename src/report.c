@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include <precedent/report.h>
+#include <precedent/trend.h>
 
 #include "report_internal.h"
 #include "svg_internal.h"
@@ -94,42 +95,6 @@ size_t pci_km(const double *days, const int *ongoing, size_t n, double *t,
 	return m;
 }
 
-/* Average ranks (1-based) of v[0..n-1] into r. */
-static void ranks(const double *v, size_t n, double *r)
-{
-	for (size_t i = 0; i < n; i++) {
-		double less = 0, same = 0;
-		for (size_t j = 0; j < n; j++) {
-			less += v[j] < v[i];
-			same += v[j] == v[i];
-		}
-		r[i] = less + (same + 1) / 2;
-	}
-}
-
-static double spearman(const double *x, const double *y, size_t n)
-{
-	double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
-	double mx = (n + 1) / 2.0, sxy = 0, sxx = 0, syy = 0, rho;
-
-	if (!rx || !ry) {
-		free(rx);
-		free(ry);
-		return NAN;
-	}
-	ranks(x, n, rx);
-	ranks(y, n, ry);
-	for (size_t i = 0; i < n; i++) {
-		sxy += (rx[i] - mx) * (ry[i] - mx);
-		sxx += (rx[i] - mx) * (rx[i] - mx);
-		syy += (ry[i] - mx) * (ry[i] - mx);
-	}
-	rho = sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
-	free(rx);
-	free(ry);
-	return rho;
-}
-
 /* The phase's durations, Kaplan-Meier estimate, distance to the fit and
  * warnings.  Returns -1 when out of memory. */
 static int build_phase(const pc_history *h, const pc_calendar *cal,
@@ -190,27 +155,50 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 		if (fabs(Fb - before) > ph->ks)
 			ph->ks = fabs(Fb - before);
 	}
-	if (nfin >= 6) {
-		double *x = malloc(nfin * sizeof *x), *y = malloc(nfin * sizeof *y);
-		size_t m = 0;
-		if (!x || !y) {
-			free(x);
-			free(y);
-			free(d);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (!d[i].ongoing) {
-				x[m] = (double)d[i].start;
-				y[m] = d[i].days;
-				m++;
-			}
-		ph->trend = spearman(x, y, m);
-		free(x);
-		free(y);
-	}
 	free(d);
 	return 0;
+}
+
+/* The plan the page shows: the whatif's own dates, so that the headline,
+ * the Gantt chart, the curve and the odds come from one simulation, with
+ * any booking in it.  With no booking or progress these are pc_plan_run's
+ * dates for the same seed and iterations.  No standard errors: the page
+ * prints none for dates. */
+static pc_plan *plan_of(const pc_whatif *w)
+{
+	pc_plan *p = calloc(1, sizeof *p);
+
+	if (!p || !(p->phases = calloc(w->nphases ? w->nphases : 1,
+	                               sizeof *p->phases))) {
+		free(p);
+		return NULL;
+	}
+	p->start = w->start;
+	p->iterations = w->iterations;
+	p->seed = w->seed;
+	p->independent = w->independent;
+	p->max_se = NAN;
+	p->nphases = w->nphases;
+	for (int q = 0; q < PC_PLAN_NPCT; q++) {
+		p->finish.day[q] = w->finish[q];
+		p->finish.se[q] = NAN;
+	}
+	for (size_t j = 0; j < w->nphases; j++) {
+		pc_plan_phase *ph = p->phases + j;
+		if (!(ph->phase = strdup(w->phases[j].phase))) {
+			pc_plan *t = p;
+			pc_plan_free(&t);
+			return NULL;
+		}
+		ph->occurs = w->phases[j].occurs;
+		ph->capped = w->phases[j].capped;
+		for (int q = 0; q < PC_PLAN_NPCT; q++) {
+			ph->start.day[q] = w->phases[j].start[q];
+			ph->finish.day[q] = w->phases[j].finish[q];
+			ph->start.se[q] = ph->finish.se[q] = NAN;
+		}
+	}
+	return p;
 }
 
 int pc_report_build(const pc_plan_model *pm, const pc_history *h,
@@ -221,6 +209,7 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 	pc_report *r;
 	pc_whatif_options wo;
 	pc_report_options def;
+	pc_history_trend *tr = NULL;
 
 	*out = NULL;
 	if (!o) {
@@ -238,9 +227,6 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 	r->pm = pm;
 	r->h = h;
 	r->calendar = po->calendar;
-	if (pc_plan_run(pm, po, &r->plan, err))
-		goto fail;
-	r->target = o->has_deadline ? o->deadline : r->plan->finish.day[2];
 	if (wo_in) {
 		wo = *wo_in;
 	} else {
@@ -248,23 +234,45 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		wo.start = po->start;
 		wo.seed = po->seed;
 		wo.threads = po->threads;
+		wo.iterations = po->iterations;
 		wo.calendar = po->calendar;
 		wo.independent = po->independent;
 		wo.ci = h && o->has_deadline ? 200 : 0;
+		wo.confidence = o->confidence;
 	}
 	if (!h)
 		wo.ci = 0;
+	wo.curve = 1;
+	/* The checkpoints aim at the deadline, or without one at the P80
+	 * finish, which the plan gives; when bookings move that finish, the
+	 * questions are asked again of the booked plan's own P80, so that
+	 * the page names one P80 throughout. */
+	if (wo_in && wo_in->ndeadlines) {
+		r->target = wo_in->deadlines[0];
+	} else if (o->has_deadline) {
+		r->target = o->deadline;
+	} else {
+		pc_plan *p0;
+		if (pc_plan_run(pm, po, &p0, err))
+			goto fail;
+		r->target = p0->finish.day[2];
+		pc_plan_free(&p0);
+	}
 	if (!wo_in || !wo.ndeadlines) {
 		wo.deadlines = &r->target;
 		wo.ndeadlines = 1;
 	}
-	if (wo_in && wo_in->ndeadlines)
-		r->target = wo_in->deadlines[0];
-	if (!wo_in)
-		wo.confidence = o->confidence;
-	wo.curve = 1;
 	if (pc_whatif_run(pm, h, &wo, &r->whatif, err))
 		goto fail;
+	if (!o->has_deadline && !(wo_in && wo_in->ndeadlines) &&
+	    r->whatif->finish[2] != r->target) {
+		r->target = r->whatif->finish[2];
+		pc_whatif_free(&r->whatif);
+		if (pc_whatif_run(pm, h, &wo, &r->whatif, err))
+			goto fail;
+	}
+	if (!(r->plan = plan_of(r->whatif)))
+		goto nomem;
 	r->occurs = malloc((pm->nphases ? pm->nphases : 1) * sizeof *r->occurs);
 	if (!r->occurs)
 		goto nomem;
@@ -277,6 +285,16 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		for (size_t j = 0; j < pm->nphases; j++)
 			if (build_phase(h, po->calendar, pm->nodes + j, r->phases + j))
 				goto nomem;
+		if (pc_history_trends(h, po->calendar, 0.05, &tr, err))
+			goto fail;
+		for (size_t j = 0; j < pm->nphases; j++) {
+			long idx = pc_history_phase_index(h, pm->nodes[j].phase);
+			if (idx >= 0 && tr[idx].significant) {
+				r->phases[j].trend = tr[idx].per_year;
+				r->phases[j].trend_p = tr[idx].t.p;
+			}
+		}
+		free(tr);
 	}
 	if (h && o->backtest) {
 		pc_backtest_options bo;
@@ -1051,7 +1069,8 @@ static void headline(const pc_report *r, FILE *out)
 		const pc_whatif_slot *sl = w->slots + k;
 		if (sl->searched && !sl->feasible)
 			continue;
-		fputs(k ? ", " : "; the odds and the curve take ", out);
+		fputs(k ? ", " : r->o.has_deadline ? "; every date and the odds on this "
+		      "page have " : "; every date on this page has ", out);
 		esc(out, sl->phase);
 		fprintf(out, " booked for %s", D(sl->date, a));
 	}
@@ -1078,10 +1097,11 @@ static void phase_caption(const pc_report *r, size_t j, FILE *out)
 		fprintf(out, " <span class=\"warn\">Thin data: only %zu finished "
 		        "durations, so its range is pooled with the other phases'."
 		        "</span>", ph->n - ph->censored);
-	if (isfinite(ph->trend) && fabs(ph->trend) >= 0.5)
-		fprintf(out, " <span class=\"warn\">Trend: durations have grown %s "
-		        "over time (rank correlation with the start %.2f).</span>",
-		        ph->trend > 0 ? "longer" : "shorter", ph->trend);
+	if (isfinite(ph->trend))
+		fprintf(out, " <span class=\"warn\">Trend: its durations have %s by "
+		        "%.1f days a year over the history (Mann-Kendall p %.2g), but "
+		        "old and recent projects count alike in the plan.</span>",
+		        ph->trend > 0 ? "grown" : "shrunk", fabs(ph->trend), ph->trend_p);
 	fputs("</figcaption>\n", out);
 }
 
@@ -1155,10 +1175,10 @@ static void provenance(const pc_report *r, FILE *out)
 		        r->h->class_size);
 	fprintf(out, "</dd><dt>projects</dt><dd>%zu</dd>",
 	        r->h ? r->h->nprojects : r->pm->nprojects);
-	fprintf(out, "<dt>simulation</dt><dd>%llu releases for the plan, %llu for "
-	        "the odds; seed %llu; durations drawn %s</dd>",
+	fprintf(out, "<dt>simulation</dt><dd>%llu simulated releases%s; seed %llu; "
+	        "durations drawn %s</dd>",
 	        (unsigned long long)p->iterations,
-	        (unsigned long long)r->whatif->iterations,
+	        r->whatif->nslots ? ", with the bookings above" : "",
 	        (unsigned long long)p->seed,
 	        r->pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "independently (no history)"
 	        : p->independent ? "independently" : "jointly (Gaussian copula)");

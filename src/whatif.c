@@ -1170,6 +1170,29 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 
 /* ---- the run */
 
+/* A phase's start and finish percentiles over the iterations in which it
+ * took place (buf: n scratch values), by the rule pc_plan_run uses, so
+ * that an empty scenario gives the plan's dates. */
+static void phase_dates(const pc_calendar *cal, long k0, const int32_t *st,
+                        const int32_t *fin, const unsigned char *absent,
+                        size_t n, size_t k, int32_t *buf, pc_whatif_phase *p)
+{
+	const int32_t *src[2] = {st, fin};
+	pc_day *dst[2] = {p->start, p->finish};
+	size_t m = 0;
+
+	for (int s = 0; s < 2; s++) {
+		m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!absent[i * k])
+				buf[m++] = src[s][i * k];
+		for (int q = 0; q < PC_PLAN_NPCT; q++)
+			dst[s][q] = pc_calendar_day(cal, k0 + (m ? pci_wi_quantile(
+			                buf, m, 1, pc_plan_pct[q]) : 0));
+	}
+	p->occurs = n ? (double)m / (double)n : 0;
+}
+
 static int cmp_driver(const void *a, const void *b, void *arg)
 {
 	const pc_whatif_phase *ph = arg;
@@ -1239,7 +1262,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	pc_whatif *w = NULL;
 	pci_sim_trace wo;
 	int32_t *rel = NULL, *st = NULL, *fin = NULL, *rel2 = NULL;
-	unsigned char *crit = NULL, *mis = NULL;
+	unsigned char *crit = NULL, *mis = NULL, *absent = NULL;
 	uint64_t *capped = NULL;
 	double *dx = NULL, *dy = NULL;
 	size_t n, k, nslots = 0;
@@ -1263,11 +1286,12 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	fin = malloc(n * k * sizeof *fin);
 	crit = malloc(n * k);
 	mis = malloc(n * k);
+	absent = malloc(n * k);
 	dx = malloc(n * sizeof *dx);
 	dy = malloc(n * sizeof *dy);
 	capped = calloc(k, sizeof *capped);
 	w = calloc(1, sizeof *w);
-	if (!rel || !rel2 || !st || !fin || !crit || !mis || !dx || !dy || !capped || !w) {
+	if (!rel || !rel2 || !st || !fin || !crit || !mis || !absent || !dx || !dy || !capped || !w) {
 		rc = oom(err);
 		goto fail;
 	}
@@ -1315,6 +1339,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	wo.fin = fin;
 	wo.crit = crit;
 	wo.missed = mis;
+	wo.absent = absent;
 	wo.capped = capped;
 	if ((rc = pci_sim_trace_run(&c.sc, &wo, err)))
 		goto fail;
@@ -1371,6 +1396,8 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 		p->checkpoint = pc_calendar_day(o->calendar, c.sc.k0 +
 		                                (p->no_checkpoint ? 0 : cp));
 		p->criticality = (double)m / (double)n;
+		phase_dates(o->calendar, c.sc.k0, st + j, fin + j, absent + j, n, k,
+		            rel2, p);
 		p->correlation = p->skipped || p->fixed ? NAN : pci_spearman(dx, dy, n, NULL);
 		w->drivers[j] = j;
 	}
@@ -1491,6 +1518,7 @@ done:
 	free(fin);
 	free(crit);
 	free(mis);
+	free(absent);
 	free(dx);
 	free(dy);
 	free(capped);

@@ -112,8 +112,14 @@ typedef struct pc_plan_model {
 	pc_plan_node *nodes;   /* every node comes after the one it waits for */
 	int from_template;     /* structure from a template, not inferred */
 	pc_plan_corr corr_source;
-	double *spearman;      /* nphases^2 Spearman rho, NaN if < 3 pairs;
-	                          NULL when unknown */
+	double *spearman;      /* nphases^2 Spearman rho, NaN if < 3 pairs,
+	                          shrunk toward zero by corr_shrinkage (what
+	                          the copula uses); NULL when unknown */
+	double corr_shrinkage; /* 0..1: the share by which the sample
+	                          correlations were shrunk toward none, by
+	                          their estimated noise (Schafer-Strimmer;
+	                          near 1 for a handful of projects, near 0
+	                          for many); NaN when not estimated */
 	double *corr;          /* nphases^2 normal-scale copula correlation
 	                          after repair; NULL when unknown */
 	int corr_repaired;     /* 1 if corr had to be made positive definite */

@@ -4,12 +4,13 @@
  * wiki page (pc_report_svg), and the milestones as an iCalendar file
  * (pc_report_ics).
  *
- * pc_report_build runs everything the page shows once: the plan
- * (pc_plan_run), the deadline questions with the finish-date curve
- * (pc_whatif_run), each phase's fit against its Kaplan-Meier curve, and a
- * backtest (pc_backtest_run) when the history allows one.  The writers
- * then only format that result, so the page, a chart and the calendar
- * made from one report agree on every date.
+ * pc_report_build runs everything the page shows once: the deadline
+ * questions with the finish-date curve (pc_whatif_run), whose simulation
+ * also gives the plan's dates, each phase's fit against its Kaplan-Meier
+ * curve, and a backtest (pc_backtest_run) when the history allows one.
+ * The writers then only format that result, so the page, a chart and the
+ * calendar made from one report agree on every date, and a booked slot
+ * moves the headline and the Gantt chart as it moves the curve.
  *
  * The page holds no script, font or image from anywhere: inline CSS and
  * SVG only, and the report's numbers as JSON in a
@@ -92,8 +93,11 @@ typedef struct pc_report_phase {
 	double ks;              /* largest distance between the fitted CDF and
 	                           the Kaplan-Meier estimate (0..1) */
 	int thin;               /* 1: pooled with the other phases (pc_plan_node.thin) */
-	double trend;           /* Spearman rho of duration with project
-	                           start (NaN if under 6 finished) */
+	double trend;           /* Sen's slope of its finished durations
+	                           over their start dates, days a year, when
+	                           the Mann-Kendall test finds a trend
+	                           (pc_history_trends at 5%); NaN if not */
+	double trend_p;         /* and its p-value */
 } pc_report_phase;
 
 typedef struct pc_report {
@@ -101,7 +105,9 @@ typedef struct pc_report {
 	const pc_plan_model *pm;
 	const pc_history *h;    /* NULL: planned from a model file */
 	const pc_calendar *calendar;
-	pc_plan *plan;
+	pc_plan *plan;          /* the dates of the whatif's simulation,
+	                           bookings and progress included (no
+	                           standard errors) */
 	pc_whatif *whatif;      /* with the curve */
 	pc_day target;          /* the deadline, or the plan's P80 finish
 	                           when there is none (checkpoints aim at it) */
@@ -116,13 +122,15 @@ typedef struct pc_report {
 } pc_report;
 
 /* Build a report of plan model pm, learned from history h (NULL for a
- * model file: no phase histories, backtest or odds interval).  po says how
- * to simulate the plan and wo how to ask the deadline questions (its
- * deadlines are replaced by o's deadline, or by the plan's P80 finish when
- * o has none; its curve is always drawn); wo NULL uses
- * pc_whatif_options_init with po's start, seed, threads, calendar and
- * independence.  Fails as pc_plan_run and pc_whatif_run do; a backtest
- * that fails is noted on the page, not an error. */
+ * model file: no phase histories, backtest or odds interval).  wo says
+ * how to simulate and what to ask (its bookings and progress move every
+ * date on the page; without deadlines it gets o's deadline, or when o has
+ * none the P80 finish, that of the booked plan; its curve is always
+ * drawn); wo NULL uses pc_whatif_options_init with po's start, seed,
+ * iterations, threads, calendar and independence.  po is simulated only
+ * to find the P80 finish when there is no deadline.  Fails as pc_plan_run
+ * and pc_whatif_run do; a backtest that fails is noted on the page, not
+ * an error. */
 int pc_report_build(const pc_plan_model *pm, const pc_history *h,
                     const pc_plan_options *po, const pc_whatif_options *wo,
                     const pc_report_options *o, pc_report **out,

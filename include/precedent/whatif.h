@@ -133,6 +133,15 @@ typedef struct pc_whatif_phase {
 	int extrapolated;    /* running longer than any past duration of the
 	                        phase: its remaining time comes from the
 	                        fitted tail alone */
+	double occurs;       /* share of simulated releases with the phase
+	                        (0 when skipped) */
+	pc_day start[PC_PLAN_NPCT];  /* its start and finish at P10, P50, P80,
+	                                P90 (pc_plan_pct) under the scenario, */
+	pc_day finish[PC_PLAN_NPCT]; /* over the releases with the phase; with
+	                                no change these are pc_plan_run's dates
+	                                for the same seed and iterations (a
+	                                skipped phase: the start, and its dates
+	                                are not meaningful) */
 } pc_whatif_phase;
 
 /* One booking day tried by a slot search. */

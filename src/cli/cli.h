@@ -276,6 +276,18 @@ int plan_args_check(const struct cli *cli, const struct plan_args *pa);
  * Returns 0, or prints the message and returns the exit status. */
 int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn);
 
+/* Warn on stderr, release first, of each phase (and of the release)
+ * whose finished durations have a significant monotone trend over the
+ * start dates (pc_history_trends at family-wise 5%): which way, how fast
+ * and how sure.  Returns 0 or the exit status of a failure. */
+int cli_warn_trends(const struct cli *cli, const pc_history *h,
+                    const pc_calendar *cal);
+
+/* The same tests as JSON: one object per phase and the release last
+ * (phase null): finished, tau, p, days_per_year (NaN and untested
+ * entries null) and significant. */
+json_t *cli_trends_json(const pc_history *h, const pc_calendar *cal);
+
 /* Free what plan_args_load made, leaving those pointers NULL; the parsed
  * options stay. */
 /* Warn when a share of node j's simulated durations hit the century cap

@@ -6,6 +6,8 @@
  */
 #include <config.h>
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -150,7 +152,8 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 		return 0;
 	}
 	if ((rc = cli_open_store(cli, 0, &pa->st)) ||
-	    (rc = cli_load_history(cli, pa->st, &pa->class, &pa->h)))
+	    (rc = cli_load_history(cli, pa->st, &pa->class, &pa->h)) ||
+	    (rc = cli_warn_trends(cli, pa->h, pa->cal)))
 		return rc;
 	if (!learn)
 		return 0;
@@ -170,6 +173,71 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 			         "precedent(1))", n->phase, fin, fin == 1 ? "" : "s");
 	}
 	return 0;
+}
+
+/* At most this many trend warnings, then a count of the rest. */
+#define TREND_WARNINGS 5
+
+int cli_warn_trends(const struct cli *cli, const pc_history *h,
+                    const pc_calendar *cal)
+{
+	pc_history_trend *r;
+	pc_error err;
+	size_t shown = 0, more = 0;
+
+	pc_error_clear(&err);
+	if (pc_history_trends(h, cal, 0.05, &r, &err))
+		return cli_fail(cli, &err);
+	/* the release first: it is what the plan answers */
+	for (size_t i = 0; i <= h->nphases; i++) {
+		const pc_history_trend *t = r + (i ? i - 1 : h->nphases);
+		char what[256];
+		if (!t->significant)
+			continue;
+		if (shown == TREND_WARNINGS) {
+			more++;
+			continue;
+		}
+		shown++;
+		if (t->phase)
+			snprintf(what, sizeof what, "phase '%s' durations have",
+			         cli_text(t->phase));
+		else
+			snprintf(what, sizeof what, "releases have");
+		cli_warn(cli, "%s %s over the history, by %.1f %sdays a year (Mann-Kendall "
+		         "tau %.2f, p %.2g, %zu finished), but old and recent projects "
+		         "count alike (see TRENDS in precedent(1))", what,
+		         t->per_year > 0 ? "grown" : "shrunk", fabs(t->per_year),
+		         cal ? "working " : "", t->t.tau, t->t.p, t->t.n);
+	}
+	if (more)
+		cli_warn(cli, "and %zu more phase%s with a trend", more, more == 1 ? "" : "s");
+	free(r);
+	return 0;
+}
+
+json_t *cli_trends_json(const pc_history *h, const pc_calendar *cal)
+{
+	pc_history_trend *r;
+	json_t *a;
+
+	if (pc_history_trends(h, cal, 0.05, &r, NULL))
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; i <= h->nphases; i++) {
+		const pc_history_trend *t = r + i;
+		json_t *o = json_object();
+		json_object_set_new(o, "phase", t->phase ? json_string(t->phase)
+		                                         : json_null());
+		json_object_set_new(o, "finished", json_integer((json_int_t)t->t.n));
+		json_object_set_new(o, "tau", cli_json_num(t->t.tau));
+		json_object_set_new(o, "p", cli_json_num(t->t.p));
+		json_object_set_new(o, "days_per_year", cli_json_num(t->per_year));
+		json_object_set_new(o, "significant", json_boolean(t->significant));
+		json_array_append_new(a, o);
+	}
+	free(r);
+	return a;
 }
 
 void plan_warn_capped(const struct cli *cli, const pc_plan_model *pm, size_t j,

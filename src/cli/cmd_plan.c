@@ -98,6 +98,9 @@ static const char *corr_text(const struct ctx *x)
 	if (x->pm->corr_source == PC_PLAN_CORR_TOO_MANY)
 		return "independently: with more than " PCI_STR(PC_PLAN_CORR_MAX)
 		       " phases their correlation is not estimated";
+	if (x->pm->corr_shrinkage >= 1)
+		return "independently: too few past projects to tell which phases "
+		       "tend to run long together";
 	if (x->p->independent)
 		return "independently (--independent)";
 	if (x->show_structure)
@@ -197,7 +200,8 @@ static void print_structure(const struct ctx *x)
 	if (pm->spearman) {
 		printf("\nSpearman rank correlation of durations across projects "
 		       "(pairwise; running phases at their duration so far; '-': "
-		       "fewer than 3 projects)%s:\n",
+		       "fewer than 3 projects), shrunk %.0f%% toward none by its "
+		       "noise (Schafer-Strimmer)%s:\n", pm->corr_shrinkage * 100,
 		       pm->corr_repaired ? " (made positive definite for the copula)" : "");
 		printf("%-*s", (int)w, "");
 		for (size_t j = 0; j < pm->nphases; j++)
@@ -377,6 +381,8 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 		json_object_set_new(o, "customer", json_string(x->customer));
 	json_object_set_new(o, "iterations", json_integer((json_int_t)p->iterations));
 	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
+	if (h)
+		json_object_set_new(o, "trends", cli_trends_json(h, x->a->cal));
 	json_object_set_new(o, "calendar", json_string(x->a->calendar));
 	json_object_set_new(o, "correlation",
 	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"
@@ -445,6 +451,8 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 			json_array_append_new(m, row);
 		}
 		json_object_set_new(o, "spearman", m);
+		json_object_set_new(o, "correlation_shrinkage",
+		                    cli_json_num(pm->corr_shrinkage));
 	}
 	return cli_print_json(cli, o, JSON_REAL_PRECISION(10));
 }

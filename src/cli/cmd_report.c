@@ -55,8 +55,8 @@ static void usage(FILE *out)
 	"                      repeat to combine conditions\n"
 	"  --min-class N       if the class holds fewer than N projects (default\n"
 	"                      10), say so and use the whole history\n"
-	"  --iterations N      simulated releases (default 100000 for the plan,\n"
-	"                      20000 for the odds)\n"
+	"  --iterations N      simulated releases (default 100000); the page's\n"
+	"                      dates, odds and curve all come from them\n"
 	"  --seed N            random seed (default 1); the same seed gives the same\n"
 	"                      page whatever the number of threads\n"
 	"  --threads N         threads to use (default: all online CPUs)\n"
@@ -197,7 +197,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	struct plan_args pa;
 	pc_plan_options po;
 	pc_whatif_options wo;
-	int have_start = 0, have_iter = 0, have_chart = 0, c, rc;
+	int have_start = 0, have_chart = 0, c, rc;
 	char command[4096] = "", options[1024] = "";
 	pc_day deadline_buf;
 	unsigned long long ci = 200;
@@ -280,8 +280,6 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default: /* the options of plan, or getopt_long's '?' */
-			if (c == PLAN_OPT_ITERATIONS)
-				have_iter = 1;
 			if ((rc = plan_args_option(cli, &pa, c, optarg)))
 				return rc;
 			break;
@@ -313,8 +311,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	wo.confidence = q.confidence;
 	wo.changes = slots;
 	wo.ci = pa.h && q.has_deadline ? (size_t)ci : 0;
-	if (have_iter)
-		wo.iterations = po.iterations;
+	wo.iterations = po.iterations;
 	if (q.has_deadline) {
 		deadline_buf = q.deadline;
 		wo.deadlines = &deadline_buf;

@@ -154,6 +154,16 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 		                                         ? json_null() : jdate(p->checkpoint));
 		json_object_set_new(o, "criticality", json_real(p->criticality));
 		json_object_set_new(o, "correlation", cli_json_num(p->correlation));
+		if (!p->skipped) {
+			json_t *s = json_object(), *f = json_object();
+			for (int q = 0; q < PC_PLAN_NPCT; q++) {
+				json_object_set_new(s, pc_plan_pct_names[q], jdate(p->start[q]));
+				json_object_set_new(f, pc_plan_pct_names[q], jdate(p->finish[q]));
+			}
+			json_object_set_new(o, "start", s);
+			json_object_set_new(o, "finish", f);
+			json_object_set_new(o, "occurs", json_real(p->occurs));
+		}
 		if (p->skipped)
 			json_object_set_new(o, "skipped", json_true());
 		if (p->fixed)

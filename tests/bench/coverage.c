@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 			width_odds += w->deadlines[0].ci[1] - w->deadlines[0].ci[0];
 			done++;
 			if (getenv("COVERAGE_VERBOSE"))
-				printf("%zu P80 [%ld, %ld] odds [%.3f, %.3f]\n", i, lo, hi,
+				printf("%zu P80 %ld [%ld, %ld] odds %.3f [%.3f, %.3f]\n", i, (long)(p->finish.day[2] - DAY0), lo, hi, w->deadlines[0].p,
 				       w->deadlines[0].ci[0], w->deadlines[0].ci[1]);
 		}
 		pc_whatif_free(&w);

@@ -86,13 +86,39 @@ n=$(grep -c 'class="bar"' "$TMP/r.html")
 [ "$n" -eq 8 ] && r=0 || r=1
 ok $r "a Gantt bar per phase (8, got $n)"
 
-# Golden data: the page's dates are plan's for the same seed, its odds
-# and checkpoints whatif's.
+# Golden data: the page's dates, odds and checkpoints are whatif's for the
+# same seed, the booked slot included (the headline once gave the dates of
+# the plan without the booking next to a curve with it).
 $PC --db "$db" plan --start 2027-01-04 --iterations 20000 --seed 7 --format json \
 	>"$TMP/plan.json"
-check "the page's dates equal plan --format json's" -- same-plan "$TMP/data.json" "$TMP/plan.json"
 $PC --db "$db" whatif --start 2027-01-04 --iterations 20000 --seed 7 \
 	--deadline 2027-04-30 --slot load_test=best --format json >"$TMP/w.json"
+check "the page's dates equal whatif --slot's, booking included" -- same-plan \
+	"$TMP/data.json" "$TMP/w.json"
+$PY -c 'import json,sys; a,b=(json.load(open(f))["finish"]["p50"] for f in sys.argv[1:]); sys.exit(a==b)' \
+	"$TMP/data.json" "$TMP/plan.json" && r=0 || r=1
+ok $r "the booking moves the page's P50 away from the unbooked plan's"
+p50=$($CHECK data "$TMP/data.json" finish p50)
+expect_grep "suggested launch is <strong>$p50</strong>" "$TMP/r.html" \
+	"the headline's launch date is the booked plan's P50 ($p50)"
+expect_grep "<desc id=\"curve-desc\">[^<]*P50 $p50," "$TMP/r.html" \
+	"the curve's P50 is the headline's"
+expect_grep "<desc id=\"gantt-desc\">[^<]*done by $p50 at P50" "$TMP/r.html" \
+	"the Gantt chart's P50 is the headline's"
+# Without a deadline the checkpoints aim at the booked plan's own P80.
+$R --slot load_test=2027-03-01 --no-backtest -o "$TMP/nodl.html"
+check "the page without a deadline is well-formed" -- html "$TMP/nodl.html"
+p80=$($CHECK data "$TMP/chk.out" finish p80)
+expect_grep "80% likely to be done by <strong>$p80</strong>; every date on this page has load_test booked for 2027-03-01" \
+	"$TMP/nodl.html" "no deadline: the headline names the booking"
+expect_grep "to keep 80% odds for $p80 \(the P80 finish" "$TMP/nodl.html" \
+	"no deadline: the checkpoints aim at the booked P80 ($p80)"
+# Without a booking the page's dates are plan's.
+$R --deadline 2027-04-30 --ci 0 --no-backtest -o "$TMP/plain.html"
+check "the unbooked page is well-formed" -- html "$TMP/plain.html"
+cp "$TMP/chk.out" "$TMP/plain.json"
+check "the unbooked page's dates equal plan --format json's" -- same-plan \
+	"$TMP/plain.json" "$TMP/plan.json"
 $CHECK data "$TMP/data.json" deadline p >"$TMP/a"
 $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["deadlines"][0]["p_on_time"])' \
 	"$TMP/w.json" >"$TMP/b"

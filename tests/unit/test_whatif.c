@@ -601,6 +601,17 @@ static void test_synth_truth(void **state)
 	po.threads = 1;
 	assert_int_equal(pc_plan_run(pm, &po, &p, NULL), 0);
 	assert_int_equal(w->earliest_deadline, p->finish.day[2]);
+	/* with no change, the same draws: plan's dates, phase by phase */
+	for (int q = 0; q < PC_PLAN_NPCT; q++)
+		assert_int_equal(w->finish[q], p->finish.day[q]);
+	for (size_t j = 0; j < w->nphases; j++) {
+		assert_string_equal(w->phases[j].phase, p->phases[j].phase);
+		assert_float_equal(w->phases[j].occurs, p->phases[j].occurs, 0);
+		for (int q = 0; q < PC_PLAN_NPCT; q++) {
+			assert_int_equal(w->phases[j].start[q], p->phases[j].start.day[q]);
+			assert_int_equal(w->phases[j].finish[q], p->phases[j].finish.day[q]);
+		}
+	}
 
 	o.threads = 1;
 	o.ci = 0;
