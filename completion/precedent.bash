@@ -69,7 +69,7 @@ _precedent()
 	whatif)
 		opts='--start --deadline --as-of --done --started --shift --scale --skip --with --slot --slot-every --slot-notice --against --curve --confidence --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --format --help' ;;
 	backtest)
-		opts='--holdout --min-known --like --min-class --calendar --holidays --iterations --seed --threads --format --safe-csv --help' ;;
+		opts='--holdout --min-known --forecasts --like --min-class --calendar --holidays --iterations --seed --threads --format --safe-csv --help' ;;
 	report)
 		opts='--start --deadline --customer --confidence --slot --ci --no-backtest --chart --format --output -o --like --min-class --template --model --calendar --holidays --iterations --seed --threads --independent --help' ;;
 	*)

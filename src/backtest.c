@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include <precedent/backtest.h>
+#include <precedent/fit.h>
 #include <precedent/plan.h>
 
 #include "plan_internal.h"
@@ -33,6 +34,7 @@ void pc_backtest_options_init(pc_backtest_options *o)
 	o->min_known = 5;
 	o->iterations = 4000;
 	o->seed = 1;
+	o->forecasts = PC_BACKTEST_FORECASTS;
 }
 
 void pc_backtest_free(pc_backtest **b)
@@ -44,35 +46,100 @@ void pc_backtest_free(pc_backtest **b)
 	*b = NULL;
 }
 
-/* Projects in order of start, then customer and name (byte order), by
- * insertion: qsort has no context argument and histories are small. */
-static void order_by_start(const pc_history *h, size_t *idx)
+/* A project's sort key: qsort has no context argument, so the key
+ * carries what the comparison needs. */
+struct order_key {
+	pc_day day;
+	const char *customer, *name;
+	size_t idx;
+};
+
+/* By day, then customer and name (byte order), then position in h, so
+ * that equal keys keep the history's order as a stable sort would. */
+static int cmp_order(const void *a, const void *b)
 {
+	const struct order_key *x = a, *y = b;
+	int c;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->customer && (c = strcmp(x->customer, y->customer)) != 0)
+		return c;
+	if (x->name && (c = strcmp(x->name, y->name)) != 0)
+		return c;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Projects in order of start, then customer and name: n log n, as the
+ * backtest must be on a million projects. */
+static int order_by_start(const pc_history *h, size_t *idx)
+{
+	struct order_key *k = malloc((h->nprojects ? h->nprojects : 1) * sizeof *k);
+
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < h->nprojects; i++) {
+		k[i].day = h->projects[i].start;
+		k[i].customer = h->projects[i].customer;
+		k[i].name = h->projects[i].name;
+		k[i].idx = i;
+	}
+	qsort(k, h->nprojects, sizeof *k, cmp_order);
 	for (size_t i = 0; i < h->nprojects; i++)
-		idx[i] = i;
-	for (size_t i = 1; i < h->nprojects; i++)
-		for (size_t j = i; j > 0; j--) {
-			const pc_project *x = h->projects + idx[j - 1];
-			const pc_project *y = h->projects + idx[j];
-			int c = x->start != y->start ? (x->start < y->start ? -1 : 1)
-			        : strcmp(x->customer, y->customer) ? strcmp(x->customer, y->customer)
-			        : strcmp(x->name, y->name);
-			size_t t;
-			if (c <= 0)
-				break;
-			t = idx[j];
-			idx[j] = idx[j - 1];
-			idx[j - 1] = t;
+		idx[i] = k[i].idx;
+	free(k);
+	return 0;
+}
+
+/* The finished projects in order of their last day: the first m of them
+ * are exactly those known before any day later than the m-th's end.
+ * Returns how many are finished. */
+static size_t order_by_end(const pc_history *h, size_t *byend, pc_day *ends)
+{
+	struct order_key *k = malloc((h->nprojects ? h->nprojects : 1) * sizeof *k);
+	size_t n = 0;
+
+	if (!k)
+		return (size_t)-1;
+	for (size_t i = 0; i < h->nprojects; i++)
+		if (!h->projects[i].ongoing) {
+			k[n].day = h->projects[i].end;
+			k[n].customer = k[n].name = NULL;
+			k[n].idx = i;
+			n++;
 		}
+	qsort(k, n, sizeof *k, cmp_order);
+	for (size_t i = 0; i < n; i++) {
+		byend[i] = k[i].idx;
+		ends[i] = k[i].day;
+	}
+	free(k);
+	return n;
+}
+
+/* How many of ends[0..n-1] (ascending) are before day. */
+static size_t count_before(const pc_day *ends, size_t n, pc_day day)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ends[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The part of h made of the projects with keep[p] set, and of the phases
  * at least min_projects of them finished (1: every phase they had; a
  * phase seen in fewer projects than the plan fits alone is pooled, as
  * pc_plan_learn does for plan and whatif).  Strings are borrowed from h:
- * free only the arrays (sub_release). */
+ * free only the arrays (sub_release).  full[f] (room for h's phases) gets
+ * the phase of h that sub's phase f is. */
 static int sub_history(const pc_history *h, const unsigned char *keep,
-                       size_t min_projects, pc_history *sub)
+                       size_t min_projects, pc_history *sub, size_t *full)
 {
 	long *pmap = malloc((h->nprojects ? h->nprojects : 1) * sizeof *pmap);
 	long *fmap = malloc((h->nphases ? h->nphases : 1) * sizeof *fmap);
@@ -98,8 +165,10 @@ static int sub_history(const pc_history *h, const unsigned char *keep,
 		if (pmap[p] >= 0)
 			sub->projects[pmap[p]] = h->projects[p];
 	for (size_t f = 0; f < h->nphases; f++)
-		if (fmap[f] >= 0)
+		if (fmap[f] >= 0) {
 			sub->phases[fmap[f]] = h->phases[f];
+			full[fmap[f]] = f;
+		}
 	for (size_t i = 0; i < h->nobs; i++) {
 		const pc_obs *o = h->obs + i;
 		if (pmap[o->project] < 0 || fmap[o->phase] < 0)
@@ -188,14 +257,38 @@ static double pinball(double tau, double actual, double q)
 	return actual >= q ? tau * (actual - q) : (1 - tau) * (q - actual);
 }
 
+/* The forecast days when there are more than max of them (0: no cap):
+ * max of the ngroups start days, evenly spaced through them in order,
+ * the first and the last always among them.  chosen[g] is set for
+ * those; returns how many. */
+static size_t choose_forecasts(size_t ngroups, size_t max, unsigned char *chosen)
+{
+	if (max == 0 || ngroups <= max) {
+		memset(chosen, 1, ngroups);
+		return ngroups;
+	}
+	memset(chosen, 0, ngroups);
+	if (max == 1) {
+		chosen[ngroups - 1] = 1; /* the one that knows the most */
+		return 1;
+	}
+	/* ngroups - 1 > max - 1, so successive picks differ by at least one */
+	for (size_t i = 0; i < max; i++)
+		chosen[(size_t)((unsigned long long)i * (ngroups - 1) / (max - 1))] = 1;
+	return max;
+}
+
 int pc_backtest_run(const pc_history *h, const pc_day *planned,
                     const pc_backtest_options *o, pc_backtest **out,
                     pc_error *err)
 {
 	pc_backtest_options def;
 	pc_backtest *b = NULL;
-	size_t np, *idx = NULL, *eval = NULL, neval = 0, first;
-	unsigned char *keep = NULL;
+	size_t np, nfin, nknown = 0, *idx = NULL, *eval = NULL, neval = 0, first;
+	size_t *byend = NULL, *gstart = NULL, ngroups = 0, *full = NULL;
+	pc_fit_set **fits = NULL, **warm = NULL; /* per phase of h; of sub */
+	pc_day *ends = NULL;
+	unsigned char *keep = NULL, *chosen = NULL;
 	size_t *known = NULL;
 	int rc = PC_OK;
 
@@ -212,22 +305,28 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	idx = malloc(np * sizeof *idx);
 	eval = malloc(np * sizeof *eval);
 	known = calloc(np, sizeof *known);
-	keep = malloc(np);
+	keep = calloc(np, 1);
+	byend = malloc(np * sizeof *byend);
+	ends = malloc(np * sizeof *ends);
+	gstart = malloc((np + 1) * sizeof *gstart);
+	chosen = malloc(np);
+	full = malloc((h->nphases ? h->nphases : 1) * sizeof *full);
+	fits = calloc(h->nphases ? h->nphases : 1, sizeof *fits);
+	warm = calloc(h->nphases ? h->nphases : 1, sizeof *warm);
 	b = calloc(1, sizeof *b);
-	if (!idx || !eval || !known || !keep || !b) {
+	if (!idx || !eval || !known || !keep || !byend || !ends || !gstart ||
+	    !chosen || !full || !fits || !warm || !b || order_by_start(h, idx) ||
+	    (nfin = order_by_end(h, byend, ends)) == (size_t)-1) {
 		rc = oom(err);
 		goto fail;
 	}
-	order_by_start(h, idx);
 	for (size_t r = 0; r < np; r++) {
 		const pc_project *p = h->projects + idx[r];
 		if (p->ongoing) {
 			b->skipped_running++;
 			continue;
 		}
-		for (size_t q = 0; q < np; q++)
-			known[idx[r]] += !h->projects[q].ongoing &&
-			                 h->projects[q].end < p->start;
+		known[idx[r]] = count_before(ends, nfin, p->start);
 		if (known[idx[r]] < o->min_known || known[idx[r]] == 0) {
 			b->skipped_few++;
 			continue;
@@ -246,22 +345,57 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		rc = oom(err);
 		goto fail;
 	}
-	for (size_t e = first; e < neval; e++) {
-		const pc_project *p = h->projects + eval[e];
-		pc_backtest_row *row = b->rows + b->nrows;
+	/*
+	 * Projects starting on the same day know the same history and are
+	 * forecast with the same seed: one learned model and one simulation
+	 * serve them all, with the very numbers each would have had alone.
+	 * A group is eval[gstart[g] .. gstart[g + 1] - 1].
+	 */
+	for (size_t e = first; e < neval; e++)
+		if (e == first || h->projects[eval[e]].start != h->projects[eval[e - 1]].start)
+			gstart[ngroups++] = e;
+	gstart[ngroups] = neval;
+	b->nforecasts = choose_forecasts(ngroups, o->forecasts, chosen);
+
+	/* The outer loop: one forecast per start day. */
+	for (size_t g = 0; g < ngroups; g++) {
+		const pc_project *p = h->projects + eval[gstart[g]];
+		size_t gn = gstart[g + 1] - gstart[g];
 		pc_plan_learn_options lo;
 		pc_plan_options po;
 		pc_plan_model *pm = NULL;
 		pc_plan *pl = NULL;
 		pc_history sub;
+		pc_day naive;
 
-		for (size_t q = 0; q < np; q++)
-			keep[q] = !h->projects[q].ongoing && h->projects[q].end < p->start;
+		if (!chosen[g]) {
+			b->skipped_unsampled += gn;
+			continue;
+		}
+		/* Days only grow, so what was known stays known: add the
+		 * projects that finished since the last forecast. */
+		for (; nknown < nfin && ends[nknown] < p->start; nknown++)
+			keep[byend[nknown]] = 1;
 		pc_plan_learn_options_init(&lo);
 		lo.calendar = o->calendar;
-		if (sub_history(h, keep, 1, &sub)) {
+		if (sub_history(h, keep, 1, &sub, full)) {
 			rc = oom(err);
 			goto fail;
+		}
+		/*
+		 * Each forecast's history is the last one's and a few more
+		 * projects, so each phase's fits start from the last
+		 * forecast's optimum: a few Newton steps instead of a
+		 * search.  (A set is kept only for phases that were fitted:
+		 * memory grows with them, 3 KB each.)
+		 */
+		for (size_t f = 0; f < sub.nphases; f++) {
+			if (!fits[full[f]] && !(fits[full[f]] = calloc(1, sizeof **fits))) {
+				sub_release(&sub);
+				rc = oom(err);
+				goto fail;
+			}
+			warm[f] = fits[full[f]];
 		}
 		pc_plan_options_init(&po);
 		po.start = p->start;
@@ -269,26 +403,31 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		po.seed = o->seed;
 		po.threads = o->threads;
 		po.calendar = o->calendar;
-		if (sub.nphases == 0 || pc_plan_learn(&sub, &lo, &pm, NULL) ||
+		if (sub.nphases == 0 || pci_plan_learn_warm(&sub, &lo, warm, &pm, NULL) ||
 		    pc_plan_run(pm, &po, &pl, NULL)) {
 			/* Nothing the planner can learn from (no phase finished
 			 * yet): skip, and say how many. */
-			b->skipped_failed++;
+			b->skipped_failed += gn;
 			pc_plan_model_free(&pm);
 			sub_release(&sub);
 			continue;
 		}
-		row->customer = p->customer;
-		row->project = p->name;
-		row->start = p->start;
-		row->actual = p->end;
-		row->known = known[eval[e]];
-		row->phases_known = pm->nphases;
-		for (int q = 0; q < PC_BACKTEST_NQ; q++)
-			row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
-		row->naive = naive_finish(pm, &sub, o->calendar, p->start);
-		row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
-		b->nrows++;
+		naive = naive_finish(pm, &sub, o->calendar, p->start);
+		for (size_t e = gstart[g]; e < gstart[g + 1]; e++) {
+			const pc_project *pe = h->projects + eval[e];
+			pc_backtest_row *row = b->rows + b->nrows++;
+
+			row->customer = pe->customer;
+			row->project = pe->name;
+			row->start = pe->start;
+			row->actual = pe->end;
+			row->known = known[eval[e]];
+			row->phases_known = pm->nphases;
+			for (int q = 0; q < PC_BACKTEST_NQ; q++)
+				row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
+			row->naive = naive;
+			row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
+		}
 		pc_plan_free(&pl);
 		pc_plan_model_free(&pm);
 		sub_release(&sub);
@@ -338,6 +477,15 @@ done:
 	free(eval);
 	free(known);
 	free(keep);
+	free(byend);
+	free(ends);
+	free(gstart);
+	free(chosen);
+	free(full);
+	for (size_t f = 0; fits && f < h->nphases; f++)
+		free(fits[f]);
+	free(fits);
+	free(warm);
 	*out = b;
 	return rc;
 }
@@ -392,21 +540,24 @@ int pc_backtest_planned(struct pc_store *st, const pc_history *h,
 		lstart[i] = PC_DAY_MIN;
 		lend[i] = PC_DAY_MIN;
 	}
-	/* insertion sort by (customer, name): no context-free qsort here */
-	for (size_t i = 1; i < np; i++)
-		for (size_t j = i; j > 0; j--) {
-			const pc_project *x = h->projects + byname[j - 1];
-			const pc_project *y = h->projects + byname[j];
-			int c = strcmp(x->customer, y->customer);
-			size_t t;
-			if (!c)
-				c = strcmp(x->name, y->name);
-			if (c <= 0)
-				break;
-			t = byname[j];
-			byname[j] = byname[j - 1];
-			byname[j - 1] = t;
+	/* by (customer, name): n log n, for a million customers */
+	{
+		struct order_key *k = malloc((np ? np : 1) * sizeof *k);
+		if (!k) {
+			rc = oom(err);
+			goto out;
 		}
+		for (size_t i = 0; i < np; i++) {
+			k[i].day = 0;
+			k[i].customer = h->projects[i].customer;
+			k[i].name = h->projects[i].name;
+			k[i].idx = i;
+		}
+		qsort(k, np, sizeof *k, cmp_order);
+		for (size_t i = 0; i < np; i++)
+			byname[i] = k[i].idx;
+		free(k);
+	}
 	s = pci_store_prepare(st, sql, err);
 	if (!s) {
 		rc = err ? err->status : PC_ESTORE;

@@ -38,12 +38,50 @@ static int cmp_ranked(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* average_ranks for whole numbers over a range not much wider than n
+ * (durations in days): counted, not sorted, so linear.  1 if v is not
+ * such data (nothing done), 0 done, -1 out of memory. */
+static int count_ranks(const double *v, size_t n, double *rank)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	size_t span, *first;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(v[i] == floor(v[i])) || fabs(v[i]) > 1e15)
+			return 1;
+		lo = fmin(lo, v[i]);
+		hi = fmax(hi, v[i]);
+	}
+	if (n == 0 || hi - lo > 4.0 * (double)n + 1024)
+		return 1;
+	span = (size_t)(hi - lo) + 1;
+	first = calloc(span + 1, sizeof *first);
+	if (!first)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		first[(size_t)(v[i] - lo) + 1]++;
+	for (size_t b = 1; b <= span; b++)
+		first[b] += first[b - 1];
+	/* value b holds ranks first[b] + 1 .. first[b + 1]: the same
+	 * average as the sorted path computes, to the bit */
+	for (size_t i = 0; i < n; i++) {
+		size_t b = (size_t)(v[i] - lo);
+		rank[i] = (double)(first[b] + 1 + first[b + 1]) / 2.0;
+	}
+	free(first);
+	return 0;
+}
+
 /* Ranks 1..n of v[], ties given their average rank. */
 static int average_ranks(const double *v, size_t n, double *rank)
 {
-	struct ranked *r = malloc(n * sizeof *r);
+	struct ranked *r;
 	size_t i, j;
+	int c = count_ranks(v, n, rank);
 
+	if (c <= 0)
+		return c;
+	r = malloc(n * sizeof *r);
 	if (!r)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -63,37 +101,14 @@ static int average_ranks(const double *v, size_t n, double *rank)
 	return 0;
 }
 
-double pci_spearman_var(const double *x, const double *y, size_t n,
-                        size_t *used, double *var)
+/* Pearson correlation of the ranks ra, rb (right with ties, unlike the
+ * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut), NaN when either is constant;
+ * with var, its estimated variance as pci_spearman_var says. */
+static double rank_pearson(const double *ra, const double *rb, size_t m,
+                           double *var)
 {
-	double *a, *b, *ra, *rb;
 	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0, rho = NAN;
-	size_t m = 0;
 
-	if (var)
-		*var = NAN;
-	a = malloc(4 * (n ? n : 1) * sizeof *a);
-	if (!a) {
-		if (used)
-			*used = 0;
-		return NAN;
-	}
-	b = a + n;
-	ra = b + n;
-	rb = ra + n;
-	for (size_t i = 0; i < n; i++) {
-		if (isnan(x[i]) || isnan(y[i]))
-			continue;
-		a[m] = x[i];
-		b[m] = y[i];
-		m++;
-	}
-	if (used)
-		*used = m;
-	if (m < 2 || average_ranks(a, m, ra) || average_ranks(b, m, rb))
-		goto out;
-	/* Pearson correlation of the ranks: right with ties, unlike the
-	 * 1 - 6 sum d^2 / (n (n^2 - 1)) shortcut. */
 	for (size_t i = 0; i < m; i++) {
 		ma += ra[i];
 		mb += rb[i];
@@ -119,6 +134,38 @@ double pci_spearman_var(const double *x, const double *y, size_t n,
 		}
 		*var = (double)m / ((double)(m - 1) * (m - 1) * (m - 1)) * ss;
 	}
+	return rho;
+}
+
+double pci_spearman_var(const double *x, const double *y, size_t n,
+                        size_t *used, double *var)
+{
+	double *a, *b, *ra, *rb, rho = NAN;
+	size_t m = 0;
+
+	if (var)
+		*var = NAN;
+	a = malloc(4 * (n ? n : 1) * sizeof *a);
+	if (!a) {
+		if (used)
+			*used = 0;
+		return NAN;
+	}
+	b = a + n;
+	ra = b + n;
+	rb = ra + n;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]) || isnan(y[i]))
+			continue;
+		a[m] = x[i];
+		b[m] = y[i];
+		m++;
+	}
+	if (used)
+		*used = m;
+	if (m < 2 || average_ranks(a, m, ra) || average_ranks(b, m, rb))
+		goto out;
+	rho = rank_pearson(ra, rb, m, var);
 out:
 	free(a);
 	return rho;
@@ -153,15 +200,43 @@ double pci_shrink_correlation(double *rho, const double *var, size_t k)
 	return lambda;
 }
 
+/* At most this many ranks are cached (256 MB). */
+#define RANK_CACHE_MAX ((size_t)1 << 25)
+
 int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
                         size_t min_pairs, double *rho, size_t *pairs,
                         double *var)
 {
-	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y;
+	double *x = malloc(2 * (nrows ? nrows : 1) * sizeof *x), *y, *cr = NULL;
+	unsigned char *full = NULL;
 
 	if (!x)
 		return -1;
 	y = x + nrows;
+	/*
+	 * A column with no missing value ranks the same in every pair it
+	 * is in: rank it once rather than k - 1 times (backtests compute
+	 * this matrix at every forecast).  Pairs of two such columns then
+	 * give what pci_spearman would, to the bit.  Without the memory
+	 * for the cache, every pair ranks its own.
+	 */
+	if (nrows >= 2 && ncols >= 3 && nrows <= RANK_CACHE_MAX / ncols) {
+		cr = malloc(nrows * ncols * sizeof *cr);
+		full = calloc(ncols, 1);
+		if (!cr || !full) {
+			free(cr);
+			free(full);
+			cr = NULL;
+			full = NULL;
+		}
+	}
+	for (size_t j = 0; cr && j < ncols; j++) {
+		size_t k;
+		for (k = 0; k < nrows && !isnan(data[k * ncols + j]); k++)
+			x[k] = data[k * ncols + j];
+		if (k == nrows && average_ranks(x, nrows, cr + j * nrows) == 0)
+			full[j] = 1;
+	}
 	for (size_t i = 0; i < ncols; i++) {
 		rho[i * ncols + i] = 1.0;
 		if (pairs)
@@ -171,11 +246,17 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
 		for (size_t j = i + 1; j < ncols; j++) {
 			size_t m;
 			double r, v;
-			for (size_t k = 0; k < nrows; k++) {
-				x[k] = data[k * ncols + i];
-				y[k] = data[k * ncols + j];
+			if (full && full[i] && full[j]) {
+				v = NAN;
+				r = rank_pearson(cr + i * nrows, cr + j * nrows, nrows, &v);
+				m = nrows;
+			} else {
+				for (size_t k = 0; k < nrows; k++) {
+					x[k] = data[k * ncols + i];
+					y[k] = data[k * ncols + j];
+				}
+				r = pci_spearman_var(x, y, nrows, &m, &v);
 			}
-			r = pci_spearman_var(x, y, nrows, &m, &v);
 			if (m < min_pairs)
 				r = v = NAN;
 			rho[i * ncols + j] = rho[j * ncols + i] = r;
@@ -186,6 +267,8 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
 		}
 	}
 	free(x);
+	free(cr);
+	free(full);
 	return 0;
 }
 

@@ -256,9 +256,14 @@ static int cmp_double(const void *a, const void *b)
  * distinct values. */
 static size_t group(double *v, size_t n, double *u, double *w)
 {
-	size_t m = 0;
+	size_t m = 0, s = 1;
 
-	qsort(v, n, sizeof *v, cmp_double);
+	/* sorted already (callers that refit often sort once): a pass,
+	 * not a sort */
+	while (s < n && v[s - 1] <= v[s])
+		s++;
+	if (s < n)
+		qsort(v, n, sizeof *v, cmp_double);
 	for (size_t i = 0; i < n; i++) {
 		if (m && v[i] == u[m - 1]) {
 			w[m - 1] += 1;
@@ -698,8 +703,11 @@ static void set_criteria(pc_fit *out, int k)
 }
 
 /* The point estimate only: the core of every fit and every replicate. */
-static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
-                     double *th, double *ls, pc_error *err)
+/* fit_point, the optimiser starting from the natural parameters start
+ * (NULL: the family's own starting values). */
+static int fit_point_at(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
+                        double *th, double *ls, pc_error *err,
+                        const double *start)
 {
 	problem pr = {ops, s, ops->family->nparams, 1};
 	double p[PC_MAX_PARAMS], g[PC_MAX_PARAMS], ll, gn, decr = 0;
@@ -715,7 +723,10 @@ static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
 		ll = eval(&pr, th, g);
 		gn = max_abs(g, pr.k);
 	} else {
-		ops->start(s, p);
+		if (start)
+			memcpy(p, start, sizeof p);
+		else
+			ops->start(s, p);
 		pr.ls = pr.k > 1 ? p[1] : 1;
 		to_theta(&pr, p, th);
 		it = maximise(&pr, th, &ll, &gn, &decr);
@@ -746,6 +757,25 @@ static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
 	set_criteria(out, pr.k);
 	out->status = PC_OK;
 	return PC_OK;
+}
+
+static int fit_point(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
+                     double *th, double *ls, pc_error *err)
+{
+	return fit_point_at(ops, s, out, th, ls, err, NULL);
+}
+
+/* opts->warm's successful fit of family f, or NULL. */
+static const double *warm_start(const pc_fit_options *opts, const pc_family *f)
+{
+	if (!opts->warm)
+		return NULL;
+	for (size_t i = 0; i < opts->warm->nfits && i < PC_MAX_FAMILIES; i++) {
+		const pc_fit *w = opts->warm->fits + i;
+		if (w->family == f && w->status == PC_OK && f->valid(w->params))
+			return w->params;
+	}
+	return NULL;
 }
 
 static void init_fit(pc_fit *out, const pc_family *f)
@@ -1107,7 +1137,19 @@ ready:
 		rc = fit_constant(&s, opts, out, err);
 		goto done;
 	}
-	rc = fit_point(ops, &s, out, th, &ls, err);
+	{
+		/* A warm start that fails (its likelihood not finite on the
+		 * new data, no optimum from there) is no verdict on the
+		 * data: start over from the family's own values. */
+		const double *w = warm_start(opts, f);
+		rc = fit_point_at(ops, &s, out, th, &ls, w ? NULL : err, w);
+		if (rc && w) {
+			init_fit(out, f);
+			out->n = n;
+			out->censored = s.ncens;
+			rc = fit_point(ops, &s, out, th, &ls, err);
+		}
+	}
 	if (rc || opts->point_only)
 		goto done;
 	{

@@ -31,18 +31,101 @@
 
 #include "plan_internal.h"
 
-static int cmp_double(const void *a, const void *b)
+/* Rearrange v[0..n-1] so that v[k] is the value a sort would put there,
+ * nothing larger before it and nothing smaller after (Hoare's
+ * selection, median-of-three pivots): linear on average where sorting
+ * is n log n, and backtests take medians of every lag at every forecast. */
+static void select_nth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	size_t lo = 0, hi = n - 1;
+
+	while (hi > lo) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double a = v[lo], b = v[mid], c = v[hi], piv;
+
+		piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		while (i <= j) {
+			while (v[i] < piv)
+				i++;
+			while (v[j] > piv)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		/* now v[lo..j] <= piv <= v[i..hi], and v[j+1..i-1] == piv */
+		if (k <= j && j != (size_t)-1 && i > j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* The median of v by counting, for values on a grid of halves over a
+ * range not much wider than n (lags in days, and their distances from a
+ * median that may end in .5): 1 if v is not such data. */
+static int count_median(const double *v, size_t n, double *med)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	size_t span, *cnt, below = 0, b, want = (n - 1) / 2;
+	double first;
+
+	for (size_t i = 0; i < n; i++) {
+		double h = 2 * v[i];
+		if (!(h == floor(h)) || fabs(h) > 1e15)
+			return 1;
+		lo = fmin(lo, h);
+		hi = fmax(hi, h);
+	}
+	if (hi - lo > 4.0 * (double)n + 1024)
+		return 1;
+	span = (size_t)(hi - lo) + 1;
+	cnt = calloc(span, sizeof *cnt);
+	if (!cnt)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		cnt[(size_t)(2 * v[i] - lo)]++;
+	/* the values of rank want and want + 1 (0-based) in sorted order */
+	for (b = 0; below + cnt[b] <= want; b++)
+		below += cnt[b];
+	first = (lo + (double)b) / 2;
+	if (n % 2 == 0 && below + cnt[b] == want + 1) {
+		do
+			b++;
+		while (cnt[b] == 0);
+		*med = (first + (lo + (double)b) / 2) / 2.0;
+	} else {
+		*med = first;
+	}
+	free(cnt);
+	return 0;
 }
 
 double pci_median(double *v, size_t n)
 {
+	double lower;
+
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+	if (count_median(v, n, &lower) == 0)
+		return lower;
+	select_nth(v, n, n / 2);
+	if (n % 2)
+		return v[n / 2];
+	/* the largest of the lower half is the other middle value */
+	lower = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		if (v[i] > lower)
+			lower = v[i];
+	return (lower + v[n / 2]) / 2.0;
 }
 
 /* Median and median absolute deviation of lags[0..n-1]; tmp has room

@@ -303,6 +303,16 @@ int pci_plan_data(const pc_plan_model *pm, size_t *np, size_t *k,
 int pci_plan_structure_from_template(pc_plan_model *pm,
                                      const pc_plan_template *t, pc_error *err);
 
+/* pc_plan_learn, with warm starts for the fits: warm (may be NULL) has
+ * one entry per phase of h, NULL or a fit set kept by the caller; a
+ * phase's families start from the set's fits (pc_fit_options.warm) and
+ * the set is then overwritten with the new fits.  Backtests call this at
+ * every forecast with the previous forecast's fits. */
+struct pc_fit_set;
+int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
+                        struct pc_fit_set *const *warm, pc_plan_model **out,
+                        pc_error *err);
+
 /* A bootstrap replicate of pm: its past projects resampled with rng and
  * everything learned again from them, as pc_plan_learn did (the family
  * of each phase chosen afresh).  0, or -1 (no data, no memory). */

@@ -6,7 +6,9 @@
  * For each finished project, in order of start, the planner learns from
  * the projects that had finished before it started (pc_plan_learn on
  * that part of the history) and simulates a release from its start day
- * (pc_plan_run).  The report says how often the actual release fell on or
+ * (pc_plan_run).  Projects starting on the same day share that forecast,
+ * and at most options.forecasts start days are forecast on (see
+ * PC_BACKTEST_FORECASTS).  The report says how often the actual release fell on or
  * before the forecast P50, P80 and P90 dates (well calibrated: about 50%,
  * 80%, 90%), the pinball (quantile) loss in days, the same for a naive
  * baseline (every phase at its median duration along the learned
@@ -43,7 +45,22 @@ typedef struct pc_backtest_options {
 	uint64_t seed;           /* default 1 */
 	unsigned threads;        /* 0: all online CPUs */
 	const pc_calendar *calendar; /* NULL: every day counts */
+	size_t forecasts;        /* learn and forecast on at most this many
+	                            start days (0: every one; default
+	                            PC_BACKTEST_FORECASTS); see below */
 } pc_backtest_options;
+
+/* The default cap on forecasts.  Every forecast learns from all that
+ * had finished before its day, so forecasting each of n projects costs
+ * n learnings of up to n projects, O(n^2).  With the cap, the forecasts
+ * are made on that many start days evenly spaced through the evaluable
+ * projects' start days in order (the first and the last among them),
+ * every project starting on such a day is scored, and the others are
+ * counted in skipped_unsampled: the cost is then O(n log n) for a fixed
+ * cap.  Projects starting on the same day share one forecast (same
+ * history, same seed), so a history with at most this many distinct
+ * start days is backtested in full. */
+#define PC_BACKTEST_FORECASTS 100
 
 void pc_backtest_options_init(pc_backtest_options *o);
 
@@ -75,10 +92,18 @@ typedef struct pc_backtest {
 	size_t nplanned;         /* rows with a plan of the time */
 	double plan_held;        /* of those, share of actual <= planned */
 	double p50_held, p80_held; /* and of the tool's P50, P80 on them */
+	size_t nforecasts;       /* start days learned and forecast on */
+	size_t skipped_unsampled;/* evaluable, but starting on a day left
+	                            out by the cap on forecasts */
 } pc_backtest;
 
 /* Backtest history h.  planned (may be NULL) holds for every project of
- * h the release date planned at the time, or PC_DAY_MIN.  Fails with
+ * h the release date planned at the time, or PC_DAY_MIN.  The result
+ * depends on the seed, not on the number of threads.  Cost: per
+ * forecast, a learning of up to n projects, O(n) apart from sorting
+ * (whole days are counted, not sorted), and a simulation of
+ * o->iterations releases; so O(F n) for F forecasts, F at most
+ * o->forecasts.  Fails with
  * PC_EDATA "no project has N finished predecessors to learn from" when
  * nothing can be evaluated. */
 int pc_backtest_run(const pc_history *h, const pc_day *planned,

@@ -34,6 +34,25 @@ expect_grep '^acme,p8,' "$TMP/out" "--holdout 1 keeps the last project"
 [ "$(wc -l <"$TMP/out")" -eq 2 ] && r=0 || r=1
 ok $r "--holdout 1 keeps one"
 
+# --forecasts: eight projects on eight days; two forecasts are the first
+# and the last evaluable day, the one between is counted, not scored.
+run 0 "forecasts 2" -- $PC --db "$db" backtest --format csv --iterations 2000 --forecasts 2
+expect_grep '^acme,p6,' "$TMP/out" "--forecasts 2 keeps the first day"
+expect_grep '^acme,p8,' "$TMP/out" "--forecasts 2 keeps the last day"
+[ "$(wc -l <"$TMP/out")" -eq 3 ] && r=0 || r=1
+ok $r "--forecasts 2 scores two"
+run 0 "forecasts 2 json" -- $PC --db "$db" backtest --format json --iterations 2000 --forecasts 2
+expect_grep '"forecasts":2,' "$TMP/out" "json: two forecasts"
+expect_grep '"not_forecast":1[,}]' "$TMP/out" "json: one release not forecast"
+run 0 "forecasts 2 table" -- $PC --db "$db" backtest --iterations 2000 --forecasts 2
+expect_grep '^2 forecasts on as many start days .--forecasts 2.: 1 releases starting on other days not scored$' \
+	"$TMP/out" "table: the cap and what it left out are said"
+run 0 "forecasts 0" -- $PC --db "$db" backtest --iterations 2000 --forecasts 0
+expect_grep '^3 forecasts, one per start day$' "$TMP/out" "--forecasts 0: every day"
+run 2 "forecasts not a number" -- $PC --db "$db" backtest --forecasts many
+expect_file "$TMP/err" "precedent: backtest: --forecasts: 'many' is not a whole number from 0 to 1000000
+Try 'precedent backtest --help'." "forecasts not a number: message"
+
 run 1 "too few predecessors" -- $PC --db "$db" backtest --min-known 9
 expect_file "$TMP/err" "precedent: backtest: no project has 9 finished predecessors to learn from" \
 	"too few predecessors: message"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <precedent/backtest.h>
+#include <precedent/plan.h>
 
 #include "synth/synth.h"
 
@@ -34,6 +35,7 @@ static int setup(void **state)
 		return -1;
 	pc_backtest_options_init(&o);
 	o.threads = 2;
+	o.forecasts = 0; /* every start day */
 	return pc_backtest_run(hist, NULL, &o, &full, NULL);
 }
 
@@ -152,12 +154,152 @@ static void test_holdout_and_plans(void **state)
 	free(planned);
 }
 
+/* The projects of h finished before day, and the phases they finished
+ * (in h's order): what a forecast on that day may learn from, built
+ * here independently of backtest.c. */
+static pc_history *known_before(const pc_history *h, pc_day day)
+{
+	pc_history *s = calloc(1, sizeof *s);
+	long *pmap = malloc(h->nprojects * sizeof *pmap);
+	long *fmap = malloc(h->nphases * sizeof *fmap);
+	size_t *seen = calloc(h->nphases, sizeof *seen);
+
+	assert_non_null(s);
+	assert_true(pmap && fmap && seen);
+	s->projects = calloc(h->nprojects, sizeof *s->projects);
+	s->phases = calloc(h->nphases, sizeof *s->phases);
+	s->obs = calloc(h->nobs, sizeof *s->obs);
+	assert_true(s->projects && s->phases && s->obs);
+	for (size_t p = 0; p < h->nprojects; p++) {
+		int in = !h->projects[p].ongoing && h->projects[p].end < day;
+		pmap[p] = in ? (long)s->nprojects : -1;
+		if (in)
+			s->projects[s->nprojects++] = h->projects[p];
+	}
+	for (size_t i = 0; i < h->nobs; i++)
+		if (pmap[h->obs[i].project] >= 0 && !h->obs[i].ongoing)
+			seen[h->obs[i].phase]++;
+	for (size_t f = 0; f < h->nphases; f++) {
+		fmap[f] = seen[f] ? (long)s->nphases : -1;
+		if (seen[f])
+			s->phases[s->nphases++] = h->phases[f];
+	}
+	for (size_t i = 0; i < h->nobs; i++) {
+		pc_obs o = h->obs[i];
+		if (pmap[o.project] < 0 || fmap[o.phase] < 0)
+			continue;
+		o.project = (size_t)pmap[o.project];
+		o.phase = (size_t)fmap[o.phase];
+		s->obs[s->nobs++] = o;
+	}
+	s->class_size = s->nprojects;
+	assert_int_equal(pc_history_index_phases(s), 0);
+	free(pmap);
+	free(fmap);
+	free(seen);
+	return s;
+}
+
+static void known_free(pc_history *s)
+{
+	free(s->phase_byname);
+	free(s->projects);
+	free(s->phases);
+	free(s->obs);
+	free(s);
+}
+
+/* The backtest shares one forecast between projects starting on the same
+ * day and starts each fit from the last forecast's optimum: its rows must
+ * be what a plain, cold pc_plan_learn + pc_plan_run on the known history
+ * gives, to the day. */
+static void test_same_as_cold_learning(void **state)
+{
+	size_t pick[4] = {0, full->nrows / 3, 2 * full->nrows / 3, full->nrows - 1};
+
+	(void)state;
+	for (int t = 0; t < 4; t++) {
+		const pc_backtest_row *w = full->rows + pick[t];
+		pc_history *s = known_before(hist, w->start);
+		pc_plan_model *pm = NULL;
+		pc_plan *pl = NULL;
+		pc_plan_options po;
+
+		assert_int_equal(s->nprojects, w->known);
+		assert_int_equal(pc_plan_learn(s, NULL, &pm, NULL), 0);
+		pc_plan_options_init(&po);
+		po.start = w->start;
+		po.iterations = 4000;
+		po.seed = 1;
+		po.threads = 1;
+		assert_int_equal(pc_plan_run(pm, &po, &pl, NULL), 0);
+		assert_int_equal(pm->nphases, w->phases_known);
+		for (int q = 0; q < PC_BACKTEST_NQ; q++)
+			assert_int_equal(w->q[q], pl->finish.day[q + 1]);
+		pc_plan_free(&pl);
+		pc_plan_model_free(&pm);
+		known_free(s);
+	}
+}
+
+/* --forecasts N: N start days evenly spaced, the first and the last among
+ * them, every project starting on one of them scored exactly as without
+ * the cap, the others counted; the summary from the rows kept. */
+static void test_forecast_cap(void **state)
+{
+	pc_backtest_options o;
+	pc_backtest *b = NULL;
+	size_t days = 0, f = 0, hit50 = 0;
+
+	(void)state;
+	for (size_t r = 0; r < full->nrows; r++)
+		days += r == 0 || full->rows[r].start != full->rows[r - 1].start;
+	assert_int_equal(full->nforecasts, days);
+	assert_int_equal(full->skipped_unsampled, 0);
+	assert_true(days > 40);
+
+	pc_backtest_options_init(&o);
+	o.forecasts = 20;
+	o.threads = 1;
+	assert_int_equal(pc_backtest_run(hist, NULL, &o, &b, NULL), 0);
+	assert_int_equal(b->nforecasts, 20);
+	assert_int_equal(b->nrows + b->skipped_unsampled, full->nrows);
+	assert_int_equal(b->skipped_few, full->skipped_few);
+	assert_int_equal(b->rows[0].start, full->rows[0].start);
+	assert_int_equal(b->rows[b->nrows - 1].start, full->rows[full->nrows - 1].start);
+	for (size_t r = 0; r < b->nrows; r++) {
+		const pc_backtest_row *w = b->rows + r;
+		while (f < full->nrows && strcmp(full->rows[f].customer, w->customer))
+			f++;
+		assert_true(f < full->nrows);
+		assert_memory_equal(w->q, full->rows[f].q, sizeof w->q);
+		assert_int_equal(w->naive, full->rows[f].naive);
+		hit50 += w->actual <= w->q[0];
+	}
+	assert_float_equal(b->hit[0], (double)hit50 / (double)b->nrows, 1e-12);
+	pc_backtest_free(&b);
+
+	/* one forecast: the last day, which knows the most */
+	o.forecasts = 1;
+	assert_int_equal(pc_backtest_run(hist, NULL, &o, &b, NULL), 0);
+	assert_int_equal(b->nforecasts, 1);
+	assert_int_equal(b->rows[0].start, full->rows[full->nrows - 1].start);
+	pc_backtest_free(&b);
+
+	/* the default cap, as the CLI's help states it */
+	pc_backtest_options_init(&o);
+	assert_int_equal(o.forecasts, PC_BACKTEST_FORECASTS);
+	assert_int_equal(PC_BACKTEST_FORECASTS, 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calibrated),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_holdout_and_plans),
+		cmocka_unit_test(test_same_as_cold_learning),
+		cmocka_unit_test(test_forecast_cap),
 	};
 	return cmocka_run_group_tests_name("backtest", tests, setup, teardown);
 }
