@@ -175,11 +175,25 @@ void cli_csv_field(const char *s);
  * enough for every name in one printf.  NULL gives NULL. */
 const char *cli_text(const char *s);
 
-/* The width cli_text(s) takes in a table, in bytes (capped at 4096). */
+/* The columns cli_text(s) takes on a terminal (capped at 4096): UTF-8
+ * decoded, a CJK character 2, a combining mark 0, the same whatever the
+ * locale.  NULL is 0. */
 int cli_text_width(const char *s);
 
+/* cli_text(s) followed by spaces up to `width` terminal columns (as
+ * cli_text_width counts them), for a left-aligned table cell: printf's
+ * "%-*s" pads by bytes, which misaligns "Zürich" or "審査".  Lives for
+ * eight more calls, as cli_text's result. */
+const char *cli_text_pad(const char *s, int width);
+
+/* cli_text(s) cut to at most `width` columns (never inside a character)
+ * and right-aligned in them, as printf's "%5.5s" would do by bytes. */
+const char *cli_text_cut(const char *s, int width);
+
 /* One Markdown table cell: cli_text(s) with '|' and '\' escaped by a
- * backslash, so a name cannot split a row. */
+ * backslash, so a name cannot split a row.  cli_md_text returns it
+ * (living for eight more calls), cli_md_cell writes it to out. */
+const char *cli_md_text(const char *s);
 void cli_md_cell(FILE *out, const char *s);
 
 /* 1 if a spreadsheet would read CSV cell s as a formula: it starts with

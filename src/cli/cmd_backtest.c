@@ -147,8 +147,8 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 		char name[512];
 		snprintf(name, sizeof name, "%s/%s", cli_text(x->customer),
 		         cli_text(x->project));
-		printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
-		       (int)w, name, pc_date_format(x->start, d[0]),
+		printf("%s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
+		       cli_text_pad(name, (int)w), pc_date_format(x->start, d[0]),
 		       pc_date_format(x->actual, d[1]), pc_date_format(x->q[0], d[2]),
 		       pc_date_format(x->q[1], d[3]), pc_date_format(x->q[2], d[4]),
 		       pc_date_format(x->naive, d[5]), date_or(x->planned, d[6], "-"),

@@ -209,23 +209,6 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 }
 
-/* A name as a Markdown cell: cli_text with '|' and '\\' escaped (the
- * result lives until the next call). */
-static const char *md_text(const char *name)
-{
-	static char buf[4200];
-	const char *t = cli_text(name);
-	size_t n = 0;
-
-	for (; *t && n + 3 < sizeof buf; t++) {
-		if (*t == '|' || *t == '\\')
-			buf[n++] = '\\';
-		buf[n++] = *t;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Table and markdown share one layout; md switches the separators. */
 static void row(int md, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void row(int md, const char *fmt, ...)
@@ -335,7 +318,7 @@ static void print_table(const pc_whatif *w, int md)
 			snprintf(corr, sizeof corr, "-");
 		else
 			snprintf(corr, sizeof corr, "%.3f", p->correlation);
-		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, md ? md_text(p->phase) : cli_text(p->phase), sep,
+		row(md, "%s%s%-10s%s%11.3f%s%11s", cli_text_pad(md ? cli_md_text(p->phase) : p->phase, (int)width), sep,
 		    p->skipped ? "skipped" : p->fixed ? "done" : p->no_checkpoint ? "none"
 		               : pc_date_format(p->checkpoint, a), sep,
 		    p->criticality, sep, corr);
@@ -348,7 +331,7 @@ static void print_table(const pc_whatif *w, int md)
 			puts("|---|---|---:|---:|");
 		for (size_t i = 0; i < w->nslots; i++) {
 			const pc_whatif_slot *sl = w->slots + i;
-			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f", (int)width, md ? md_text(sl->phase) : cli_text(sl->phase), sep,
+			row(md, "%s%s%-10s%s%8.3f%s%9.3f", cli_text_pad(md ? cli_md_text(sl->phase) : sl->phase, (int)width), sep,
 			    pc_date_format(sl->date, a), sep, sl->p_missed, sep, sl->p_on_time);
 		}
 		for (size_t i = 0; i < w->nslots; i++)
@@ -363,7 +346,7 @@ static void print_table(const pc_whatif *w, int md)
 			puts("|---|---|---:|---|---:|");
 		for (size_t i = 0; i < w->nchecks; i++) {
 			const pc_whatif_check *ck = w->checks + i;
-			row(md, "%-*s%s%-10s%s%7.3f%s%-10s%s%+ld", (int)width, md ? md_text(ck->phase) : cli_text(ck->phase), sep,
+			row(md, "%s%s%-10s%s%7.3f%s%-10s%s%+ld", cli_text_pad(md ? cli_md_text(ck->phase) : ck->phase, (int)width), sep,
 			    pc_date_format(ck->date, a), sep, ck->p_holds, sep,
 			    pc_date_format(ck->needed, b), sep, ck->uplift);
 		}
