@@ -255,6 +255,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		pc_plan *pl = NULL;
 		pc_history sub;
 
+		if (o->progress) /* forecasts done so far, skipped ones too */
+			o->progress(o->progress_ctx, "forecast", e - first, neval - first);
 		for (size_t q = 0; q < np; q++)
 			keep[q] = !h->projects[q].ongoing && h->projects[q].end < p->start;
 		pc_plan_learn_options_init(&lo);

@@ -22,6 +22,7 @@
 #include <precedent/calendar.h>
 #include <precedent/date.h>
 #include <precedent/error.h>
+#include <precedent/progress.h>
 #include <precedent/history.h>
 
 #ifdef __cplusplus
@@ -43,6 +44,10 @@ typedef struct pc_backtest_options {
 	uint64_t seed;           /* default 1 */
 	unsigned threads;        /* 0: all online CPUs */
 	const pc_calendar *calendar; /* NULL: every day counts */
+	pc_progress_fn progress;     /* "forecast" before each project's
+	                                forecast: how many are done of
+	                                those to evaluate */
+	void *progress_ctx;
 } pc_backtest_options;
 
 void pc_backtest_options_init(pc_backtest_options *o);

@@ -27,6 +27,7 @@
 
 #include <precedent/dist.h>
 #include <precedent/error.h>
+#include <precedent/progress.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,6 +79,10 @@ typedef struct pc_fit_options {
 	 * rounds its draws the same way.  Data that are not whole numbers
 	 * are PC_EDATA.  Default 0: exact durations. */
 	int whole_days;
+	/* pc_model_fit: "fitting" after each phase, of the history's
+	 * phases; NULL (default): none. */
+	pc_progress_fn progress;
+	void *progress_ctx;
 } pc_fit_options;
 
 /* Set the defaults above. */

@@ -212,6 +212,27 @@ void cli_csv_cell(const struct cli *cli, const char *s);
 int cli_check_utf8(const struct cli *cli, int argc, char **argv);
 
 /*
+ * Progress of a long job (cli_progress.c): one line on stderr, redrawn
+ * in place at most every 150 ms, only when stderr is a terminal and -q
+ * was not given, so that no output that is not a terminal changes.
+ */
+
+/* Get ready to draw for cli's command; bytes: the units are bytes read
+ * of the file `label` (import), else counts of the library's stages. */
+void cli_progress_begin(const struct cli *cli, int bytes, const char *label);
+
+/* A pc_progress_fn (ctx unused): draw "precedent: CMD: STAGE DONE of
+ * TOTAL (P%)", or "STAGE..." when total is 0. */
+void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+/* Erase the line, if one is drawn, before anything else is printed; a
+ * later call draws again. cli_fail, cli_warn and cli_usage call it. */
+void cli_progress_clear(void);
+
+/* Erase the line and draw no more. */
+void cli_progress_end(void);
+
+/*
  * The options of plan, which whatif and backtest share: the reference
  * class, the simulation (--iterations, --seed, --threads, --independent),
  * the structure (--template, --model) and the calendar.  A command lists

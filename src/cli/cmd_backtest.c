@@ -306,8 +306,10 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	}
 	if (pc_backtest_planned(pa.st, pa.h, planned, &nplanned, &err))
 		goto fail;
+	bo.progress = cli_progress;
 	if (pc_backtest_run(pa.h, planned, &bo, &b, &err))
 		goto fail;
+	cli_progress_end();
 	switch (fmt) {
 	case FMT_JSON:
 		rc = print_json(cli, b, &bo, summary);

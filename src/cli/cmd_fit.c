@@ -251,8 +251,11 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
+	cli_progress_begin(cli, 0, NULL);
+	o.progress = cli_progress;
 	if (pc_model_fit(h, &o, k.name, &m, sets, &err))
 		goto fail;
+	cli_progress_end();
 	if (pc_model_save(st, m, NULL, &err))
 		goto fail;
 	if (fmt == FMT_JSON)

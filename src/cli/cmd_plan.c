@@ -545,8 +545,10 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		rc = report_emit(cli, &q);
 		goto done;
 	}
+	po.progress = cli_progress;
 	if (pc_plan_run(pa.pm, &po, &p, &err))
 		goto fail;
+	cli_progress_end();
 	for (size_t j = 0; j < p->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, p->phases[j].capped);
 	x.a = &pa;

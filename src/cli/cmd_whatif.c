@@ -704,8 +704,10 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		rc = report_emit(cli, &q);
 		goto done;
 	}
+	wo.progress = cli_progress;
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
+	cli_progress_end();
 	for (size_t j = 0; j < w->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, w->phases[j].capped);
 	for (size_t j = 0; j < w->nphases; j++)
