@@ -41,13 +41,13 @@ typedef struct pc_backtest_options {
 	size_t min_known;        /* skip projects with fewer finished
 	                            predecessors (default 5) */
 	uint64_t iterations;     /* per forecast (default 4000) */
-	uint64_t seed;           /* default 1 */
-	unsigned threads;        /* 0: all online CPUs */
-	const pc_calendar *calendar; /* NULL: every day counts */
 	pc_progress_fn progress;     /* "forecast" before each project's
 	                                forecast: how many are done of
 	                                those to evaluate */
 	void *progress_ctx;
+	uint64_t seed;           /* default 1 */
+	unsigned threads;        /* 0: all online CPUs */
+	const pc_calendar *calendar; /* NULL: every day counts */
 } pc_backtest_options;
 
 void pc_backtest_options_init(pc_backtest_options *o);

@@ -65,6 +65,10 @@ typedef struct pc_fit_options {
 	int point_only;          /* 1: parameters and log-likelihood only, no
 	                            intervals, goodness of fit or quantiles
 	                            (the fast path for resampling loops) */
+	/* pc_model_fit calls it ("fitting") before each phase with the
+	 * phases fitted so far of the history's; NULL (default): none. */
+	pc_progress_fn progress;
+	void *progress_ctx;
 	/* 1: the durations are whole days.  A recorded duration d (an
 	 * integer >= 1) means the true continuous duration X had
 	 * round(X) = d, with d = 1 covering everything below 1.5 (the
@@ -79,10 +83,6 @@ typedef struct pc_fit_options {
 	 * rounds its draws the same way.  Data that are not whole numbers
 	 * are PC_EDATA.  Default 0: exact durations. */
 	int whole_days;
-	/* pc_model_fit: "fitting" after each phase, of the history's
-	 * phases; NULL (default): none. */
-	pc_progress_fn progress;
-	void *progress_ctx;
 } pc_fit_options;
 
 /* Set the defaults above. */
