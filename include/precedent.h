@@ -41,6 +41,7 @@
 #define PRECEDENT_H
 
 #include <precedent/error.h>
+#include <precedent/progress.h>
 #include <precedent/date.h>
 #include <precedent/store.h>
 #include <precedent/ingest.h>

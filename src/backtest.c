@@ -368,6 +368,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		pc_history sub;
 		pc_day naive;
 
+		if (o->progress) /* start days done so far, skipped ones too */
+			o->progress(o->progress_ctx, "forecast", g, ngroups);
 		if (!chosen[g]) {
 			b->skipped_unsampled += gn;
 			continue;

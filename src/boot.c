@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,12 @@ struct boot {
 	pci_boot_fn fn;
 	void *ctx;
 	double *vals;
+	/* the caller's progress, one call per replicate done: the lock
+	 * keeps the calls one at a time and done growing */
+	pc_progress_fn progress;
+	void *progress_ctx;
+	pthread_mutex_t mu;
+	size_t done;
 };
 
 struct boot_worker {
@@ -49,6 +56,12 @@ static void *boot_main(void *arg)
 		    b->fn(b->ctx, rep, r, v) != 0)
 			v[0] = NAN;
 		pc_plan_model_free(&rep);
+		if (b->progress) {
+			pthread_mutex_lock(&b->mu);
+			b->done++;
+			b->progress(b->progress_ctx, "bootstrap", b->done, b->nrep);
+			pthread_mutex_unlock(&b->mu);
+		}
 	}
 	gsl_rng_free(rng);
 	return NULL;
@@ -56,6 +69,7 @@ static void *boot_main(void *arg)
 
 int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
                   unsigned threads, size_t nvals, pci_boot_fn fn, void *ctx,
+                  pc_progress_fn progress, void *progress_ctx,
                   double *vals, size_t *nok, pc_error *err)
 {
 	struct boot b;
@@ -74,6 +88,9 @@ int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
 	b.fn = fn;
 	b.ctx = ctx;
 	b.vals = vals;
+	b.progress = progress;
+	b.progress_ctx = progress_ctx;
+	pthread_mutex_init(&b.mu, NULL);
 	b.nthreads = threads < 1 ? 1 : threads > nrep ? (unsigned)nrep : threads;
 	w = calloc(b.nthreads ? b.nthreads : 1, sizeof *w);
 	if (!w)
@@ -85,6 +102,7 @@ int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
 	if (nrep)
 		pci_parallel(b.nthreads, boot_main, w, sizeof *w);
 	free(w);
+	pthread_mutex_destroy(&b.mu);
 	for (size_t r = 0; r < nrep; r++)
 		ok += !isnan(vals[r * nvals]);
 	*nok = ok;

@@ -633,6 +633,8 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 	if (pc_criterion_parse(o->criterion ? o->criterion : "aicc", &crit))
 		return pc_error_set(err, PC_EUSAGE, NULL, 0, "unknown criterion '%s'",
 		                    o->criterion);
+	if (o->progress)
+		o->progress(o->progress_ctx, "learning", 0, 0);
 	np = h->nprojects;
 	hk = h->nphases;
 	k = t ? t->nrows : hk;

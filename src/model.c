@@ -107,6 +107,8 @@ int pc_model_fit(const pc_history *h, const pc_fit_options *opts,
 			nc += c[n];
 			n++;
 		}
+		if (opts->progress) /* phases fitted so far */
+			opts->progress(opts->progress_ctx, "fitting", k, h->nphases);
 		pc_error_clear(&e);
 		frc = pc_fit_all(x, c, n, opts, s, &e);
 		if (frc == PC_ENOMEM) {

@@ -185,8 +185,8 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 
 	if (!vals)
 		return oom(err);
-	rc = pci_bootstrap(pm, o->seed, o->ci, threads, nvals, boot_sim, &b, vals,
-	                   &nok, err);
+	rc = pci_bootstrap(pm, o->seed, o->ci, threads, nvals, boot_sim, &b,
+	                   o->progress, o->progress_ctx, vals, &nok, err);
 	for (size_t j = 0; !rc && j <= 2 * k; j++)
 		for (int q = 0; q < PC_PLAN_NPCT; q++) {
 			pc_plan_dates *dt = j == 2 * k ? &p->finish
@@ -295,6 +295,8 @@ int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
 	cfg.block = BLOCK;
 	cfg.target_se = 0.5;
 	cfg.max_iterations = 10000000;
+	if (o->progress)
+		o->progress(o->progress_ctx, "simulating", 0, 0);
 	rc = pci_sim_run(&cfg, &res, err);
 	if (rc)
 		goto out;

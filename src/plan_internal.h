@@ -333,11 +333,13 @@ typedef int (*pci_boot_fn)(void *ctx, const pc_plan_model *rep, size_t r,
                            double *vals);
 
 /* Run nrep replicates of pm (seeded from seed and r, whatever the
- * thread count) through fn; vals gets nrep x nvals values, the row of a
+ * thread count) through fn, telling progress (if not NULL) "bootstrap"
+ * after each; vals gets nrep x nvals values, the row of a
  * failed replicate starting with NaN, *nok the replicates that did not
  * fail.  PC_EDATA when fewer than half could be learned. */
 int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
                   unsigned threads, size_t nvals, pci_boot_fn fn, void *ctx,
+                  pc_progress_fn progress, void *progress_ctx,
                   double *vals, size_t *nok, pc_error *err);
 
 /* The 95% interval of column col over the good replicates: the

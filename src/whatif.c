@@ -1154,7 +1154,8 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 		return rc;
 	}
 	rc = pci_bootstrap(src ? src : c->pm, o->seed, o->ci, c->sc.threads, nd,
-	                   boot_odds, (void *)c, vals, &nok, err);
+	                   boot_odds, (void *)c, o->progress, o->progress_ctx, vals,
+	                   &nok, err);
 	pc_plan_model_free(&src);
 	for (size_t i = 0; !rc && i < nd; i++)
 		if (pci_boot_interval(vals, o->ci, nd, i, w->deadlines[i].p,
@@ -1341,6 +1342,8 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 	wo.missed = mis;
 	wo.absent = absent;
 	wo.capped = capped;
+	if (o->progress)
+		o->progress(o->progress_ctx, "simulating", 0, 0);
 	if ((rc = pci_sim_trace_run(&c.sc, &wo, err)))
 		goto fail;
 

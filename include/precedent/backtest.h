@@ -24,6 +24,7 @@
 #include <precedent/calendar.h>
 #include <precedent/date.h>
 #include <precedent/error.h>
+#include <precedent/progress.h>
 #include <precedent/history.h>
 
 #ifdef __cplusplus
@@ -42,6 +43,10 @@ typedef struct pc_backtest_options {
 	size_t min_known;        /* skip projects with fewer finished
 	                            predecessors (default 5) */
 	uint64_t iterations;     /* per forecast (default 4000) */
+	pc_progress_fn progress;     /* "forecast" before each project's
+	                                forecast: how many are done of
+	                                those to evaluate */
+	void *progress_ctx;
 	uint64_t seed;           /* default 1 */
 	unsigned threads;        /* 0: all online CPUs */
 	const pc_calendar *calendar; /* NULL: every day counts */

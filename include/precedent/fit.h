@@ -27,6 +27,7 @@
 
 #include <precedent/dist.h>
 #include <precedent/error.h>
+#include <precedent/progress.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,10 @@ typedef struct pc_fit_options {
 	int point_only;          /* 1: parameters and log-likelihood only, no
 	                            intervals, goodness of fit or quantiles
 	                            (the fast path for resampling loops) */
+	/* pc_model_fit calls it ("fitting") before each phase with the
+	 * phases fitted so far of the history's; NULL (default): none. */
+	pc_progress_fn progress;
+	void *progress_ctx;
 	/* 1: the durations are whole days.  A recorded duration d (an
 	 * integer >= 1) means the true continuous duration X had
 	 * round(X) = d, with d = 1 covering everything below 1.5 (the

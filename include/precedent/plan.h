@@ -29,6 +29,7 @@
 #include <precedent/calendar.h>
 #include <precedent/date.h>
 #include <precedent/error.h>
+#include <precedent/progress.h>
 #include <precedent/history.h>
 #include <precedent/model.h>
 
@@ -137,6 +138,9 @@ typedef struct pc_plan_learn_options {
 	                                      fitted alone (default 3) */
 	int independent;                   /* 1: learn no correlation (the
 	                                      plan will draw independently) */
+	pc_progress_fn progress;           /* "learning" (no count) as it
+	                                      starts; NULL: none */
+	void *progress_ctx;
 } pc_plan_learn_options;
 
 void pc_plan_learn_options_init(pc_plan_learn_options *o);
@@ -177,6 +181,9 @@ typedef struct pc_plan_options {
 	size_t ci;               /* bootstrap replicates for the 95% CIs,
 	                            0 = none (the CLI's --ci uses 200) */
 	uint64_t ci_iterations;  /* iterations per replicate (default 4000) */
+	pc_progress_fn progress; /* "simulating" (no count), then with ci
+	                            "bootstrap" per replicate; NULL: none */
+	void *progress_ctx;
 } pc_plan_options;
 
 void pc_plan_options_init(pc_plan_options *o);

@@ -20,6 +20,7 @@
 #include <precedent/calendar.h>
 #include <precedent/date.h>
 #include <precedent/error.h>
+#include <precedent/progress.h>
 #include <precedent/history.h>
 #include <precedent/plan.h>
 
@@ -99,6 +100,9 @@ typedef struct pc_whatif_options {
 	uint64_t ci_iterations;      /* iterations per replicate (default 4000) */
 	int curve;                   /* 1: the odds for every day of a range */
 	const pc_whatif_plan *against; /* the customer's plan, or NULL */
+	pc_progress_fn progress;     /* "simulating" (no count), then with ci
+	                                "bootstrap" per replicate; NULL: none */
+	void *progress_ctx;
 } pc_whatif_options;
 
 void pc_whatif_options_init(pc_whatif_options *o);

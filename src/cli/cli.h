@@ -175,11 +175,25 @@ void cli_csv_field(const char *s);
  * enough for every name in one printf.  NULL gives NULL. */
 const char *cli_text(const char *s);
 
-/* The width cli_text(s) takes in a table, in bytes (capped at 4096). */
+/* The columns cli_text(s) takes on a terminal (capped at 4096): UTF-8
+ * decoded, a CJK character 2, a combining mark 0, the same whatever the
+ * locale.  NULL is 0. */
 int cli_text_width(const char *s);
 
+/* cli_text(s) followed by spaces up to `width` terminal columns (as
+ * cli_text_width counts them), for a left-aligned table cell: printf's
+ * "%-*s" pads by bytes, which misaligns "Zürich" or "審査".  Lives for
+ * eight more calls, as cli_text's result. */
+const char *cli_text_pad(const char *s, int width);
+
+/* cli_text(s) cut to at most `width` columns (never inside a character)
+ * and right-aligned in them, as printf's "%5.5s" would do by bytes. */
+const char *cli_text_cut(const char *s, int width);
+
 /* One Markdown table cell: cli_text(s) with '|' and '\' escaped by a
- * backslash, so a name cannot split a row. */
+ * backslash, so a name cannot split a row.  cli_md_text returns it
+ * (living for eight more calls), cli_md_cell writes it to out. */
+const char *cli_md_text(const char *s);
 void cli_md_cell(FILE *out, const char *s);
 
 /* 1 if a spreadsheet would read CSV cell s as a formula: it starts with
@@ -196,6 +210,27 @@ void cli_csv_cell(const struct cli *cli, const char *s);
 /* Refuse an argument that is not UTF-8 (exit 2): names given on the
  * command line end up in JSON, which holds UTF-8 only. */
 int cli_check_utf8(const struct cli *cli, int argc, char **argv);
+
+/*
+ * Progress of a long job (cli_progress.c): one line on stderr, redrawn
+ * in place at most every 150 ms, only when stderr is a terminal and -q
+ * was not given, so that no output that is not a terminal changes.
+ */
+
+/* Get ready to draw for cli's command; bytes: the units are bytes read
+ * of the file `label` (import), else counts of the library's stages. */
+void cli_progress_begin(const struct cli *cli, int bytes, const char *label);
+
+/* A pc_progress_fn (ctx unused): draw "precedent: CMD: STAGE DONE of
+ * TOTAL (P%)", or "STAGE..." when total is 0. */
+void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+/* Erase the line, if one is drawn, before anything else is printed; a
+ * later call draws again. cli_fail, cli_warn and cli_usage call it. */
+void cli_progress_clear(void);
+
+/* Erase the line and draw no more. */
+void cli_progress_end(void);
 
 /*
  * The options of plan, which whatif and backtest share: the reference

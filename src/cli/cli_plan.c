@@ -131,6 +131,7 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	int rc;
 
 	pc_error_clear(&err);
+	cli_progress_begin(cli, 0, NULL);
 	if (strcmp(pa->calendar, "weekdays") == 0) {
 		if (pc_calendar_new(PC_CALENDAR_WEEKDAYS, &pa->cal, &err))
 			return cli_fail(cli, &err);
@@ -151,18 +152,22 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 		plan_args_cut_work(cli, pa);
 		return 0;
 	}
+	cli_progress(NULL, "loading", 0, 0); /* a big store takes seconds */
 	if ((rc = cli_open_store(cli, 0, &pa->st)) ||
 	    (rc = cli_load_history(cli, pa->st, &pa->class, &pa->h)) ||
 	    (rc = cli_warn_trends(cli, pa->h, pa->cal)))
 		return rc;
+	cli_progress_clear();
 	if (!learn)
 		return 0;
 	pc_plan_learn_options_init(&lo);
 	lo.calendar = pa->cal;
 	lo.tmpl = pa->tmpl;
 	lo.independent = pa->independent && *pa->independent;
+	lo.progress = cli_progress;
 	if (pc_plan_learn(pa->h, &lo, &pa->pm, &err))
 		return cli_fail(cli, &err);
+	cli_progress_clear();
 	plan_args_cut_work(cli, pa);
 	for (size_t j = 0; j < pa->pm->nphases; j++) {
 		const pc_plan_node *n = pa->pm->nodes + j;

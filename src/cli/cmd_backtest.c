@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static void usage(FILE *out)
 	"                          [--like KEY=VALUE]...\n"
 	"                          [--min-class N] [--calendar all|weekdays]\n"
 	"                          [--holidays FILE] [--format table|json|csv]\n"
-	"                          [--safe-csv]\n"
+	"                          [--safe-csv] [--summary]\n"
 	"Would the plans have held?  Forecast every finished past project from its\n"
 	"own start day, learning only from the projects that had finished before\n"
 	"it started, and compare with what happened: how often the release fell on\n"
@@ -52,6 +53,8 @@ static void usage(FILE *out)
 	"  --format FMT        table (default), json or csv\n"
 	"  --safe-csv          with --format csv: put ' before a name starting\n"
 	"                      with = + - @ so that a spreadsheet does not run it\n"
+	"  --summary           the scores only, without a row per project; with\n"
+	"                      --format csv as measure,quantile,value\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Pinball loss of a quantile q forecast for an actual y: tau (y - q) when\n"
@@ -82,8 +85,45 @@ static void print_csv(const struct cli *cli, const pc_backtest *b)
 	}
 }
 
+/* --summary with --format csv: the scores, long and tidy as
+ * measure,quantile,value (quantile p50, p80 or p90, empty for a measure
+ * of the whole run; value empty where there is none, as JSON's null).
+ * A table of its own rather than rows after the projects' ones, which a
+ * CSV reader would take as more projects. */
+static void print_csv_summary(const pc_backtest *b, const pc_backtest_options *o)
+{
+	static const char *const q[PC_BACKTEST_NQ] = {"p50", "p80", "p90"};
+	const struct { const char *name; const double *v; } per_q[] = {
+		{"hit", b->hit}, {"pinball_days", b->pinball},
+		{"naive_pinball_days", b->naive_pinball}
+	};
+	const struct { const char *name; double v; } whole[] = {
+		{"naive_hit", b->naive_hit}, {"mean_error_p50_days", b->mean_error_p50},
+		{"plan_held", b->nplanned ? b->plan_held : NAN},
+		{"p50_held", b->nplanned ? b->p50_held : NAN},
+		{"p80_held", b->nplanned ? b->p80_held : NAN}
+	};
+
+	printf("measure,quantile,value\n");
+	printf("evaluated,,%zu\n", b->nrows);
+	printf("iterations,,%llu\n", (unsigned long long)o->iterations);
+	printf("min_known,,%zu\n", o->min_known);
+	printf("skipped_running,,%zu\n", b->skipped_running);
+	printf("skipped_few_known,,%zu\n", b->skipped_few);
+	printf("skipped_not_learnable,,%zu\n", b->skipped_failed);
+	for (size_t m = 0; m < sizeof per_q / sizeof per_q[0]; m++)
+		for (int k = 0; k < PC_BACKTEST_NQ; k++)
+			printf("%s,%s,%.6g\n", per_q[m].name, q[k], per_q[m].v[k]);
+	printf("planned,,%zu\n", b->nplanned);
+	for (size_t m = 0; m < sizeof whole / sizeof whole[0]; m++)
+		if (isnan(whole[m].v))
+			printf("%s,,\n", whole[m].name);
+		else
+			printf("%s,,%.6g\n", whole[m].name, whole[m].v);
+}
+
 static int print_json(const struct cli *cli, const pc_backtest *b,
-                      const pc_backtest_options *o)
+                      const pc_backtest_options *o, int summary)
 {
 	json_t *root = json_object(), *rows = json_array(), *s;
 	char d[8][PC_DATE_BUF];
@@ -115,6 +155,8 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	json_object_set_new(s, "p50_held", cli_json_num(b->p50_held));
 	json_object_set_new(s, "p80_held", cli_json_num(b->p80_held));
 	json_object_set_new(root, "planned", s);
+	if (summary)
+		return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;
 		json_t *o2 = json_object();
@@ -136,10 +178,14 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 }
 
-static void print_table(const pc_backtest *b, const pc_backtest_options *o)
+static void print_table(const pc_backtest *b, const pc_backtest_options *o,
+                        int summary)
 {
 	char d[8][PC_DATE_BUF];
 	size_t w = 7;
+
+	if (summary)
+		goto scores;
 
 	for (size_t r = 0; r < b->nrows; r++) {
 		size_t l = (size_t)cli_text_width(b->rows[r].customer) + 1 +
@@ -155,14 +201,16 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 		char name[512];
 		snprintf(name, sizeof name, "%s/%s", cli_text(x->customer),
 		         cli_text(x->project));
-		printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
-		       (int)w, name, pc_date_format(x->start, d[0]),
+		printf("%s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
+		       cli_text_pad(name, (int)w), pc_date_format(x->start, d[0]),
 		       pc_date_format(x->actual, d[1]), pc_date_format(x->q[0], d[2]),
 		       pc_date_format(x->q[1], d[3]), pc_date_format(x->q[2], d[4]),
 		       pc_date_format(x->naive, d[5]), date_or(x->planned, d[6], "-"),
 		       x->known);
 	}
-	printf("\n%zu projects evaluated, %llu iterations each; skipped: %zu still "
+	putchar('\n');
+scores:
+	printf("%zu projects evaluated, %llu iterations each; skipped: %zu still "
 	       "running, %zu with fewer than %zu finished predecessors, %zu the "
 	       "planner could not learn for\n", b->nrows,
 	       (unsigned long long)o->iterations, b->skipped_running, b->skipped_few,
@@ -197,7 +245,7 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o)
 int cmd_backtest(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_HOLDOUT = PLAN_OPT_END, OPT_MIN_KNOWN, OPT_FORMAT, OPT_SAFE_CSV,
-	       OPT_FORECASTS };
+	       OPT_FORECASTS, OPT_SUMMARY };
 	static const struct option opts[] = {
 		{"holdout", required_argument, NULL, OPT_HOLDOUT},
 		{"min-known", required_argument, NULL, OPT_MIN_KNOWN},
@@ -211,6 +259,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
+		{"summary", no_argument, NULL, OPT_SUMMARY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -222,7 +271,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	pc_day *planned = NULL;
 	pc_error err;
 	unsigned long long v;
-	int c, rc = 0;
+	int c, rc = 0, summary = 0;
 
 	pc_backtest_options_init(&bo);
 	plan_args_init(&pa, &bo.iterations, 10000000, 0, &bo.seed, &bo.threads,
@@ -253,6 +302,9 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		case OPT_SAFE_CSV: /* --safe-csv */
 			cli->safe_csv = 1;
 			break;
+		case OPT_SUMMARY: /* --summary */
+			summary = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -277,17 +329,22 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	}
 	if (pc_backtest_planned(pa.st, pa.h, planned, &nplanned, &err))
 		goto fail;
+	bo.progress = cli_progress;
 	if (pc_backtest_run(pa.h, planned, &bo, &b, &err))
 		goto fail;
+	cli_progress_end();
 	switch (fmt) {
 	case FMT_JSON:
-		rc = print_json(cli, b, &bo);
+		rc = print_json(cli, b, &bo, summary);
 		break;
 	case FMT_CSV:
-		print_csv(cli, b);
+		if (summary)
+			print_csv_summary(b, &bo);
+		else
+			print_csv(cli, b);
 		break;
 	default:
-		print_table(b, &bo);
+		print_table(b, &bo, summary);
 		break;
 	}
 	goto done;

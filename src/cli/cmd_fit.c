@@ -75,7 +75,7 @@ static void print_table(const pc_history *h, const pc_fit_set *sets)
 		char med[64], p80[64], gof[32];
 
 		if (!f) {
-			printf("%-*s %5zu %4zu  error: %s\n", (int)w, cli_text(h->phases[k]),
+			printf("%s %5zu %4zu  error: %s\n", cli_text_pad(h->phases[k], (int)w),
 			       s->n, s->censored, cli_text(first_error(s)));
 			continue;
 		}
@@ -87,8 +87,8 @@ static void print_table(const pc_history *h, const pc_fit_set *sets)
 			snprintf(gof, sizeof gof, "km %.3f", f->km_distance);
 		else
 			snprintf(gof, sizeof gof, "ks %.3f", f->ks);
-		printf("%-*s %5zu %4zu  %-12s %-24s %-24s %-10s %6.2f%s\n", (int)w,
-		       cli_text(h->phases[k]), s->n, s->censored, f->family->name, med, p80, gof,
+		printf("%s %5zu %4zu  %-12s %-24s %-24s %-10s %6.2f%s\n",
+		       cli_text_pad(h->phases[k], (int)w), s->n, s->censored, f->family->name, med, p80, gof,
 		       f->weight, s->n < FEW ? "  few data" : "");
 	}
 }
@@ -252,8 +252,11 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
+	cli_progress_begin(cli, 0, NULL);
+	o.progress = cli_progress;
 	if (pc_model_fit(h, &o, k.name, &m, sets, &err))
 		goto fail;
+	cli_progress_end();
 	if (pc_model_save(st, m, NULL, &err))
 		goto fail;
 	if (fmt == FMT_JSON)

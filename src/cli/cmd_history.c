@@ -157,7 +157,7 @@ static void print_table(const pc_history *h, const struct phase_stats *ps)
 	printf("%-*s  %6s  %8s  %7s  %7s\n", w, "phase", "n", "censored",
 	       "median", "p80");
 	for (size_t k = 0; k < h->nphases; k++) {
-		printf("%-*s  %6zu  %8zu", w, cli_text(h->phases[k]), ps[k].n,
+		printf("%s  %6zu  %8zu", cli_text_pad(h->phases[k], w), ps[k].n,
 		       ps[k].censored);
 		if (ps[k].nfin)
 			printf("  %7.1f  %7.1f\n", ps[k].median, ps[k].p80);
@@ -194,24 +194,6 @@ static int print_json(const struct cli *cli, const pc_history *h,
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(10));
 }
 
-/* The columns s takes on a terminal, counting a UTF-8 character as one
- * (whatever the locale: values are UTF-8, "Zürich" is 6 wide). */
-static int width(const char *s)
-{
-	int w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-/* Print s left-aligned in w columns. */
-static void pad(const char *s, int w)
-{
-	fputs(s, stdout);
-	printf("%*s", w > width(s) ? w - width(s) : 0, "");
-}
-
 /* `history --attributes`: each attribute's values and project counts. */
 static int print_attributes(const struct cli *cli, pc_store *st,
                             enum cli_format fmt)
@@ -242,17 +224,16 @@ static int print_attributes(const struct cli *cli, pc_store *st,
 		}
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			if (width(cli_text(v[i].key)) > wk)
-				wk = width(cli_text(v[i].key));
-			if (width(cli_text(v[i].value)) > wv)
-				wv = width(cli_text(v[i].value));
+			if (cli_text_width(v[i].key) > wk)
+				wk = cli_text_width(v[i].key);
+			if (cli_text_width(v[i].value) > wv)
+				wv = cli_text_width(v[i].value);
 		}
 		printf("%-*s  %-*s  %8s\n", wk, "attribute", wv, "value", "projects");
 		for (size_t i = 0; i < n; i++) {
-			pad(i && strcmp(v[i].key, v[i - 1].key) == 0 ? "" : cli_text(v[i].key), wk);
-			fputs("  ", stdout);
-			pad(cli_text(v[i].value), wv);
-			printf("  %8zu\n", v[i].projects);
+			printf("%s  %s  %8zu\n", cli_text_pad(i && strcmp(v[i].key,
+			       v[i - 1].key) == 0 ? "" : v[i].key, wk),
+			       cli_text_pad(v[i].value, wv), v[i].projects);
 		}
 		if (!n)
 			printf("(no attributes: the import had no columns beyond "

@@ -60,44 +60,25 @@ static void usage(FILE *out)
 	"2 bad usage.\n");
 }
 
-struct bar {
-	const char *name;
-	int drawn;
-};
-
+/* The library's bytes read of the file: a file known to be small takes
+ * well under a second and gets no line; a pipe (total 0) always does. */
 static void draw(void *ctx, uint64_t done, uint64_t total)
 {
-	struct bar *b = ctx;
-	int pct, width = 30, fill;
-
-	if (total < PROGRESS_MIN_BYTES)
+	(void)ctx;
+	if (total && total < PROGRESS_MIN_BYTES)
 		return;
-	pct = (int)(done * 100 / total);
-	fill = pct * width / 100;
-	fprintf(stderr, "\r%.40s [%.*s%*s] %3d%%", b->name, fill,
-	        "##############################", width - fill, "", pct);
-	fflush(stderr);
-	b->drawn = 1;
-}
-
-static void erase(struct bar *b)
-{
-	if (b->drawn)
-		fprintf(stderr, "\r%*s\r", 80, "");
-	b->drawn = 0;
+	cli_progress(NULL, "reading", done, total);
 }
 
 struct rejects {
 	const struct cli *cli;
-	struct bar *bar;
 };
 
 static void rejected(void *ctx, const pc_error *why)
 {
 	struct rejects *r = ctx;
 
-	erase(r->bar);
-	cli_fail(r->cli, why);
+	cli_fail(r->cli, why); /* which erases the progress line first */
 }
 
 int cmd_import(struct cli *cli, int argc, char **argv)
@@ -130,8 +111,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	int as_of_given = 0;
 	pc_import_options o;
 	pc_store *st = NULL;
-	struct bar bar = {NULL, 0};
-	struct rejects rj = {cli, &bar};
+	struct rejects rj = {cli};
 	struct stat sb;
 	int c, rc = 0, existed, imported = 0;
 
@@ -229,7 +209,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "no FILE to import");
 	if (!cli->quiet && isatty(STDERR_FILENO)) {
 		o.progress = draw;
-		o.progress_ctx = &bar;
+		o.progress_ctx = NULL;
 	}
 	o.rejected = rejected;
 	o.rejected_ctx = &rj;
@@ -252,13 +232,12 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		pc_error err;
 
 		pc_error_clear(&err);
-		bar.name = name;
+		cli_progress_begin(cli, 1, name);
 		if (pc_import_file(st, argv[i], &o, &sum, &err)) {
-			erase(&bar);
 			rc = cli_fail(cli, &err);
 			break;
 		}
-		erase(&bar);
+		cli_progress_end();
 		imported = 1;
 		if (cli->quiet)
 			continue;

@@ -183,16 +183,16 @@ static void print_structure(const struct ctx *x)
 	       pm->from_template || !x->a->h ? "uses the fixed lag"
 	                                  : "resamples the observed lags");
 	for (size_t j = 0; j < pm->nphases; j++)
-		if (strlen(after_text(pm, j)) > aw)
-			aw = strlen(after_text(pm, j));
+		if ((size_t)cli_text_width(after_text(pm, j)) > aw)
+			aw = (size_t)cli_text_width(after_text(pm, j));
 	printf("%-*s  %-*s  %5s  %6s  %8s  %6s  %s\n", (int)w, "phase", (int)aw, "after",
 	       "lag", "spread", "projects", "occurs", "duration (days)");
 	for (size_t j = 0; j < pm->nphases; j++) {
 		const pc_plan_node *n = pm->nodes + j;
 		char buf[160];
 		fmt_params(&n->fit, buf, sizeof buf);
-		printf("%-*s  %-*s  %5.4g  %6.4g  %8zu  %5.0f%%  %s median %.1f P80 %.1f%s\n",
-		       (int)w, cli_text(n->phase), (int)aw, after_text(pm, j), n->lag,
+		printf("%s  %s  %5.4g  %6.4g  %8zu  %5.0f%%  %s median %.1f P80 %.1f%s\n",
+		       cli_text_pad(n->phase, (int)w), cli_text_pad(after_text(pm, j), (int)aw), n->lag,
 		       n->spread, n->support, n->occurs * 100, buf, n->fit.median,
 		       n->fit.p80, n->thin ? " (pooled: thin data)" : "");
 	}
@@ -205,10 +205,10 @@ static void print_structure(const struct ctx *x)
 		       pm->corr_repaired ? " (made positive definite for the copula)" : "");
 		printf("%-*s", (int)w, "");
 		for (size_t j = 0; j < pm->nphases; j++)
-			printf("  %5.5s", pm->nodes[j].phase);
+			printf("  %s", cli_text_cut(pm->nodes[j].phase, 5));
 		printf("\n");
 		for (size_t i = 0; i < pm->nphases; i++) {
-			printf("%-*s", (int)w, pm->nodes[i].phase);
+			fputs(cli_text_pad(pm->nodes[i].phase, (int)w), stdout);
 			for (size_t j = 0; j < pm->nphases; j++) {
 				double r = pm->spearman[i * pm->nphases + j];
 				if (isnan(r))
@@ -272,7 +272,7 @@ static void print_table(const struct ctx *x, int markdown)
 		if (markdown)
 			printf("| "), cli_md_cell(stdout, name);
 		else
-			printf("%-*s", (int)w, cli_text(name));
+			fputs(cli_text_pad(name, (int)w), stdout);
 		for (int q = 0; q < PC_PLAN_NPCT; q++)
 			printf(markdown ? " | %s" : "  %-10s",
 			       s ? D(s->day[q], a) : j == p->nphases ? D(p->start, a) : "-");
@@ -553,8 +553,10 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		rc = report_emit(cli, &q);
 		goto done;
 	}
+	po.progress = cli_progress;
 	if (pc_plan_run(pa.pm, &po, &p, &err))
 		goto fail;
+	cli_progress_end();
 	for (size_t j = 0; j < p->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, p->phases[j].capped);
 	x.a = &pa;

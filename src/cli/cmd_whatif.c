@@ -29,7 +29,8 @@ static void usage(FILE *out)
 	"                        [--skip PHASE]... [--shift DAYS]\n"
 	"                        [--done PHASE=DATE]... [--started PHASE=DATE]...\n"
 	"                        [--as-of DATE] [--against PLAN.csv] [--ci N]\n"
-	"                        [options of plan] [--format table|json|markdown|svg]\n"
+	"                        [options of plan]\n"
+	"                        [--format table|json|csv|markdown|svg] [--safe-csv]\n"
 	"Ask the history about a deadline: the odds of finishing the release by\n"
 	"then, the latest start and the earliest deadline a confidence allows, the\n"
 	"day each phase must be finished by to stay on track, and which phases\n"
@@ -84,8 +85,11 @@ static void usage(FILE *out)
 	"  --ci N              bootstrap replicates of the past projects for the\n"
 	"                      95%% confidence interval of the odds (default 200,\n"
 	"                      4000 iterations each; 0: no interval)\n"
-	"  --format FMT        table (default), json, markdown or svg (the curve of\n"
-	"                      the odds by date, with the first deadline)\n"
+	"  --format FMT        table (default), json, csv (one row per answer:\n"
+	"                      section,name,date,key,value), markdown or svg (the\n"
+	"                      curve of the odds by date, with the first deadline)\n"
+	"  --safe-csv          with --format csv: put ' before a name starting\n"
+	"                      with = + - @ so that a spreadsheet does not run it\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"A checkpoint is the deadline minus the P-quantile of the work left after\n"
@@ -219,21 +223,104 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 	return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 }
 
-/* A name as a Markdown cell: cli_text with '|' and '\\' escaped (the
- * result lives until the next call). */
-static const char *md_text(const char *name)
+/* --format csv: one tidy table a spreadsheet can filter, every answer a
+ * row of section,name,date,key,value (name: a phase, else empty; date:
+ * the deadline, slot, booking, milestone or curve day the value is for).
+ * Numbers are as JSON has them; a missing one (no interval, no
+ * correlation) is an empty cell. */
+static void csv_row(const struct cli *cli, const char *section, const char *name,
+                    const char *date, const char *key, const char *value)
 {
-	static char buf[4200];
-	const char *t = cli_text(name);
-	size_t n = 0;
+	printf("%s,", section);
+	cli_csv_cell(cli, name ? name : "");
+	printf(",%s,%s,%s\n", date ? date : "", key, value ? value : "");
+}
 
-	for (; *t && n + 3 < sizeof buf; t++) {
-		if (*t == '|' || *t == '\\')
-			buf[n++] = '\\';
-		buf[n++] = *t;
+static void csv_num(const struct cli *cli, const char *section, const char *name,
+                    const char *date, const char *key, double v)
+{
+	char b[64];
+
+	if (isnan(v) || isinf(v))
+		b[0] = '\0';
+	else
+		snprintf(b, sizeof b, "%.6g", v);
+	csv_row(cli, section, name, date, key, b);
+}
+
+static void csv_day(const struct cli *cli, const char *section, const char *name,
+                    const char *date, const char *key, pc_day d)
+{
+	char b[PC_DATE_BUF];
+
+	csv_row(cli, section, name, date, key, pc_date_format(d, b));
+}
+
+static void print_csv(const struct cli *cli, const pc_whatif *w)
+{
+	char a[PC_DATE_BUF], n[32];
+
+	printf("section,name,date,key,value\n");
+	csv_day(cli, "run", NULL, NULL, "start", w->start);
+	csv_num(cli, "run", NULL, NULL, "confidence", w->confidence);
+	snprintf(n, sizeof n, "%llu", (unsigned long long)w->iterations);
+	csv_row(cli, "run", NULL, NULL, "iterations", n);
+	snprintf(n, sizeof n, "%llu", (unsigned long long)w->seed);
+	csv_row(cli, "run", NULL, NULL, "seed", n);
+	csv_row(cli, "run", NULL, NULL, "independent", w->independent ? "true" : "false");
+	if (w->has_progress)
+		csv_day(cli, "run", NULL, NULL, "as_of", w->as_of);
+	for (int q = 0; q < PC_PLAN_NPCT; q++)
+		csv_day(cli, "finish", NULL, NULL, pc_plan_pct_names[q], w->finish[q]);
+	if (w->has_latest_start)
+		csv_day(cli, "target", NULL, pc_date_format(w->deadlines[0].deadline, a),
+		        "latest_start", w->latest_start);
+	csv_day(cli, "target", NULL, NULL, "earliest_deadline", w->earliest_deadline);
+	for (size_t i = 0; i < w->ndeadlines; i++) {
+		const pc_whatif_deadline *d = w->deadlines + i;
+		pc_date_format(d->deadline, a);
+		csv_num(cli, "deadline", NULL, a, "p_on_time", d->p);
+		csv_num(cli, "deadline", NULL, a, "se", d->se);
+		csv_num(cli, "deadline", NULL, a, "ci95_lo", w->has_ci ? d->ci[0] : NAN);
+		csv_num(cli, "deadline", NULL, a, "ci95_hi", w->has_ci ? d->ci[1] : NAN);
 	}
-	buf[n] = '\0';
-	return buf;
+	for (size_t r = 0; r < w->nphases; r++) {
+		const pc_whatif_phase *p = w->phases + w->drivers[r];
+		csv_row(cli, "phase", p->phase, NULL, "checkpoint",
+		        p->skipped ? "skipped" : p->fixed ? "done" : p->no_checkpoint
+		        ? "none" : pc_date_format(p->checkpoint, a));
+		csv_num(cli, "phase", p->phase, NULL, "criticality", p->criticality);
+		csv_num(cli, "phase", p->phase, NULL, "correlation", p->correlation);
+	}
+	for (size_t i = 0; i < w->nslots; i++) {
+		const pc_whatif_slot *sl = w->slots + i;
+		pc_date_format(sl->date, a);
+		csv_num(cli, "slot", sl->phase, a, "p_missed", sl->p_missed);
+		csv_num(cli, "slot", sl->phase, a, "p_on_time", sl->p_on_time);
+		if (!sl->searched)
+			continue;
+		csv_row(cli, "slot", sl->phase, a, "best", "true");
+		if (sl->feasible)
+			csv_day(cli, "slot", sl->phase, NULL, "latest_ok", sl->latest_ok);
+		for (size_t q = 0; q < sl->noptions; q++) {
+			pc_date_format(sl->options[q].date, a);
+			csv_num(cli, "booking", sl->phase, a, "p_missed",
+			        sl->options[q].p_missed);
+			csv_num(cli, "booking", sl->phase, a, "p_on_time",
+			        sl->options[q].p_on_time);
+		}
+	}
+	for (size_t i = 0; i < w->nchecks; i++) {
+		const pc_whatif_check *ck = w->checks + i;
+		pc_date_format(ck->date, a);
+		csv_num(cli, "milestone", ck->phase, a, "p_holds", ck->p_holds);
+		csv_day(cli, "milestone", ck->phase, a, "needed", ck->needed);
+		snprintf(n, sizeof n, "%ld", (long)ck->uplift);
+		csv_row(cli, "milestone", ck->phase, a, "uplift_days", n);
+	}
+	for (size_t i = 0; i < w->ncurve; i++)
+		csv_num(cli, "curve", NULL, pc_date_format(w->curve_from + (pc_day)i, a),
+		        "p_on_time", w->curve[i]);
 }
 
 /* Table and markdown share one layout; md switches the separators. */
@@ -345,7 +432,7 @@ static void print_table(const pc_whatif *w, int md)
 			snprintf(corr, sizeof corr, "-");
 		else
 			snprintf(corr, sizeof corr, "%.3f", p->correlation);
-		row(md, "%-*s%s%-10s%s%11.3f%s%11s", (int)width, md ? md_text(p->phase) : cli_text(p->phase), sep,
+		row(md, "%s%s%-10s%s%11.3f%s%11s", cli_text_pad(md ? cli_md_text(p->phase) : p->phase, (int)width), sep,
 		    p->skipped ? "skipped" : p->fixed ? "done" : p->no_checkpoint ? "none"
 		               : pc_date_format(p->checkpoint, a), sep,
 		    p->criticality, sep, corr);
@@ -358,7 +445,7 @@ static void print_table(const pc_whatif *w, int md)
 			puts("|---|---|---:|---:|");
 		for (size_t i = 0; i < w->nslots; i++) {
 			const pc_whatif_slot *sl = w->slots + i;
-			row(md, "%-*s%s%-10s%s%8.3f%s%9.3f", (int)width, md ? md_text(sl->phase) : cli_text(sl->phase), sep,
+			row(md, "%s%s%-10s%s%8.3f%s%9.3f", cli_text_pad(md ? cli_md_text(sl->phase) : sl->phase, (int)width), sep,
 			    pc_date_format(sl->date, a), sep, sl->p_missed, sep, sl->p_on_time);
 		}
 		for (size_t i = 0; i < w->nslots; i++)
@@ -373,7 +460,7 @@ static void print_table(const pc_whatif *w, int md)
 			puts("|---|---|---:|---|---:|");
 		for (size_t i = 0; i < w->nchecks; i++) {
 			const pc_whatif_check *ck = w->checks + i;
-			row(md, "%-*s%s%-10s%s%7.3f%s%-10s%s%+ld", (int)width, md ? md_text(ck->phase) : cli_text(ck->phase), sep,
+			row(md, "%s%s%-10s%s%7.3f%s%-10s%s%+ld", cli_text_pad(md ? cli_md_text(ck->phase) : ck->phase, (int)width), sep,
 			    pc_date_format(ck->date, a), sep, ck->p_holds, sep,
 			    pc_date_format(ck->needed, b), sep, ck->uplift);
 		}
@@ -394,7 +481,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	enum {
 		OPT_DEADLINE = PLAN_OPT_END, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
 		OPT_SLOT, OPT_SLOT_EVERY, OPT_SLOT_NOTICE, OPT_SCALE, OPT_SKIP, OPT_WITH, OPT_SHIFT, OPT_DONE,
-		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT
+		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT, OPT_SAFE_CSV
 	};
 	static const struct option opts[] = {
 		{"deadline", required_argument, NULL, OPT_DEADLINE},
@@ -414,6 +501,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		{"against", required_argument, NULL, OPT_AGAINST},
 		{"ci", required_argument, NULL, OPT_CI},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"help", no_argument, NULL, 'h'},
 		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -551,8 +639,12 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg, 1u << FMT_TABLE | 1u << FMT_JSON |
-			                     1u << FMT_MARKDOWN | 1u << FMT_SVG, &fmt))
+			                     1u << FMT_CSV | 1u << FMT_MARKDOWN | 1u << FMT_SVG,
+			                     &fmt))
 				return EXIT_USAGE;
+			break;
+		case OPT_SAFE_CSV: /* --safe-csv */
+			cli->safe_csv = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -622,8 +714,10 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		rc = report_emit(cli, &q);
 		goto done;
 	}
+	wo.progress = cli_progress;
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
+	cli_progress_end();
 	for (size_t j = 0; j < w->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, w->phases[j].capped);
 	for (size_t j = 0; j < w->nphases; j++)
@@ -635,6 +729,8 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			         pa.pm->nodes[j].fit.family->name);
 	if (fmt == FMT_JSON)
 		rc = print_json(cli, w);
+	else if (fmt == FMT_CSV)
+		print_csv(cli, w);
 	else
 		print_table(w, fmt == FMT_MARKDOWN);
 	goto done;

@@ -68,6 +68,7 @@ static void usage(FILE *out)
 /* The prefix "precedent: CMD: " of every message. */
 static void prefix(const struct cli *cli)
 {
+	cli_progress_clear(); /* a message starts on a line of its own */
 	fprintf(stderr, "precedent: %s%s", cli->cmd ? cli->cmd : "",
 	        cli->cmd ? ": " : "");
 }
@@ -464,7 +465,9 @@ int cli_run(int argc, char **argv)
 		argv += optind;
 		optind = 0; /* glibc: 0 also resets getopt's internal state */
 		opterr = 1;
-		return cmd->fn(&cli, argc, argv);
+		int rc = cmd->fn(&cli, argc, argv);
+		cli_progress_end(); /* no line left behind, whatever the path */
+		return rc;
 	}
 	fprintf(stderr, "precedent: '%s' is not a command\nTry 'precedent --help'.\n",
 	        cli_text(argv[optind]));

@@ -78,8 +78,8 @@ expect_file "$TMP/err" "precedent: whatif: --deadline: 2026-12-01 is before the 
 run 2 "ci not a number" -- $W --deadline 2027-04-30 --ci many
 expect_file "$TMP/err" "precedent: whatif: --ci: 'many' is not a whole number of replicates from 0 to 100000
 Try 'precedent whatif --help'." "ci not a number: message"
-run 2 "bad format" -- $W --deadline 2027-04-30 --format csv
-expect_file "$TMP/err" "precedent: whatif: --format: unknown format 'csv' (expected table|json|markdown|svg)
+run 2 "bad format" -- $W --deadline 2027-04-30 --format html
+expect_file "$TMP/err" "precedent: whatif: --format: unknown format 'html' (expected table|csv|json|markdown|svg)
 Try 'precedent whatif --help'." "bad format: message"
 run 1 "against: unknown phase" -- $W --deadline 2027-04-30 --against "$D/against-bad.csv"
 expect_file "$TMP/err" "precedent: whatif: $D/against-bad.csv:3: phase 'bogus' is not in the plan" \
