@@ -285,7 +285,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	pc_backtest_options def;
 	pc_backtest *b = NULL;
 	size_t np, nfin, nknown = 0, *idx = NULL, *eval = NULL, neval = 0, first;
-	size_t *byend = NULL, *gstart = NULL, ngroups = 0, *full = NULL;
+	size_t *byend = NULL, *gstart = NULL, ngroups = 0, *full = NULL, made = 0;
 	pc_fit_set **fits = NULL, **warm = NULL; /* per phase of h; of sub */
 	pc_day *ends = NULL;
 	unsigned char *keep = NULL, *chosen = NULL;
@@ -368,12 +368,13 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		pc_history sub;
 		pc_day naive;
 
-		if (o->progress) /* start days done so far, skipped ones too */
-			o->progress(o->progress_ctx, "forecast", g, ngroups);
 		if (!chosen[g]) {
 			b->skipped_unsampled += gn;
 			continue;
 		}
+		if (o->progress) /* forecasts made so far */
+			o->progress(o->progress_ctx, "forecast", made, b->nforecasts);
+		made++;
 		/* Days only grow, so what was known stays known: add the
 		 * projects that finished since the last forecast. */
 		for (; nknown < nfin && ends[nknown] < p->start; nknown++)
