@@ -311,6 +311,12 @@ int plan_args_check(const struct cli *cli, const struct plan_args *pa);
  * Returns 0, or prints the message and returns the exit status. */
 int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn);
 
+/* --slot PHASE=DATE|PHASE=best into ch (arg is split in place: ch->phase
+ * points into it), and --confidence P with 0 < P < 1, as whatif and
+ * report take them.  Return 0 or EXIT_USAGE with the message said. */
+int cli_parse_slot(const struct cli *cli, char *arg, pc_whatif_change *ch);
+int cli_parse_confidence(const struct cli *cli, const char *arg, double *p);
+
 /* Warn on stderr, release first, of each phase (and of the release)
  * whose finished durations have a significant monotone trend over the
  * start dates (pc_history_trends at family-wise 5%): which way, how fast

@@ -180,6 +180,31 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	return 0;
 }
 
+int cli_parse_slot(const struct cli *cli, char *arg, pc_whatif_change *ch)
+{
+	char *val = cli_split_eq(arg);
+
+	if (!val)
+		return cli_usage(cli, "--slot: '%s' is not PHASE=DATE or PHASE=best", arg);
+	memset(ch, 0, sizeof *ch);
+	ch->kind = PC_WHATIF_SLOT;
+	ch->phase = arg;
+	if (strcmp(val, "best") == 0)
+		ch->best = 1;
+	else if (pc_date_parse(val, &ch->date))
+		return cli_usage(cli, "--slot: '%s' is not a date (expected YYYY-MM-DD or "
+		                 "best)", val);
+	return 0;
+}
+
+int cli_parse_confidence(const struct cli *cli, const char *arg, double *p)
+{
+	if (cli_parse_real(arg, p) || !(*p > 0 && *p < 1))
+		return cli_usage(cli, "--confidence: '%s' is not a probability between 0 "
+		                 "and 1 (both excluded)", arg);
+	return 0;
+}
+
 /* At most this many trend warnings, then a count of the rest. */
 #define TREND_WARNINGS 5
 

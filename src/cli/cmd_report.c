@@ -154,23 +154,6 @@ done:
 	return rc;
 }
 
-static int parse_slot(const struct cli *cli, char *value, pc_whatif_change *c)
-{
-	char *v = cli_split_eq(value);
-
-	if (!v)
-		return cli_usage(cli, "--slot: '%s' is not PHASE=DATE or PHASE=best",
-		                 value);
-	memset(c, 0, sizeof *c);
-	c->kind = PC_WHATIF_SLOT;
-	c->phase = value;
-	if (strcmp(v, "best") == 0) {
-		c->best = 1;
-		return 0;
-	}
-	return cli_parse_date(cli, "--slot", v, &c->date);
-}
-
 int cmd_report(struct cli *cli, int argc, char **argv)
 {
 	enum {
@@ -241,15 +224,13 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 			q.customer = optarg;
 			break;
 		case OPT_CONFIDENCE: /* --confidence */
-			if (cli_parse_real(optarg, &q.confidence) ||
-			    !(q.confidence > 0 && q.confidence < 1))
-				return cli_usage(cli, "--confidence: \'%s\' is not a "
-				                 "probability between 0 and 1 (both excluded)", optarg);
+			if ((rc = cli_parse_confidence(cli, optarg, &q.confidence)))
+				return rc;
 			break;
 		case OPT_SLOT: /* --slot */
 			if (wo.nchanges == MAX_SLOTS)
 				return cli_usage(cli, "--slot: at most %d slots", MAX_SLOTS);
-			if ((rc = parse_slot(cli, optarg, slots + wo.nchanges)))
+			if ((rc = cli_parse_slot(cli, optarg, slots + wo.nchanges)))
 				return rc;
 			wo.nchanges++;
 			break;

@@ -551,26 +551,15 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			have_start = 1;
 			break;
 		case OPT_CONFIDENCE: /* --confidence */
-			if (cli_parse_real(optarg, &wo.confidence) ||
-			    !(wo.confidence > 0 && wo.confidence < 1))
-				return cli_usage(cli, "--confidence: '%s' is not a probability "
-				                 "between 0 and 1 (both excluded)", optarg);
+			if ((rc = cli_parse_confidence(cli, optarg, &wo.confidence)))
+				return rc;
 			break;
 		case OPT_CURVE: /* --curve */
 			wo.curve = 1;
 			break;
 		case OPT_SLOT: /* --slot */
-			if (!(val = cli_split_eq(optarg)))
-				return cli_usage(cli, "--slot: '%s' is not PHASE=DATE or PHASE=best",
-				                 optarg);
-			memset(ch, 0, sizeof *ch);
-			ch->kind = PC_WHATIF_SLOT;
-			ch->phase = optarg;
-			if (strcmp(val, "best") == 0)
-				ch->best = 1;
-			else if (pc_date_parse(val, &ch->date))
-				return cli_usage(cli, "--slot: '%s' is not a date (expected "
-				                 "YYYY-MM-DD or best)", val);
+			if ((rc = cli_parse_slot(cli, optarg, ch)))
+				return rc;
 			nchanges++;
 			break;
 		case OPT_SLOT_EVERY: /* --slot-every */
