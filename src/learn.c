@@ -445,6 +445,10 @@ static int learn_corr(const struct pci_plan_data *d, pc_plan_model *pm,
 	pm->corr_shrinkage = pci_shrink_correlation(pm->spearman, var, k);
 	free(var);
 	pci_normal_from_spearman(pm->spearman, k, pm->corr);
+	/* shrunk to none: the identity, positive definite as it is (and
+	 * the k^3 repair was most of a wide plan's time) */
+	if (pm->corr_shrinkage >= 1)
+		return PC_OK;
 	if (pci_nearest_pd(pm->corr, k, 1e-6, &pm->corr_repaired))
 		return pc_error_set(err, PC_ENUMERIC, NULL, 0,
 		                    "the correlation matrix could not be repaired");
