@@ -278,6 +278,34 @@ static size_t choose_forecasts(size_t ngroups, size_t max, unsigned char *chosen
 	return max;
 }
 
+/* Where the actual release fell in the forecast cdf (its PIT value and
+ * CRPS), and which of the reliability table's quantiles it kept; the
+ * naive date's absolute error beside it.  The actual's offset is that of
+ * the last working day on or before it, as a finish date is a working
+ * day. */
+static void score(const pci_release_cdf *cdf, const pc_calendar *cal,
+                  pc_backtest_row *row, pc_backtest *b)
+{
+	long y = pc_calendar_index(cal, row->actual + 1) - 1 - cdf->k0;
+	long nv = pc_calendar_index(cal, row->naive + 1) - 1 - cdf->k0;
+	int l = 0;
+
+	row->pit = (pci_release_cdf_at(cdf, y - 1) + pci_release_cdf_at(cdf, y)) / 2;
+	row->crps = pci_release_crps(cdf, y);
+	b->crps += row->crps;
+	b->naive_crps += (double)labs(nv - y);
+	/* the smallest offset whose F reaches each level, as plan's dates */
+	for (size_t i = 0; i < cdf->n && l < PC_BACKTEST_NLEVELS; i++)
+		while (l < PC_BACKTEST_NLEVELS &&
+		       cdf->cdf[i] >= (l + 1) / 10.0 - 1e-9) {
+			b->reliability[l] += row->actual <=
+			        pc_calendar_day(cal, cdf->k0 + cdf->base + (long)i);
+			l++;
+		}
+	for (; l < PC_BACKTEST_NLEVELS; l++)
+		b->reliability[l] += 1;
+}
+
 int pc_backtest_run(const pc_history *h, const pc_day *planned,
                     const pc_backtest_options *o, pc_backtest **out,
                     pc_error *err)
@@ -365,6 +393,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		pc_plan_options po;
 		pc_plan_model *pm = NULL;
 		pc_plan *pl = NULL;
+		pci_release_cdf cdf = {0, 0, 0, NULL};
 		pc_history sub;
 		pc_day naive;
 
@@ -407,7 +436,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		po.threads = o->threads;
 		po.calendar = o->calendar;
 		if (sub.nphases == 0 || pci_plan_learn_warm(&sub, &lo, warm, &pm, NULL) ||
-		    pc_plan_run(pm, &po, &pl, NULL)) {
+		    pci_plan_run_cdf(pm, &po, &pl, &cdf, NULL)) {
 			/* Nothing the planner can learn from (no phase finished
 			 * yet): skip, and say how many. */
 			b->skipped_failed += gn;
@@ -430,7 +459,9 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 				row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
 			row->naive = naive;
 			row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
+			score(&cdf, o->calendar, row, b);
 		}
+		pci_release_cdf_free(&cdf);
 		pc_plan_free(&pl);
 		pc_plan_model_free(&pm);
 		sub_release(&sub);
@@ -463,6 +494,10 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		b->pinball[q] /= (double)b->nrows;
 		b->naive_pinball[q] /= (double)b->nrows;
 	}
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+		b->reliability[l] /= (double)b->nrows;
+	b->crps /= (double)b->nrows;
+	b->naive_crps /= (double)b->nrows;
 	b->naive_hit /= (double)b->nrows;
 	b->mean_error_p50 /= (double)b->nrows;
 	if (b->nplanned) {

@@ -259,6 +259,60 @@ static void fill_dates(pc_plan_dates *dt, const pci_hist *h, uint64_t n,
 int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
                 pc_plan **out, pc_error *err)
 {
+	return pci_plan_run_cdf(pm, o, out, NULL, err);
+}
+
+void pci_release_cdf_free(pci_release_cdf *c)
+{
+	free(c->cdf);
+	memset(c, 0, sizeof *c);
+}
+
+double pci_release_cdf_at(const pci_release_cdf *c, long x)
+{
+	if (x < c->base || c->n == 0)
+		return c->n == 0 ? 1 : 0;
+	if (x >= c->base + (long)c->n)
+		return 1;
+	return c->cdf[x - c->base];
+}
+
+double pci_release_crps(const pci_release_cdf *c, long y)
+{
+	long lo = c->base < y ? c->base : y;
+	long top = c->base + (long)c->n - 1, hi = top > y ? top : y;
+	double s = 0;
+
+	for (long x = lo; x <= hi; x++) {
+		double d = pci_release_cdf_at(c, x) - (x >= y);
+		s += d * d;
+	}
+	return s;
+}
+
+/* The release finish's CDF from its histogram, for scores that need the
+ * whole forecast, not its percentiles. */
+static int keep_cdf(const pci_hist *h, uint64_t total, long k0,
+                    pci_release_cdf *c)
+{
+	uint64_t cum = 0;
+
+	c->k0 = k0;
+	c->base = h->base;
+	c->n = h->n;
+	c->cdf = malloc((h->n ? h->n : 1) * sizeof *c->cdf);
+	if (!c->cdf)
+		return -1;
+	for (size_t i = 0; i < h->n; i++) {
+		cum += h->count[i];
+		c->cdf[i] = total ? (double)cum / (double)total : 0;
+	}
+	return 0;
+}
+
+int pci_plan_run_cdf(const pc_plan_model *pm, const pc_plan_options *o,
+                     pc_plan **out, pci_release_cdf *cdf, pc_error *err)
+{
 	pc_plan_options def;
 	pc_plan *p = NULL;
 	pci_engine e;
@@ -328,6 +382,8 @@ int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
 	}
 	fill_dates(&p->finish, &res.release, res.iterations, k0, o->calendar,
 	           &p->max_se);
+	if (cdf && !rc && keep_cdf(&res.release, res.iterations, k0, cdf))
+		rc = oom(err);
 	pci_sim_result_release(&res);
 	if (!rc)
 		rc = pci_check_days(p->finish.day, PC_PLAN_NPCT, "the release", err);
@@ -338,8 +394,11 @@ int pc_plan_run(const pc_plan_model *pm, const pc_plan_options *o,
 			                    "the release", err);
 	if (!rc && o->ci)
 		rc = run_bootstrap(pm, o, threads, p, k0, o->calendar, err);
-	if (rc)
+	if (rc) {
 		pc_plan_free(&p);
+		if (cdf)
+			pci_release_cdf_free(cdf);
+	}
 out:
 	pci_engine_release(&e);
 	*out = p;

@@ -309,6 +309,30 @@ int pci_plan_structure_from_template(pc_plan_model *pm,
  * the set is then overwritten with the new fits.  Backtests call this at
  * every forecast with the previous forecast's fits. */
 struct pc_fit_set;
+/* The simulated release finish as a CDF over working-day offsets from
+ * the start's index k0: P(finish offset <= base + i) = cdf[i], 0 before,
+ * 1 after. */
+typedef struct pci_release_cdf {
+	long k0, base;
+	size_t n;
+	double *cdf;
+} pci_release_cdf;
+
+/* pc_plan_run, and with cdf not NULL the release finish's CDF (free it
+ * with pci_release_cdf_free). */
+int pci_plan_run_cdf(const pc_plan_model *pm, const pc_plan_options *o,
+                     pc_plan **out, pci_release_cdf *cdf, pc_error *err);
+void pci_release_cdf_free(pci_release_cdf *c);
+
+/* F(x) of the release CDF at offset x. */
+double pci_release_cdf_at(const pci_release_cdf *c, long x);
+
+/* The continuous ranked probability score of the forecast c for an
+ * actual finish at offset y: sum over whole offsets x of
+ * (F(x) - [x >= y])^2, in working days (exact for a forecast of whole
+ * days; a point forecast scores its absolute error). */
+double pci_release_crps(const pci_release_cdf *c, long y);
+
 int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
                         struct pc_fit_set *const *warm, pc_plan_model **out,
                         pc_error *err);

@@ -37,6 +37,9 @@ struct pc_store;
 #define PC_BACKTEST_NQ 3
 extern const double pc_backtest_q[PC_BACKTEST_NQ];
 
+/* The levels of the reliability table: 0.1, 0.2, ..., 0.9. */
+#define PC_BACKTEST_NLEVELS 9
+
 typedef struct pc_backtest_options {
 	size_t holdout;          /* evaluate only the last N projects that can
 	                            be evaluated (0: all) */
@@ -80,6 +83,14 @@ typedef struct pc_backtest_row {
 	pc_day q[PC_BACKTEST_NQ];/* forecast P50, P80, P90 */
 	pc_day naive;            /* the naive baseline */
 	pc_day planned;          /* the plan of the time, or PC_DAY_MIN */
+	double pit;              /* where the actual release fell in the
+	                            forecast: P(finish before it) + half
+	                            P(finish on it), 0..1 (uniform over
+	                            projects when calibrated) */
+	double crps;             /* continuous ranked probability score of
+	                            the forecast, working days (0: a sure and
+	                            right forecast; a point forecast scores
+	                            its absolute error) */
 } pc_backtest_row;
 
 typedef struct pc_backtest {
@@ -97,6 +108,12 @@ typedef struct pc_backtest {
 	size_t nplanned;         /* rows with a plan of the time */
 	double plan_held;        /* of those, share of actual <= planned */
 	double p50_held, p80_held; /* and of the tool's P50, P80 on them */
+	double reliability[PC_BACKTEST_NLEVELS]; /* share of releases on or
+	                            before the forecast's 10%, 20%, ... 90%
+	                            quantile (calibrated: 0.1, 0.2, ...) */
+	double crps;             /* mean CRPS, working days */
+	double naive_crps;       /* the naive date's: its mean absolute
+	                            error, working days */
 	size_t nforecasts;       /* start days learned and forecast on */
 	size_t skipped_unsampled;/* evaluable, but starting on a day left
 	                            out by the cap on forecasts */

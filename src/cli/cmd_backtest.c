@@ -71,17 +71,19 @@ static void print_csv(const struct cli *cli, const pc_backtest *b)
 {
 	char d[8][PC_DATE_BUF];
 
-	printf("customer,project,start,actual,known,phases,p50,p80,p90,naive,planned\n");
+	printf("customer,project,start,actual,known,phases,p50,p80,p90,naive,planned,"
+	       "pit,crps\n");
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;
 		cli_csv_cell(cli, w->customer);
 		putchar(',');
 		cli_csv_cell(cli, w->project);
-		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s\n", pc_date_format(w->start, d[0]),
+		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s,%.4f,%.2f\n",
+		       pc_date_format(w->start, d[0]),
 		       pc_date_format(w->actual, d[1]), w->known, w->phases_known,
 		       pc_date_format(w->q[0], d[2]), pc_date_format(w->q[1], d[3]),
 		       pc_date_format(w->q[2], d[4]), pc_date_format(w->naive, d[5]),
-		       date_or(w->planned, d[6], ""));
+		       date_or(w->planned, d[6], ""), w->pit, w->crps);
 	}
 }
 
@@ -114,6 +116,10 @@ static void print_csv_summary(const pc_backtest *b, const pc_backtest_options *o
 	for (size_t m = 0; m < sizeof per_q / sizeof per_q[0]; m++)
 		for (int k = 0; k < PC_BACKTEST_NQ; k++)
 			printf("%s,%s,%.6g\n", per_q[m].name, q[k], per_q[m].v[k]);
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+		printf("reliability,p%d,%.6g\n", (l + 1) * 10, b->reliability[l]);
+	printf("crps_days,,%.6g\n", b->crps);
+	printf("naive_crps_days,,%.6g\n", b->naive_crps);
 	printf("planned,,%zu\n", b->nplanned);
 	for (size_t m = 0; m < sizeof whole / sizeof whole[0]; m++)
 		if (isnan(whole[m].v))
@@ -144,11 +150,19 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	                    "p50", b->pinball[0], "p80", b->pinball[1],
 	                    "p90", b->pinball[2]));
 	json_object_set_new(s, "mean_error_p50_days", json_real(b->mean_error_p50));
+	json_object_set_new(s, "crps_days", json_real(b->crps));
+	{
+		json_t *rel = json_array();
+		for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+			json_array_append_new(rel, json_pack("{s:f,s:f}", "level",
+			                      (l + 1) / 10.0, "held", b->reliability[l]));
+		json_object_set_new(s, "reliability", rel);
+	}
 	json_object_set_new(root, "forecast", s);
-	json_object_set_new(root, "naive", json_pack("{s:f,s:{s:f,s:f,s:f}}",
+	json_object_set_new(root, "naive", json_pack("{s:f,s:{s:f,s:f,s:f},s:f}",
 	                    "hit", b->naive_hit, "pinball_days",
 	                    "p50", b->naive_pinball[0], "p80", b->naive_pinball[1],
-	                    "p90", b->naive_pinball[2]));
+	                    "p90", b->naive_pinball[2], "crps_days", b->naive_crps));
 	s = json_object();
 	json_object_set_new(s, "n", json_integer((json_int_t)b->nplanned));
 	json_object_set_new(s, "plan_held", cli_json_num(b->plan_held));
@@ -172,6 +186,8 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 		json_object_set_new(o2, "naive", json_string(pc_date_format(w->naive, d[5])));
 		json_object_set_new(o2, "planned", w->planned == PC_DAY_MIN ? json_null()
 		                    : json_string(pc_date_format(w->planned, d[6])));
+		json_object_set_new(o2, "pit", json_real(w->pit));
+		json_object_set_new(o2, "crps_days", json_real(w->crps));
 		json_array_append_new(rows, o2);
 	}
 	json_object_set_new(root, "projects", rows);
@@ -232,6 +248,16 @@ scores:
 	       b->pinball[1], b->pinball[2]);
 	printf("%-26s %7.1f %7.1f %7.1f\n", "naive plan pinball, days",
 	       b->naive_pinball[0], b->naive_pinball[1], b->naive_pinball[2]);
+	printf("\nreliability: share of releases on or before the forecast's quantile\n");
+	printf("%-26s", "quantile");
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+		printf(" %5d%%", (l + 1) * 10);
+	printf("\n%-26s", "released on or before");
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+		printf(" %6.2f", b->reliability[l]);
+	printf("\n\nCRPS (whole forecast against the actual date): %.1f %sdays; the naive "
+	       "plan's (its absolute error): %.1f\n", b->crps,
+	       o->calendar ? "working " : "", b->naive_crps);
 	printf("\nnaive plan (median durations) held: %.2f\n", b->naive_hit);
 	printf("mean actual - P50: %+.1f days\n", b->mean_error_p50);
 	if (b->nplanned)

@@ -13,20 +13,31 @@ expect_grep '^Usage: precedent backtest' "$TMP/out" "--help shows the usage"
 # planned release (its last phase has no planned_end, its first has).
 run 0 "import" -- $PC --db "$db" -q import --as-of 2024-12-31 "$D/planned.csv"
 run 0 "csv" -- $PC --db "$db" backtest --format csv --iterations 2000
-expect_grep '^customer,project,start,actual,known,phases,p50,p80,p90,naive,planned$' \
+expect_grep '^customer,project,start,actual,known,phases,p50,p80,p90,naive,planned,pit,crps$' \
 	"$TMP/out" "csv header"
 n=$(wc -l <"$TMP/out")
 [ "$n" -eq 4 ] && r=0 || r=1
 ok $r "p6, p7 and p8 have at least 5 finished predecessors ($((n - 1)) rows)"
-expect_grep '^acme,p6,2024-04-12,2024-04-27,5,2,[-0-9,]*,2024-04-27$' "$TMP/out" \
+expect_grep '^acme,p6,2024-04-12,2024-04-27,5,2,[-0-9,]*,2024-04-27,[01]\.[0-9]{4},[0-9]+\.[0-9]{2}$' "$TMP/out" \
 	"p6: 5 known, planned release from its last phase"
-expect_grep '^acme,p7,2024-05-02,2024-05-18,6,2,[-0-9,]*,$' "$TMP/out" \
+expect_grep '^acme,p7,2024-05-02,2024-05-18,6,2,[-0-9,]*,,[01]\.[0-9]{4},[0-9]+\.[0-9]{2}$' "$TMP/out" \
 	"p7: no planned_end on its last phase, no plan"
-expect_grep '^acme,p8,2024-05-23,2024-06-08,7,2,[-0-9,]*,2024-06-07$' "$TMP/out" \
+expect_grep '^acme,p8,2024-05-23,2024-06-08,7,2,[-0-9,]*,2024-06-07,[01]\.[0-9]{4},[0-9]+\.[0-9]{2}$' "$TMP/out" \
 	"p8: planned a day before it finished"
+run 0 "summary csv" -- $PC --db "$db" backtest --format csv --summary --iterations 2000
+n=$(grep -c '^reliability,p[1-9]0,[0-9.]*$' "$TMP/out")
+[ "$n" -eq 9 ] && r=0 || r=1
+ok $r "the summary has the reliability table, 10% to 90% ($n rows)"
+a=$(sed -n 's/^reliability,p80,//p' "$TMP/out"); b=$(sed -n 's/^hit,p80,//p' "$TMP/out")
+[ -n "$a" ] && [ "$a" = "$b" ] && r=0 || r=1
+ok $r "its 80% level is the P80 hit rate ($a, $b)"
+expect_grep '^crps_days,,[0-9.]+$' "$TMP/out" "the summary has the CRPS"
+run 0 "table" -- $PC --db "$db" backtest --summary --iterations 2000
+expect_grep '^CRPS \(whole forecast against the actual date\): [0-9.]+ days; the naive plan.s \(its absolute error\): [0-9.]+$' \
+	"$TMP/out" "the table gives the CRPS beside the naive plan's"
 run 0 "json" -- $PC --db "$db" backtest --format json --iterations 2000
 expect_grep '"plan_held":0.5,' "$TMP/out" "json: the plan held once in two"
-for key in evaluated skipped forecast hit pinball_days naive planned projects; do
+for key in evaluated skipped forecast hit pinball_days naive planned projects reliability crps_days pit; do
 	expect_grep "\"$key\":" "$TMP/out" "json has $key"
 done
 run 0 "holdout" -- $PC --db "$db" backtest --format csv --holdout 1 --iterations 2000

@@ -18,6 +18,7 @@
 #include <precedent/backtest.h>
 #include <precedent/plan.h>
 
+#include "plan_internal.h"
 #include "synth/synth.h"
 
 static pc_history *hist;
@@ -292,10 +293,71 @@ static void test_forecast_cap(void **state)
 	assert_int_equal(PC_BACKTEST_FORECASTS, 100);
 }
 
+/* The CRPS of a whole-day forecast against the closed form
+ * E|X - y| - E|X - X'| / 2 (Gneiting and Raftery 2007), computed here
+ * from the probabilities, not the CDF; a sure forecast scores its
+ * absolute error. */
+static void test_crps_formula(void **state)
+{
+	static const long at[3] = {3, 4, 7};
+	static const double pr[3] = {0.2, 0.5, 0.3};
+	double cdf[5] = {0.2, 0.7, 0.7, 0.7, 1.0}; /* offsets 3..7 */
+	pci_release_cdf c = {100, 3, 5, cdf};
+	double one = 1;
+	pci_release_cdf sure = {0, 6, 1, &one};
+
+	(void)state;
+	for (long y = -2; y <= 12; y++) {
+		double exy = 0, exx = 0;
+		for (int i = 0; i < 3; i++) {
+			exy += pr[i] * (double)labs(at[i] - y);
+			for (int j = 0; j < 3; j++)
+				exx += pr[i] * pr[j] * (double)labs(at[i] - at[j]);
+		}
+		assert_float_equal(pci_release_crps(&c, y), exy - exx / 2, 1e-12);
+		assert_float_equal(pci_release_crps(&sure, y), (double)labs(6 - y), 0);
+	}
+	assert_float_equal(pci_release_cdf_at(&c, 2), 0, 0);
+	assert_float_equal(pci_release_cdf_at(&c, 5), 0.7, 0);
+	assert_float_equal(pci_release_cdf_at(&c, 9), 1, 0);
+}
+
+/* On the known-truth history the whole forecast is calibrated, not only
+ * its P50/P80/P90: the mean PIT is 1/2 and every level of the
+ * reliability table holds within 4 standard errors; the table's 50%, 80%
+ * and 90% are the hit rates exactly (the same quantile rule); and the
+ * whole forecast beats the naive date on CRPS. */
+static void test_pit_and_reliability(void **state)
+{
+	double pit = 0, crps = 0, n = (double)full->nrows;
+
+	(void)state;
+	for (size_t r = 0; r < full->nrows; r++) {
+		assert_true(full->rows[r].pit >= 0 && full->rows[r].pit <= 1);
+		assert_true(full->rows[r].crps >= 0);
+		pit += full->rows[r].pit;
+		crps += full->rows[r].crps;
+	}
+	if (fabs(pit / n - 0.5) > 4 * sqrt(1.0 / 12 / n))
+		fail_msg("mean PIT %.3f over %zu forecasts", pit / n, full->nrows);
+	assert_float_equal(crps / n, full->crps, 1e-9);
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++) {
+		double q = (l + 1) / 10.0, se = sqrt(q * (1 - q) / n);
+		if (fabs(full->reliability[l] - q) > 4 * se)
+			fail_msg("%.0f%% level held %.3f", q * 100, full->reliability[l]);
+	}
+	assert_float_equal(full->reliability[4], full->hit[0], 0);
+	assert_float_equal(full->reliability[7], full->hit[1], 0);
+	assert_float_equal(full->reliability[8], full->hit[2], 0);
+	assert_true(full->crps < full->naive_crps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calibrated),
+		cmocka_unit_test(test_crps_formula),
+		cmocka_unit_test(test_pit_and_reliability),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_holdout_and_plans),
 		cmocka_unit_test(test_same_as_cold_learning),
