@@ -805,9 +805,9 @@ static void chart_reliability(const pc_report *r, FILE *out)
 
 	svg_open(out, h, "reliability", "reliability", "How much to trust it",
 	         "Backtest of %zu past releases forecast from the ones before "
-	         "them: for each forecast level (P50, P80, P90) the share of "
-	         "releases that finished on or before it; a reliable forecast "
-	         "lies on the diagonal.", b->nrows);
+	         "them: for each forecast level (10%% to 90%%; P50, P80 and P90 "
+	         "labelled) the share of releases that finished on or before it; "
+	         "a reliable forecast lies on the diagonal.", b->nrows);
 	for (int k = 0; k <= 4; k++) {
 		double t = k / 4.0, x = x0 + t * (x1 - x0), y = bottom - t * (bottom - top);
 		fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -827,11 +827,17 @@ static void chart_reliability(const pc_report *r, FILE *out)
 	        (x0 + x1) / 2, bottom + 32, (top + bottom) / 2, (top + bottom) / 2);
 	fputs("<path class=\"reliability\" fill=\"none\" stroke=\"" C_DARK "\" "
 	      "stroke-width=\"2\" d=\"", out);
-	for (int q = 0; q < PC_BACKTEST_NQ; q++)
-		fprintf(out, "%s%.1f %.1f", q ? "L" : "M",
-		        x0 + pc_backtest_q[q] * (x1 - x0),
-		        bottom - b->hit[q] * (bottom - top));
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+		fprintf(out, "%s%.1f %.1f", l ? "L" : "M",
+		        x0 + (l + 1) / 10.0 * (x1 - x0),
+		        bottom - b->reliability[l] * (bottom - top));
 	fputs("\"/>\n", out);
+	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+		fprintf(out, "<circle class=\"level\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+		        "fill=\"" C_DARK "\"><title>%d%% level: %.0f%% on or before it"
+		        "</title></circle>\n", x0 + (l + 1) / 10.0 * (x1 - x0),
+		        bottom - b->reliability[l] * (bottom - top), (l + 1) * 10,
+		        b->reliability[l] * 100);
 	for (int q = 0; q < PC_BACKTEST_NQ; q++) {
 		double x = x0 + pc_backtest_q[q] * (x1 - x0);
 		double y = bottom - b->hit[q] * (bottom - top);
@@ -842,7 +848,9 @@ static void chart_reliability(const pc_report *r, FILE *out)
 	}
 	fprintf(out, "<text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"470\" y=\"80\">%zu releases "
 	        "forecast</text><text class=\"note\" font-size=\"11\" fill=\"#333\" x=\"470\" y=\"98\">mean "
-	        "error of P50: %+.1f days</text>\n", b->nrows, b->mean_error_p50);
+	        "error of P50: %+.1f days</text><text class=\"note\" font-size=\"11\" "
+	        "fill=\"#333\" x=\"470\" y=\"116\">CRPS %.1f days (the naive plan: "
+	        "%.1f)</text>\n", b->nrows, b->mean_error_p50, b->crps, b->naive_crps);
 	fputs("</svg>\n", out);
 }
 
