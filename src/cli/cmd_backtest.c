@@ -131,7 +131,7 @@ static void print_csv_summary(const pc_backtest *b, const pc_backtest_options *o
 static int print_json(const struct cli *cli, const pc_backtest *b,
                       const pc_backtest_options *o, int summary)
 {
-	json_t *root = json_object(), *rows = json_array(), *s;
+	json_t *root = json_object(), *rows, *s;
 	char d[8][PC_DATE_BUF];
 
 	json_object_set_new(root, "evaluated", json_integer((json_int_t)b->nrows));
@@ -171,6 +171,7 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	json_object_set_new(root, "planned", s);
 	if (summary)
 		return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
+	rows = json_array();
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;
 		json_t *o2 = json_object();
