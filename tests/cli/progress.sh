@@ -57,7 +57,7 @@ tty whatif.tty whatif --start 2027-01-04 --deadline 2027-06-30 --iterations 2000
 expect_grep '^precedent: whatif: bootstrap [0-9]+ of 200' whatif.tty \
 	"whatif --ci counts its replicates on a terminal"
 
-tty backtest.tty backtest --iterations 4000 --forecasts 0
+tty backtest.tty backtest --iterations 60000 --forecasts 0
 expect_grep '^precedent: backtest: forecast [0-9]+ of [0-9]+ \([0-9]+%\)' backtest.tty \
 	"backtest counts its forecasts on a terminal"
 
