@@ -283,6 +283,7 @@ struct plan_args {
 	pc_plan_template *tmpl;
 	pc_store *st;                 /* NULL with --model */
 	pc_history *h;                /* NULL with --model */
+	pc_history_trend *trends;     /* h's trend tests (cli_warn_trends) */
 	pc_model *m;                  /* with --model */
 	pc_plan_model *pm;
 };
@@ -320,14 +321,15 @@ int cli_parse_confidence(const struct cli *cli, const char *arg, double *p);
 /* Warn on stderr, release first, of each phase (and of the release)
  * whose finished durations have a significant monotone trend over the
  * start dates (pc_history_trends at family-wise 5%): which way, how fast
- * and how sure.  Returns 0 or the exit status of a failure. */
+ * and how sure.  keep (may be NULL) gets the tests, for the JSON, to be
+ * freed with free().  Returns 0 or the exit status of a failure. */
 int cli_warn_trends(const struct cli *cli, const pc_history *h,
-                    const pc_calendar *cal);
+                    const pc_calendar *cal, pc_history_trend **keep);
 
-/* The same tests as JSON: one object per phase and the release last
- * (phase null): finished, tau, p, days_per_year (NaN and untested
- * entries null) and significant. */
-json_t *cli_trends_json(const pc_history *h, const pc_calendar *cal);
+/* Those tests (r: h->nphases + 1 of them; NULL gives null) as JSON: one
+ * object per phase and the release last (phase null): finished, tau, p,
+ * days_per_year (NaN and untested entries null) and significant. */
+json_t *cli_trends_json(const pc_history *h, const pc_history_trend *r);
 
 /* Free what plan_args_load made, leaving those pointers NULL; the parsed
  * options stay. */

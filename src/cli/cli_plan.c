@@ -155,7 +155,7 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	cli_progress(NULL, "loading", 0, 0); /* a big store takes seconds */
 	if ((rc = cli_open_store(cli, 0, &pa->st)) ||
 	    (rc = cli_load_history(cli, pa->st, &pa->class, &pa->h)) ||
-	    (rc = cli_warn_trends(cli, pa->h, pa->cal)))
+	    (rc = cli_warn_trends(cli, pa->h, pa->cal, &pa->trends)))
 		return rc;
 	cli_progress_clear();
 	if (!learn)
@@ -209,7 +209,7 @@ int cli_parse_confidence(const struct cli *cli, const char *arg, double *p)
 #define TREND_WARNINGS 5
 
 int cli_warn_trends(const struct cli *cli, const pc_history *h,
-                    const pc_calendar *cal)
+                    const pc_calendar *cal, pc_history_trend **keep)
 {
 	pc_history_trend *r;
 	pc_error err;
@@ -242,16 +242,18 @@ int cli_warn_trends(const struct cli *cli, const pc_history *h,
 	}
 	if (more)
 		cli_warn(cli, "and %zu more phase%s with a trend", more, more == 1 ? "" : "s");
-	free(r);
+	if (keep)
+		*keep = r;
+	else
+		free(r);
 	return 0;
 }
 
-json_t *cli_trends_json(const pc_history *h, const pc_calendar *cal)
+json_t *cli_trends_json(const pc_history *h, const pc_history_trend *r)
 {
-	pc_history_trend *r;
 	json_t *a;
 
-	if (pc_history_trends(h, cal, 0.05, &r, NULL))
+	if (!r)
 		return json_null();
 	a = json_array();
 	for (size_t i = 0; i <= h->nphases; i++) {
@@ -266,7 +268,6 @@ json_t *cli_trends_json(const pc_history *h, const pc_calendar *cal)
 		json_object_set_new(o, "significant", json_boolean(t->significant));
 		json_array_append_new(a, o);
 	}
-	free(r);
 	return a;
 }
 
@@ -285,6 +286,8 @@ void plan_args_release(struct plan_args *pa)
 	pc_plan_model_free(&pa->pm);
 	pc_model_free(&pa->m);
 	pc_history_free(&pa->h);
+	free(pa->trends);
+	pa->trends = NULL;
 	pc_plan_template_free(&pa->tmpl);
 	pc_calendar_free(&pa->cal);
 	pc_store_close(&pa->st);

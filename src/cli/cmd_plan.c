@@ -382,7 +382,7 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 	json_object_set_new(o, "iterations", json_integer((json_int_t)p->iterations));
 	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
 	if (h)
-		json_object_set_new(o, "trends", cli_trends_json(h, x->a->cal));
+		json_object_set_new(o, "trends", cli_trends_json(h, x->a->trends));
 	json_object_set_new(o, "calendar", json_string(x->a->calendar));
 	json_object_set_new(o, "correlation",
 	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"
