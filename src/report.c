@@ -1075,12 +1075,14 @@ static void headline(const pc_report *r, FILE *out)
 	}
 	for (size_t k = 0; k < w->nslots; k++) {
 		const pc_whatif_slot *sl = w->slots + k;
-		if (sl->searched && !sl->feasible)
-			continue;
 		fputs(k ? ", " : r->o.has_deadline ? "; every date and the odds on this "
 		      "page have " : "; every date on this page has ", out);
 		esc(out, sl->phase);
 		fprintf(out, " booked for %s", D(sl->date, a));
+		/* the search's best is simulated even when it falls short */
+		if (sl->searched && !sl->feasible)
+			fprintf(out, " (its best booking, though none keeps %.0f%% odds)",
+			        w->confidence * 100);
 	}
 	fputs(".</p>\n", out);
 }
@@ -1154,10 +1156,9 @@ static void tables(const pc_report *r, FILE *out)
 		const pc_whatif_slot *s = w->slots + k;
 		fputs("<tr><td>", out);
 		esc(out, s->phase);
+		fprintf(out, "</td><td>%s", D(s->date, a));
 		if (s->searched && !s->feasible)
-			fputs("</td><td>none keeps the odds", out);
-		else
-			fprintf(out, "</td><td>%s", D(s->date, a));
+			fprintf(out, " (none keeps %.0f%%)", w->confidence * 100);
 		fprintf(out, "</td><td>%.0f%%</td><td>", s->p_on_time * 100);
 		if (s->searched)
 			fprintf(out, "%s (%.0f%%)", D(s->best_date, b), s->best_p * 100);

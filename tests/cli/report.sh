@@ -113,6 +113,11 @@ expect_grep "80% likely to be done by <strong>$p80</strong>; every date on this 
 	"$TMP/nodl.html" "no deadline: the headline names the booking"
 expect_grep "to keep 80% odds for $p80 \(the P80 finish" "$TMP/nodl.html" \
 	"no deadline: the checkpoints aim at the booked P80 ($p80)"
+# A best booking that cannot keep the odds is still the one simulated:
+# the headline names it and says it falls short.
+$R --deadline 2027-02-20 --slot load_test=best --ci 0 --no-backtest -o "$TMP/short.html"
+expect_grep 'load_test booked for [0-9-]{10} \(its best booking, though none keeps 80% odds\)' \
+	"$TMP/short.html" "an infeasible best booking is named in the headline"
 # Without a booking the page's dates are plan's.
 $R --deadline 2027-04-30 --ci 0 --no-backtest -o "$TMP/plain.html"
 check "the unbooked page is well-formed" -- html "$TMP/plain.html"
