@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -103,24 +104,29 @@ static int e_mle(const pci_sample *s, double *p)
 	return 1;
 }
 
-/* log S = -r x; log F = log(1 - e^-rx), d/dr = x / (e^rx - 1). */
-static double e_logtail(double x, const double *p, int upper, double *g)
+/* log S = -r x; log F = log(1 - e^-rx), d/dr = x w and d2/dr2 =
+ * -x^2 w (1 + w), with w = 1 / (e^rx - 1). */
+static void e_tails(const double *p, const double *x, size_t n, int order,
+                    pci_tails *out)
 {
-	double rx = p[0] * x;
+	for (size_t i = 0; i < n; i++) {
+		pci_tails *t = out + i;
+		double u = p[0] * x[i], w;
 
-	if (x <= 0) {
-		if (g)
-			g[0] = 0;
-		return upper ? 0 : -INFINITY;
+		memset(t, 0, sizeof *t);
+		if (x[i] <= 0) {
+			t->lf = -INFINITY;
+			continue;
+		}
+		t->ls = -u;
+		t->lf = log(-expm1(-u));
+		if (order < 1)
+			continue;
+		w = 1 / expm1(u);
+		t->gs[0] = -x[i];
+		t->gf[0] = x[i] * w;
+		t->hf[0][0] = -x[i] * x[i] * w * (1 + w);
 	}
-	if (upper) {
-		if (g)
-			g[0] = -x;
-		return -rx;
-	}
-	if (g)
-		g[0] = x / expm1(rx);
-	return log(-expm1(-rx));
 }
 
 const pci_fitops pci_exponential_fit = {
@@ -129,6 +135,6 @@ const pci_fitops pci_exponential_fit = {
 	.start = e_start,
 	.mle = e_mle,
 	.logparam = 1u,
-	.logtail = e_logtail,
+	.tails = e_tails,
 	.hessian = e_hessian,
 };

@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -391,33 +392,139 @@ static void g_start(const pci_sample *s, double *p)
 }
 
 /*
- * y = x / scale: d log P / d scale = -f(y) y / (scale P), with f the
- * gamma(a, 1) density, and d log Q / d scale = +f(y) y / (scale Q).  The
- * derivative in the shape has no closed form: a central difference of
- * relative step 1e-6 (error ~1e-12 relative, far below what the
- * optimiser needs).
+ * The tails at z = x / scale, from the loops of logpq carried forward to
+ * second derivatives in the shape a.  Below z = a + 1, P = lead S with
+ * lead = a log z - z - log Gamma(a), S = sum t_k, t_0 = 1/a,
+ * t_k = t_(k-1) z / (a + k): dt_k/da = t_k D_k and d2t_k/da2 =
+ * t_k (D_k^2 + E_k), with D_k = -sum_(j<=k) 1/(a + j) and E_k =
+ * sum_(j<=k) 1/(a + j)^2, all terms of one sign, so no sum cancels.
+ * Above it, Q = lead h with h the continued fraction (modified Lentz),
+ * and each quantity of the recurrence carries its first and second
+ * derivatives in a (b' = -1, a_i' = i, both second derivatives 0).
+ * With T the tail so found and r = e^lead / T (= 1/S or 1/h):
+ *   d log T / da   = log z - psi(a) + T'/T (S'/S or h'/h),
+ *   d2 log T / da2 = -psi1(a) + T''/T - (T'/T)^2,
+ * and in the scale b, since d(z f(z))/dz = f(z) (a - z) for the gamma(a,
+ * 1) density f, with s = -1 for P and +1 for Q:
+ *   d log T / db      = s r / b,
+ *   d2 log T / db2    = -s (r / b^2) (a - z + s r + 1),
+ *   d2 log T / da db  = s (r / b) (log z - psi(a) - d log T / da).
+ * The other tail follows (pci_tails_other).  One loop a point, where the
+ * shape's derivative by differences took three incomplete gammas and
+ * three log Gammas.
  */
-static double g_logtail(double x, const double *p, int upper, double *g)
+static void g_tails(const double *p, const double *x, size_t n, int order,
+                    pci_tails *out)
 {
-	double a = p[0], y = x / p[1], lp, lq, v;
+	double a = p[0], b = p[1], lga = gsl_sf_lngamma(a);
+	double psi = order >= 1 ? gsl_sf_psi(a) : 0;
+	double psi1 = order >= 2 ? gsl_sf_psi_1(a) : 0;
 
-	if (x <= 0) {
-		if (g)
-			g[0] = g[1] = 0;
-		return upper ? 0 : -INFINITY;
-	}
-	pci_gamma_logpq(a, y, &lp, &lq);
-	v = upper ? lq : lp;
-	if (g) {
-		double ld = a * log(y) - y - gsl_sf_lngamma(a); /* log f(y) y */
-		double h = 1e-6 * a, p1, q1, p2, q2;
+	for (size_t i = 0; i < n; i++) {
+		pci_tails *t = out + i;
+		double z = x[i] / b, lz, lead, l, t1, t2, r, sg, da;
+		int upper;
 
-		g[1] = (upper ? 1 : -1) * exp(ld - v) / p[1];
-		pci_gamma_logpq(a + h, y, &p1, &q1);
-		pci_gamma_logpq(a - h, y, &p2, &q2);
-		g[0] = upper ? (q1 - q2) / (2 * h) : (p1 - p2) / (2 * h);
+		if (!(z > 0)) {
+			memset(t, 0, sizeof *t);
+			t->lf = -INFINITY;
+			continue;
+		}
+		lz = log(z);
+		lead = a * lz - z - lga;
+		if (z < a + 1) {
+			double term = 1.0 / a, dk = -1.0 / a, ek = 1.0 / (a * a);
+			double sum = term, s1 = term * dk, s2 = term * (dk * dk + ek);
+
+			for (int k = 1; k < 100000; k++) {
+				double ak = 1.0 / (a + k);
+				term *= z * ak;
+				dk -= ak;
+				ek += ak * ak;
+				sum += term;
+				s1 += term * dk;
+				s2 += term * (dk * dk + ek);
+				if (term < sum * 1e-17 && term * fabs(dk) < fabs(s1) * 1e-17 &&
+				    term * (dk * dk + ek) < s2 * 1e-17)
+					break;
+			}
+			upper = 0;
+			l = lead + log(sum);
+			t1 = s1 / sum;
+			t2 = s2 / sum;
+			r = 1 / sum;
+		} else {
+			const double tiny = 1e-300;
+			double bb = z + 1 - a, c = 1 / tiny, c1 = 0, c2 = 0;
+			double d = 1 / bb, d1 = d * d, d2 = 2 * d * d * d;
+			double h = d, h1 = d1, h2 = d2;
+
+			for (int k = 1; k < 100000; k++) {
+				double an = -k * (k - a), an1 = k, nd, nd1, nd2, nc, nc1, nc2;
+				double ic, id, del, del1, del2;
+
+				bb += 2;
+				nd = an * d + bb;
+				nd1 = an1 * d + an * d1 - 1;
+				nd2 = 2 * an1 * d1 + an * d2;
+				if (fabs(nd) < tiny) {
+					nd = tiny;
+					nd1 = nd2 = 0;
+				}
+				ic = 1 / c;
+				nc = bb + an * ic;
+				nc1 = -1 + an1 * ic - an * c1 * ic * ic;
+				nc2 = -2 * an1 * c1 * ic * ic - an * c2 * ic * ic +
+				      2 * an * c1 * c1 * ic * ic * ic;
+				if (fabs(nc) < tiny) {
+					nc = tiny;
+					nc1 = nc2 = 0;
+				}
+				id = 1 / nd;
+				d = id;
+				d1 = -nd1 * id * id;
+				d2 = -nd2 * id * id + 2 * nd1 * nd1 * id * id * id;
+				c = nc;
+				c1 = nc1;
+				c2 = nc2;
+				del = d * c;
+				del1 = d1 * c + d * c1;
+				del2 = d2 * c + 2 * d1 * c1 + d * c2;
+				h2 = h2 * del + 2 * h1 * del1 + h * del2;
+				h1 = h1 * del + h * del1;
+				h *= del;
+				if (fabs(del - 1) < 1e-16 &&
+				    fabs(h * del1) <= 1e-16 * fabs(h1) &&
+				    fabs(h * del2 + 2 * h1 * del1) <=
+				    1e-16 * (fabs(h2) + h1 * h1 / fabs(h)))
+					break;
+			}
+			upper = 1;
+			l = lead + log(h);
+			t1 = h1 / h;
+			t2 = h2 / h;
+			r = 1 / h;
+		}
+		if (upper)
+			t->ls = l;
+		else
+			t->lf = l;
+		if (order >= 1) {
+			double *g = upper ? t->gs : t->gf;
+			double (*hh)[PC_MAX_PARAMS] = upper ? t->hs : t->hf;
+
+			sg = upper ? 1 : -1;
+			da = lz - psi + t1;
+			g[0] = da;
+			g[1] = sg * r / b;
+			if (order >= 2) {
+				hh[0][0] = -psi1 + t2 - t1 * t1;
+				hh[0][1] = hh[1][0] = sg * r / b * (lz - psi - da);
+				hh[1][1] = -sg * r / (b * b) * (a - z + sg * r + 1);
+			}
+		}
+		pci_tails_other(t, 2, upper, order);
 	}
-	return v;
 }
 
 const pci_fitops pci_gamma_fit = {
@@ -426,6 +533,6 @@ const pci_fitops pci_gamma_fit = {
 	.start = g_start,
 	.mle = NULL,
 	.logparam = 3u,
-	.logtail = g_logtail,
+	.tails = g_tails,
 	.hessian = g_hessian,
 };

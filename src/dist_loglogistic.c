@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -168,25 +169,48 @@ static void ll_start(const pci_sample *s, double *p)
 	p[1] = exp(s->lmean);
 }
 
-/* With u = k log(x/l): log F = -softplus(-u), log S = -softplus(u);
- * d log F / du = S and d log S / du = -F. */
-static double ll_logtail(double x, const double *p, int upper, double *g)
-{
-	double k = p[0], t, u, du;
 
-	if (x <= 0) {
-		if (g)
-			g[0] = g[1] = 0;
-		return upper ? 0 : -INFINITY;
+/* Carry a tail's derivatives in u = k log(x / l), d1 and d2, to p =
+ * {k, l}: du/dk = log(x / l), du/dl = -k / l, d2u/dk dl = -1 / l,
+ * d2u/dl2 = k / l^2. */
+static void to_kl(double d1, double d2, double t, const double *p, double *g,
+                  double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double k = p[0], l = p[1], du[2] = {t, -k / l};
+
+	g[0] = d1 * du[0];
+	g[1] = d1 * du[1];
+	h[0][0] = d2 * du[0] * du[0];
+	h[0][1] = h[1][0] = d2 * du[0] * du[1] - d1 / l;
+	h[1][1] = d2 * du[1] * du[1] + d1 * k / (l * l);
+}
+
+/* With u = k log(x / l): log F = -softplus(-u), log S = -softplus(u);
+ * d log F / du = S, d log S / du = -F, and both second derivatives are
+ * -F S. */
+static void ll_tails(const double *p, const double *x, size_t n, int order,
+                     pci_tails *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		pci_tails *t = out + i;
+		double lt, u, f, sv;
+
+		memset(t, 0, sizeof *t);
+		if (x[i] <= 0) {
+			t->lf = -INFINITY;
+			continue;
+		}
+		lt = log(x[i] / p[1]);
+		u = p[0] * lt;
+		t->ls = -pci_softplus(u);
+		t->lf = -pci_softplus(-u);
+		if (order < 1)
+			continue;
+		f = sigm(u);
+		sv = sigm(-u);
+		to_kl(-f, -f * sv, lt, p, t->gs, t->hs);
+		to_kl(sv, -f * sv, lt, p, t->gf, t->hf);
 	}
-	t = log(x / p[1]);
-	u = k * t;
-	du = upper ? -sigm(u) : sigm(-u);
-	if (g) {
-		g[0] = du * t;
-		g[1] = -du * k / p[1];
-	}
-	return upper ? -pci_softplus(u) : -pci_softplus(-u);
 }
 
 const pci_fitops pci_loglogistic_fit = {
@@ -195,6 +219,6 @@ const pci_fitops pci_loglogistic_fit = {
 	.start = ll_start,
 	.mle = NULL,
 	.logparam = 3u,
-	.logtail = ll_logtail,
+	.tails = ll_tails,
 	.hessian = ll_hessian,
 };

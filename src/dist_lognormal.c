@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -25,15 +26,33 @@ double pci_norm_logq(double z)
 	return gsl_sf_log_erfc(z / M_SQRT2) - M_LN2;
 }
 
-double pci_norm_logtail(double z, int upper, double *dz)
+/*
+ * The smaller tail A from erfc (the upper one for z > 0), and with h =
+ * phi(z) / A its derivatives in z: for A = 1 - Phi(z), d log A/dz = -h
+ * and d2 = -h (h - z); for A = Phi(z), h and -h (h + z).  Then to p by
+ * the chain rule, and the other tail from A.
+ */
+void pci_norm_tails(double z, const double *dz,
+                    double dzz[PC_MAX_PARAMS][PC_MAX_PARAMS], int k, int order,
+                    pci_tails *t)
 {
-	double v = pci_norm_logq(upper ? z : -z);
-	/* phi / tail, the Mills ratio, in logs so that it stays finite
-	 * where both underflow */
-	double r = exp(-0.5 * z * z - LOG_SQRT_2PI - v);
+	int upper = z > 0;
+	double la = pci_norm_logq(upper ? z : -z);
+	double h = exp(-0.5 * z * z - LOG_SQRT_2PI - la);
+	double a1 = upper ? -h : h, a2 = upper ? -h * (h - z) : -h * (h + z);
+	double *g = upper ? t->gs : t->gf;
+	double (*hh)[PC_MAX_PARAMS] = upper ? t->hs : t->hf;
 
-	*dz = upper ? -r : r;
-	return v;
+	if (upper)
+		t->ls = la;
+	else
+		t->lf = la;
+	for (int i = 0; order >= 1 && i < k; i++) {
+		g[i] = a1 * dz[i];
+		for (int j = 0; order >= 2 && j < k; j++)
+			hh[i][j] = a2 * dz[i] * dz[j] + a1 * dzz[i][j];
+	}
+	pci_tails_other(t, k, upper, order);
 }
 
 static double ln_logpdf(double x, const double *p)
@@ -191,23 +210,29 @@ static int ln_mle(const pci_sample *s, double *p)
 	return 1;
 }
 
-/* The normal tail of log x. */
-static double ln_logtail(double x, const double *p, int upper, double *g)
+/* The normal tails of log x: z = (log x - m) / s, dz/dm = -1/s,
+ * dz/ds = -z/s, d2z/dm ds = 1/s^2, d2z/ds2 = 2 z / s^2. */
+static void ln_tails(const double *p, const double *x, size_t n, int order,
+                     pci_tails *out)
 {
-	double z, dz, v;
+	double s = p[1];
 
-	if (x <= 0) {
-		if (g)
-			g[0] = g[1] = 0;
-		return upper ? 0 : -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		double z, dz[PC_MAX_PARAMS], dzz[PC_MAX_PARAMS][PC_MAX_PARAMS];
+
+		if (x[i] <= 0) {
+			memset(out + i, 0, sizeof *out);
+			out[i].lf = -INFINITY;
+			continue;
+		}
+		z = (log(x[i]) - p[0]) / s;
+		dz[0] = -1 / s;
+		dz[1] = -z / s;
+		dzz[0][0] = 0;
+		dzz[0][1] = dzz[1][0] = 1 / (s * s);
+		dzz[1][1] = 2 * z / (s * s);
+		pci_norm_tails(z, dz, dzz, 2, order, out + i);
 	}
-	z = (log(x) - p[0]) / p[1];
-	v = pci_norm_logtail(z, upper, &dz);
-	if (g) {
-		g[0] = -dz / p[1];
-		g[1] = -dz * z / p[1];
-	}
-	return v;
 }
 
 const pci_fitops pci_lognormal_fit = {
@@ -216,6 +241,6 @@ const pci_fitops pci_lognormal_fit = {
 	.start = ln_start,
 	.mle = ln_mle,
 	.logparam = 2u,
-	.logtail = ln_logtail,
+	.tails = ln_tails,
 	.hessian = ln_hessian,
 };

@@ -89,16 +89,24 @@ static int n_mle(const pci_sample *s, double *p)
 	return 1;
 }
 
-/* z = (x - m) / s: dz/dm = -1/s, dz/ds = -z/s. */
-static double n_logtail(double x, const double *p, int upper, double *g)
+/* z = (x - m) / s: dz/dm = -1/s, dz/ds = -z/s, d2z/dm ds = 1/s^2,
+ * d2z/ds2 = 2 z / s^2. */
+static void n_tails(const double *p, const double *x, size_t n, int order,
+                    pci_tails *out)
 {
-	double z = (x - p[0]) / p[1], dz, v = pci_norm_logtail(z, upper, &dz);
+	double s = p[1];
 
-	if (g) {
-		g[0] = -dz / p[1];
-		g[1] = -dz * z / p[1];
+	for (size_t i = 0; i < n; i++) {
+		double z = (x[i] - p[0]) / s, dz[PC_MAX_PARAMS];
+		double dzz[PC_MAX_PARAMS][PC_MAX_PARAMS];
+
+		dz[0] = -1 / s;
+		dz[1] = -z / s;
+		dzz[0][0] = 0;
+		dzz[0][1] = dzz[1][0] = 1 / (s * s);
+		dzz[1][1] = 2 * z / (s * s);
+		pci_norm_tails(z, dz, dzz, 2, order, out + i);
 	}
-	return v;
 }
 
 const pci_fitops pci_normal_fit = {
@@ -107,6 +115,6 @@ const pci_fitops pci_normal_fit = {
 	.start = n_start,
 	.mle = n_mle,
 	.logparam = 2u,
-	.logtail = n_logtail,
+	.tails = n_tails,
 	.hessian = n_hessian,
 };

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -142,28 +143,49 @@ static void w_start(const pci_sample *s, double *p)
 	p[1] = exp(s->lmean + 0.5772156649015329 / p[0]);
 }
 
-/*
- * With z = (x/l)^k and t = log(x/l): log S = -z, so d/dk = -z t and
- * d/dl = z k / l; log F = log(1 - e^-z), whose derivative in z is
- * 1 / (e^z - 1).
- */
-static double w_logtail(double x, const double *p, int upper, double *g)
-{
-	double k = p[0], l = p[1], t, z, dz;
 
-	if (x <= 0) {
-		if (g)
-			g[0] = g[1] = 0;
-		return upper ? 0 : -INFINITY;
+/* Carry a tail's derivatives in u = k log(x / l), d1 and d2, to p =
+ * {k, l}: du/dk = log(x / l), du/dl = -k / l, d2u/dk dl = -1 / l,
+ * d2u/dl2 = k / l^2. */
+static void to_kl(double d1, double d2, double t, const double *p, double *g,
+                  double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double k = p[0], l = p[1], du[2] = {t, -k / l};
+
+	g[0] = d1 * du[0];
+	g[1] = d1 * du[1];
+	h[0][0] = d2 * du[0] * du[0];
+	h[0][1] = h[1][0] = d2 * du[0] * du[1] - d1 / l;
+	h[1][1] = d2 * du[1] * du[1] + d1 * k / (l * l);
+}
+
+/*
+ * With u = k log(x / l) and z = e^u = (x / l)^k: log S = -z, whose first
+ * and second derivatives in u are both -z; log F = log(1 - e^-z), whose
+ * first derivative is v = z / (e^z - 1) and second v (1 - z - v).
+ */
+static void w_tails(const double *p, const double *x, size_t n, int order,
+                    pci_tails *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		pci_tails *t = out + i;
+		double lt, z, v;
+
+		memset(t, 0, sizeof *t);
+		if (x[i] <= 0) {
+			t->lf = -INFINITY;
+			continue;
+		}
+		lt = log(x[i] / p[1]);
+		z = exp(p[0] * lt);
+		t->ls = -z;
+		t->lf = log(-expm1(-z));
+		if (order < 1)
+			continue;
+		v = z > 0 ? z / expm1(z) : 1;
+		to_kl(-z, -z, lt, p, t->gs, t->hs);
+		to_kl(v, v > 0 ? v * (1 - z - v) : 0, lt, p, t->gf, t->hf);
 	}
-	t = log(x / l);
-	z = exp(k * t);
-	dz = upper ? -1 : 1 / expm1(z); /* d log tail / dz */
-	if (g) {
-		g[0] = dz * z * t;
-		g[1] = -dz * z * k / l;
-	}
-	return upper ? -z : log(-expm1(-z));
 }
 
 const pci_fitops pci_weibull_fit = {
@@ -172,6 +194,6 @@ const pci_fitops pci_weibull_fit = {
 	.start = w_start,
 	.mle = NULL,
 	.logparam = 3u,
-	.logtail = w_logtail,
+	.tails = w_tails,
 	.hessian = w_hessian,
 };

@@ -5,15 +5,17 @@
  * Each family supplies its log-likelihood with an analytic gradient
  * (dist_*.c); this file maximises it over theta, the parameters with the
  * positive ones on the log scale (so every step stays valid), by damped
- * Newton iterations whose Hessian is the forward difference of the
- * analytic gradient.  Newton converges quadratically, so the loop runs
+ * Newton iterations on an analytic Hessian (the forward difference of the
+ * analytic gradient where a family has none).  Newton converges
+ * quadratically, so the loop runs
  * until the Newton decrement (what one more step could gain in log L) is
  * at rounding level, or a line search finds no strict gain, rather than
  * stopping at a loose tolerance, and the result is checked before it is
  * accepted.  The central-difference Hessian, inverted with GSL's
  * Cholesky, gives the observed-information covariance.  With whole days
  * the log-likelihood is pci_whole_loglik's, built from each family's
- * log tails (logtail) over distinct days.
+ * tails (pci_tails, with their gradients and Hessians) at the distinct
+ * day boundaries.
  *
  * It also reads a column of durations from CSV (pc_durations_read), so
  * that the tool stays a thin layer that only parses options and prints.
@@ -307,60 +309,218 @@ int pci_sample_group(pci_sample *s, pc_error *err)
 }
 
 /*
- * log P(d), the probability of the whole day d: F(1.5) for d = 1, else
- * F(d + 0.5) - F(d - 0.5), computed from whichever tail holds the
- * interval (log S above the median, log F below) as
+ * The whole-day likelihood.  A finished duration of d whole days has
+ * probability P(d) = F(1.5) for d = 1, else F(d + 0.5) - F(d - 0.5); a
+ * phase running for c days lasts at least c - 0.5, S(c - 0.5).  P(d) is
+ * computed from whichever tail holds the interval (log S above the
+ * median, log F below) as
  *   log P = l1 + log(1 - e^(l2 - l1)),
  * l1 the larger of the two tail logs, so that neither a difference of
- * two numbers near 1 nor an underflow to 0 loses it.  Its gradient is
- * (g1 - e^(l2 - l1) g2) / (1 - e^(l2 - l1)) with g the tail gradients.
+ * two numbers near 1 nor an underflow to 0 loses it.  With e = e^(l2 -
+ * l1), q = 1 - e and g, H the tails' gradients and Hessians (of their
+ * logs), its gradient is (g1 - e g2) / q, and since hess T / T = H + g g'
+ * for a tail T, its Hessian is
+ *   (H1 + g1 g1' - e (H2 + g2 g2')) / q - grad grad'.
+ * Analytic second derivatives let Newton take one evaluation a step
+ * where differencing the gradient took three.
  */
-static double day_logprob(const pci_fitops *ops, double d, const double *p,
-                          int k, double *g)
-{
-	double g1[PC_MAX_PARAMS], g2[PC_MAX_PARAMS], l1, l2, delta, q;
-	int upper;
 
-	if (d <= 1)
-		return ops->logtail(1.5, p, 0, g);
-	upper = ops->family->cdf(d, p) > 0.5;
-	l1 = ops->logtail(upper ? d - 0.5 : d + 0.5, p, upper, g ? g1 : NULL);
-	l2 = ops->logtail(upper ? d + 0.5 : d - 0.5, p, upper, g ? g2 : NULL);
-	delta = l2 - l1;
-	if (!(delta < 0) || !isfinite(l1))
-		return -INFINITY;
-	q = -expm1(delta);
-	if (g) {
-		double e = exp(delta);
-		for (int i = 0; i < k; i++)
-			g[i] = (g1[i] - e * g2[i]) / q;
+void pci_tails_other(pci_tails *t, int k, int upper, int order)
+{
+	double la = upper ? t->ls : t->lf, lb, r;
+	const double *ga = upper ? t->gs : t->gf;
+	double *gb = upper ? t->gf : t->gs;
+	const double (*ha)[PC_MAX_PARAMS] = (const double (*)[PC_MAX_PARAMS])(upper ? t->hs : t->hf);
+	double (*hb)[PC_MAX_PARAMS] = upper ? t->hf : t->hs;
+
+	lb = la < -0.693 ? log1p(-exp(la)) : log(-expm1(la));
+	if (upper)
+		t->lf = lb;
+	else
+		t->ls = lb;
+	if (order < 1)
+		return;
+	r = exp(la - lb); /* A / B */
+	for (int i = 0; i < k; i++)
+		gb[i] = -r * ga[i];
+	if (order < 2)
+		return;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			hb[i][j] = -r * (ha[i][j] + ga[i] * ga[j]) - gb[i] * gb[j];
+}
+
+/*
+ * Where the whole-day likelihood needs the tails: d - 0.5 and d + 0.5 for
+ * each distinct finished day d >= 2, 1.5 for day 1, c - 0.5 for each
+ * distinct running c.  Neighbouring days share a point (d + 0.5 is
+ * (d + 1) - 0.5), so there are about as many points as days rather than
+ * three tail evaluations a day (two and a CDF to choose the tail), and a
+ * fit lays them out once for all its evaluations.
+ */
+typedef struct whole_layout {
+	size_t npts;
+	double *x;       /* the distinct points, ascending */
+	size_t *lo, *hi; /* per finished day: its points (lo unused for day 1) */
+	size_t *cp;      /* per running value: its point */
+	pci_tails *t;    /* the tails at x, filled by each evaluation */
+} whole_layout;
+
+static void layout_free(whole_layout *w)
+{
+	if (!w)
+		return;
+	free(w->x);
+	free(w->lo);
+	free(w->t);
+	free(w);
+}
+
+static size_t point_index(const whole_layout *w, double x)
+{
+	size_t lo = 0, hi = w->npts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->x[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return l1 + log(q);
+	return lo;
+}
+
+static whole_layout *layout_new(const pci_sample *s)
+{
+	whole_layout *w = calloc(1, sizeof *w);
+	size_t m = 0, n = 2 * s->nge + s->ngc;
+
+	if (!w)
+		return NULL;
+	w->x = malloc((n ? n : 1) * sizeof *w->x);
+	w->lo = malloc((2 * s->nge + s->ngc + 1) * sizeof *w->lo);
+	if (!w->x || !w->lo) {
+		layout_free(w);
+		return NULL;
+	}
+	w->hi = w->lo + s->nge;
+	w->cp = w->hi + s->nge;
+	for (size_t j = 0; j < s->nge; j++) {
+		if (s->ge[j] > 1)
+			w->x[m++] = s->ge[j] - 0.5;
+		w->x[m++] = s->ge[j] > 1 ? s->ge[j] + 0.5 : 1.5;
+	}
+	for (size_t j = 0; j < s->ngc; j++)
+		w->x[m++] = s->gc[j] - 0.5;
+	qsort(w->x, m, sizeof *w->x, cmp_double);
+	for (size_t i = 0; i < m; i++)
+		if (w->npts == 0 || w->x[i] != w->x[w->npts - 1])
+			w->x[w->npts++] = w->x[i];
+	w->t = malloc((w->npts ? w->npts : 1) * sizeof *w->t);
+	if (!w->t) {
+		layout_free(w);
+		return NULL;
+	}
+	for (size_t j = 0; j < s->nge; j++) {
+		w->lo[j] = s->ge[j] > 1 ? point_index(w, s->ge[j] - 0.5) : 0;
+		w->hi[j] = point_index(w, s->ge[j] > 1 ? s->ge[j] + 0.5 : 1.5);
+	}
+	for (size_t j = 0; j < s->ngc; j++)
+		w->cp[j] = point_index(w, s->gc[j] - 0.5);
+	return w;
+}
+
+/* Add c times a term's log, gradient and Hessian to the sums. */
+static void add_term(int k, int order, double c, double l, const double *g,
+                     const double (*h)[PC_MAX_PARAMS], double *ll, double *grad,
+                     double (*hess)[PC_MAX_PARAMS])
+{
+	*ll += c * l;
+	if (order < 1)
+		return;
+	for (int i = 0; i < k; i++)
+		grad[i] += c * g[i];
+	if (order < 2)
+		return;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			hess[i][j] += c * h[i][j];
+}
+
+static double whole_loglik_at(const pci_fitops *ops, whole_layout *w,
+                              const pci_sample *s, const double *p,
+                              double *grad, double hess[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	int k = ops->family->nparams, order = hess ? 2 : grad ? 1 : 0;
+	double ll = 0, gs[PC_MAX_PARAMS], hs[PC_MAX_PARAMS][PC_MAX_PARAMS];
+
+	if (!grad)
+		grad = gs;
+	if (!hess)
+		hess = hs;
+	for (int i = 0; i < k; i++) {
+		grad[i] = 0;
+		for (int j = 0; j < k; j++)
+			hess[i][j] = 0;
+	}
+	ops->tails(p, w->x, w->npts, order, w->t);
+	for (size_t j = 0; j < s->nge; j++) {
+		const pci_tails *a = w->t + w->lo[j], *b = w->t + w->hi[j];
+		double g[PC_MAX_PARAMS], h[PC_MAX_PARAMS][PC_MAX_PARAMS];
+		double l1, l2, delta, q, e;
+		const double *g1, *g2;
+		const double (*h1)[PC_MAX_PARAMS], (*h2)[PC_MAX_PARAMS];
+		int upper;
+
+		if (s->ge[j] <= 1) {
+			add_term(k, order, s->gw[j], b->lf, b->gf, b->hf, &ll, grad, hess);
+			continue;
+		}
+		upper = a->ls < b->lf;
+		l1 = upper ? a->ls : b->lf;
+		l2 = upper ? b->ls : a->lf;
+		delta = l2 - l1;
+		if (!(delta < 0) || !isfinite(l1))
+			return -INFINITY;
+		q = -expm1(delta);
+		if (order >= 1) {
+			e = exp(delta);
+			g1 = upper ? a->gs : b->gf;
+			g2 = upper ? b->gs : a->gf;
+			for (int i = 0; i < k; i++)
+				g[i] = (g1[i] - e * g2[i]) / q;
+			if (order >= 2) {
+				h1 = upper ? a->hs : b->hf;
+				h2 = upper ? b->hs : a->hf;
+				for (int i = 0; i < k; i++)
+					for (int m = 0; m < k; m++)
+						h[i][m] = (h1[i][m] + g1[i] * g1[m] -
+						           e * (h2[i][m] + g2[i] * g2[m])) / q -
+						          g[i] * g[m];
+			}
+		}
+		add_term(k, order, s->gw[j], l1 + log(q), g,
+		         (const double (*)[PC_MAX_PARAMS])h, &ll, grad, hess);
+	}
+	for (size_t j = 0; j < s->ngc; j++) {
+		const pci_tails *t = w->t + w->cp[j];
+		add_term(k, order, s->gcw[j], t->ls, t->gs, t->hs, &ll, grad, hess);
+	}
+	return isfinite(ll) ? ll : -INFINITY;
 }
 
 double pci_whole_loglik(const pci_fitops *ops, const double *p,
-                        const pci_sample *s, double *grad)
+                        const pci_sample *s, double *grad,
+                        double hess[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
-	double ll = 0, g[PC_MAX_PARAMS];
-	int k = ops->family->nparams;
+	whole_layout *w = layout_new(s);
+	double ll;
 
-	if (grad)
-		for (int i = 0; i < k; i++)
-			grad[i] = 0;
-	for (size_t j = 0; j < s->nge; j++) {
-		ll += s->gw[j] * day_logprob(ops, s->ge[j], p, k, grad ? g : NULL);
-		if (grad)
-			for (int i = 0; i < k; i++)
-				grad[i] += s->gw[j] * g[i];
-	}
-	/* running for d days: the duration is at least d - 0.5 */
-	for (size_t j = 0; j < s->ngc; j++) {
-		ll += s->gcw[j] * ops->logtail(s->gc[j] - 0.5, p, 1, grad ? g : NULL);
-		if (grad)
-			for (int i = 0; i < k; i++)
-				grad[i] += s->gcw[j] * g[i];
-	}
-	return isfinite(ll) ? ll : -INFINITY;
+	if (!w)
+		return -INFINITY;
+	ll = whole_loglik_at(ops, w, s, p, grad, hess);
+	layout_free(w);
+	return ll;
 }
 
 /* -------------------------------------------------------- optimisation */
@@ -376,6 +536,7 @@ typedef struct problem {
 	const pci_sample *s;
 	int k;
 	double ls; /* location unit */
+	whole_layout *w; /* whole days: the fit's layout (NULL: made per call) */
 } problem;
 
 static void to_params(const problem *pr, const double *th, double *p)
@@ -397,11 +558,14 @@ static double jacobian(const problem *pr, const double *p, int i)
 }
 
 /* log L at theta and its gradient in theta (chain rule: d/dlog p =
- * p d/dp, d/d(p/ls) = ls d/dp); -inf where the parameters are not
- * valid. */
-static double eval(const problem *pr, const double *th, double *g)
+ * p d/dp, d/d(p/ls) = ls d/dp), and with whole days its Hessian in theta
+ * when h is not NULL (then *hok is set: 1, or 0 where it could not be
+ * had); -inf where the parameters are not valid. */
+static double eval_h(const problem *pr, const double *th, double *g,
+                     double h[PC_MAX_PARAMS][PC_MAX_PARAMS], int *hok)
 {
 	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], ll;
+	double hp[PC_MAX_PARAMS][PC_MAX_PARAMS];
 
 	/* Keep log parameters within e^+-400: far beyond any duration
 	 * scale, and GSL's lngamma, psi and incomplete gamma stay clear of
@@ -410,17 +574,45 @@ static double eval(const problem *pr, const double *th, double *g)
 	for (int i = 0; i < pr->k; i++)
 		if ((pr->ops->logparam >> i & 1) && !(fabs(th[i]) <= 400))
 			return -INFINITY;
+	if (h)
+		*hok = 0;
 	to_params(pr, th, p);
 	if (!pr->ops->family->valid(p))
 		return -INFINITY;
-	ll = pr->s->whole ? pci_whole_loglik(pr->ops, p, pr->s, g ? gp : NULL)
-	                  : pr->ops->loglik(p, pr->s, g ? gp : NULL);
+	if (!pr->s->whole) {
+		ll = pr->ops->loglik(p, pr->s, g ? gp : NULL);
+		h = NULL; /* the exact-data families: hessian_exact's */
+	} else if (pr->w) {
+		ll = whole_loglik_at(pr->ops, pr->w, pr->s, p, g || h ? gp : NULL,
+		                     h ? hp : NULL);
+	} else {
+		ll = pci_whole_loglik(pr->ops, p, pr->s, g || h ? gp : NULL,
+		                      h ? hp : NULL);
+	}
 	if (!isfinite(ll))
 		return -INFINITY;
 	if (g)
 		for (int i = 0; i < pr->k; i++)
 			g[i] = gp[i] * jacobian(pr, p, i);
+	if (h) {
+		/* as hessian_exact: J_i J_j H_ij, plus g_i p_i on the
+		 * diagonal of a log parameter */
+		*hok = 1;
+		for (int i = 0; i < pr->k; i++)
+			for (int j = 0; j < pr->k; j++) {
+				h[i][j] = jacobian(pr, p, i) * jacobian(pr, p, j) * hp[i][j];
+				if (i == j && (pr->ops->logparam >> i & 1))
+					h[i][j] += gp[i] * p[i];
+				if (!isfinite(h[i][j]))
+					*hok = 0;
+			}
+	}
 	return ll;
+}
+
+static double eval(const problem *pr, const double *th, double *g)
+{
+	return eval_h(pr, th, g, NULL, NULL);
 }
 
 /* Step for differencing theta[i]: 1e-5, a relative step in a log
@@ -575,10 +767,12 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 {
 	double g[PC_MAX_PARAMS], h[PC_MAX_PARAMS][PC_MAX_PARAMS];
 	double d[PC_MAX_PARAMS], t[PC_MAX_PARAMS], ll, tol;
-	int k = pr->k, it;
+	double nh[PC_MAX_PARAMS][PC_MAX_PARAMS];
+	int k = pr->k, it, whole = pr->s->whole, hok = 0, nhok = 0;
 
 	*decr = INFINITY;
-	ll = eval(pr, th, g);
+	/* whole days: each evaluation brings its analytic Hessian */
+	ll = whole ? eval_h(pr, th, g, h, &hok) : eval(pr, th, g);
 	if (!isfinite(ll))
 		return -1;
 	for (it = 0; it < 200; it++) {
@@ -587,7 +781,8 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 
 		tol = 1e-14 * fmax(1, fabs(ll));
 
-		newton = hessian_fwd(pr, th, g, h) == 0 && newton_step(k, h, g, d) == 0;
+		newton = (hok || hessian_fwd(pr, th, g, h) == 0) &&
+		         newton_step(k, h, g, d) == 0;
 		if (newton) {
 			*decr = 0;
 			for (int i = 0; i < k; i++)
@@ -627,7 +822,7 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 		for (int tries = 0; tries < 40; tries++, step *= 0.5) {
 			for (int i = 0; i < k; i++)
 				t[i] = th[i] + step * d[i];
-			nll = eval(pr, t, ng);
+			nll = whole ? eval_h(pr, t, ng, nh, &nhok) : eval(pr, t, ng);
 			if (nll > ll)
 				break;
 		}
@@ -636,6 +831,10 @@ static int maximise(const problem *pr, double *th, double *ll_out,
 			        * judges whether that is the optimum */
 		memcpy(th, t, sizeof t);
 		memcpy(g, ng, sizeof ng);
+		if (whole) {
+			memcpy(h, nh, sizeof nh);
+			hok = nhok;
+		}
 		ll = nll;
 	}
 	*ll_out = ll;
@@ -709,12 +908,14 @@ static int fit_point_at(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
                         double *th, double *ls, pc_error *err,
                         const double *start)
 {
-	problem pr = {ops, s, ops->family->nparams, 1};
+	problem pr = {ops, s, ops->family->nparams, 1, NULL};
 	double p[PC_MAX_PARAMS], g[PC_MAX_PARAMS], ll, gn, decr = 0;
 	int it;
 
 	if (check_sample(ops, s, out, err))
 		return out->status;
+	if (s->whole && !(pr.w = layout_new(s)))
+		return fail(out, err, PC_ENOMEM, "out of memory");
 	/* the closed forms are for exact durations, not whole days */
 	if (!s->whole && ops->mle && ops->mle(s, p)) {
 		it = 0;
@@ -731,6 +932,7 @@ static int fit_point_at(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
 		to_theta(&pr, p, th);
 		it = maximise(&pr, th, &ll, &gn, &decr);
 	}
+	layout_free(pr.w);
 	*ls = pr.ls;
 	if (it < 0 || !isfinite(ll))
 		return fail(out, err, PC_ENUMERIC,
@@ -1153,7 +1355,7 @@ ready:
 	if (rc || opts->point_only)
 		goto done;
 	{
-		problem pr = {ops, &s, f->nparams, ls};
+		problem pr = {ops, &s, f->nparams, ls, NULL};
 		uncertainty(&pr, th, out);
 		if (!isfinite(out->median)) {
 			out->median = f->quantile(0.5, out->params);

@@ -44,9 +44,6 @@ double pci_gamma_isf(double a, double logs);
  * upper tail, where 1 - e^logs rounds to 1. */
 double pci_family_isf(const pc_family *f, double logs, const double *p);
 
-/* log(1 - Phi(z)) (upper = 1) or log Phi(z) (upper = 0) for any z, and
- * in *dz its derivative in z. */
-double pci_norm_logtail(double z, int upper, double *dz);
 
 /* log P(a, z) and log Q(a, z) of the regularised incomplete gamma
  * function, both exact far in their tails (z >= 0, a > 0). */
@@ -114,9 +111,39 @@ void pci_sample_release(pci_sample *s);
 int pci_sample_group(pci_sample *s, pc_error *err);
 
 /* The whole-day log-likelihood (fit.h, whole_days) of family ops at p,
- * with its gradient in p when grad is not NULL. */
+ * with its gradient in p when grad is not NULL and its Hessian in p when
+ * hess is not NULL (then grad must not be NULL either).  -inf where it is
+ * not finite or memory runs out. */
 double pci_whole_loglik(const struct pci_fitops *ops, const double *p,
-                        const pci_sample *s, double *grad);
+                        const pci_sample *s, double *grad,
+                        double hess[PC_MAX_PARAMS][PC_MAX_PARAMS]);
+
+/*
+ * Both tails of a distribution at one point x, as the whole-day
+ * likelihood takes them: lf = log F(x) and ls = log S(x), each exact
+ * however far in its own tail (never the log of a difference that
+ * rounded), with their gradients gf, gs in the natural parameters p and
+ * their Hessians hf, hs.  At x <= 0 for a positive family lf = -inf,
+ * ls = 0 and every derivative is 0.
+ */
+typedef struct pci_tails {
+	double lf, ls;
+	double gf[PC_MAX_PARAMS], gs[PC_MAX_PARAMS];
+	double hf[PC_MAX_PARAMS][PC_MAX_PARAMS], hs[PC_MAX_PARAMS][PC_MAX_PARAMS];
+} pci_tails;
+
+/* Complete t from one tail already in it (upper = 1: ls, gs, hs; 0: lf,
+ * gf, hf), which must be the one the family computes exactly, for k
+ * parameters and derivatives up to order (0, 1 or 2): with A that tail
+ * and B = 1 - A the other, grad B / B = -(A/B) grad A / A and
+ * hess B / B = -(A/B) hess A / A. */
+void pci_tails_other(pci_tails *t, int k, int upper, int order);
+
+/* The tails at a standard normal z(p) with gradient dz and Hessian dzz in
+ * p (k parameters): the normal's and the lognormal's, one erfc each. */
+void pci_norm_tails(double z, const double *dz,
+                    double dzz[PC_MAX_PARAMS][PC_MAX_PARAMS], int k, int order,
+                    pci_tails *t);
 
 /* The estimation side of a family. */
 typedef struct pci_fitops {
@@ -131,10 +158,13 @@ typedef struct pci_fitops {
 	 * sets p, or 0 to use the numerical optimiser.  May be NULL. */
 	int (*mle)(const pci_sample *s, double *p);
 	unsigned logparam; /* bit i set: p[i] > 0, optimised as log p[i] */
-	/* log S(x) (upper = 1) or log F(x) (upper = 0) at p, never log 0
-	 * rounding where the other form is exact, and in g[] (not NULL) its
-	 * gradient in p: the pieces of the whole-day likelihood. */
-	double (*logtail)(double x, const double *p, int upper, double *g);
+	/* The tails (pci_tails) at each of x[0..n-1] at p, with derivatives
+	 * up to order (0: values, 1: gradients, 2: Hessians too): the
+	 * pieces of the whole-day likelihood.  One call per evaluation, so
+	 * that what depends on p alone (log Gamma(shape), its derivatives)
+	 * is computed once rather than once per day. */
+	void (*tails)(const double *p, const double *x, size_t n, int order,
+	              pci_tails *out);
 	/* The Hessian of loglik in p, analytic, or NULL (the engine then
 	 * differences the gradient). */
 	void (*hessian)(const double *p, const pci_sample *s,
