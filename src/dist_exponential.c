@@ -73,7 +73,7 @@ static double total_time(const pci_sample *s)
 	double t = s->sx;
 
 	for (size_t i = 0; i < s->ncens; i++)
-		t += s->xc[i];
+		t += PCI_W(s->wc, i) * s->xc[i];
 	return t;
 }
 
@@ -82,20 +82,20 @@ static double e_loglik(const double *p, const pci_sample *s, double *grad)
 	double t = total_time(s);
 
 	if (grad)
-		grad[0] = (double)s->nev / p[0] - t;
-	return (double)s->nev * log(p[0]) - p[0] * t;
+		grad[0] = s->ne / p[0] - t;
+	return s->ne * log(p[0]) - p[0] * t;
 }
 
 /* d2/dr2 = -events / r^2: for the standard error, the MLE is closed. */
 static void e_hessian(const double *p, const pci_sample *s,
                       double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
-	h[0][0] = -(double)s->nev / (p[0] * p[0]);
+	h[0][0] = -s->ne / (p[0] * p[0]);
 }
 
 static void e_start(const pci_sample *s, double *p)
 {
-	p[0] = s->nev / total_time(s);
+	p[0] = s->ne / total_time(s);
 }
 
 static int e_mle(const pci_sample *s, double *p)

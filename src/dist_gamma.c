@@ -304,7 +304,7 @@ const pc_family pci_gamma = {
 
 static double g_loglik(const double *p, const pci_sample *s, double *grad)
 {
-	double a = p[0], b = p[1], ne = (double)s->nev;
+	double a = p[0], b = p[1], ne = s->ne;
 	double lgb = log(b), lga = gsl_sf_lngamma(a);
 	double ll = (a - 1) * s->slx - s->sx / b - ne * lga - ne * a * lgb;
 	double da = 0, db = 0, psi = 0;
@@ -352,7 +352,7 @@ static double g_loglik(const double *p, const pci_sample *s, double *grad)
 static void g_hessian(const double *p, const pci_sample *s,
                       double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
-	double a = p[0], b = p[1], ne = (double)s->nev;
+	double a = p[0], b = p[1], ne = s->ne;
 	double lga = gsl_sf_lngamma(a), psi = gsl_sf_psi(a), step = 1e-4 * a;
 	double lgp = gsl_sf_lngamma(a + step), lgm = gsl_sf_lngamma(a - step);
 	double psp = gsl_sf_psi(a + step), psm = gsl_sf_psi(a - step);
@@ -382,8 +382,8 @@ static void g_hessian(const double *p, const pci_sample *s,
  * s = log(mean) - mean(log x), within 1.5% of it. */
 static void g_start(const pci_sample *s, double *p)
 {
-	double m = s->sx / s->nev;
-	double d = log(m) - s->slx / s->nev;
+	double m = s->sx / s->ne;
+	double d = log(m) - s->slx / s->ne;
 
 	if (!(d > 1e-12))
 		d = 1e-12;

@@ -88,7 +88,7 @@ static double sigm(double t)
  */
 static double ll_loglik(const double *p, const pci_sample *s, double *grad)
 {
-	double k = p[0], ls = log(p[1]), ne = (double)s->nev;
+	double k = p[0], ls = log(p[1]), ne = s->ne;
 	double ll = ne * log(k) - s->slx, dk = ne / k, dsum = 0;
 
 	for (size_t i = 0; i < s->nde; i++) {
@@ -131,7 +131,7 @@ static double ll_loglik(const double *p, const pci_sample *s, double *grad)
 static void ll_hessian(const double *p, const pci_sample *s,
                        double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
-	double k = p[0], sc = p[1], ls = log(sc), ne = (double)s->nev;
+	double k = p[0], sc = p[1], ls = log(sc), ne = s->ne;
 	double hkk = -ne / (k * k), hks = 0, hss = 0;
 
 	for (size_t i = 0; i < s->nde; i++) {

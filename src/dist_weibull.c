@@ -75,7 +75,7 @@ const pc_family pci_weibull = {
  */
 static double w_loglik(const double *p, const pci_sample *s, double *grad)
 {
-	double k = p[0], ll = log(p[1]), ne = (double)s->nev;
+	double k = p[0], ll = log(p[1]), ne = s->ne;
 	double z = 0, zl = 0;
 
 	for (size_t i = 0; i < s->nde; i++) {
@@ -109,7 +109,7 @@ static double w_loglik(const double *p, const pci_sample *s, double *grad)
 static void w_hessian(const double *p, const pci_sample *s,
                       double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
-	double k = p[0], l = p[1], ll = log(l), ne = (double)s->nev;
+	double k = p[0], l = p[1], ll = log(l), ne = s->ne;
 	double z = 0, zt = 0, zt2 = 0, gl;
 
 	for (size_t i = 0; i < s->nde; i++) {

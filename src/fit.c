@@ -127,11 +127,14 @@ void pc_fit_options_init(pc_fit_options *o)
 /* ------------------------------------------------------------ samples */
 
 static size_t group(double *v, size_t n, double *u, double *w);
+static size_t group_weighted(const double *v, const double *wt, size_t n,
+                             double *u, double *w);
 
 /* Whole numbers (days, counts) tie often: 10^4 whole-day durations take a
  * few dozen values, so the likelihoods run over distinct values with
- * counts.  Other data seldom tie, and are left as they are rather than
- * sorted for nothing.  0, or -1 out of memory. */
+ * counts (weighted, the sum of their weights).  Other data seldom tie,
+ * and are left as they are rather than sorted for nothing.  0, or -1 out
+ * of memory. */
 static int group_ties(pci_sample *s)
 {
 	size_t n = s->nev + s->ncens, ne = s->nev, nc = s->ncens;
@@ -149,16 +152,28 @@ static int group_ties(pci_sample *s)
 	if (!b)
 		return -1;
 	tmp = b + 3 * n;
-	memcpy(tmp, s->xe, ne * sizeof *tmp);
-	s->nde = group(tmp, ne, b, b + ne);
+	if (s->we)
+		s->nde = group_weighted(s->xe, s->we, ne, b, b + ne);
+	else {
+		memcpy(tmp, s->xe, ne * sizeof *tmp);
+		s->nde = group(tmp, ne, b, b + ne);
+	}
+	if (s->nde == (size_t)-1)
+		return -1;
 	for (size_t i = 0; i < s->nde; i++)
 		b[2 * ne + i] = b[i] > 0 ? log(b[i]) : 0;
 	s->dxe = b;
 	s->dwe = b + ne;
 	s->dle = b + 2 * ne;
 	b += 3 * ne;
-	memcpy(tmp, s->xc, nc * sizeof *tmp);
-	s->ndc = group(tmp, nc, b, b + nc);
+	if (s->wc)
+		s->ndc = group_weighted(s->xc, s->wc, nc, b, b + nc);
+	else {
+		memcpy(tmp, s->xc, nc * sizeof *tmp);
+		s->ndc = group(tmp, nc, b, b + nc);
+	}
+	if (s->ndc == (size_t)-1)
+		return -1;
 	for (size_t i = 0; i < s->ndc; i++)
 		b[2 * nc + i] = b[i] > 0 ? log(b[i]) : 0;
 	s->dxc = b;
@@ -170,11 +185,17 @@ static int group_ties(pci_sample *s)
 int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err)
 {
+	return pci_sample_init_weighted(s, x, censored, NULL, n, err);
+}
+
+int pci_sample_init_weighted(pci_sample *s, const double *x,
+                             const unsigned char *censored, const double *w,
+                             size_t n, pc_error *err)
+{
 	size_t ie = 0, ic = 0;
-	double m = 0, q = 0, lm = 0, lq = 0;
+	double m = 0, q = 0, lm = 0, lq = 0, sw = 0;
 
 	memset(s, 0, sizeof *s);
-	s->n = n;
 	s->all_positive = 1;
 	s->all_equal = 1;
 	s->min = INFINITY;
@@ -183,59 +204,82 @@ int pci_sample_init(pci_sample *s, const double *x,
 		if (!isfinite(x[i]))
 			return pc_error_set(err, PC_EDATA, NULL, 0,
 			                    "value %g is not a finite number", x[i]);
+		if (w && !(isfinite(w[i]) && w[i] >= 0))
+			return pc_error_set(err, PC_EDATA, NULL, 0,
+			                    "weight %g of value %g is not a finite number >= 0",
+			                    w[i], x[i]);
+		if (w && w[i] == 0)
+			continue;
 		if (censored && censored[i])
 			s->ncens++;
 		else
 			s->nev++;
 	}
-	s->buf = malloc((2 * n + 1) * 2 * sizeof *s->buf);
+	s->n = s->nev + s->ncens;
+	/* xe, le, xc, lc, and the weights of both kinds */
+	s->buf = malloc((3 * s->n + 1) * 2 * sizeof *s->buf);
 	if (!s->buf)
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	s->xe = s->buf;
 	s->le = s->xe + s->nev;
 	s->xc = s->le + s->nev;
 	s->lc = s->xc + s->ncens;
+	if (w) {
+		s->we = s->lc + s->ncens;
+		s->wc = s->we + s->nev;
+	}
 	for (size_t i = 0; i < n; i++) {
-		double v = x[i], lv = v > 0 ? log(v) : 0;
+		double v = x[i], lv = v > 0 ? log(v) : 0, wi = w ? w[i] : 1;
 
+		if (wi == 0)
+			continue;
+		s->wn += wi;
 		s->min = fmin(s->min, v);
 		s->max = fmax(s->max, v);
 		if (v <= 0)
 			s->all_positive = 0;
 		if (censored && censored[i]) {
+			if (w)
+				s->wc[ic] = wi;
 			s->xc[ic] = v;
 			s->lc[ic++] = lv;
 			continue;
 		}
 		if (ie && v != s->xe[0])
 			s->all_equal = 0;
+		if (w)
+			s->we[ie] = wi;
 		s->xe[ie] = v;
 		s->le[ie] = lv;
-		/* Welford: the plain sum of squares cancels when the spread
-		 * is small next to the mean */
+		/* Welford (West's weighted form): the plain sum of squares
+		 * cancels when the spread is small next to the mean */
 		ie++;
+		sw += wi;
 		{
 			double d = v - m, ld = lv - lm;
-			m += d / ie;
-			q += d * (v - m);
-			lm += ld / ie;
-			lq += ld * (lv - lm);
+			m += wi * d / sw;
+			q += wi * d * (v - m);
+			lm += wi * ld / sw;
+			lq += wi * ld * (lv - lm);
 		}
-		s->sx += v;
-		s->slx += lv;
+		s->sx += wi * v;
+		s->slx += wi * lv;
 	}
+	s->ne = sw;
 	s->nde = s->nev;
 	s->ndc = s->ncens;
 	s->dxe = s->xe;
 	s->dle = s->le;
+	s->dwe = s->we;
 	s->dxc = s->xc;
 	s->dlc = s->lc;
+	s->dwc = s->wc;
 	if (group_ties(s))
 		return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
 	s->mean = m;
-	s->sd = ie ? sqrt(q / ie) : 0;
+	s->sd = ie ? sqrt(q / sw) : 0;
 	s->lmean = lm;
-	s->lsd = ie ? sqrt(lq / ie) : 0;
+	s->lsd = ie ? sqrt(lq / sw) : 0;
 	return PC_OK;
 }
 
@@ -277,6 +321,45 @@ static size_t group(double *v, size_t n, double *u, double *w)
 	return m;
 }
 
+struct vw {
+	double v, w;
+};
+
+static int cmp_vw(const void *a, const void *b)
+{
+	double x = ((const struct vw *)a)->v, y = ((const struct vw *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/* group() with weights: distinct values of v[0..n-1] in u[], the sum of
+ * the weights wt[] of each in w[]; the count of distinct values, or
+ * (size_t)-1 out of memory. */
+static size_t group_weighted(const double *v, const double *wt, size_t n,
+                             double *u, double *w)
+{
+	struct vw *t = malloc((n ? n : 1) * sizeof *t);
+	size_t m = 0;
+
+	if (!t)
+		return (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		t[i].v = v[i];
+		t[i].w = wt[i];
+	}
+	qsort(t, n, sizeof *t, cmp_vw);
+	for (size_t i = 0; i < n; i++) {
+		if (m && t[i].v == u[m - 1]) {
+			w[m - 1] += t[i].w;
+			continue;
+		}
+		u[m] = t[i].v;
+		w[m++] = t[i].w;
+	}
+	free(t);
+	return m;
+}
+
 int pci_sample_group(pci_sample *s, pc_error *err)
 {
 	double *tmp;
@@ -298,12 +381,19 @@ int pci_sample_group(pci_sample *s, pc_error *err)
 	tmp = s->gbuf + 2 * s->n;
 	s->ge = s->gbuf;
 	s->gw = s->ge + s->nev;
-	memcpy(tmp, s->xe, s->nev * sizeof *tmp);
-	s->nge = group(tmp, s->nev, s->ge, s->gw);
 	s->gc = s->gw + s->nev;
 	s->gcw = s->gc + s->ncens;
-	memcpy(tmp, s->xc, s->ncens * sizeof *tmp);
-	s->ngc = group(tmp, s->ncens, s->gc, s->gcw);
+	if (s->we) {
+		s->nge = group_weighted(s->xe, s->we, s->nev, s->ge, s->gw);
+		s->ngc = group_weighted(s->xc, s->wc, s->ncens, s->gc, s->gcw);
+		if (s->nge == (size_t)-1 || s->ngc == (size_t)-1)
+			return pc_error_set(err, PC_ENOMEM, NULL, 0, "out of memory");
+	} else {
+		memcpy(tmp, s->xe, s->nev * sizeof *tmp);
+		s->nge = group(tmp, s->nev, s->ge, s->gw);
+		memcpy(tmp, s->xc, s->ncens * sizeof *tmp);
+		s->ngc = group(tmp, s->ncens, s->gc, s->gcw);
+	}
 	s->whole = 1;
 	return PC_OK;
 }
@@ -890,9 +980,9 @@ static int check_sample(const pci_fitops *ops, const pci_sample *s,
 	return PC_OK;
 }
 
-static void set_criteria(pc_fit *out, int k)
+/* n: the observations, weighted (pci_sample.wn). */
+static void set_criteria(pc_fit *out, int k, double n)
 {
-	double n = (double)out->n;
 
 	out->aic = -2 * out->loglik + 2 * k;
 	out->aicc = n - k - 1 > 0 ? out->aic + 2.0 * k * (k + 1) / (n - k - 1)
@@ -955,7 +1045,7 @@ static int fit_point_at(const pci_fitops *ops, const pci_sample *s, pc_fit *out,
 	out->iterations = it;
 	out->n = s->n;
 	out->censored = s->ncens;
-	set_criteria(out, pr.k);
+	set_criteria(out, pr.k, s->wn);
 	out->status = PC_OK;
 	return PC_OK;
 }
@@ -1275,7 +1365,7 @@ static int fit_constant(const pci_sample *s, const pc_fit_options *opts,
 	out->loglik = 0; /* every duration has probability 1 */
 	out->grad_norm = 0;
 	out->iterations = 0;
-	set_criteria(out, 1);
+	set_criteria(out, 1, s->wn);
 	if (s->ncens == 0)
 		out->ks = out->ad = out->cvm = 0;
 	else
@@ -1311,6 +1401,10 @@ static int fit_family(const pc_family *f, const double *x,
 	}
 	if (!ops && f != &pci_constant)
 		return pc_error_set(err, PC_EUSAGE, NULL, 0, "not a known family");
+	if (opts->weights && (opts->bootstrap || opts->gof_bootstrap))
+		return pc_error_set(err, PC_EUSAGE, NULL, 0,
+		                    "bootstrap intervals and goodness-of-fit p-values "
+		                    "are not available with weights");
 	init_fit(out, f);
 	out->n = n;
 	if (shared) {
@@ -1318,7 +1412,7 @@ static int fit_family(const pc_family *f, const double *x,
 		out->censored = s.ncens;
 		goto ready;
 	}
-	rc = pci_sample_init(&s, x, censored, n, &e);
+	rc = pci_sample_init_weighted(&s, x, censored, opts->weights, n, &e);
 	if (rc) {
 		out->status = rc;
 		snprintf(out->error, sizeof out->error, "%.*s",
@@ -1361,6 +1455,10 @@ ready:
 			out->p80 = f->quantile(0.8, out->params);
 		}
 	}
+	/* the goodness-of-fit statistics are for unweighted samples: with
+	 * weights they stay NaN */
+	if (opts->weights)
+		goto done;
 	if (!xs) {
 		sorted = malloc((n ? n : 1) * (sizeof *sorted + 1));
 		if (!sorted || pci_sort_sample(x, censored, n, sorted,
@@ -1423,12 +1521,17 @@ int pc_fit_all(const double *x, const unsigned char *censored, size_t n,
 		pc_fit_options_init(&defaults);
 		opts = &defaults;
 	}
+	if (opts->weights && (opts->bootstrap || opts->gof_bootstrap))
+		return pc_error_set(err, PC_EUSAGE, NULL, 0,
+		                    "bootstrap intervals and goodness-of-fit p-values "
+		                    "are not available with weights");
 	mask = opts->families ? opts->families : PC_FAMILIES_ALL;
 	/* One split of the sample (its logs, sums and grouped ties) serves
 	 * the constant and every family: it was a tenth of fitting six
 	 * families to 10^6 durations, done seven times.  If it fails, each
 	 * family makes its own and reports why. */
-	if (pci_sample_init(&shared, x, censored, n, NULL) == PC_OK) {
+	if (pci_sample_init_weighted(&shared, x, censored, opts->weights, n,
+	                             NULL) == PC_OK) {
 		if (!opts->whole_days || pci_sample_group(&shared, NULL) == PC_OK)
 			have_shared = 1;
 		else

@@ -69,8 +69,13 @@ void pci_normal_hessian(const double *ye, const double *we, size_t ne,
 typedef struct pci_sample {
 	size_t n, nev, ncens;
 	double *xe, *le, *xc, *lc;
-	double sx, slx;     /* sum of x and of log x over events */
-	double mean, sd;    /* of events (sd with divisor n) */
+	/* Frequency weights of the finished and the running observations
+	 * (pc_fit_options.weights), or both NULL: each counts once. */
+	double *we, *wc;
+	double ne;          /* finished durations, weighted (nev unweighted) */
+	double wn;          /* all observations, weighted: the n of AIC/BIC */
+	double sx, slx;     /* weighted sum of x and of log x over events */
+	double mean, sd;    /* of events (sd with divisor ne) */
 	double lmean, lsd;  /* of log x over events (when all positive) */
 	double min, max;    /* over all observations */
 	int all_positive;
@@ -102,6 +107,12 @@ typedef struct pci_sample {
  * *s.  Fails with PC_EDATA on a non-finite value, PC_ENOMEM. */
 int pci_sample_init(pci_sample *s, const double *x,
                     const unsigned char *censored, size_t n, pc_error *err);
+/* The same with frequency weights w[0..n-1] (NULL: all 1): each finite
+ * and >= 0; an observation of weight 0 is left out.  PC_EDATA names a
+ * weight that is not. */
+int pci_sample_init_weighted(pci_sample *s, const double *x,
+                             const unsigned char *censored, const double *w,
+                             size_t n, pc_error *err);
 void pci_sample_release(pci_sample *s);
 
 /* Group s by distinct value for the whole-day likelihood and set

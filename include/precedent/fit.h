@@ -94,6 +94,16 @@ typedef struct pc_fit_options {
 	 * fails is retried from the family's own values.  The closed forms
 	 * ignore it. */
 	const struct pc_fit_set *warm;
+	/* NULL (default), or frequency weights w[0..n-1] of the
+	 * observations, each finite and >= 0 (0 leaves one out): the
+	 * log-likelihood is sum w[i] log L_i, as R's fitdistrplus (integer
+	 * weights) and survival::survreg (any) take them, and the n of
+	 * AICc and BIC is sum w[i] (pc_fit.n still counts observations of
+	 * weight > 0).  Recency weights scaled to sum to their effective
+	 * sample size (learn.h) keep the standard errors honest.  With
+	 * weights, the goodness-of-fit statistics are NaN, and bootstrap
+	 * and gof_bootstrap are PC_EUSAGE. */
+	const double *weights;
 } pc_fit_options;
 
 /* Set the defaults above. */

@@ -859,6 +859,144 @@ static void test_whole_days_references(void **state)
 	assert_int_equal(checked, 12);
 }
 
+/*
+ * Frequency weights (pc_fit_options.weights) against R
+ * (tests/ref/make_weighted_refs.R, fit_refs_weighted.csv): fitdistrplus
+ * fitdist with integer weights on exact data, fitdistcens with integer
+ * weights on whole days with running ones, and survival::survreg with
+ * non-integer recency weights on censored exact data.  The same
+ * tolerances as the whole-day references: log L at least R's less 1e-9
+ * |log L|, parameters within 0.02 of a standard error.  Then the
+ * meaning of a weight: an integer weight is the same as repeating the
+ * observation, and weight 0 the same as leaving it out.
+ */
+static double ref_weight(const char *ds, size_t i)
+{
+	if (!strcmp(ds, "groundbeef"))
+		return 1 + (double)((i + 1) % 3);
+	if (!strcmp(ds, "whole_gamma_running"))
+		return 1 + (double)((i + 1) % 4);
+	return exp(-(double)i / 80);
+}
+
+static void test_weighted_references(void **state)
+{
+	char line[512];
+	FILE *f = open_ref("fit_refs_weighted.csv");
+	int checked = 0;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	while (fgets(line, sizeof line, f)) {
+		char ds[32], fam[16], p1[32], p2[32], ll[32];
+		const pc_family *family;
+		double *x, *w, want[2];
+		unsigned char *c;
+		size_t n;
+		pc_fit fit;
+		pc_fit_options o;
+		pc_error err;
+
+		assert_int_equal(sscanf(line, "%31[^,],%15[^,],%31[^,],%31[^,],%31[^,\n]",
+		                        ds, fam, p1, p2, ll), 5);
+		family = pc_family_find(fam);
+		assert_non_null(family);
+		n = load_data(ds, &x, &c);
+		w = malloc(n * sizeof *w);
+		for (size_t i = 0; i < n; i++)
+			w[i] = ref_weight(ds, i);
+		pc_fit_options_init(&o);
+		o.whole_days = !strcmp(ds, "whole_gamma_running");
+		o.weights = w;
+		if (pc_fit_family(family, x, c, n, &o, &fit, &err) != PC_OK)
+			fail_msg("%s %s: %s", ds, fam, err.msg);
+		if (fit.loglik < num(ll) - 1e-9 * fabs(num(ll)))
+			fail_msg("%s %s: log L %.12g below R's %s", ds, fam, fit.loglik, ll);
+		if (fit.loglik > num(ll) + 1e-6 * fabs(num(ll)))
+			fail_msg("%s %s: log L %.12g far above R's %s: not the same likelihood",
+			         ds, fam, fit.loglik, ll);
+		want[0] = num(p1);
+		want[1] = num(p2);
+		for (int j = 0; j < family->nparams; j++)
+			if (!(fabs(fit.params[j] - want[j]) < 0.02 * fit.se[j]))
+				fail_msg("%s %s: parameter %d is %.10g, R %.10g (se %.3g)",
+				         ds, fam, j, fit.params[j], want[j], fit.se[j]);
+		/* goodness of fit is for unweighted samples */
+		assert_true(isnan(fit.ks) && isnan(fit.km_distance));
+		checked++;
+		free(x);
+		free(c);
+		free(w);
+	}
+	fclose(f);
+	assert_int_equal(checked, 16);
+}
+
+static void test_weights_mean_repeats(void **state)
+{
+	double x[60], rep[120], w[60];
+	unsigned char c[60], rc[120];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	size_t m = 0;
+
+	(void)state;
+	gsl_rng_set(r, 5);
+	for (size_t i = 0; i < 60; i++) {
+		double p[] = {1.6, 10};
+		x[i] = pci_weibull.draw(r, p);
+		c[i] = i % 7 == 3;
+		/* weights 0, 1 or 2: left out, once, twice */
+		w[i] = (double)(i % 3);
+		for (int k = 0; k < (int)w[i]; k++) {
+			rep[m] = x[i];
+			rc[m++] = c[i];
+		}
+	}
+	for (int i = 0; pc_families[i]; i++)
+		for (int whole = 0; whole < 2; whole++) {
+			double xr[60], repr[120];
+			pc_fit a, b;
+			pc_fit_options o;
+			pc_error err;
+
+			for (size_t j = 0; j < 60; j++)
+				xr[j] = fmax(1, round(x[j]));
+			for (size_t j = 0; j < m; j++)
+				repr[j] = fmax(1, round(rep[j]));
+			pc_fit_options_init(&o);
+			o.whole_days = whole;
+			assert_int_equal(pc_fit_family(pc_families[i], whole ? repr : rep, rc, m, &o, &a, &err), PC_OK);
+			o.weights = w;
+			assert_int_equal(pc_fit_family(pc_families[i], whole ? xr : x, c, 60, &o, &b, &err), PC_OK);
+			assert_true(rel_close(b.loglik, a.loglik, 1e-9));
+			assert_true(rel_close(b.aicc, a.aicc, 1e-9));
+			assert_int_equal(b.n, 40);
+			for (int j = 0; j < pc_families[i]->nparams; j++) {
+				if (!rel_close(b.params[j], a.params[j], 1e-6))
+					fail_msg("%s whole %d: param %d %.12g weighted, %.12g repeated",
+					         pc_families[i]->name, whole, j, b.params[j], a.params[j]);
+				assert_true(rel_close(b.se[j], a.se[j], 1e-4));
+			}
+		}
+	{
+		/* a negative weight is named */
+		pc_fit f;
+		pc_fit_options o;
+		pc_error err;
+
+		w[4] = -1;
+		pc_fit_options_init(&o);
+		o.weights = w;
+		assert_int_equal(pc_fit_family(&pci_gamma, x, c, 60, &o, &f, &err), PC_EDATA);
+		assert_non_null(strstr(err.msg, "weight -1"));
+		w[4] = 1;
+		o.bootstrap = 10;
+		assert_int_equal(pc_fit_family(&pci_gamma, x, c, 60, &o, &f, &err), PC_EUSAGE);
+	}
+	gsl_rng_free(r);
+}
+
 /* Ties grouped: whole-number data (grouped into distinct values with
  * counts) fit exactly as the same data made non-integer by a shift of
  * 1e-9 days in one value (not grouped), for every family, censored too:
@@ -1107,6 +1245,8 @@ int main(void)
 		cmocka_unit_test(test_ties_grouped),
 		cmocka_unit_test(test_hessians),
 		cmocka_unit_test(test_whole_days_references),
+		cmocka_unit_test(test_weighted_references),
+		cmocka_unit_test(test_weights_mean_repeats),
 		cmocka_unit_test(test_whole_days),
 		cmocka_unit_test(test_whole_days_gof_level),
 		cmocka_unit_test(test_threads),
