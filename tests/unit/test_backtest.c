@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <precedent/backtest.h>
+#include <precedent/date.h>
 #include <precedent/plan.h>
 
 #include "plan_internal.h"
@@ -243,6 +244,83 @@ static void test_same_as_cold_learning(void **state)
 	}
 }
 
+/* Row w of a backtest on calendar cal (NULL: every day) against a cold
+ * pc_plan_learn + pc_plan_run on the history known at its start. */
+static void assert_as_cold(const pc_backtest_row *w, const pc_calendar *cal)
+{
+	pc_history *s = known_before(hist, w->start);
+	pc_plan_learn_options lo;
+	pc_plan_model *pm = NULL;
+	pc_plan *pl = NULL;
+	pc_plan_options po;
+
+	assert_int_equal(s->nprojects, w->known);
+	pc_plan_learn_options_init(&lo);
+	lo.calendar = cal;
+	assert_int_equal(pc_plan_learn(s, &lo, &pm, NULL), 0);
+	pc_plan_options_init(&po);
+	po.start = w->start;
+	po.iterations = 4000;
+	po.seed = 1;
+	po.threads = 1;
+	po.calendar = cal;
+	assert_int_equal(pc_plan_run(pm, &po, &pl, NULL), 0);
+	assert_int_equal(pm->nphases, w->phases_known);
+	for (int q = 0; q < PC_BACKTEST_NQ; q++)
+		if (w->q[q] != pl->finish.day[q + 1])
+			fail_msg("start %d, %zu known: quantile %d on day %d, cold %d",
+			         (int)w->start, w->known, q, (int)w->q[q],
+			         (int)pl->finish.day[q + 1]);
+	pc_plan_free(&pl);
+	pc_plan_model_free(&pm);
+	known_free(s);
+}
+
+/* A start day that knows no more finished projects than the one before
+ * it reuses that forecast, moved to its own start (backtest.c's struct
+ * forecast): its rows must still be what cold learning from its own
+ * start gives, on every day and on working days with a holiday, where
+ * moving a forecast skips weekends and the day off. */
+static void test_moved_forecasts(void **state)
+{
+	pc_calendar *wd = NULL;
+	pc_day off = full->rows[full->nrows / 2].start;
+
+	(void)state;
+	assert_int_equal(pc_calendar_new(PC_CALENDAR_WEEKDAYS, &wd, NULL), 0);
+	/* a Wednesday in the thick of the history */
+	while (pc_date_weekday(off) != 2)
+		off++;
+	assert_int_equal(pc_calendar_add_holiday(wd, off, NULL), 0);
+	for (int c = 0; c < 2; c++) {
+		const pc_backtest *b = full;
+		pc_backtest *own = NULL;
+		size_t moved = 0;
+
+		if (c) {
+			pc_backtest_options o;
+
+			pc_backtest_options_init(&o);
+			o.threads = 2;
+			o.forecasts = 0;
+			o.calendar = wd;
+			assert_int_equal(pc_backtest_run(hist, NULL, &o, &own, NULL), 0);
+			b = own;
+		}
+		for (size_t r = 1; r < b->nrows && moved < 4; r++) {
+			const pc_backtest_row *w = b->rows + r;
+			if (w->start == w[-1].start || w->known != w[-1].known)
+				continue;
+			assert_as_cold(w, c ? wd : NULL);
+			moved++;
+		}
+		print_message("calendar %d: %zu moved forecasts checked\n", c, moved);
+		assert_int_equal(moved, 4);
+		pc_backtest_free(&own);
+	}
+	pc_calendar_free(&wd);
+}
+
 /* --forecasts N: N start days evenly spaced, the first and the last among
  * them, every project starting on one of them scored exactly as without
  * the cap, the others counted; the summary from the rows kept. */
@@ -361,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_holdout_and_plans),
 		cmocka_unit_test(test_same_as_cold_learning),
+		cmocka_unit_test(test_moved_forecasts),
 		cmocka_unit_test(test_forecast_cap),
 	};
 	return cmocka_run_group_tests_name("backtest", tests, setup, teardown);
