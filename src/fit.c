@@ -717,15 +717,20 @@ static double diff_step(const problem *pr, const double *th, int i)
 /* The family's analytic Hessian carried to theta: with p = P(theta),
  * d2/dth_i dth_j = J_i J_j d2/dp_i dp_j, plus g_i p_i on the diagonal of
  * a log parameter (d2p/dth2 = p).  g is the gradient in theta at th
- * when the caller has it (NULL: computed here).  0, or -1 without one (whole days, or
- * a family that has none) or where log L is not finite. */
+ * when the caller has it (NULL: computed here).  With whole days, the
+ * whole-day likelihood's own (eval_h).  0, or -1 without one (a family
+ * that has none) or where log L or the Hessian is not finite. */
 static int hessian_exact(const problem *pr, const double *th, const double *g,
                          double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
 {
 	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], hp[PC_MAX_PARAMS][PC_MAX_PARAMS];
 	int k = pr->k;
 
-	if (pr->s->whole || !pr->ops->hessian)
+	if (pr->s->whole) {
+		int ok;
+		return isfinite(eval_h(pr, th, gp, h, &ok)) && ok ? 0 : -1;
+	}
+	if (!pr->ops->hessian)
 		return -1;
 	for (int i = 0; i < k; i++)
 		if ((pr->ops->logparam >> i & 1) && !(fabs(th[i]) <= 400))
