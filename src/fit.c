@@ -7,15 +7,15 @@
  * positive ones on the log scale (so every step stays valid), by damped
  * Newton iterations on an analytic Hessian (the forward difference of the
  * analytic gradient where a family has none).  Newton converges
- * quadratically, so the loop runs
- * until the Newton decrement (what one more step could gain in log L) is
- * at rounding level, or a line search finds no strict gain, rather than
- * stopping at a loose tolerance, and the result is checked before it is
- * accepted.  The central-difference Hessian, inverted with GSL's
- * Cholesky, gives the observed-information covariance.  With whole days
- * the log-likelihood is pci_whole_loglik's, built from each family's
- * tails (pci_tails, with their gradients and Hessians) at the distinct
- * day boundaries.
+ * quadratically, so the loop runs until the Newton decrement (what one
+ * more step could gain in log L) is at rounding level, or a line search
+ * finds no strict gain, rather than stopping at a loose tolerance, and
+ * the result is checked before it is accepted.  The same Hessian
+ * (central differences of the gradient where there is no analytic one),
+ * inverted with GSL's Cholesky, gives the observed-information
+ * covariance.  With whole days the log-likelihood is pci_whole_loglik's,
+ * built from each family's tails (pci_tails, with their gradients and
+ * Hessians) at the distinct day boundaries.
  *
  * It also reads a column of durations from CSV (pc_durations_read), so
  * that the tool stays a thin layer that only parses options and prints.
@@ -656,6 +656,8 @@ static double eval_h(const problem *pr, const double *th, double *g,
 	double p[PC_MAX_PARAMS], gp[PC_MAX_PARAMS], ll;
 	double hp[PC_MAX_PARAMS][PC_MAX_PARAMS];
 
+	if (h)
+		*hok = 0;
 	/* Keep log parameters within e^+-400: far beyond any duration
 	 * scale, and GSL's lngamma, psi and incomplete gamma stay clear of
 	 * overflow there (GSL signals overflow through its error handler,
@@ -663,8 +665,6 @@ static double eval_h(const problem *pr, const double *th, double *g,
 	for (int i = 0; i < pr->k; i++)
 		if ((pr->ops->logparam >> i & 1) && !(fabs(th[i]) <= 400))
 			return -INFINITY;
-	if (h)
-		*hok = 0;
 	to_params(pr, th, p);
 	if (!pr->ops->family->valid(p))
 		return -INFINITY;
