@@ -55,6 +55,7 @@
 #include <precedent/backtest.h>
 #include <precedent/report.h>
 #include <precedent/trend.h>
+#include <precedent/recency.h>
 #include <precedent/outfile.h>
 #include <precedent/text.h>
 

@@ -410,6 +410,9 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 			keep[byend[nknown]] = 1;
 		pc_plan_learn_options_init(&lo);
 		lo.calendar = o->calendar;
+		lo.half_life = o->half_life;
+		lo.half_life_days = o->half_life_days;
+		lo.drift = o->drift;
 		if (sub_history(h, keep, 1, &sub, full)) {
 			rc = oom(err);
 			goto fail;

@@ -56,6 +56,14 @@ typedef struct pc_backtest_options {
 	size_t forecasts;        /* learn and forecast on at most this many
 	                            start days (0: every one; default
 	                            PC_BACKTEST_FORECASTS); see below */
+	double half_life;        /* each forecast learns with this recency
+	                            weighting (pc_plan_learn_options), ages
+	                            counted within what it learns from; 0
+	                            (default): none */
+	int half_life_days;
+	int drift;               /* each forecast adjusts for drift
+	                            (pc_plan_learn_options.drift); 0:
+	                            default */
 } pc_backtest_options;
 
 /* The default cap on forecasts.  Every forecast learns from all that
