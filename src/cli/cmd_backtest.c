@@ -22,7 +22,8 @@ static void usage(FILE *out)
 	"                          [--iterations N] [--seed N] [--threads N]\n"
 	"                          [--like KEY=VALUE]...\n"
 	"                          [--min-class N] [--calendar all|weekdays]\n"
-	"                          [--holidays FILE] [--format table|json|csv]\n"
+	"                          [--holidays FILE] [--half-life H|none] [--drift]\n"
+	"                          [--format table|json|csv]\n"
 	"                          [--safe-csv] [--summary]\n"
 	"Would the plans have held?  Forecast every finished past project from its\n"
 	"own start day, learning only from the projects that had finished before\n"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 	"                      10), say so and use the whole history\n"
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
+	"  --half-life H       each forecast weighs recent projects more: weight\n"
+	"                      halves every H projects (Nd: N days); none\n"
+	"                      (default); auto is plan's (it would look ahead)\n"
+	"  --drift             each forecast adjusts for the releases' trend\n"
 	"  --format FMT        table (default), json or csv\n"
 	"  --safe-csv          with --format csv: put ' before a name starting\n"
 	"                      with = + - @ so that a spreadsheet does not run it\n"
@@ -284,6 +289,8 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		{"min-class", required_argument, NULL, PLAN_OPT_MIN_CLASS},
 		{"calendar", required_argument, NULL, PLAN_OPT_CALENDAR},
 		{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS},
+		{"half-life", required_argument, NULL, PLAN_OPT_HALF_LIFE},
+		{"drift", no_argument, NULL, PLAN_OPT_DRIFT},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"summary", no_argument, NULL, OPT_SUMMARY},
@@ -303,6 +310,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	pc_backtest_options_init(&bo);
 	plan_args_init(&pa, &bo.iterations, 10000000, 0, &bo.seed, &bo.threads,
 	               NULL);
+	pa.no_auto_half_life = 1;
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -349,6 +357,9 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	if ((rc = plan_args_load(cli, &pa, 0)))
 		goto done;
 	bo.calendar = pa.cal;
+	bo.half_life = pa.half_life;
+	bo.half_life_days = pa.half_life_days;
+	bo.drift = pa.drift;
 	planned = malloc(pa.h->nprojects * sizeof *planned);
 	if (!planned) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");

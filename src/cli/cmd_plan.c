@@ -23,7 +23,8 @@ static void usage(FILE *out)
 	"                      [--min-class N] [--iterations N|auto] [--seed N]\n"
 	"                      [--threads N] [--template FILE] [--model FILE]\n"
 	"                      [--calendar all|weekdays] [--holidays FILE] [--ci]\n"
-	"                      [--independent] [--show-structure]\n"
+	"                      [--independent] [--half-life H|auto|none] [--drift]\n"
+	"                      [--show-structure]\n"
 	"                      [--confidence P]\n"
 	"                      [--format table|json|csv|markdown|svg|ics] [--safe-csv]\n"
 	"Propose a release plan starting on DATE: the P10, P50, P80 and P90 start\n"
@@ -56,6 +57,12 @@ static void usage(FILE *out)
 	"                      refitted and simulated with 4000 iterations)\n"
 	"  --independent       draw phase durations independently (ignore the\n"
 	"                      correlation between phases)\n"
+	"  --half-life H       recent projects count more: a project's weight\n"
+	"                      halves every H projects (Nd: N days); none (the\n"
+	"                      default): all alike; auto: chosen by a backtest\n"
+	"                      among none, half-lives and --drift\n"
+	"  --drift             adjust past durations for the releases' trend (when\n"
+	"                      significant) to the next project's day\n"
 	"  --show-structure    also print the learned phase structure, duration\n"
 	"                      models and correlations\n"
 	"  --format FMT        table (default), json, csv, markdown, svg (the Gantt\n"
@@ -145,6 +152,12 @@ static void print_reference(const struct ctx *x, FILE *out, const char *pre)
 	else
 		fprintf(out, "%sLearned from the reference class %s: %zu past projects\n",
 		        pre, cli_text(k->name), h->nprojects);
+	if (x->pm->half_life > 0)
+		fprintf(out, "%sRecent projects count more: a project's weight halves every "
+		        "%g %s%s back (worth %.1f projects counted alike)\n", pre,
+		        x->pm->half_life, x->pm->half_life_days ? "day" : "project",
+		        x->pm->half_life == 1 ? "" : "s", x->pm->effective_projects);
+	cli_drift_line(out, pre, x->pm);
 }
 
 /* The phases node j waits for, joined by '|', or "(start)". */
@@ -383,6 +396,7 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
 	if (h)
 		json_object_set_new(o, "trends", cli_trends_json(h, x->a->trends));
+	json_object_set_new(o, "recency", cli_half_life_json(x->a, pm));
 	json_object_set_new(o, "calendar", json_string(x->a->calendar));
 	json_object_set_new(o, "correlation",
 	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"

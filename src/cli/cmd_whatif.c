@@ -82,6 +82,9 @@ static void usage(FILE *out)
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
 	"  --independent       draw phase durations independently\n"
+	"  --half-life H       recent projects count more (H projects, Nd days,\n"
+	"                      none or auto), as for plan\n"
+	"  --drift             adjust past durations for the releases' trend\n"
 	"  --ci N              bootstrap replicates of the past projects for the\n"
 	"                      95%% confidence interval of the odds (default 200,\n"
 	"                      4000 iterations each; 0: no interval)\n"
@@ -107,7 +110,8 @@ static json_t *jdate(pc_day d)
 	return json_string(pc_date_format(d, b));
 }
 
-static int print_json(const struct cli *cli, const pc_whatif *w)
+static int print_json(const struct cli *cli, const pc_whatif *w,
+                      const struct plan_args *pa)
 {
 	json_t *root = json_object(), *a;
 
@@ -117,6 +121,7 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 	json_object_set_new(root, "iterations", json_integer((json_int_t)w->iterations));
 	json_object_set_new(root, "seed", json_integer((json_int_t)w->seed));
 	json_object_set_new(root, "independent", json_boolean(w->independent));
+	json_object_set_new(root, "recency", cli_half_life_json(pa, pa->pm));
 	json_object_set_new(root, "p_on_time", json_real(w->deadlines[0].p));
 	json_object_set_new(root, "p_on_time_se", json_real(w->deadlines[0].se));
 	if (w->has_ci)
@@ -381,7 +386,7 @@ static void print_slot_advice(const pc_whatif *w, const pc_whatif_slot *sl, int 
 	}
 }
 
-static void print_table(const pc_whatif *w, int md)
+static void print_table(const pc_whatif *w, const pc_plan_model *pm, int md)
 {
 	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF], d3[PC_DATE_BUF], ci[64];
 	const char *sep = md ? " | " : "  ";
@@ -395,6 +400,15 @@ static void print_table(const pc_whatif *w, int md)
 	       md ? "" : "# ", pc_date_format(w->start, a), w->confidence * 100,
 	       (unsigned long long)w->iterations, (unsigned long long)w->seed,
 	       w->independent ? ", durations independent" : "");
+	if (pm->half_life > 0)
+		printf("%srecent projects count more: weight halves every %g %s%s "
+		       "(worth %.1f projects counted alike)\n\n", md ? "" : "# ",
+		       pm->half_life, pm->half_life_days ? "day" : "project",
+		       pm->half_life == 1 ? "" : "s", pm->effective_projects);
+	if (pm->drift) {
+		cli_drift_line(stdout, md ? "" : "# ", pm);
+		putchar('\n');
+	}
 	printf("%s%s%s%s release P50 %s, P80 %s, P90 %s\n\n", md ? "- " : "",
 	       w->has_progress ? "re-forecast from progress as of " : "forecast:",
 	       w->has_progress ? pc_date_format(w->as_of, c) : "",
@@ -717,11 +731,11 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			         w->phases[j].elapsed, pa.pm->nodes[j].longest,
 			         pa.pm->nodes[j].fit.family->name);
 	if (fmt == FMT_JSON)
-		rc = print_json(cli, w);
+		rc = print_json(cli, w, &pa);
 	else if (fmt == FMT_CSV)
 		print_csv(cli, w);
 	else
-		print_table(w, fmt == FMT_MARKDOWN);
+		print_table(w, pa.pm, fmt == FMT_MARKDOWN);
 	goto done;
 fail:
 	rc = cli_fail(cli, &err);
