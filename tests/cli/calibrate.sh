@@ -84,6 +84,16 @@ expect_grep '"calibration":\{"learned":true,"applies_to":"release","a":[0-9.e+-]
 	"$TMP/out" "json: the map"
 expect_grep '"map":\[\{"level":0.1,"g":' "$TMP/out" "json: G at the deciles"
 
+# The same seed gives the same recalibration on any number of threads.
+run 0 "backtest 1 thread" -- $PC --db py.db backtest --calibrate --format csv --threads 1
+cp "$TMP/out" t1.csv
+run 0 "backtest 2 threads" -- $PC --db py.db backtest --calibrate --format csv --threads 2
+cmp -s t1.csv "$TMP/out" && r=0 || r=1
+ok $r "backtest --calibrate: the same rows on 1 and 2 threads"
+run 0 "plan 1 thread" -- $PC --db py.db plan --start 2026-09-01 --format csv --iterations 20000 --calibrate --threads 1
+cmp -s cal.csv "$TMP/out" && r=0 || r=1
+ok $r "plan --calibrate: the same plan on 1 thread as on all"
+
 # whatif: the odds of a deadline fall (the forecast was too early).
 run 0 "whatif raw" -- $PC --db py.db whatif --start 2026-09-01 --deadline 2027-10-01 --ci 0 --format json --iterations 20000
 raw=$(sed -n 's/.*"p_on_time":\([0-9.e-]*\),.*/\1/p' "$TMP/out")
