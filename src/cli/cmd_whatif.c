@@ -758,6 +758,12 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			goto done;
 		cli_progress_end();
 		calibrate_odds(w, &cal.map);
+		/* the backtest's forecasts were all made on a project's first
+		 * day, knowing nothing of its progress */
+		if (w->has_progress && cal.learned)
+			cli_warn(cli, "--calibrate: the map was learned from forecasts made "
+			         "when projects started; this one knows their progress, "
+			         "so the correction may be too strong");
 	}
 	for (size_t j = 0; j < w->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, w->phases[j].capped);

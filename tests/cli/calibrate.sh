@@ -106,6 +106,10 @@ run 0 "whatif --calibrate table" -- $PC --db py.db whatif --start 2026-09-01 --d
 expect_grep '^odds recalibrated by a backtest of the history \([0-9]+ PIT values, shrunk [0-9]+% toward none\); dates and checkpoints raw$' \
 	"$TMP/out" "whatif table: says what was recalibrated"
 
+run 0 "whatif --calibrate with progress" -- $PC --db py.db whatif --started alpha=2026-09-01 --as-of 2026-10-01 --deadline 2027-10-01 --ci 0 --iterations 20000 --calibrate
+expect_grep '^precedent: whatif: warning: --calibrate: the map was learned from forecasts made when projects started; this one knows their progress, so the correction may be too strong$' \
+	"$TMP/err" "whatif with progress: warns that the map is of start-of-project forecasts"
+
 # Too short a history to backtest: a warning, and the raw plan.
 head -7 "$D/planned.csv" >short.csv
 run 0 "import short" -- $PC --db s.db -q import --as-of 2024-12-31 short.csv
