@@ -383,6 +383,70 @@ static void test_summary_from_rows(void **state)
 	pc_history_free(&h);
 }
 
+/* Position of each project of h in order of start (ties: index). */
+static size_t *start_ranks(const pc_history *h)
+{
+	size_t n = h->nprojects, *rank = malloc(n * sizeof *rank);
+
+	assert_non_null(rank);
+	for (size_t p = 0; p < n; p++) {
+		rank[p] = 0;
+		for (size_t q = 0; q < n; q++)
+			rank[p] += h->projects[q].start < h->projects[p].start ||
+			           (h->projects[q].start == h->projects[p].start && q < p);
+	}
+	return rank;
+}
+
+/*
+ * Known truth that drifts: the true model of tests/synth with every
+ * project's phases stretched by 1.5% more than the one before (offsets
+ * from the project's start times 1.015^rank).  The planner weighs old
+ * and new projects alike, so its forecasts come out early and the raw
+ * P80 holds far below 0.8; the nested recalibration, learning only from
+ * earlier releases, must bring the P80 and P90 hit rates at least 10
+ * points closer to nominal and lower the CRPS and the P80 and P90
+ * pinball losses.
+ */
+static void test_drift_corrected(void **state)
+{
+	struct synth_config sc = {120, 0.0, 0, 0, 41, NULL, 0};
+	pc_history *h = NULL;
+	pc_backtest *b = NULL;
+	size_t *rank;
+
+	(void)state;
+	assert_int_equal(synth_history(&sc, &h, NULL), 0);
+	rank = start_ranks(h);
+	for (size_t p = 0; p < h->nprojects; p++)
+		h->projects[p].end = h->projects[p].start;
+	for (size_t i = 0; i < h->nobs; i++) {
+		pc_obs *o = h->obs + i;
+		pc_project *pr = h->projects + o->project;
+		double f = pow(1.015, (double)rank[o->project]);
+		pc_day s = pr->start + (pc_day)lround((double)(o->start - pr->start) * f);
+		pc_day e = pr->start + (pc_day)lround((double)(o->end - pr->start + 1) * f) - 1;
+		o->start = s;
+		o->end = e < s ? s : e;
+		if (o->end > pr->end)
+			pr->end = o->end;
+	}
+	free(rank);
+	b = nested(h);
+	print_message("# drift: raw hit %.2f %.2f %.2f crps %.1f; recalibrated %.2f %.2f %.2f crps %.1f\n",
+	              b->hit[0], b->hit[1], b->hit[2], b->crps, b->hit_cal[0],
+	              b->hit_cal[1], b->hit_cal[2], b->crps_cal);
+	assert_true(b->hit[1] < 0.7);
+	for (int q = 1; q < PC_BACKTEST_NQ; q++) {
+		assert_true(fabs(b->hit_cal[q] - pc_backtest_q[q]) <
+		            fabs(b->hit[q] - pc_backtest_q[q]) - 0.1);
+		assert_true(b->pinball_cal[q] < b->pinball[q]);
+	}
+	assert_true(b->crps_cal < b->crps);
+	pc_backtest_free(&b);
+	pc_history_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_no_look_ahead),
 		cmocka_unit_test(test_summary_from_rows),
+		cmocka_unit_test(test_drift_corrected),
 	};
 
 	gsl_set_error_handler_off();
