@@ -447,6 +447,33 @@ static void test_drift_corrected(void **state)
 	pc_history_free(&h);
 }
 
+/* A calibrated planner (the independent known-truth history of
+ * test_backtest.c, where the planner learns the true model) is left
+ * alone: recalibrated hit rates within 4 standard errors of nominal
+ * (sqrt(p (1 - p) / n), n = 240: 0.026 at P80), and the CRPS within 3%
+ * of the raw one (the map's noise may cost a little, never much). */
+static void test_calibrated_left_alone(void **state)
+{
+	struct synth_config sc = {260, 0.0, 0, 0, 31, NULL, 0};
+	pc_history *h = NULL;
+	pc_backtest *b = NULL;
+
+	(void)state;
+	assert_int_equal(synth_history(&sc, &h, NULL), 0);
+	b = nested(h);
+	print_message("# calibrated: raw hit %.3f %.3f %.3f crps %.2f; recalibrated %.3f %.3f %.3f crps %.2f\n",
+	              b->hit[0], b->hit[1], b->hit[2], b->crps, b->hit_cal[0],
+	              b->hit_cal[1], b->hit_cal[2], b->crps_cal);
+	assert_true(b->nrows >= 240);
+	for (int q = 0; q < PC_BACKTEST_NQ; q++) {
+		double p = pc_backtest_q[q];
+		assert_float_equal(b->hit_cal[q], p, 4 * sqrt(p * (1 - p) / (double)b->nrows));
+	}
+	assert_true(b->crps_cal < 1.03 * b->crps);
+	pc_backtest_free(&b);
+	pc_history_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_no_look_ahead),
 		cmocka_unit_test(test_summary_from_rows),
 		cmocka_unit_test(test_drift_corrected),
+		cmocka_unit_test(test_calibrated_left_alone),
 	};
 
 	gsl_set_error_handler_off();
