@@ -366,6 +366,29 @@ void plan_warn_capped(const struct cli *cli, const pc_plan_model *pm, size_t j,
 
 void plan_args_release(struct plan_args *pa);
 
+/* --calibrate of plan and whatif (cli_calib.c): the map and what it was
+ * learned from. */
+struct cli_calib {
+	pc_calib map;       /* the identity when nothing was learned */
+	size_t nforecasts;  /* forecast days of the backtest */
+	int learned;        /* 0: the history was too short to backtest */
+};
+
+/* Learn c from a backtest of pa's history with the defaults of backtest
+ * (the calendar, seed and threads given), from the releases before day
+ * `before`.  Too short a history warns and leaves the identity.  Returns
+ * 0, or prints the message and returns the exit status. */
+int cli_calib_learn(const struct cli *cli, const struct plan_args *pa,
+                    pc_day before, uint64_t seed, unsigned threads,
+                    struct cli_calib *c);
+
+/* The map in words and at u = 0.1 .. 0.9, each line starting with pre. */
+void cli_calib_print(const struct cli_calib *c, const char *pre);
+
+/* The map as JSON: learned, a, b, pits, forecasts, prior, shrinkage, and
+ * map: [{level, g}]. */
+json_t *cli_calib_json(const struct cli_calib *c);
+
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_fitdist(struct cli *cli, int argc, char **argv);
