@@ -65,13 +65,13 @@ _precedent()
 		opts='--id --model --help'
 		[[ $cur != -* ]] && opts="$opts export" ;;
 	plan)
-		opts='--start --customer --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --show-structure --confidence --format --safe-csv --help' ;;
+		opts='--start --customer --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --half-life --drift --show-structure --confidence --format --safe-csv --calibrate --help' ;;
 	whatif)
-		opts='--start --deadline --as-of --done --started --shift --scale --skip --with --slot --slot-every --slot-notice --against --curve --confidence --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --format --safe-csv --help' ;;
+		opts='--start --deadline --as-of --done --started --shift --scale --skip --with --slot --slot-every --slot-notice --against --curve --confidence --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --half-life --drift --format --safe-csv --calibrate --help' ;;
 	backtest)
-		opts='--holdout --min-known --forecasts --like --min-class --calendar --holidays --iterations --seed --threads --format --safe-csv --summary --help' ;;
+		opts='--holdout --min-known --forecasts --like --min-class --calendar --holidays --half-life --drift --iterations --seed --threads --format --safe-csv --summary --calibrate --help' ;;
 	report)
-		opts='--start --deadline --customer --confidence --slot --ci --no-backtest --chart --format --output -o --like --min-class --template --model --calendar --holidays --iterations --seed --threads --independent --help' ;;
+		opts='--start --deadline --customer --confidence --slot --ci --no-backtest --chart --format --output -o --like --min-class --template --model --calendar --holidays --iterations --seed --threads --independent --half-life --drift --help' ;;
 	*)
 		return ;;
 	esac

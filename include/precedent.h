@@ -53,8 +53,10 @@
 #include <precedent/plan.h>
 #include <precedent/whatif.h>
 #include <precedent/backtest.h>
+#include <precedent/calibrate.h>
 #include <precedent/report.h>
 #include <precedent/trend.h>
+#include <precedent/recency.h>
 #include <precedent/outfile.h>
 #include <precedent/text.h>
 

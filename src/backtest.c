@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include <precedent/backtest.h>
+#include <precedent/calibrate.h>
 #include <precedent/fit.h>
 #include <precedent/plan.h>
 
@@ -35,6 +36,7 @@ void pc_backtest_options_init(pc_backtest_options *o)
 	o->iterations = 4000;
 	o->seed = 1;
 	o->forecasts = PC_BACKTEST_FORECASTS;
+	o->calib_prior = PC_CALIB_PRIOR;
 }
 
 void pc_backtest_free(pc_backtest **b)
@@ -307,6 +309,90 @@ static void score(const pci_release_cdf *cdf, const pc_calendar *cal,
 }
 
 /*
+ * --calibrate: the rows already scored, in a min-heap by actual release
+ * day.  Forecasts are made in order of start, so before each one the
+ * rows released before its start day are popped into the sums the map
+ * is fitted from: each row enters once, n log n in all, and no row
+ * released on or after the start can reach the map (no look-ahead).
+ */
+struct cal_heap {
+	size_t *i, n;
+	const pc_backtest_row *rows;
+};
+
+static void cal_heap_push(struct cal_heap *h, size_t r)
+{
+	size_t k = h->n++;
+
+	while (k > 0) {
+		size_t up = (k - 1) / 2;
+		if (h->rows[h->i[up]].actual <= h->rows[r].actual)
+			break;
+		h->i[k] = h->i[up];
+		k = up;
+	}
+	h->i[k] = r;
+}
+
+static size_t cal_heap_pop(struct cal_heap *h)
+{
+	size_t top = h->i[0], last = h->i[--h->n], k = 0;
+
+	for (;;) {
+		size_t c = 2 * k + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->rows[h->i[c + 1]].actual < h->rows[h->i[c]].actual)
+			c++;
+		if (h->rows[last].actual <= h->rows[h->i[c]].actual)
+			break;
+		h->i[k] = h->i[c];
+		k = c;
+	}
+	if (h->n)
+		h->i[k] = last;
+	return top;
+}
+
+/* The recalibrated forecast G(F(x)) as a cdf of its own (G(0) = 0 and
+ * G(1) = 1, so it has F's support). */
+static int cal_cdf(const pci_release_cdf *cdf, const pc_calib *g,
+                   pci_release_cdf *out)
+{
+	*out = *cdf;
+	out->cdf = malloc((cdf->n ? cdf->n : 1) * sizeof *out->cdf);
+	if (!out->cdf)
+		return -1;
+	for (size_t i = 0; i < cdf->n; i++)
+		out->cdf[i] = pc_calib_map(g, cdf->cdf[i]);
+	return 0;
+}
+
+/* score() for the recalibrated forecast: PIT, CRPS, the reliability
+ * table's quantiles, and the P50/P80/P90 days. */
+static void score_cal(const pci_release_cdf *cdf, const pc_calendar *cal,
+                      pc_backtest_row *row, pc_backtest *b)
+{
+	long y = pc_calendar_index(cal, row->actual + 1) - 1 - cdf->k0;
+	int l = 0, q = 0;
+
+	row->pit_cal = (pci_release_cdf_at(cdf, y - 1) + pci_release_cdf_at(cdf, y)) / 2;
+	row->crps_cal = pci_release_crps(cdf, y);
+	b->crps_cal += row->crps_cal;
+	for (size_t i = 0; i < cdf->n; i++) {
+		pc_day day = pc_calendar_day(cal, cdf->k0 + cdf->base + (long)i);
+		for (; l < PC_BACKTEST_NLEVELS && cdf->cdf[i] >= (l + 1) / 10.0 - 1e-9; l++)
+			b->reliability_cal[l] += row->actual <= day;
+		for (; q < PC_BACKTEST_NQ && cdf->cdf[i] >= pc_backtest_q[q] - 1e-9; q++)
+			row->q_cal[q] = day;
+	}
+	for (; l < PC_BACKTEST_NLEVELS; l++)
+		b->reliability_cal[l] += 1;
+	for (; q < PC_BACKTEST_NQ; q++) /* cannot happen: F reaches 1 */
+		row->q_cal[q] = pc_calendar_day(cal, cdf->k0 + cdf->base + (long)cdf->n - 1);
+}
+
+/*
  * The last forecast made, kept for the start days after it: learning and
  * simulating depend on the history known and the seed, not on the start
  * day (the simulation counts working days from it), so a start day that
@@ -381,6 +467,9 @@ static int forecast_learn(struct forecast *f, const pc_history *h,
 	}
 	pc_plan_learn_options_init(&lo);
 	lo.calendar = o->calendar;
+	lo.half_life = o->half_life;
+	lo.half_life_days = o->half_life_days;
+	lo.drift = o->drift;
 	pc_plan_options_init(&po);
 	po.start = start;
 	po.iterations = o->iterations;
@@ -405,6 +494,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	pc_day *ends = NULL;
 	unsigned char *keep = NULL, *chosen = NULL;
 	size_t *known = NULL;
+	struct cal_heap heap = {NULL, 0, NULL};
+	pc_calib_sums sums = {0, 0, 0};
 	struct forecast last = {(size_t)-1, {0}, NULL, NULL, {0, 0, 0, NULL}};
 	int rc = PC_OK;
 
@@ -457,7 +548,10 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	}
 	first = o->holdout && o->holdout < neval ? neval - o->holdout : 0;
 	b->rows = calloc(neval - first, sizeof *b->rows);
-	if (!b->rows) {
+	heap.rows = b->rows;
+	if (o->calibrate && b->rows)
+		heap.i = malloc((neval - first) * sizeof *heap.i);
+	if (!b->rows || (o->calibrate && !heap.i)) {
 		rc = oom(err);
 		goto fail;
 	}
@@ -480,7 +574,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		/* this start day's forecast, borrowed from last */
 		pc_plan_model *pm = NULL;
 		pc_plan *pl = NULL;
-		pci_release_cdf cdf = {0, 0, 0, NULL};
+		pci_release_cdf cdf = {0, 0, 0, NULL}, ccdf = {0, 0, 0, NULL};
+		pc_calib gmap = {1, 1, 0, 0, 1};
 		pc_history sub;
 		pc_day naive;
 
@@ -513,6 +608,16 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		cdf = last.cdf;
 		sub = last.sub;
 		naive = naive_finish(pm, &sub, o->calendar, p->start);
+		if (o->calibrate) {
+			while (heap.n && b->rows[heap.i[0]].actual < p->start)
+				pc_calib_sums_add(&sums, b->rows[cal_heap_pop(&heap)].pit);
+			if ((rc = pc_calib_fit_sums(&sums, o->calib_prior, &gmap, err)) ||
+			    cal_cdf(&cdf, &gmap, &ccdf)) {
+				if (!rc)
+					rc = oom(err);
+				goto fail;
+			}
+		}
 		for (size_t e = gstart[g]; e < gstart[g + 1]; e++) {
 			const pc_project *pe = h->projects + eval[e];
 			pc_backtest_row *row = b->rows + b->nrows++;
@@ -528,7 +633,15 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 			row->naive = naive;
 			row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
 			score(&cdf, o->calendar, row, b);
+			if (o->calibrate) {
+				row->cal_n = gmap.n;
+				row->cal_a = gmap.a;
+				row->cal_b = gmap.b;
+				score_cal(&ccdf, o->calendar, row, b);
+				cal_heap_push(&heap, (size_t)(row - b->rows));
+			}
 		}
+		pci_release_cdf_free(&ccdf);
 	}
 	if (b->nrows == 0) {
 		rc = pc_error_set(err, PC_EDATA, NULL, 0,
@@ -546,6 +659,12 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		}
 		b->naive_hit += row->actual <= row->naive;
 		b->mean_error_p50 += y - (double)row->q[0];
+		for (int q = 0; o->calibrate && q < PC_BACKTEST_NQ; q++) {
+			b->hit_cal[q] += row->actual <= row->q_cal[q];
+			b->pinball_cal[q] += pinball(pc_backtest_q[q], y, (double)row->q_cal[q]);
+		}
+		if (o->calibrate)
+			b->mean_error_p50_cal += y - (double)row->q_cal[0];
 		if (row->planned != PC_DAY_MIN) {
 			b->nplanned++;
 			b->plan_held += row->actual <= row->planned;
@@ -562,6 +681,17 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		b->reliability[l] /= (double)b->nrows;
 	b->crps /= (double)b->nrows;
 	b->naive_crps /= (double)b->nrows;
+	if (o->calibrate) {
+		b->calibrated = 1;
+		for (int q = 0; q < PC_BACKTEST_NQ; q++) {
+			b->hit_cal[q] /= (double)b->nrows;
+			b->pinball_cal[q] /= (double)b->nrows;
+		}
+		for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+			b->reliability_cal[l] /= (double)b->nrows;
+		b->crps_cal /= (double)b->nrows;
+		b->mean_error_p50_cal /= (double)b->nrows;
+	}
 	b->naive_hit /= (double)b->nrows;
 	b->mean_error_p50 /= (double)b->nrows;
 	if (b->nplanned) {
@@ -589,6 +719,7 @@ done:
 		free(fits[f]);
 	free(fits);
 	free(warm);
+	free(heap.i);
 	*out = b;
 	return rc;
 }

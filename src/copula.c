@@ -353,3 +353,129 @@ int pci_cholesky(const double *r, size_t k, double *l)
 			l[i * k + j] = 0.0;
 	return 0;
 }
+
+/* ---- weighted rank correlation (recency weights, learn.c) */
+
+struct wrank {
+	double v, w;
+	size_t i;
+};
+
+static int cmp_wrank(const void *a, const void *b)
+{
+	double x = ((const struct wrank *)a)->v, y = ((const struct wrank *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/* Weighted mid-ranks: the weight of the values below plus half the
+ * weight of the values tied with it (with equal weights, the average
+ * rank less a half, times the weight: the same correlation). */
+static void weighted_ranks(const double *v, const double *w, size_t m,
+                           struct wrank *t, double *rank)
+{
+	double below = 0;
+
+	for (size_t i = 0; i < m; i++) {
+		t[i].v = v[i];
+		t[i].w = w[i];
+		t[i].i = i;
+	}
+	qsort(t, m, sizeof *t, cmp_wrank);
+	for (size_t a = 0; a < m;) {
+		size_t b = a;
+		double tie = 0;
+		while (b < m && t[b].v == t[a].v)
+			tie += t[b++].w;
+		for (size_t c = a; c < b; c++)
+			rank[t[c].i] = below + tie / 2;
+		below += tie;
+		a = b;
+	}
+}
+
+int pci_spearman_matrix_weighted(const double *data, const double *w,
+                                 size_t nrows, size_t ncols, size_t min_pairs,
+                                 double *rho, double *var)
+{
+	size_t n = nrows ? nrows : 1;
+	double *a = malloc(5 * n * sizeof *a), *b, *ww, *ra, *rb;
+	struct wrank *t = malloc(n * sizeof *t);
+
+	if (!w) {
+		free(a);
+		free(t);
+		return pci_spearman_matrix(data, nrows, ncols, min_pairs, rho, NULL, var);
+	}
+	if (!a || !t) {
+		free(a);
+		free(t);
+		return -1;
+	}
+	b = a + n;
+	ww = b + n;
+	ra = ww + n;
+	rb = ra + n;
+	for (size_t i = 0; i < ncols; i++) {
+		rho[i * ncols + i] = 1.0;
+		var[i * ncols + i] = 0;
+		for (size_t j = i + 1; j < ncols; j++) {
+			size_t m = 0;
+			double sw = 0, sw2 = 0, ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+			double r = NAN, v = NAN;
+
+			for (size_t k = 0; k < nrows; k++) {
+				double x = data[k * ncols + i], y = data[k * ncols + j];
+				if (isnan(x) || isnan(y) || !(w[k] > 0))
+					continue;
+				a[m] = x;
+				b[m] = y;
+				ww[m++] = w[k];
+				sw += w[k];
+				sw2 += w[k] * w[k];
+			}
+			if (m >= min_pairs && m >= 2) {
+				/* weights scaled to sum to the effective number
+				 * of pairs (Kish): the variance below then reads
+				 * them as that many */
+				double neff = sw * sw / sw2, sc = neff / sw;
+
+				weighted_ranks(a, ww, m, t, ra);
+				weighted_ranks(b, ww, m, t, rb);
+				for (size_t k = 0; k < m; k++) {
+					ww[k] *= sc;
+					ma += ww[k] * ra[k];
+					mb += ww[k] * rb[k];
+				}
+				ma /= neff;
+				mb /= neff;
+				for (size_t k = 0; k < m; k++) {
+					sab += ww[k] * (ra[k] - ma) * (rb[k] - mb);
+					saa += ww[k] * (ra[k] - ma) * (ra[k] - ma);
+					sbb += ww[k] * (rb[k] - mb) * (rb[k] - mb);
+				}
+				if (saa > 0 && sbb > 0) {
+					r = sab / sqrt(saa * sbb);
+					if (neff > 2) {
+						/* rank_pearson's Schafer-Strimmer
+						 * variance, each pair counting its
+						 * scaled weight */
+						double su = sqrt(saa / (neff - 1)),
+						       sv = sqrt(sbb / (neff - 1));
+						double wbar = sab / (su * sv) / neff, ss = 0;
+						for (size_t k = 0; k < m; k++) {
+							double p = (ra[k] - ma) / su * ((rb[k] - mb) / sv) - wbar;
+							ss += ww[k] * p * p;
+						}
+						v = neff / ((neff - 1) * (neff - 1) * (neff - 1)) * ss;
+					}
+				}
+			}
+			rho[i * ncols + j] = rho[j * ncols + i] = r;
+			var[i * ncols + j] = var[j * ncols + i] = v;
+		}
+	}
+	free(a);
+	free(t);
+	return 0;
+}

@@ -21,6 +21,7 @@
 #include <gsl/gsl_rng.h>
 
 #include <precedent/fit.h>
+#include <precedent/trend.h>
 
 #include "plan_internal.h"
 
@@ -42,7 +43,12 @@ struct pci_plan_data {
 	size_t min_projects;
 	int whole_days;
 	pc_fit_set **warm;   /* per node, during pci_plan_learn_warm only */
+	double *w;           /* per project, its recency weight (0..1, the
+	                        newest 1); NULL: every project counts once */
 };
+
+/* Project i's weight. */
+#define WEIGHT(d, i) ((d)->w ? (d)->w[i] : 1.0)
 
 static int oom(pc_error *err)
 {
@@ -83,6 +89,7 @@ void pci_plan_data_free(struct pci_plan_data *d)
 	free(d->pres);
 	free(d->lag);
 	free(d->closed);
+	free(d->w);
 	free(d);
 }
 
@@ -141,6 +148,103 @@ static void phase_summary(pc_phase_model *m)
 
 /* ---- the pieces of learn_fill */
 
+struct wlag {
+	double v, w;
+};
+
+static int cmp_wlag(const void *a, const void *b)
+{
+	double x = ((const struct wlag *)a)->v, y = ((const struct wlag *)b)->v;
+	return (x > y) - (x < y);
+}
+
+/* The weighted median of t[0..m-1] (sorted here): the smallest value
+ * with at least half the weight at or below it. */
+static double weighted_median(struct wlag *t, size_t m)
+{
+	double tot = 0, c = 0;
+
+	qsort(t, m, sizeof *t, cmp_wlag);
+	for (size_t i = 0; i < m; i++)
+		tot += t[i].w;
+	for (size_t i = 0; i < m; i++) {
+		c += t[i].w;
+		if (c >= tot / 2)
+			return t[i].v;
+	}
+	return m ? t[m - 1].v : 0;
+}
+
+/* The simulator draws a lag uniformly from a node's table.  Weighted,
+ * the table holds each lag in proportion to its weight: WLAG_TABLE
+ * entries shared out by largest remainder, so a weight is kept to
+ * 1/WLAG_TABLE. */
+#define WLAG_TABLE 1000
+
+/* learn_lags with recency weights: l[0..m-1], the measured lags in
+ * project order, become the weighted table; the median and spread are
+ * weighted too.  Takes l. */
+static int weighted_lags(const struct pci_plan_data *d, size_t j,
+                         pc_plan_node *n, int *l, size_t m)
+{
+	size_t np = d->nprojects, k = d->k, q = 0, given = 0;
+	struct wlag *t = malloc(m * sizeof *t);
+	double *rem = malloc(m * sizeof *rem), tot = 0;
+	size_t *cnt = malloc(m * sizeof *cnt);
+	int *table = malloc(WLAG_TABLE * sizeof *table);
+	double med;
+
+	if (!t || !rem || !cnt || !table) {
+		free(t);
+		free(rem);
+		free(cnt);
+		free(table);
+		free(l);
+		return -1;
+	}
+	for (size_t i = 0; i < np; i++)
+		if (d->lag[i * k + j] != LAG_NONE) {
+			t[q].v = d->lag[i * k + j];
+			t[q].w = WEIGHT(d, i);
+			tot += t[q++].w;
+		}
+	for (size_t i = 0; i < m; i++) {
+		double share = tot > 0 ? t[i].w / tot * WLAG_TABLE : (double)WLAG_TABLE / (double)m;
+		cnt[i] = (size_t)floor(share);
+		rem[i] = share - (double)cnt[i];
+		given += cnt[i];
+	}
+	/* the remaining entries to the largest remainders, earliest first
+	 * on ties (deterministic) */
+	while (given < WLAG_TABLE) {
+		size_t best = 0;
+		for (size_t i = 1; i < m; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		cnt[best]++;
+		rem[best] = -1;
+		given++;
+	}
+	q = 0;
+	for (size_t i = 0; i < m; i++)
+		for (size_t c = 0; c < cnt[i] && q < WLAG_TABLE; c++)
+			table[q++] = (int)t[i].v;
+	free(n->lags);
+	n->lags = table;
+	n->nlags = q;
+	n->support = m;
+	med = weighted_median(t, m);
+	n->lag = med;
+	for (size_t i = 0; i < m; i++)
+		t[i].v = fabs(t[i].v - med);
+	n->spread = weighted_median(t, m);
+	free(t);
+	free(rem);
+	free(cnt);
+	free(l);
+	return 0;
+}
+
 /* Node j's lags over the projects that measured one; a node with none
  * keeps what it had (a replicate keeps the full sample's). */
 static int learn_lags(const struct pci_plan_data *d, size_t j, pc_plan_node *n)
@@ -164,6 +268,10 @@ static int learn_lags(const struct pci_plan_data *d, size_t j, pc_plan_node *n)
 	for (size_t i = 0; i < np; i++)
 		if (d->lag[i * k + j] != LAG_NONE)
 			l[m++] = d->lag[i * k + j];
+	if (d->w) {
+		free(tmp);
+		return weighted_lags(d, j, n, l, m);
+	}
 	free(n->lags);
 	n->lags = l;
 	n->nlags = n->support = m;
@@ -181,42 +289,48 @@ static int learn_lags(const struct pci_plan_data *d, size_t j, pc_plan_node *n)
  * A phase no finished project can speak for is taken as always there. */
 static void learn_occurs(const struct pci_plan_data *d, size_t j, pc_plan_node *n)
 {
-	size_t closed = 0, had = 0, seen = 0;
+	size_t seen = 0;
+	double closed = 0, had = 0;
 
 	for (size_t i = 0; i < d->nprojects; i++) {
 		unsigned char p = d->pres[i * d->k + j];
 		seen += p;
 		if (d->closed[i]) {
-			closed++;
-			had += p;
+			closed += WEIGHT(d, i);
+			had += p * WEIGHT(d, i);
 		}
 	}
 	n->seen = seen;
-	n->occurs = closed && had ? (double)had / (double)closed : 1.0;
+	n->occurs = closed > 0 && had > 0 ? had / closed : 1.0;
 }
 
 /* Log-scale summaries of a node's finished durations. */
 struct logstat {
 	size_t n;          /* finished */
-	double mean, var;  /* of log duration (var with divisor n - 1) */
+	double neff;       /* their effective number, (sum w)^2 / sum w^2 */
+	double mean, var;  /* of log duration, weighted (var unbiased for
+	                      reliability weights: divisor n - 1 unweighted) */
 };
 
 static struct logstat log_stats(const struct pci_plan_data *d, size_t j)
 {
-	struct logstat s = {0, 0, 0};
-	double m2 = 0;
+	struct logstat s = {0, 0, 0, 0};
+	double m2 = 0, sw = 0, sw2 = 0;
 
 	for (size_t i = 0; i < d->nprojects; i++) {
-		double v = d->dur[i * d->k + j], y, dl;
-		if (isnan(v) || d->cens[i * d->k + j])
+		double v = d->dur[i * d->k + j], y, dl, w = WEIGHT(d, i);
+		if (isnan(v) || d->cens[i * d->k + j] || !(w > 0))
 			continue;
 		y = log(v > 1 ? v : 1);
 		s.n++;
+		sw += w;
+		sw2 += w * w;
 		dl = y - s.mean;
-		s.mean += dl / (double)s.n;
-		m2 += dl * (y - s.mean);
+		s.mean += w * dl / sw;
+		m2 += w * dl * (y - s.mean);
 	}
-	s.var = s.n > 1 ? m2 / (double)(s.n - 1) : NAN;
+	s.neff = sw > 0 ? sw * sw / sw2 : 0;
+	s.var = s.n > 1 ? m2 / (sw - sw2 / sw) : NAN;
 	return s;
 }
 
@@ -264,12 +378,13 @@ static int fit_node(const struct pci_plan_data *d, size_t j, const gsl_rng *rng,
 {
 	size_t np = d->nprojects, n = 0, nc = 0;
 	double *x = malloc((np ? np : 1) * sizeof *x);
+	double *w = d->w ? malloc((np ? np : 1) * sizeof *w) : NULL;
 	unsigned char *c = malloc(np ? np : 1);
 	pc_fit_set *fs = malloc(sizeof *fs);
 	pc_fit_options fo;
 	int rc = PC_OK;
 
-	if (!x || !c || !fs) {
+	if (!x || !c || !fs || (d->w && !w)) {
 		rc = PC_ENOMEM;
 		goto out;
 	}
@@ -277,16 +392,29 @@ static int fit_node(const struct pci_plan_data *d, size_t j, const gsl_rng *rng,
 		double v = d->dur[i * d->k + j];
 		if (isnan(v))
 			continue;
+		if (w)
+			w[n] = d->w[i];
 		x[n] = v;
 		c[n] = d->cens[i * d->k + j];
 		nc += c[n];
 		n++;
 	}
+	if (w) {
+		/* frequency weights summing to their effective number: a
+		 * fit on recent projects is as sure as that many */
+		double sw = 0, sw2 = 0;
+		for (size_t i = 0; i < n; i++) {
+			sw += w[i];
+			sw2 += w[i] * w[i];
+		}
+		for (size_t i = 0; i < n && sw2 > 0; i++)
+			w[i] *= sw / sw2;
+	}
 	/* The fit sorts its data a dozen times (to group ties, once per
 	 * family): already sorted, each of those costs a merge's pass,
 	 * and a backtest fits at every forecast.  Only the order of the
 	 * durations changes, not what the likelihood sums. */
-	if (nc == 0)
+	if (nc == 0 && !w)
 		sort_days(x, n);
 	pc_fit_options_init(&fo);
 	fo.criterion = d->crit;
@@ -294,6 +422,7 @@ static int fit_node(const struct pci_plan_data *d, size_t j, const gsl_rng *rng,
 	fo.rng = rng;
 	/* durations are whole (working) days: fit them as such */
 	fo.whole_days = 1;
+	fo.weights = w;
 	if (d->warm && d->warm[j] && d->warm[j]->nfits)
 		fo.warm = d->warm[j];
 	if (pc_fit_all(x, c, n, &fo, fs, NULL) || fs->best < 0) {
@@ -312,6 +441,7 @@ out:
 	free(fs);
 	free(c);
 	free(x);
+	free(w);
 	return rc;
 }
 
@@ -335,23 +465,23 @@ out:
 static int pool_thin(const struct pci_plan_data *d, pc_plan_model *pm,
                      const unsigned char *thin)
 {
-	size_t k = d->k, nfit = 0, df = 0;
-	double ss = 0, msum = 0, m2 = 0, inv_n = 0, s2, m = 0, tau2 = INFINITY;
+	size_t k = d->k, nfit = 0;
+	double df = 0, ss = 0, msum = 0, m2 = 0, inv_n = 0, s2, m = 0, tau2 = INFINITY;
 
 	for (size_t j = 0; j < k; j++) {
 		struct logstat st = log_stats(d, j);
-		if (st.n >= 2) {
-			ss += st.var * (double)(st.n - 1);
-			df += st.n - 1;
+		if (st.n >= 2 && st.neff > 1) {
+			ss += st.var * (st.neff - 1);
+			df += st.neff - 1;
 		}
 		if (!thin[j] && st.n >= 1) {
 			nfit++;
 			msum += st.mean;
 			m2 += st.mean * st.mean;
-			inv_n += 1.0 / (double)st.n;
+			inv_n += 1.0 / st.neff;
 		}
 	}
-	s2 = df ? ss / (double)df : POOL_SD_DEFAULT * POOL_SD_DEFAULT;
+	s2 = df > 0 ? ss / df : POOL_SD_DEFAULT * POOL_SD_DEFAULT;
 	if (!(s2 > 1e-6))
 		s2 = 1e-6;
 	if (nfit >= 1)
@@ -369,29 +499,33 @@ static int pool_thin(const struct pci_plan_data *d, pc_plan_model *pm,
 	}
 	for (size_t j = 0; j < k; j++) {
 		pc_plan_node *nd = pm->nodes + j;
-		double sum = 0, mu, var_mu;
+		double sum = 0, sw = 0, sw2 = 0, ne, mu, var_mu;
 		size_t n = 0, nc = 0;
 
 		if (!thin[j])
 			continue;
 		for (size_t i = 0; i < d->nprojects; i++) {
-			double v = d->dur[i * k + j];
+			double v = d->dur[i * k + j], w = WEIGHT(d, i);
 			if (isnan(v))
 				continue;
-			sum += log(v > 1 ? v : 1) + (d->cens[i * k + j] ? 0.8 * sqrt(s2) : 0);
+			sum += w * (log(v > 1 ? v : 1) + (d->cens[i * k + j] ? 0.8 * sqrt(s2) : 0));
+			sw += w;
+			sw2 += w * w;
 			nc += d->cens[i * k + j];
 			n++;
 		}
-		if (n == 0) {
+		/* its own observations count as their effective number */
+		ne = sw2 > 0 ? sw * sw / sw2 : 0;
+		if (n == 0 || !(sw > 0)) {
 			/* nothing of its own: the typical phase */
 			mu = nfit ? m : 0;
 			var_mu = isfinite(tau2) ? tau2 : s2;
 		} else if (!isfinite(tau2)) {
-			mu = sum / (double)n;
-			var_mu = s2 / (double)n;
+			mu = sum / sw;
+			var_mu = s2 / ne;
 		} else {
-			double prec = (double)n / s2 + 1.0 / tau2;
-			mu = (sum / s2 + m / tau2) / prec;
+			double prec = ne / s2 + 1.0 / tau2;
+			mu = (sum / sw * ne / s2 + m / tau2) / prec;
 			var_mu = 1.0 / prec;
 		}
 		nd->thin = 1;
@@ -434,8 +568,8 @@ static int learn_corr(const struct pci_plan_data *d, pc_plan_model *pm,
 		free(var);
 		return oom(err);
 	}
-	if (pci_spearman_matrix(d->dur, d->nprojects, k, 3, pm->spearman, NULL,
-	                        var)) {
+	if (pci_spearman_matrix_weighted(d->dur, d->w, d->nprojects, k, 3,
+	                                 pm->spearman, var)) {
 		free(var);
 		return oom(err);
 	}
@@ -587,6 +721,122 @@ out:
 	return rc;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+	pc_day x = *(const pc_day *)a, y = *(const pc_day *)b;
+	return (x > y) - (x < y);
+}
+
+/* pc_plan_learn_options.drift: the release's drift, and every node's
+ * durations in d scaled by it to the next project's day. */
+static int adjust_drift(const pc_history *h, pc_plan_model *pm,
+                        struct pci_plan_data *d, pc_error *err)
+{
+	size_t np = d->nprojects, k = d->k, ngap = 0, m = 0;
+	pc_day *starts = malloc((np ? np : 1) * sizeof *starts);
+	double *t = malloc(2 * (np ? np : 1) * sizeof *t), *y, *gap, T;
+	pc_trend tr;
+
+	if (!starts || !t) {
+		free(starts);
+		free(t);
+		return oom(err);
+	}
+	y = t + np;
+	gap = y; /* the gaps first, then y */
+	for (size_t i = 0; i < np; i++)
+		starts[i] = h->projects[i].start;
+	qsort(starts, np, sizeof *starts, cmp_day);
+	for (size_t i = 1; i < np; i++)
+		if (starts[i] > starts[i - 1])
+			gap[ngap++] = (double)(starts[i] - starts[i - 1]);
+	T = np ? (double)starts[np - 1] + (ngap ? pci_median(gap, ngap) : 0) : 0;
+	free(starts);
+	pm->drift = 1;
+	pm->drift_to = (pc_day)T;
+	/* One drift for the release, from its finished projects: a phase's
+	 * own slope from a few dozen durations, extrapolated over the
+	 * history's length, is twice as noisy, and the release is what the
+	 * plan answers. */
+	for (size_t i = 0; i < np; i++) {
+		const pc_project *p = h->projects + i;
+		t[i] = y[i] = NAN;
+		if (p->ongoing)
+			continue;
+		t[i] = (double)p->start;
+		y[i] = log((double)(p->end - p->start) + 1);
+		m++;
+	}
+	if (m < PC_PLAN_DRIFT_MIN || pc_trend_test(t, y, np, &tr, NULL) ||
+	    !(tr.p < 0.05) || !isfinite(tr.slope) || tr.slope == 0) {
+		free(t);
+		return PC_OK;
+	}
+	free(t);
+	for (size_t j = 0; j < k; j++) {
+		pm->nodes[j].drift = tr.slope;
+		for (size_t i = 0; i < np; i++) {
+			double *v = d->dur + i * k + j, f, lo = d->cens[i * k + j] ? 0 : 1;
+			if (isnan(*v))
+				continue;
+			f = exp(tr.slope * (T - (double)h->projects[i].start));
+			*v = round(*v * f);
+			if (*v < lo)
+				*v = lo;
+		}
+	}
+	return PC_OK;
+}
+
+/* The recency weight of every project of h (pc_plan_learn_options):
+ * 2^(-age / half_life), the newest 1. */
+static int recency_weights(const pc_history *h, const pc_plan_learn_options *o,
+                           pc_plan_model *pm, struct pci_plan_data *d,
+                           pc_error *err)
+{
+	size_t np = h->nprojects;
+	pc_day *starts = malloc((np ? np : 1) * sizeof *starts), latest = PC_DAY_MIN;
+	double sw = 0, sw2 = 0;
+
+	d->w = malloc((np ? np : 1) * sizeof *d->w);
+	if (!starts || !d->w) {
+		free(starts);
+		return oom(err);
+	}
+	for (size_t i = 0; i < np; i++) {
+		starts[i] = h->projects[i].start;
+		if (starts[i] > latest)
+			latest = starts[i];
+	}
+	qsort(starts, np, sizeof *starts, cmp_day);
+	for (size_t i = 0; i < np; i++) {
+		double age;
+		if (o->half_life_days) {
+			age = (double)(latest - h->projects[i].start);
+		} else {
+			/* how many started after it: binary search for the
+			 * first later start */
+			size_t lo = 0, hi = np;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (starts[mid] <= h->projects[i].start)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			age = (double)(np - lo);
+		}
+		d->w[i] = exp2(-age / o->half_life);
+		sw += d->w[i];
+		sw2 += d->w[i] * d->w[i];
+	}
+	free(starts);
+	pm->half_life = o->half_life;
+	pm->half_life_days = o->half_life_days != 0;
+	pm->effective_projects = sw2 > 0 ? sw * sw / sw2 : 0;
+	return PC_OK;
+}
+
 int pci_plan_structure_from_template(pc_plan_model *pm,
                                      const pc_plan_template *t, pc_error *err)
 {
@@ -671,6 +921,14 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 	}
 	for (size_t i = 0; i < np; i++)
 		d->closed[i] = !h->projects[i].ongoing;
+	pm->effective_projects = (double)np;
+	if (o->half_life < 0 || isnan(o->half_life)) {
+		rc = pc_error_set(err, PC_EUSAGE, NULL, 0,
+		                  "the half-life must be a positive number (0: none)");
+		goto fail;
+	}
+	if (o->half_life > 0 && (rc = recency_weights(h, o, pm, d, err)))
+		goto fail;
 
 	/* The structure. */
 	if (t) {
@@ -761,6 +1019,8 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 	}
 
 	mature_only(h, cal, d, hidx, s, st, d->min_projects);
+	if (o->drift && (rc = adjust_drift(h, pm, d, err)))
+		goto fail;
 	if (warm) {
 		d->warm = malloc(k * sizeof *d->warm);
 		if (!d->warm) {
@@ -831,6 +1091,8 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 	rd->crit = d->crit;
 	rd->min_projects = d->min_projects;
 	rd->whole_days = d->whole_days;
+	if (d->w && !(rd->w = malloc((np ? np : 1) * sizeof *rd->w)))
+		goto fail;
 	for (size_t i = 0; i < np; i++) {
 		size_t p = gsl_rng_uniform_int(rng, np);
 		memcpy(rd->dur + i * k, d->dur + p * k, k * sizeof *rd->dur);
@@ -838,11 +1100,18 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 		memcpy(rd->pres + i * k, d->pres + p * k, k);
 		memcpy(rd->lag + i * k, d->lag + p * k, k * sizeof *rd->lag);
 		rd->closed[i] = d->closed[p];
+		if (d->w)
+			rd->w[i] = d->w[p];
 	}
 	rp->nphases = k;
 	rp->from_template = pm->from_template;
 	rp->corr_source = pm->corr_source;
 	rp->nprojects = np;
+	rp->half_life = pm->half_life;
+	rp->drift = pm->drift;
+	rp->drift_to = pm->drift_to;
+	rp->half_life_days = pm->half_life_days;
+	rp->effective_projects = pm->effective_projects;
 	rp->priv = rd;
 	for (size_t j = 0; j < k; j++) {
 		const pc_plan_node *s = pm->nodes + j;
@@ -856,6 +1125,7 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 		n->longest = s->longest;
 		n->npreds = s->npreds;
 		n->lag = s->lag;
+		n->drift = s->drift;
 		n->spread = s->spread;
 		n->preds = malloc((s->npreds ? s->npreds : 1) * sizeof *n->preds);
 		if (!n->preds)

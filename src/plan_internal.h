@@ -40,6 +40,16 @@ int pci_spearman_matrix(const double *data, size_t nrows, size_t ncols,
                         size_t min_pairs, double *rho, size_t *pairs,
                         double *var);
 
+/* pci_spearman_matrix with per-row weights w (NULL: the unweighted one;
+ * a row of weight 0 is left out): weighted mid-ranks, their weighted
+ * Pearson correlation, and var as rank_pearson's with each pair counting
+ * its weight scaled so that they sum to the effective number of pairs
+ * (sum w)^2 / sum w^2.  Equal weights give the unweighted numbers.
+ * var must not be NULL.  0, or -1 out of memory. */
+int pci_spearman_matrix_weighted(const double *data, const double *w,
+                                 size_t nrows, size_t ncols, size_t min_pairs,
+                                 double *rho, double *var);
+
 /* Shrink the off-diagonal entries of the k x k correlation matrix rho
  * toward zero by the Schafer-Strimmer intensity
  * lambda = sum var(r_ij) / sum r_ij^2 over the known pairs, at most 1:

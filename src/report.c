@@ -304,6 +304,10 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		bo.seed = po->seed;
 		bo.threads = po->threads;
 		bo.calendar = po->calendar;
+		/* scored as the plan was learned */
+		bo.half_life = pm->half_life;
+		bo.half_life_days = pm->half_life_days;
+		bo.drift = pm->drift;
 		pc_error_clear(&berr);
 		if (pc_backtest_run(h, NULL, &bo, &r->backtest, &berr)) {
 			size_t m = strlen(berr.msg);
@@ -1109,9 +1113,12 @@ static void phase_caption(const pc_report *r, size_t j, FILE *out)
 		        "</span>", ph->n - ph->censored);
 	if (isfinite(ph->trend))
 		fprintf(out, " <span class=\"warn\">Trend: its durations have %s by "
-		        "%.1f days a year over the history (Mann-Kendall p %.2g), but "
-		        "old and recent projects count alike in the plan.</span>",
-		        ph->trend > 0 ? "grown" : "shrunk", fabs(ph->trend), ph->trend_p);
+		        "%.1f days a year over the history (Mann-Kendall p %.2g)%s</span>",
+		        ph->trend > 0 ? "grown" : "shrunk", fabs(ph->trend), ph->trend_p,
+		        r->pm->drift && r->pm->nodes[j].drift != 0
+		                ? "; the plan adjusts past durations for the releases' trend."
+		        : r->pm->half_life > 0 ? "; the plan weighs recent projects more."
+		        : ", but old and recent projects count alike in the plan.");
 	fputs("</figcaption>\n", out);
 }
 

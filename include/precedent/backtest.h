@@ -56,6 +56,21 @@ typedef struct pc_backtest_options {
 	size_t forecasts;        /* learn and forecast on at most this many
 	                            start days (0: every one; default
 	                            PC_BACKTEST_FORECASTS); see below */
+	double half_life;        /* each forecast learns with this recency
+	                            weighting (pc_plan_learn_options), ages
+	                            counted within what it learns from; 0
+	                            (default): none */
+	int half_life_days;
+	int drift;               /* each forecast adjusts for drift
+	                            (pc_plan_learn_options.drift); 0:
+	                            default */
+	int calibrate;           /* 1: also score each forecast recalibrated
+	                            (calibrate.h) by a map learned only from
+	                            the PIT values of the projects released
+	                            before it started (default 0) */
+	double calib_prior;      /* the map's prior strength, pseudo-PITs
+	                            from the identity (default
+	                            PC_CALIB_PRIOR, 10) */
 } pc_backtest_options;
 
 /* The default cap on forecasts.  Every forecast learns from all that
@@ -91,6 +106,14 @@ typedef struct pc_backtest_row {
 	                            the forecast, working days (0: a sure and
 	                            right forecast; a point forecast scores
 	                            its absolute error) */
+	/* With options.calibrate: the forecast recalibrated by the map
+	 * learned from the rows released before this one started. */
+	size_t cal_n;            /* PIT values that map was learned from */
+	double cal_a, cal_b;     /* its Beta parameters (1, 1: identity) */
+	pc_day q_cal[PC_BACKTEST_NQ]; /* recalibrated P50, P80, P90 */
+	double pit_cal;          /* the actual's PIT in the recalibrated
+	                            forecast */
+	double crps_cal;         /* its CRPS, working days */
 } pc_backtest_row;
 
 typedef struct pc_backtest {
@@ -117,6 +140,14 @@ typedef struct pc_backtest {
 	size_t nforecasts;       /* start days learned and forecast on */
 	size_t skipped_unsampled;/* evaluable, but starting on a day left
 	                            out by the cap on forecasts */
+	/* With options.calibrate (calibrated = 1): the same scores of the
+	 * recalibrated forecasts. */
+	int calibrated;
+	double hit_cal[PC_BACKTEST_NQ];
+	double pinball_cal[PC_BACKTEST_NQ];
+	double reliability_cal[PC_BACKTEST_NLEVELS];
+	double crps_cal;
+	double mean_error_p50_cal;
 } pc_backtest;
 
 /* Backtest history h.  planned (may be NULL) holds for every project of

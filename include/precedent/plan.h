@@ -91,6 +91,11 @@ typedef struct pc_plan_node {
 	                    so its distribution is pooled (see
 	                    pc_plan_learn) rather than fitted on its own */
 	pc_phase_model fit;   /* the duration distribution (days) */
+	double drift;    /* with pc_plan_learn_options.drift: the trend its
+	                    past durations were adjusted for, as growth of
+	                    log duration per calendar day (the release's Sen
+	                    slope against the project's start); 0: none (no
+	                    significant trend, or not asked for) */
 } pc_plan_node;
 
 /* Why a plan has no correlation. */
@@ -125,6 +130,15 @@ typedef struct pc_plan_model {
 	                          after repair; NULL when unknown */
 	int corr_repaired;     /* 1 if corr had to be made positive definite */
 	size_t nprojects;      /* projects learned from (0 from a model file) */
+	double half_life;      /* the recency weighting learned with (see
+	                          pc_plan_learn_options); 0: none */
+	int half_life_days;    /* 1: half_life in days, 0: in projects */
+	int drift;             /* learned with pc_plan_learn_options.drift */
+	pc_day drift_to;       /* the day durations were adjusted to */
+	double effective_projects; /* (sum w)^2 / sum w^2 over the projects'
+	                          weights: how many equally weighted projects
+	                          the weighted history is worth (nprojects
+	                          without weights) */
 	void *priv;            /* data kept for the bootstrap */
 } pc_plan_model;
 
@@ -141,7 +155,40 @@ typedef struct pc_plan_learn_options {
 	pc_progress_fn progress;           /* "learning" (no count) as it
 	                                      starts; NULL: none */
 	void *progress_ctx;
+	/* Recency: 0 (default) counts every past project the same.  > 0: a
+	 * project's weight halves with every half_life of age, its age
+	 * being, with half_life_days 0, the number of projects of the
+	 * history that started after it, and with half_life_days 1 the
+	 * days from its start to the history's latest start.  Every
+	 * learning step uses the weights: each phase's fit (as frequency
+	 * weights scaled per phase to sum to their effective number,
+	 * (sum w)^2 / sum w^2, so that a weighted fit is no surer than
+	 * that many projects make it), lags (a weighted empirical
+	 * distribution), occurrence (a weighted share), the pooling of
+	 * thin phases (weighted log means and spreads) and the rank
+	 * correlation (weighted mid-ranks).  Which phases are thin still
+	 * counts projects. */
+	double half_life;
+	int half_life_days;
+	/* Trend: 1 adjusts the past durations for the release's drift
+	 * before anything is learned from them.  When the finished
+	 * releases (at least PC_PLAN_DRIFT_MIN) trend against their start
+	 * (Mann-Kendall on log release duration, two-sided p < 0.05),
+	 * every past duration of every phase, finished or running, is
+	 * multiplied by exp(b (T - t)), b being Sen's slope of log release
+	 * duration per day, t the project's start and T the day of the
+	 * next project: the latest start of the history plus the median gap
+	 * between successive starts.  (One drift for the release: a phase's
+	 * own slope is about twice as noisy once extrapolated.)  Adjusted
+	 * durations are rounded to whole days (at least 1 for a finished
+	 * one); node->drift says b where they were adjusted.  The
+	 * bootstrap intervals do not include the uncertainty of b.
+	 * Default 0: durations as recorded. */
+	int drift;
 } pc_plan_learn_options;
+
+/* The fewest finished durations a phase's drift is estimated from. */
+#define PC_PLAN_DRIFT_MIN 8
 
 void pc_plan_learn_options_init(pc_plan_learn_options *o);
 

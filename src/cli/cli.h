@@ -63,6 +63,11 @@ int cli_usage(const struct cli *cli, const char *fmt, ...)
 void cli_warn(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A note on stderr ("precedent: CMD: ..."): what the command chose for
+ * the user, unless quiet. */
+void cli_note(const struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* How a command uses the store.  A reader (0, what most commands pass)
  * opens it read-only: it never creates, migrates or changes the file,
  * and a missing or empty file is "no store at 'PATH' (run 'precedent
@@ -243,6 +248,7 @@ enum plan_opt {
 	PLAN_OPT_LIKE = CHAR_MAX + 1, PLAN_OPT_MIN_CLASS, PLAN_OPT_ITERATIONS,
 	PLAN_OPT_SEED, PLAN_OPT_THREADS, PLAN_OPT_TEMPLATE, PLAN_OPT_MODEL,
 	PLAN_OPT_CALENDAR, PLAN_OPT_HOLIDAYS, PLAN_OPT_INDEPENDENT,
+	PLAN_OPT_HALF_LIFE, PLAN_OPT_DRIFT,
 	PLAN_OPT_END
 };
 
@@ -258,7 +264,9 @@ enum plan_opt {
 	{"model", required_argument, NULL, PLAN_OPT_MODEL}, \
 	{"calendar", required_argument, NULL, PLAN_OPT_CALENDAR}, \
 	{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS}, \
-	{"independent", no_argument, NULL, PLAN_OPT_INDEPENDENT}
+	{"independent", no_argument, NULL, PLAN_OPT_INDEPENDENT}, \
+	{"half-life", required_argument, NULL, PLAN_OPT_HALF_LIFE}, \
+	{"drift", no_argument, NULL, PLAN_OPT_DRIFT}
 
 struct plan_args {
 	/* Where the simulation options go: the command's library options. */
@@ -277,6 +285,13 @@ struct plan_args {
 	const char *model_path;       /* --model, or NULL */
 	const char *calendar;         /* "all" (default) or "weekdays" */
 	const char *holidays;         /* --holidays, or NULL */
+	/* --half-life: N projects, Nd days, none (0), or auto */
+	double half_life;
+	int half_life_days;
+	int half_life_auto;
+	int drift;                    /* --drift, or what auto chose */
+	int no_auto_half_life;        /* the command refuses auto (backtest) */
+	pc_half_life_choice half_life_choice; /* what auto chose */
 
 	/* What plan_args_load made; plan_args_release frees it. */
 	pc_calendar *cal;             /* NULL for every day */
@@ -318,13 +333,24 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn);
 int cli_parse_slot(const struct cli *cli, char *arg, pc_whatif_change *ch);
 int cli_parse_confidence(const struct cli *cli, const char *arg, double *p);
 
+/* The line saying how pm adjusted for drift (--drift), after pre;
+ * nothing without --drift. */
+void cli_drift_line(FILE *out, const char *pre, const pc_plan_model *pm);
+
+/* The recency weighting pm was learned with, and what --half-life auto
+ * chose (pa), as a JSON object. */
+json_t *cli_half_life_json(const struct plan_args *pa, const pc_plan_model *pm);
+
 /* Warn on stderr, release first, of each phase (and of the release)
  * whose finished durations have a significant monotone trend over the
  * start dates (pc_history_trends at family-wise 5%): which way, how fast
  * and how sure.  keep (may be NULL) gets the tests, for the JSON, to be
- * freed with free().  Returns 0 or the exit status of a failure. */
+ * freed with free().  weighed: the command weighs recency or drift
+ * (--half-life, --drift), so the warning does not say that old and
+ * recent projects count alike.  Returns 0 or the exit status of a
+ * failure. */
 int cli_warn_trends(const struct cli *cli, const pc_history *h,
-                    const pc_calendar *cal, pc_history_trend **keep);
+                    const pc_calendar *cal, int weighed, pc_history_trend **keep);
 
 /* Those tests (r: h->nphases + 1 of them; NULL gives null) as JSON: one
  * object per phase and the release last (phase null): finished, tau, p,
@@ -339,6 +365,29 @@ void plan_warn_capped(const struct cli *cli, const pc_plan_model *pm, size_t j,
                       double share);
 
 void plan_args_release(struct plan_args *pa);
+
+/* --calibrate of plan and whatif (cli_calib.c): the map and what it was
+ * learned from. */
+struct cli_calib {
+	pc_calib map;       /* the identity when nothing was learned */
+	size_t nforecasts;  /* forecast days of the backtest */
+	int learned;        /* 0: the history was too short to backtest */
+};
+
+/* Learn c from a backtest of pa's history with the defaults of backtest
+ * (the calendar, seed and threads given), from the releases before day
+ * `before`.  Too short a history warns and leaves the identity.  Returns
+ * 0, or prints the message and returns the exit status. */
+int cli_calib_learn(const struct cli *cli, const struct plan_args *pa,
+                    pc_day before, uint64_t seed, unsigned threads,
+                    struct cli_calib *c);
+
+/* The map in words and at u = 0.1 .. 0.9, each line starting with pre. */
+void cli_calib_print(const struct cli_calib *c, const char *pre);
+
+/* The map as JSON: learned, a, b, pits, forecasts, prior, shrinkage, and
+ * map: [{level, g}]. */
+json_t *cli_calib_json(const struct cli_calib *c);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);

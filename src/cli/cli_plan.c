@@ -27,6 +27,40 @@ void plan_args_init(struct plan_args *pa, uint64_t *iterations,
 	pa->calendar = "all";
 }
 
+/* --half-life N (projects), Nd (days), none or auto. */
+static int parse_half_life(const struct cli *cli, struct plan_args *pa,
+                           char *value)
+{
+	size_t len = strlen(value);
+	int days = len > 1 && value[len - 1] == 'd';
+	double v;
+
+	pa->half_life = 0;
+	pa->half_life_days = 0;
+	pa->half_life_auto = 0;
+	if (strcmp(value, "none") == 0)
+		return 0;
+	if (strcmp(value, "auto") == 0) {
+		if (pa->no_auto_half_life)
+			return cli_usage(cli, "--half-life auto is not available here: it "
+			                 "would choose with hindsight of the releases "
+			                 "scored; give a half-life (N or Nd) or none");
+		pa->half_life_auto = 1;
+		return 0;
+	}
+	if (days)
+		value[len - 1] = '\0';
+	if (cli_parse_real(value, &v) || !(v > 0 && v <= 1e6)) {
+		if (days)
+			value[len - 1] = 'd';
+		return cli_usage(cli, "--half-life: '%s' is not a number of projects "
+		                 "(N), of days (Nd), none or auto", value);
+	}
+	pa->half_life = v;
+	pa->half_life_days = days;
+	return 0;
+}
+
 int plan_args_option(const struct cli *cli, struct plan_args *pa, int c,
                      char *value)
 {
@@ -84,6 +118,11 @@ int plan_args_option(const struct cli *cli, struct plan_args *pa, int c,
 	case PLAN_OPT_INDEPENDENT: /* --independent */
 		*pa->independent = 1;
 		return 0;
+	case PLAN_OPT_HALF_LIFE: /* --half-life */
+		return parse_half_life(cli, pa, value);
+	case PLAN_OPT_DRIFT: /* --drift */
+		pa->drift = 1;
+		return 0;
 	default:
 		/* getopt_long's '?': it has said what is wrong */
 		fprintf(stderr, "Try 'precedent %s --help'.\n", cli->cmd);
@@ -98,6 +137,12 @@ int plan_args_check(const struct cli *cli, const struct plan_args *pa)
 	if (pa->model_path && pa->class.nlike)
 		return cli_usage(cli, "--like chooses past projects from the store; "
 		                 "it cannot be used with --model");
+	if (pa->model_path && (pa->half_life > 0 || pa->half_life_auto || pa->drift))
+		return cli_usage(cli, "--half-life and --drift learn from the past projects "
+		                 "in the store; they cannot be used with --model");
+	if (pa->half_life_auto && pa->drift)
+		return cli_usage(cli, "--half-life auto chooses whether to adjust for "
+		                 "drift: give one or the other");
 	return 0;
 }
 
@@ -122,6 +167,49 @@ static void plan_args_cut_work(const struct cli *cli, struct plan_args *pa)
 	         "to choose)", k, (unsigned long long)want,
 	         (unsigned long long)*pa->iterations);
 	*pa->iterations = want;
+}
+
+/* --half-life auto: a backtest per candidate, and a word on what it
+ * chose and why. */
+static int choose_half_life(const struct cli *cli, struct plan_args *pa)
+{
+	pc_half_life_choice *c = &pa->half_life_choice;
+	pc_backtest_options bo;
+	pc_error err;
+
+	pc_error_clear(&err);
+	pc_backtest_options_init(&bo);
+	bo.calendar = pa->cal;
+	bo.seed = *pa->seed;
+	bo.threads = *pa->threads;
+	bo.progress = cli_progress;
+	if (pc_half_life_choose(pa->h, &bo, c, &err))
+		return cli_fail(cli, &err);
+	cli_progress_clear();
+	pa->half_life = c->half_life;
+	pa->half_life_days = 0;
+	pa->drift = c->drift;
+	if (c->drift)
+		cli_note(cli, "--half-life auto: none, but durations adjusted for the "
+		         "releases' trend (--drift: a backtest of %zu releases: CRPS %.1f "
+		         "against %.1f as recorded, %.1f standard errors better)",
+		         c->nscored, c->crps, c->crps_none, c->z);
+	else if (c->half_life > 0)
+		cli_note(cli, "--half-life auto: %g projects (a backtest of %zu releases: "
+		         "CRPS %.1f against %.1f with every project counting the same, "
+		         "%.1f standard errors better)", c->half_life, c->nscored,
+		         c->crps, c->crps_none, c->z);
+	else if (c->ncandidates || !isnan(c->crps_drift))
+		cli_note(cli, "--half-life auto: none, every project counts the same (%s: "
+		         "the best, %s%.0f%s, CRPS %.2f against %.2f, %.1f standard "
+		         "errors; %zu releases)", c->why,
+		         c->best_drift ? "--drift" : "", c->best_drift ? 0 : c->best_half_life,
+		         c->best_drift ? "" : " projects", c->crps_best, c->crps_none, c->z,
+		         c->nscored);
+	else
+		cli_note(cli, "--half-life auto: none, every project counts the same (%s: "
+		         "%zu scored)", c->why, c->nscored);
+	return 0;
 }
 
 int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
@@ -155,13 +243,20 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	cli_progress(NULL, "loading", 0, 0); /* a big store takes seconds */
 	if ((rc = cli_open_store(cli, 0, &pa->st)) ||
 	    (rc = cli_load_history(cli, pa->st, &pa->class, &pa->h)) ||
-	    (rc = cli_warn_trends(cli, pa->h, pa->cal, &pa->trends)))
+	    (rc = cli_warn_trends(cli, pa->h, pa->cal,
+	                          pa->half_life > 0 || pa->half_life_auto || pa->drift,
+	                          &pa->trends)))
 		return rc;
 	cli_progress_clear();
+	if (pa->half_life_auto && (rc = choose_half_life(cli, pa)))
+		return rc;
 	if (!learn)
 		return 0;
 	pc_plan_learn_options_init(&lo);
 	lo.calendar = pa->cal;
+	lo.half_life = pa->half_life;
+	lo.half_life_days = pa->half_life_days;
+	lo.drift = pa->drift;
 	lo.tmpl = pa->tmpl;
 	lo.independent = pa->independent && *pa->independent;
 	lo.progress = cli_progress;
@@ -209,7 +304,7 @@ int cli_parse_confidence(const struct cli *cli, const char *arg, double *p)
 #define TREND_WARNINGS 5
 
 int cli_warn_trends(const struct cli *cli, const pc_history *h,
-                    const pc_calendar *cal, pc_history_trend **keep)
+                    const pc_calendar *cal, int weighed, pc_history_trend **keep)
 {
 	pc_history_trend *r;
 	pc_error err;
@@ -235,10 +330,11 @@ int cli_warn_trends(const struct cli *cli, const pc_history *h,
 		else
 			snprintf(what, sizeof what, "releases have");
 		cli_warn(cli, "%s %s over the history, by %.1f %sdays a year (Mann-Kendall "
-		         "tau %.2f, p %.2g, %zu finished), but old and recent projects "
-		         "count alike (see TRENDS in precedent(1))", what,
-		         t->per_year > 0 ? "grown" : "shrunk", fabs(t->per_year),
-		         cal ? "working " : "", t->t.tau, t->t.p, t->t.n);
+		         "tau %.2f, p %.2g, %zu finished)%s (see TRENDS in precedent(1))",
+		         what, t->per_year > 0 ? "grown" : "shrunk", fabs(t->per_year),
+		         cal ? "working " : "", t->t.tau, t->t.p, t->t.n,
+		         weighed ? "" : ", but old and recent projects count alike: "
+		         "--half-life auto weighs that");
 	}
 	if (more)
 		cli_warn(cli, "and %zu more phase%s with a trend", more, more == 1 ? "" : "s");
@@ -291,4 +387,65 @@ void plan_args_release(struct plan_args *pa)
 	pc_plan_template_free(&pa->tmpl);
 	pc_calendar_free(&pa->cal);
 	pc_store_close(&pa->st);
+}
+
+json_t *cli_half_life_json(const struct plan_args *pa, const pc_plan_model *pm)
+{
+	const pc_half_life_choice *c = &pa->half_life_choice;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "half_life", pm->half_life > 0 ? json_real(pm->half_life)
+	                                                      : json_null());
+	json_object_set_new(o, "unit", json_string(pm->half_life_days ? "days" : "projects"));
+	json_object_set_new(o, "effective_projects", cli_json_num(pm->effective_projects));
+	if (pm->drift && pm->nphases && pm->nodes[0].drift != 0) {
+		json_t *d = json_object();
+		char b[PC_DATE_BUF];
+		json_object_set_new(d, "per_year", json_real(expm1(pm->nodes[0].drift * 365.25)));
+		json_object_set_new(d, "to", json_string(pc_date_format(pm->drift_to, b)));
+		json_object_set_new(o, "drift", d);
+	} else {
+		json_object_set_new(o, "drift", pm->drift ? json_string("no significant trend")
+		                                          : json_null());
+	}
+	if (pa->half_life_auto) {
+		json_t *a = json_object(), *cand = json_array();
+		json_object_set_new(a, "chosen", c->half_life > 0 ? json_real(c->half_life)
+		                                                  : json_null());
+		json_object_set_new(a, "why", json_string(c->why));
+		json_object_set_new(a, "scored", json_integer((json_int_t)c->nscored));
+		json_object_set_new(a, "crps_equal_weights", cli_json_num(c->crps_none));
+		json_object_set_new(a, "crps", cli_json_num(c->crps));
+		json_object_set_new(a, "drift", json_boolean(c->drift));
+		json_object_set_new(a, "crps_drift", cli_json_num(c->crps_drift));
+		json_object_set_new(a, "best", c->best_drift ? json_string("drift")
+		                    : c->ncandidates ? json_real(c->best_half_life)
+		                    : json_null());
+		json_object_set_new(a, "best_z", cli_json_num(c->z));
+		for (size_t i = 0; i < c->ncandidates; i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "half_life", json_real(c->candidate[i]));
+			json_object_set_new(e, "crps", cli_json_num(c->candidate_crps[i]));
+			json_array_append_new(cand, e);
+		}
+		json_object_set_new(a, "candidates", cand);
+		json_object_set_new(o, "auto", a);
+	}
+	return o;
+}
+
+void cli_drift_line(FILE *out, const char *pre, const pc_plan_model *pm)
+{
+	char b[PC_DATE_BUF];
+
+	if (!pm->drift)
+		return;
+	if (pm->nphases && pm->nodes[0].drift != 0)
+		fprintf(out, "%sPast durations adjusted for the releases' trend (%+.0f%% a "
+		        "year, Sen's slope) to a project starting %s\n", pre,
+		        100 * expm1(pm->nodes[0].drift * 365.25),
+		        pc_date_format(pm->drift_to, b));
+	else
+		fprintf(out, "%sNo significant trend in the releases' durations: past "
+		        "durations as recorded\n", pre);
 }

@@ -22,8 +22,9 @@ static void usage(FILE *out)
 	"                          [--iterations N] [--seed N] [--threads N]\n"
 	"                          [--like KEY=VALUE]...\n"
 	"                          [--min-class N] [--calendar all|weekdays]\n"
-	"                          [--holidays FILE] [--format table|json|csv]\n"
-	"                          [--safe-csv] [--summary]\n"
+	"                          [--holidays FILE] [--half-life H|none] [--drift]\n"
+	"                          [--format table|json|csv]\n"
+	"                          [--safe-csv] [--summary] [--calibrate]\n"
 	"Would the plans have held?  Forecast every finished past project from its\n"
 	"own start day, learning only from the projects that had finished before\n"
 	"it started, and compare with what happened: how often the release fell on\n"
@@ -50,11 +51,20 @@ static void usage(FILE *out)
 	"                      10), say so and use the whole history\n"
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
+	"  --half-life H       each forecast weighs recent projects more: weight\n"
+	"                      halves every H projects (Nd: N days); none\n"
+	"                      (default); auto is plan's (it would look ahead)\n"
+	"  --drift             each forecast adjusts for the releases' trend\n"
 	"  --format FMT        table (default), json or csv\n"
 	"  --safe-csv          with --format csv: put ' before a name starting\n"
 	"                      with = + - @ so that a spreadsheet does not run it\n"
 	"  --summary           the scores only, without a row per project; with\n"
 	"                      --format csv as measure,quantile,value\n"
+	"  --calibrate         also score every forecast recalibrated by the map\n"
+	"                      plan --calibrate uses, learned only from the PIT\n"
+	"                      values of the projects released before it started,\n"
+	"                      and show raw and recalibrated side by side (with\n"
+	"                      --holdout only the held-out projects teach it)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Pinball loss of a quantile q forecast for an actual y: tau (y - q) when\n"
@@ -72,18 +82,25 @@ static void print_csv(const struct cli *cli, const pc_backtest *b)
 	char d[8][PC_DATE_BUF];
 
 	printf("customer,project,start,actual,known,phases,p50,p80,p90,naive,planned,"
-	       "pit,crps\n");
+	       "pit,crps%s\n", b->calibrated ? ",cal_pits,cal_a,cal_b,p50_cal,p80_cal,"
+	       "p90_cal,pit_cal,crps_cal" : "");
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *w = b->rows + r;
 		cli_csv_cell(cli, w->customer);
 		putchar(',');
 		cli_csv_cell(cli, w->project);
-		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s,%.4f,%.2f\n",
+		printf(",%s,%s,%zu,%zu,%s,%s,%s,%s,%s,%.4f,%.2f",
 		       pc_date_format(w->start, d[0]),
 		       pc_date_format(w->actual, d[1]), w->known, w->phases_known,
 		       pc_date_format(w->q[0], d[2]), pc_date_format(w->q[1], d[3]),
 		       pc_date_format(w->q[2], d[4]), pc_date_format(w->naive, d[5]),
 		       date_or(w->planned, d[6], ""), w->pit, w->crps);
+		if (b->calibrated)
+			printf(",%zu,%.4f,%.4f,%s,%s,%s,%.4f,%.2f", w->cal_n, w->cal_a,
+			       w->cal_b, pc_date_format(w->q_cal[0], d[2]),
+			       pc_date_format(w->q_cal[1], d[3]),
+			       pc_date_format(w->q_cal[2], d[4]), w->pit_cal, w->crps_cal);
+		putchar('\n');
 	}
 }
 
@@ -119,6 +136,16 @@ static void print_csv_summary(const pc_backtest *b, const pc_backtest_options *o
 	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
 		printf("reliability,p%d,%.6g\n", (l + 1) * 10, b->reliability[l]);
 	printf("crps_days,,%.6g\n", b->crps);
+	if (b->calibrated) {
+		for (int k = 0; k < PC_BACKTEST_NQ; k++)
+			printf("hit_cal,%s,%.6g\n", q[k], b->hit_cal[k]);
+		for (int k = 0; k < PC_BACKTEST_NQ; k++)
+			printf("pinball_cal_days,%s,%.6g\n", q[k], b->pinball_cal[k]);
+		for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+			printf("reliability_cal,p%d,%.6g\n", (l + 1) * 10, b->reliability_cal[l]);
+		printf("crps_cal_days,,%.6g\n", b->crps_cal);
+		printf("mean_error_p50_cal_days,,%.6g\n", b->mean_error_p50_cal);
+	}
 	printf("naive_crps_days,,%.6g\n", b->naive_crps);
 	printf("planned,,%zu\n", b->nplanned);
 	for (size_t m = 0; m < sizeof whole / sizeof whole[0]; m++)
@@ -159,6 +186,23 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 		json_object_set_new(s, "reliability", rel);
 	}
 	json_object_set_new(root, "forecast", s);
+	if (b->calibrated) {
+		json_t *rel = json_array();
+		s = json_object();
+		json_object_set_new(s, "prior", json_real(o->calib_prior));
+		json_object_set_new(s, "hit", json_pack("{s:f,s:f,s:f}", "p50",
+		                    b->hit_cal[0], "p80", b->hit_cal[1], "p90", b->hit_cal[2]));
+		json_object_set_new(s, "pinball_days", json_pack("{s:f,s:f,s:f}",
+		                    "p50", b->pinball_cal[0], "p80", b->pinball_cal[1],
+		                    "p90", b->pinball_cal[2]));
+		json_object_set_new(s, "mean_error_p50_days", json_real(b->mean_error_p50_cal));
+		json_object_set_new(s, "crps_days", json_real(b->crps_cal));
+		for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+			json_array_append_new(rel, json_pack("{s:f,s:f}", "level",
+			                      (l + 1) / 10.0, "held", b->reliability_cal[l]));
+		json_object_set_new(s, "reliability", rel);
+		json_object_set_new(root, "recalibrated", s);
+	}
 	json_object_set_new(root, "naive", json_pack("{s:f,s:{s:f,s:f,s:f},s:f}",
 	                    "hit", b->naive_hit, "pinball_days",
 	                    "p50", b->naive_pinball[0], "p80", b->naive_pinball[1],
@@ -189,6 +233,15 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 		                    : json_string(pc_date_format(w->planned, d[6])));
 		json_object_set_new(o2, "pit", json_real(w->pit));
 		json_object_set_new(o2, "crps_days", json_real(w->crps));
+		if (b->calibrated)
+			json_object_set_new(o2, "recalibrated", json_pack(
+			        "{s:s,s:s,s:s,s:f,s:f,s:{s:I,s:f,s:f}}",
+			        "p50", pc_date_format(w->q_cal[0], d[2]),
+			        "p80", pc_date_format(w->q_cal[1], d[3]),
+			        "p90", pc_date_format(w->q_cal[2], d[4]),
+			        "pit", w->pit_cal, "crps_days", w->crps_cal,
+			        "map", "pits", (json_int_t)w->cal_n, "a", w->cal_a,
+			        "b", w->cal_b));
 		json_array_append_new(rows, o2);
 	}
 	json_object_set_new(root, "projects", rows);
@@ -210,20 +263,28 @@ static void print_table(const pc_backtest *b, const pc_backtest_options *o,
 		if (l > w)
 			w = l;
 	}
-	printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5s\n", (int)w,
+	printf("%-*s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5s", (int)w,
 	       "project", "start", "actual", "p50", "p80", "p90", "naive", "planned",
 	       "known");
+	if (b->calibrated)
+		printf("  %-10s  %-10s  %-10s", "p50 recal", "p80 recal", "p90 recal");
+	putchar('\n');
 	for (size_t r = 0; r < b->nrows; r++) {
 		const pc_backtest_row *x = b->rows + r;
 		char name[512];
 		snprintf(name, sizeof name, "%s/%s", cli_text(x->customer),
 		         cli_text(x->project));
-		printf("%s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu\n",
+		printf("%s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %-10s  %5zu",
 		       cli_text_pad(name, (int)w), pc_date_format(x->start, d[0]),
 		       pc_date_format(x->actual, d[1]), pc_date_format(x->q[0], d[2]),
 		       pc_date_format(x->q[1], d[3]), pc_date_format(x->q[2], d[4]),
 		       pc_date_format(x->naive, d[5]), date_or(x->planned, d[6], "-"),
 		       x->known);
+		if (b->calibrated)
+			printf("  %-10s  %-10s  %-10s", pc_date_format(x->q_cal[0], d[2]),
+			       pc_date_format(x->q_cal[1], d[3]),
+			       pc_date_format(x->q_cal[2], d[4]));
+		putchar('\n');
 	}
 	putchar('\n');
 scores:
@@ -244,9 +305,15 @@ scores:
 	printf("%-26s %7s %7s %7s\n", "", "P50", "P80", "P90");
 	printf("%-26s %7.2f %7.2f %7.2f\n", "released on or before", b->hit[0],
 	       b->hit[1], b->hit[2]);
+	if (b->calibrated)
+		printf("%-26s %7.2f %7.2f %7.2f\n", "  recalibrated", b->hit_cal[0],
+		       b->hit_cal[1], b->hit_cal[2]);
 	printf("%-26s %7.2f %7.2f %7.2f\n", "  (calibrated)", 0.5, 0.8, 0.9);
 	printf("%-26s %7.1f %7.1f %7.1f\n", "pinball loss, days", b->pinball[0],
 	       b->pinball[1], b->pinball[2]);
+	if (b->calibrated)
+		printf("%-26s %7.1f %7.1f %7.1f\n", "  recalibrated", b->pinball_cal[0],
+		       b->pinball_cal[1], b->pinball_cal[2]);
 	printf("%-26s %7.1f %7.1f %7.1f\n", "naive plan pinball, days",
 	       b->naive_pinball[0], b->naive_pinball[1], b->naive_pinball[2]);
 	printf("\nreliability: share of releases on or before the forecast's quantile\n");
@@ -256,9 +323,20 @@ scores:
 	printf("\n%-26s", "released on or before");
 	for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
 		printf(" %6.2f", b->reliability[l]);
+	if (b->calibrated) {
+		printf("\n%-26s", "  recalibrated");
+		for (int l = 0; l < PC_BACKTEST_NLEVELS; l++)
+			printf(" %6.2f", b->reliability_cal[l]);
+	}
 	printf("\n\nCRPS (whole forecast against the actual date): %.1f %sdays; the naive "
 	       "plan's (its absolute error): %.1f\n", b->crps,
 	       o->calendar ? "working " : "", b->naive_crps);
+	if (b->calibrated)
+		printf("recalibrated CRPS: %.1f %sdays; mean actual - recalibrated P50: "
+		       "%+.1f days\n(recalibrated: each forecast mapped by G, a Beta cdf "
+		       "learned only from the PIT values of the projects released before "
+		       "it started, shrunk toward none by %g pseudo-PITs)\n", b->crps_cal,
+		       o->calendar ? "working " : "", b->mean_error_p50_cal, o->calib_prior);
 	printf("\nnaive plan (median durations) held: %.2f\n", b->naive_hit);
 	printf("mean actual - P50: %+.1f days\n", b->mean_error_p50);
 	if (b->nplanned)
@@ -272,7 +350,8 @@ scores:
 int cmd_backtest(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_HOLDOUT = PLAN_OPT_END, OPT_MIN_KNOWN, OPT_FORMAT, OPT_SAFE_CSV,
-	       OPT_FORECASTS, OPT_SUMMARY };
+	       OPT_FORECASTS, OPT_SUMMARY,
+	       OPT_CALIBRATE };
 	static const struct option opts[] = {
 		{"holdout", required_argument, NULL, OPT_HOLDOUT},
 		{"min-known", required_argument, NULL, OPT_MIN_KNOWN},
@@ -284,9 +363,12 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		{"min-class", required_argument, NULL, PLAN_OPT_MIN_CLASS},
 		{"calendar", required_argument, NULL, PLAN_OPT_CALENDAR},
 		{"holidays", required_argument, NULL, PLAN_OPT_HOLIDAYS},
+		{"half-life", required_argument, NULL, PLAN_OPT_HALF_LIFE},
+		{"drift", no_argument, NULL, PLAN_OPT_DRIFT},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"summary", no_argument, NULL, OPT_SUMMARY},
+		{"calibrate", no_argument, NULL, OPT_CALIBRATE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -303,6 +385,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	pc_backtest_options_init(&bo);
 	plan_args_init(&pa, &bo.iterations, 10000000, 0, &bo.seed, &bo.threads,
 	               NULL);
+	pa.no_auto_half_life = 1;
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -332,6 +415,9 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 		case OPT_SUMMARY: /* --summary */
 			summary = 1;
 			break;
+		case OPT_CALIBRATE: /* --calibrate */
+			bo.calibrate = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -349,6 +435,9 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	if ((rc = plan_args_load(cli, &pa, 0)))
 		goto done;
 	bo.calendar = pa.cal;
+	bo.half_life = pa.half_life;
+	bo.half_life_days = pa.half_life_days;
+	bo.drift = pa.drift;
 	planned = malloc(pa.h->nprojects * sizeof *planned);
 	if (!planned) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");

@@ -242,7 +242,7 @@ int cmd_fit(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open_store(cli, CLI_STORE_WRITE, &st)) ||
 	    (rc = cli_load_history(cli, st, &k, &h)) ||
-	    (rc = cli_warn_trends(cli, h, NULL, NULL)))
+	    (rc = cli_warn_trends(cli, h, NULL, 0, NULL)))
 		goto done;
 	if (k.nlike && h->class_fallback)
 		snprintf(k.name + strlen(k.name), sizeof k.name - strlen(k.name),

@@ -23,8 +23,10 @@ static void usage(FILE *out)
 	"                      [--min-class N] [--iterations N|auto] [--seed N]\n"
 	"                      [--threads N] [--template FILE] [--model FILE]\n"
 	"                      [--calendar all|weekdays] [--holidays FILE] [--ci]\n"
-	"                      [--independent] [--show-structure]\n"
+	"                      [--independent] [--half-life H|auto|none] [--drift]\n"
+	"                      [--show-structure]\n"
 	"                      [--confidence P]\n"
+	"                      [--calibrate]\n"
 	"                      [--format table|json|csv|markdown|svg|ics] [--safe-csv]\n"
 	"Propose a release plan starting on DATE: the P10, P50, P80 and P90 start\n"
 	"and finish dates of every phase and of the whole release, simulated from\n"
@@ -56,12 +58,23 @@ static void usage(FILE *out)
 	"                      refitted and simulated with 4000 iterations)\n"
 	"  --independent       draw phase durations independently (ignore the\n"
 	"                      correlation between phases)\n"
+	"  --half-life H       recent projects count more: a project's weight\n"
+	"                      halves every H projects (Nd: N days); none (the\n"
+	"                      default): all alike; auto: chosen by a backtest\n"
+	"                      among none, half-lives and --drift\n"
+	"  --drift             adjust past durations for the releases' trend (when\n"
+	"                      significant) to the next project's day\n"
 	"  --show-structure    also print the learned phase structure, duration\n"
 	"                      models and correlations\n"
 	"  --format FMT        table (default), json, csv, markdown, svg (the Gantt\n"
 	"                      chart) or ics (the milestones as an iCalendar file)\n"
 	"  --confidence P      with --format ics: the level of the dates, 0.1, 0.5,\n"
 	"                      0.8 (default) or 0.9\n"
+	"  --calibrate         recalibrate the release dates by a backtest of the\n"
+	"                      history: where past releases fell in their\n"
+	"                      forecasts (PIT values) gives a map G, and the\n"
+	"                      release P-date becomes the forecast's G^-1(P)\n"
+	"                      quantile; phase dates stay raw\n"
 	"  --safe-csv          with --format csv: put ' before a phase name\n"
 	"                      starting with = + - @ so that a spreadsheet does not\n"
 	"                      run it as a formula\n"
@@ -80,6 +93,7 @@ struct ctx {
 	const pc_plan_model *pm;
 	const pc_plan *p;
 	int show_structure;
+	const struct cli_calib *cal; /* --calibrate, or NULL */
 };
 
 static char *D(pc_day d, char *buf)
@@ -145,6 +159,12 @@ static void print_reference(const struct ctx *x, FILE *out, const char *pre)
 	else
 		fprintf(out, "%sLearned from the reference class %s: %zu past projects\n",
 		        pre, cli_text(k->name), h->nprojects);
+	if (x->pm->half_life > 0)
+		fprintf(out, "%sRecent projects count more: a project's weight halves every "
+		        "%g %s%s back (worth %.1f projects counted alike)\n", pre,
+		        x->pm->half_life, x->pm->half_life_days ? "day" : "project",
+		        x->pm->half_life == 1 ? "" : "s", x->pm->effective_projects);
+	cli_drift_line(out, pre, x->pm);
 }
 
 /* The phases node j waits for, joined by '|', or "(start)". */
@@ -249,6 +269,14 @@ static void print_table(const struct ctx *x, int markdown)
 		       "of every date below at most %.2f days\n\n", markdown ? "\n" : "",
 		       (unsigned long long)p->iterations, (unsigned long long)p->seed,
 		       p->max_se);
+	if (x->cal) {
+		printf("Release dates recalibrated by a backtest of the history; "
+		       "phase dates raw%s\n",
+		       x->cal->learned ? "" : " (nothing learned: no correction)");
+		if (x->show_structure && !markdown)
+			cli_calib_print(x->cal, "");
+		printf("\n");
+	}
 	if (x->show_structure && !markdown)
 		print_structure(x);
 	for (size_t j = 0; j < p->nphases; j++)
@@ -383,6 +411,7 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 	json_object_set_new(o, "seed", json_integer((json_int_t)p->seed));
 	if (h)
 		json_object_set_new(o, "trends", cli_trends_json(h, x->a->trends));
+	json_object_set_new(o, "recency", cli_half_life_json(x->a, pm));
 	json_object_set_new(o, "calendar", json_string(x->a->calendar));
 	json_object_set_new(o, "correlation",
 	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"
@@ -397,6 +426,8 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 		json_object_set_new(ref, "model", json_string(x->a->model_path));
 	}
 	json_object_set_new(o, "learned_from", ref);
+	if (x->cal)
+		json_object_set_new(o, "calibration", cli_calib_json(x->cal));
 	for (size_t j = 0; j < p->nphases; j++) {
 		const pc_plan_node *n = pm->nodes + j;
 		json_t *e = json_object();
@@ -461,7 +492,8 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_START = PLAN_OPT_END, OPT_CUSTOMER, OPT_CI, OPT_SHOW_STRUCTURE,
-		OPT_FORMAT, OPT_CONFIDENCE, OPT_SAFE_CSV
+		OPT_FORMAT, OPT_CONFIDENCE, OPT_SAFE_CSV,
+		OPT_CALIBRATE
 	};
 	static const struct option opts[] = {
 		{"start", required_argument, NULL, OPT_START},
@@ -471,6 +503,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"confidence", required_argument, NULL, OPT_CONFIDENCE},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
+		{"calibrate", no_argument, NULL, OPT_CALIBRATE},
 		{"help", no_argument, NULL, 'h'},
 		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -481,8 +514,9 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	pc_plan_options po;
 	pc_plan *p = NULL;
 	struct ctx x;
+	struct cli_calib cal;
 	pc_error err;
-	int c, rc = 0;
+	int c, rc = 0, calibrate = 0;
 	double confidence = 0.8;
 
 	pc_plan_options_init(&po);
@@ -509,6 +543,9 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_SAFE_CSV: /* --safe-csv */
 			cli->safe_csv = 1;
+			break;
+		case OPT_CALIBRATE: /* --calibrate */
+			calibrate = 1;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
@@ -541,6 +578,15 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (pa.model_path && po.ci)
 		return cli_usage(cli, "--ci resamples past projects from the store; "
 		                 "it cannot be used with --model");
+	if (calibrate && pa.model_path)
+		return cli_usage(cli, "--calibrate learns from a backtest of the store's "
+		                 "history; it cannot be used with --model");
+	if (calibrate && po.ci)
+		return cli_usage(cli, "--ci and --calibrate cannot be combined: the "
+		                 "bootstrap intervals are of the raw plan");
+	if (calibrate && (fmt == FMT_SVG || fmt == FMT_ICS))
+		return cli_usage(cli, "--calibrate is not available with --format %s",
+		                 fmt == FMT_SVG ? "svg" : "ics");
 	if ((rc = plan_args_load(cli, &pa, 1)))
 		goto done;
 	if (pa.m && pa.cal)
@@ -553,8 +599,14 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		rc = report_emit(cli, &q);
 		goto done;
 	}
+	if (calibrate) {
+		if ((rc = cli_calib_learn(cli, &pa, po.start, po.seed, po.threads, &cal)))
+			goto done;
+		x.cal = &cal;
+	}
 	po.progress = cli_progress;
-	if (pc_plan_run(pa.pm, &po, &p, &err))
+	if (calibrate ? pc_calib_plan_run(pa.pm, &po, &cal.map, &p, &err)
+	              : pc_plan_run(pa.pm, &po, &p, &err))
 		goto fail;
 	cli_progress_end();
 	for (size_t j = 0; j < p->nphases; j++)
@@ -570,6 +622,8 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	case FMT_CSV:
 		if (x.show_structure)
 			cli_warn(cli, "--show-structure is shown only with --format table or json");
+		if (x.cal && x.cal->learned)
+			cli_warn(cli, "release dates recalibrated; phase dates raw");
 		print_csv(&x);
 		break;
 	case FMT_MARKDOWN:

@@ -66,6 +66,9 @@ static void usage(FILE *out)
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
 	"  --independent       draw phase durations independently\n"
+	"  --half-life H       recent projects count more (H projects, Nd days,\n"
+	"                      none or auto), as for plan; the backtest too\n"
+	"  --drift             adjust past durations for the releases' trend\n"
 	"  -h, --help          show this help\n");
 }
 

@@ -29,7 +29,7 @@ static void usage(FILE *out)
 	"                        [--skip PHASE]... [--shift DAYS]\n"
 	"                        [--done PHASE=DATE]... [--started PHASE=DATE]...\n"
 	"                        [--as-of DATE] [--against PLAN.csv] [--ci N]\n"
-	"                        [options of plan]\n"
+	"                        [--calibrate] [options of plan]\n"
 	"                        [--format table|json|csv|markdown|svg] [--safe-csv]\n"
 	"Ask the history about a deadline: the odds of finishing the release by\n"
 	"then, the latest start and the earliest deadline a confidence allows, the\n"
@@ -82,9 +82,16 @@ static void usage(FILE *out)
 	"  --calendar KIND     all (default) or weekdays (Monday to Friday)\n"
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
 	"  --independent       draw phase durations independently\n"
+	"  --half-life H       recent projects count more (H projects, Nd days,\n"
+	"                      none or auto), as for plan\n"
+	"  --drift             adjust past durations for the releases' trend\n"
 	"  --ci N              bootstrap replicates of the past projects for the\n"
 	"                      95%% confidence interval of the odds (default 200,\n"
 	"                      4000 iterations each; 0: no interval)\n"
+	"  --calibrate         recalibrate the odds of the deadlines (and of\n"
+	"                      --curve) by a backtest of the history: G(odds),\n"
+	"                      G learned from where past releases fell in their\n"
+	"                      forecasts; dates and checkpoints stay raw\n"
 	"  --format FMT        table (default), json, csv (one row per answer:\n"
 	"                      section,name,date,key,value), markdown or svg (the\n"
 	"                      curve of the odds by date, with the first deadline)\n"
@@ -107,7 +114,8 @@ static json_t *jdate(pc_day d)
 	return json_string(pc_date_format(d, b));
 }
 
-static int print_json(const struct cli *cli, const pc_whatif *w)
+static int print_json(const struct cli *cli, const pc_whatif *w,
+                      const struct plan_args *pa, const struct cli_calib *cal)
 {
 	json_t *root = json_object(), *a;
 
@@ -117,6 +125,9 @@ static int print_json(const struct cli *cli, const pc_whatif *w)
 	json_object_set_new(root, "iterations", json_integer((json_int_t)w->iterations));
 	json_object_set_new(root, "seed", json_integer((json_int_t)w->seed));
 	json_object_set_new(root, "independent", json_boolean(w->independent));
+	json_object_set_new(root, "recency", cli_half_life_json(pa, pa->pm));
+	if (cal)
+		json_object_set_new(root, "calibration", cli_calib_json(cal));
 	json_object_set_new(root, "p_on_time", json_real(w->deadlines[0].p));
 	json_object_set_new(root, "p_on_time_se", json_real(w->deadlines[0].se));
 	if (w->has_ci)
@@ -381,7 +392,8 @@ static void print_slot_advice(const pc_whatif *w, const pc_whatif_slot *sl, int 
 	}
 }
 
-static void print_table(const pc_whatif *w, int md)
+static void print_table(const pc_whatif *w, const pc_plan_model *pm, int md,
+                        const struct cli_calib *cal)
 {
 	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF], d3[PC_DATE_BUF], ci[64];
 	const char *sep = md ? " | " : "  ";
@@ -395,6 +407,19 @@ static void print_table(const pc_whatif *w, int md)
 	       md ? "" : "# ", pc_date_format(w->start, a), w->confidence * 100,
 	       (unsigned long long)w->iterations, (unsigned long long)w->seed,
 	       w->independent ? ", durations independent" : "");
+	if (pm->half_life > 0)
+		printf("%srecent projects count more: weight halves every %g %s%s "
+		       "(worth %.1f projects counted alike)\n\n", md ? "" : "# ",
+		       pm->half_life, pm->half_life_days ? "day" : "project",
+		       pm->half_life == 1 ? "" : "s", pm->effective_projects);
+	if (pm->drift) {
+		cli_drift_line(stdout, md ? "" : "# ", pm);
+		putchar('\n');
+	}
+	if (cal)
+		printf("%sodds recalibrated by a backtest of the history (%zu PIT "
+		       "values, shrunk %.0f%% toward none); dates and checkpoints raw\n\n",
+		       md ? "- " : "", cal->map.n, cal->map.shrinkage * 100);
 	printf("%s%s%s%s release P50 %s, P80 %s, P90 %s\n\n", md ? "- " : "",
 	       w->has_progress ? "re-forecast from progress as of " : "forecast:",
 	       w->has_progress ? pc_date_format(w->as_of, c) : "",
@@ -476,12 +501,33 @@ static void print_table(const pc_whatif *w, int md)
 	}
 }
 
+/* --calibrate: the odds of a deadline are the forecast's F(deadline), so
+ * the recalibrated odds are G(F(deadline)); the standard error follows
+ * by the delta method (G' the Beta density), the bootstrap interval's
+ * ends by G itself (G is monotone; its own uncertainty is not in it). */
+static void calibrate_odds(pc_whatif *w, const pc_calib *g)
+{
+	for (size_t i = 0; i < w->ndeadlines; i++) {
+		pc_whatif_deadline *d = w->deadlines + i;
+		double p = d->p, h = 1e-6;
+		double lo = p - h > 0 ? p - h : 0, hi = p + h < 1 ? p + h : 1;
+		if (hi > lo)
+			d->se *= (pc_calib_map(g, hi) - pc_calib_map(g, lo)) / (hi - lo);
+		d->p = pc_calib_map(g, p);
+		d->ci[0] = pc_calib_map(g, d->ci[0]);
+		d->ci[1] = pc_calib_map(g, d->ci[1]);
+	}
+	for (size_t i = 0; i < w->ncurve; i++)
+		w->curve[i] = pc_calib_map(g, w->curve[i]);
+}
+
 int cmd_whatif(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_DEADLINE = PLAN_OPT_END, OPT_START, OPT_CONFIDENCE, OPT_CURVE,
 		OPT_SLOT, OPT_SLOT_EVERY, OPT_SLOT_NOTICE, OPT_SCALE, OPT_SKIP, OPT_WITH, OPT_SHIFT, OPT_DONE,
-		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT, OPT_SAFE_CSV
+		OPT_STARTED, OPT_AS_OF, OPT_AGAINST, OPT_CI, OPT_FORMAT, OPT_SAFE_CSV,
+		OPT_CALIBRATE
 	};
 	static const struct option opts[] = {
 		{"deadline", required_argument, NULL, OPT_DEADLINE},
@@ -502,6 +548,7 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		{"ci", required_argument, NULL, OPT_CI},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
+		{"calibrate", no_argument, NULL, OPT_CALIBRATE},
 		{"help", no_argument, NULL, 'h'},
 		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -518,10 +565,11 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	pc_whatif_options wo;
 	pc_whatif_plan *against = NULL;
 	pc_whatif *w = NULL;
+	struct cli_calib cal;
 	pc_error err;
 	unsigned long long v;
 	char *val;
-	int c, rc = 0;
+	int c, rc = 0, calibrate = 0;
 
 	pc_whatif_options_init(&wo);
 	plan_args_init(&pa, &wo.iterations, 2000000, 0, &wo.seed, &wo.threads,
@@ -635,6 +683,9 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 		case OPT_SAFE_CSV: /* --safe-csv */
 			cli->safe_csv = 1;
 			break;
+		case OPT_CALIBRATE: /* --calibrate */
+			calibrate = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -682,6 +733,15 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	if (against_path && pc_whatif_plan_read(against_path, &against, &err))
 		goto fail;
 	wo.against = against;
+	if (calibrate && pa.model_path) {
+		rc = cli_usage(cli, "--calibrate learns from a backtest of the store's "
+		               "history; it cannot be used with --model");
+		goto done;
+	}
+	if (calibrate && fmt == FMT_SVG) {
+		rc = cli_usage(cli, "--calibrate is not available with --format svg");
+		goto done;
+	}
 	if ((rc = plan_args_load(cli, &pa, 1)))
 		goto done;
 	wo.calendar = pa.cal;
@@ -707,6 +767,18 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 	if (pc_whatif_run(pa.pm, pa.h, &wo, &w, &err))
 		goto fail;
 	cli_progress_end();
+	if (calibrate) {
+		if ((rc = cli_calib_learn(cli, &pa, wo.start, wo.seed, wo.threads, &cal)))
+			goto done;
+		cli_progress_end();
+		calibrate_odds(w, &cal.map);
+		/* the backtest's forecasts were all made on a project's first
+		 * day, knowing nothing of its progress */
+		if (w->has_progress && cal.learned)
+			cli_warn(cli, "--calibrate: the map was learned from forecasts made "
+			         "when projects started; this one knows their progress, "
+			         "so the correction may be too strong");
+	}
 	for (size_t j = 0; j < w->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, w->phases[j].capped);
 	for (size_t j = 0; j < w->nphases; j++)
@@ -716,12 +788,15 @@ int cmd_whatif(struct cli *cli, int argc, char **argv)
 			         "extrapolates the fitted %s tail", w->phases[j].phase,
 			         w->phases[j].elapsed, pa.pm->nodes[j].longest,
 			         pa.pm->nodes[j].fit.family->name);
-	if (fmt == FMT_JSON)
-		rc = print_json(cli, w);
-	else if (fmt == FMT_CSV)
+	if (fmt == FMT_JSON) {
+		rc = print_json(cli, w, &pa, calibrate ? &cal : NULL);
+	} else if (fmt == FMT_CSV) {
+		if (calibrate && cal.learned)
+			cli_warn(cli, "odds recalibrated; dates and checkpoints raw");
 		print_csv(cli, w);
-	else
-		print_table(w, fmt == FMT_MARKDOWN);
+	} else {
+		print_table(w, pa.pm, fmt == FMT_MARKDOWN, calibrate ? &cal : NULL);
+	}
 	goto done;
 fail:
 	rc = cli_fail(cli, &err);

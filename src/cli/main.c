@@ -127,6 +127,19 @@ void cli_warn(const struct cli *cli, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cli_note(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli->quiet)
+		return;
+	prefix(cli);
+	va_start(ap, fmt);
+	put_message(fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 /* Say once why the command is not moving: a large import holds the
  * store's write lock until it commits. */
 static void waiting(const char *path, void *ctx)

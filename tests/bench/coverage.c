@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 	size_t reps = argc > 3 ? strtoul(argv[3], NULL, 10) : 200;
 	unsigned long seed0 = argc > 4 ? strtoul(argv[4], NULL, 10) : 1;
 	struct synth_config c = {np, argc > 5 ? atof(argv[5]) : 0.5,
-	                         argc > 6 ? atoi(argv[6]) : 1, 0, 0, &five_rounded, 0};
+	                         argc > 6 ? atoi(argv[6]) : 1, 0, 0, &five_rounded, 0, 0, 0};
 	static const double p80[1] = {0.8};
 	long truth80;
 	double p_true;

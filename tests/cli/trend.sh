@@ -28,7 +28,7 @@ $PC -q --db grow.db import grow.csv
 $PC -q --db flat.db import flat.csv
 
 run 0 "plan on a growing history" -- $PC --db grow.db plan --start 2027-01-04
-expect_grep '^precedent: plan: warning: releases have grown over the history, by [0-9.]+ days a year \(Mann-Kendall tau 0\.[0-9]+, p [0-9.e-]+, 40 finished\), but old and recent projects count alike \(see TRENDS in precedent\(1\)\)$' \
+expect_grep '^precedent: plan: warning: releases have grown over the history, by [0-9.]+ days a year \(Mann-Kendall tau 0\.[0-9]+, p [0-9.e-]+, 40 finished\), but old and recent projects count alike: --half-life auto weighs that \(see TRENDS in precedent\(1\)\)$' \
 	"$TMP/err" "the release's trend comes first, with its size and test"
 expect_grep "^precedent: plan: warning: phase 'build' durations have grown over the history, by [5-7]\.[0-9] days a year" \
 	"$TMP/err" "the growing phase is named, at about 6 days a year"

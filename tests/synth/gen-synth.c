@@ -1,6 +1,7 @@
 /* gen-synth.c - write a synthetic history (synth.h) as CSV, or its truth.
  *
  *   gen-synth [--projects N] [--rho R] [--ongoing] [--seed N] [--phases 8]
+ *             [--growth G]  (durations (1 + G)^i for the i-th project)
  *             > history.csv
  *   gen-synth --truth [--rho R]   prints "p50 p80 p90" release days
  */
@@ -31,7 +32,7 @@ static const struct synth_design eight = {
 
 int main(int argc, char **argv)
 {
-	struct synth_config c = {400, 0.0, 0, 0, 1, NULL, 0};
+	struct synth_config c = {400, 0.0, 0, 0, 1, NULL, 0, 0, 0};
 	int want_truth = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -44,13 +45,15 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--phases") == 0 && i + 1 < argc &&
 		         strcmp(argv[i + 1], "8") == 0)
 			c.design = &eight, i++;
+		else if (strcmp(argv[i], "--growth") == 0 && i + 1 < argc)
+			c.growth = strtod(argv[++i], NULL);
 		else if (strcmp(argv[i], "--ongoing") == 0)
 			c.ongoing = 1;
 		else if (strcmp(argv[i], "--truth") == 0)
 			want_truth = 1;
 		else {
 			fprintf(stderr, "usage: gen-synth [--projects N] [--rho R] "
-			        "[--ongoing] [--seed N] [--phases 8] [--truth]\n");
+			        "[--ongoing] [--seed N] [--phases 8] [--growth G] [--truth]\n");
 			return 2;
 		}
 	}

@@ -30,6 +30,12 @@ static const struct synth_design five = {
 	0
 };
 
+/* The duration scale of the project the truth is of (synth.h: growth). */
+static double truth_scale(const struct synth_config *c)
+{
+	return c->growth != 0 ? pow(1 + c->growth, (double)c->nprojects) : 1;
+}
+
 static const struct synth_design *design_of(const struct synth_config *c)
 {
 	return c->design ? c->design : &five;
@@ -39,7 +45,7 @@ static const struct synth_design *design_of(const struct synth_config *c)
  * recorded whole days, and which phases took place; an absent phase
  * passes on its predecessors' finish. */
 static void draw_project(const gsl_rng *r, const struct synth_design *g, double rho,
-                         long *st, long *fin, long *dd, int *present)
+                         double scale, long *st, long *fin, long *dd, int *present)
 {
 	double common = gsl_ran_gaussian(r, 1.0);
 
@@ -48,8 +54,8 @@ static void draw_project(const gsl_rng *r, const struct synth_design *g, double 
 		const pc_family *f = pc_family_find(ph->family);
 		double z = sqrt(rho) * common + sqrt(1 - rho) * gsl_ran_gaussian(r, 1.0);
 		double u = gsl_cdf_ugaussian_P(z);
-		double x = f->quantile(u < 1e-300 ? 1e-300 : u > 1 - 1e-16 ? 1 - 1e-16 : u,
-		                       ph->p);
+		double x = scale * f->quantile(u < 1e-300 ? 1e-300 : u > 1 - 1e-16 ? 1 - 1e-16 : u,
+		                               ph->p);
 		long d = g->round ? lround(x) : (long)ceil(x);
 		long lag = ph->lag, base = -1;
 
@@ -103,7 +109,10 @@ static size_t generate(const struct synth_config *c, struct row **out,
 		int running = 0;
 		size_t first = n;
 
-		draw_project(r, g, c->rho, st, fin, dd, present);
+		if (c->growth != 0)
+			s = asof - 1000 - (pc_day)(c->nprojects - 1 - i) * (c->gap ? c->gap : 30);
+		draw_project(r, g, c->rho, c->growth != 0 ? pow(1 + c->growth, (double)i) : 1,
+		             st, fin, dd, present);
 		for (int j = 0; j < g->k; j++) {
 			if (!present[j])
 				continue;
@@ -228,7 +237,7 @@ void synth_truth_if(const struct synth_config *c, uint64_t iterations,
 	for (uint64_t it = 0; it < iterations; it++) {
 		long st[SYNTH_MAXPH], fin[SYNTH_MAXPH], dd[SYNTH_MAXPH], rel = 0;
 		int present[SYNTH_MAXPH];
-		draw_project(r, g, c->rho, st, fin, dd, present);
+		draw_project(r, g, c->rho, truth_scale(c), st, fin, dd, present);
 		if (accept && !accept(ctx, g->k, st, fin, dd, present))
 			continue;
 		m++;
@@ -278,7 +287,7 @@ double synth_share_by(const struct synth_config *c, uint64_t iterations, long da
 	for (uint64_t it = 0; it < iterations; it++) {
 		long st[SYNTH_MAXPH], fin[SYNTH_MAXPH], dd[SYNTH_MAXPH], rel = 0;
 		int present[SYNTH_MAXPH];
-		draw_project(r, g, c->rho, st, fin, dd, present);
+		draw_project(r, g, c->rho, truth_scale(c), st, fin, dd, present);
 		for (int j = 0; j < g->k; j++)
 			if (present[j] && fin[j] > rel)
 				rel = fin[j];

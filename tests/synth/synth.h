@@ -54,6 +54,14 @@ struct synth_config {
 	const struct synth_design *design; /* NULL: the five phases above */
 	int spread;          /* with ongoing: days over which starts spread
 	                        before the export date (0: 300) */
+	/* Drift: 0 (default) none.  Otherwise the projects start one after
+	 * another, `gap` days apart (0: 30), the last one 1000 days before
+	 * the export date (ongoing is ignored), and project i's continuous
+	 * durations are (1 + growth)^i times the design's (before rounding);
+	 * the truth (synth_truth*) is then that of project `nprojects`, the
+	 * next one: durations (1 + growth)^nprojects times the design's. */
+	double growth;
+	int gap;
 };
 
 /* What a conditional truth keeps: a drawn project with k phases (st and

@@ -29,7 +29,7 @@ static int setup(void **state)
 {
 	/* Independent phases: the planner's model is then the true one up to
 	 * the fitting error, so calibration is what theory promises. */
-	struct synth_config c = {260, 0.0, 0, 0, 31, NULL, 0};
+	struct synth_config c = {260, 0.0, 0, 0, 31, NULL, 0, 0, 0};
 	pc_backtest_options o;
 
 	(void)state;

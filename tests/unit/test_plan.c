@@ -82,14 +82,14 @@ static void check_case(const char *name, struct synth_config *c)
 
 static void test_truth_independent(void **state)
 {
-	struct synth_config c = {1500, 0.0, 0, 0, 11, NULL, 0};
+	struct synth_config c = {1500, 0.0, 0, 0, 11, NULL, 0, 0, 0};
 	(void)state;
 	check_case("independent", &c);
 }
 
 static void test_truth_correlated(void **state)
 {
-	struct synth_config c = {1500, 0.6, 0, 0, 12, NULL, 0};
+	struct synth_config c = {1500, 0.6, 0, 0, 12, NULL, 0, 0, 0};
 	long truth[3], ind[3];
 	(void)state;
 	check_case("correlated", &c);
@@ -102,7 +102,7 @@ static void test_truth_correlated(void **state)
 
 static void test_truth_ongoing(void **state)
 {
-	struct synth_config c = {1500, 0.6, 1, 0, 13, NULL, 0};
+	struct synth_config c = {1500, 0.6, 1, 0, 13, NULL, 0, 0, 0};
 	long truth[3], dropped[3];
 	pc_history *h;
 	size_t nongoing;
@@ -124,7 +124,7 @@ static void test_truth_ongoing(void **state)
 
 static void test_structure_inferred(void **state)
 {
-	struct synth_config c = {300, 0.3, 1, 0, 14, NULL, 0};
+	struct synth_config c = {300, 0.3, 1, 0, 14, NULL, 0, 0, 0};
 	pc_history *h;
 	pc_plan_model *pm = NULL;
 	pc_error err;
@@ -153,7 +153,7 @@ static void test_structure_inferred(void **state)
 
 static void test_same_seed_any_threads(void **state)
 {
-	struct synth_config c = {200, 0.5, 1, 0, 15, NULL, 0};
+	struct synth_config c = {200, 0.5, 1, 0, 15, NULL, 0, 0, 0};
 	pc_history *h;
 	pc_plan_model *pm;
 	pc_plan *a, *b;

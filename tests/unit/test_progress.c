@@ -60,7 +60,7 @@ static void seen_init(struct seen *s)
 
 static void test_plan_bootstrap(void **state)
 {
-	struct synth_config c = {200, 0.5, 1, 0, 15, NULL, 0};
+	struct synth_config c = {200, 0.5, 1, 0, 15, NULL, 0, 0, 0};
 	pc_history *h;
 	pc_plan_model *pm;
 	pc_plan_learn_options lo;
@@ -107,7 +107,7 @@ static void test_plan_bootstrap(void **state)
 
 static void test_fit_and_backtest(void **state)
 {
-	struct synth_config c = {40, 0.3, 0, 0, 16, NULL, 0};
+	struct synth_config c = {40, 0.3, 0, 0, 16, NULL, 0, 0, 0};
 	pc_history *h;
 	pc_model *m = NULL;
 	pc_fit_options fo;

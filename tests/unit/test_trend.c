@@ -187,7 +187,7 @@ static void test_history(void **state)
  * quick neighbours made "releases shrink" fire on trendless data. */
 static void test_false_alarms(void **state)
 {
-	struct synth_config c = {40, 0.5, 1, 0, 0, NULL, 0};
+	struct synth_config c = {40, 0.5, 1, 0, 0, NULL, 0, 0, 0};
 	size_t alarms = 0, reps = 300;
 
 	(void)state;

@@ -111,7 +111,7 @@ static const struct synth_design join_design = {
 
 static void test_join(void **state)
 {
-	struct synth_config c = {300, 0.0, 0, 0, 101, &join_design, 0};
+	struct synth_config c = {300, 0.0, 0, 0, 101, &join_design, 0, 0, 0};
 	pc_plan_model *pm = learn(&c, NULL);
 	long truth[3], got[3];
 	const pc_plan_node *n = pm->nodes + node(pm, "integrate");
@@ -140,7 +140,7 @@ static const struct synth_design chain_design = {
 
 static void test_single_stays_single(void **state)
 {
-	struct synth_config c = {300, 0.5, 0, 0, 102, &chain_design, 0};
+	struct synth_config c = {300, 0.5, 0, 0, 102, &chain_design, 0, 0, 0};
 	pc_plan_model *pm = learn(&c, NULL);
 
 	(void)state;
@@ -166,7 +166,7 @@ static const struct synth_design optional_design = {
 
 static void test_optional(void **state)
 {
-	struct synth_config c = {300, 0.0, 0, 0, 103, &optional_design, 0};
+	struct synth_config c = {300, 0.0, 0, 0, 103, &optional_design, 0, 0, 0};
 	pc_plan_model *pm = learn(&c, NULL);
 	long truth[3], got[3];
 	const pc_plan_node *sec = pm->nodes + node(pm, "security");
@@ -234,7 +234,7 @@ static const struct synth_design mixed_design = {
 
 static void test_mixed(void **state)
 {
-	struct synth_config c = {400, 0.3, 0, 0, 104, &mixed_design, 0};
+	struct synth_config c = {400, 0.3, 0, 0, 104, &mixed_design, 0, 0, 0};
 	pc_plan_model *pm = learn(&c, NULL);
 	long truth[3], got[3];
 
@@ -297,7 +297,7 @@ static void whatif_days(const pc_plan_model *pm, const pc_whatif_change *ch,
 
 static void test_progress_correlated(void **state)
 {
-	struct synth_config c = {400, 0.6, 0, 0, 105, &progress_design, 0};
+	struct synth_config c = {400, 0.6, 0, 0, 105, &progress_design, 0, 0, 0};
 	pc_plan_model *pm = learn(&c, NULL);
 	pc_whatif_change done = {PC_WHATIF_DONE, "design", DAY0 + 2, 0, 0};
 	long truth[3], got[3], plain[3];
@@ -362,7 +362,7 @@ static long days_left(void *ctx, int k, const long *st, const long *fin,
 
 static void remaining(double shape, double scale, long ran)
 {
-	struct synth_config c = {10000, 0.0, 0, 0, 106, &weibull_design, 0};
+	struct synth_config c = {10000, 0.0, 0, 0, 106, &weibull_design, 0, 0, 0};
 	pc_plan_model *pm;
 	pc_whatif_change started = {PC_WHATIF_STARTED, "migrate",
 	                            DAY0 - (pc_day)(ran - 1), 0, 0};
@@ -410,7 +410,7 @@ static void test_thin_and_censored(void **state)
 	(void)state;
 	/* a phase seen in a project or two of forty */
 	for (uint64_t seed = 1; seed <= 40; seed++) {
-		struct synth_config c = {40, 0.3, 0, 0, 200 + seed, &rare_design, 0};
+		struct synth_config c = {40, 0.3, 0, 0, 200 + seed, &rare_design, 0, 0, 0};
 		pc_history *h = NULL;
 		pc_plan_model *pm = NULL;
 		pc_plan *p = NULL;
@@ -438,7 +438,7 @@ static void test_thin_and_censored(void **state)
 
 	/* 60% of the last phase still running, 40 projects: a plan each time */
 	for (uint64_t seed = 1; seed <= 100; seed++) {
-		struct synth_config c = {40, 0.3, 1, 0, 300 + seed, &chain_design, 60};
+		struct synth_config c = {40, 0.3, 1, 0, 300 + seed, &chain_design, 60, 0, 0};
 		pc_plan_model *pm = NULL;
 		pc_history *h = NULL;
 		pc_error err;

@@ -179,7 +179,7 @@ static void test_checkpoint_holds(void **state)
  * 0.008) and the checkpoint itself is estimated from 20000 iterations. */
 static void test_checkpoint_correlated(void **state)
 {
-	struct synth_config sc = {1500, 0.5, 0, 0, 22, NULL, 0};
+	struct synth_config sc = {1500, 0.5, 0, 0, 22, NULL, 0, 0, 0};
 	pc_history *h = NULL;
 	pc_plan_model *pm = NULL;
 	pc_whatif_options o;
@@ -561,7 +561,7 @@ static void test_drivers(void **state)
 static void test_synth_truth(void **state)
 {
 	static const double P[3] = {0.5, 0.8, 0.9};
-	struct synth_config c = {1500, 0.5, 0, 0, 21, NULL, 0};
+	struct synth_config c = {1500, 0.5, 0, 0, 21, NULL, 0, 0, 0};
 	pc_history *h = NULL;
 	pc_plan_model *pm = NULL;
 	pc_plan_options po;
@@ -641,7 +641,7 @@ static void test_synth_truth(void **state)
  * refitting every project put it 0.015 off ([0.781, 0.830] around 0.790). */
 static void test_bootstrap_matches_model(void **state)
 {
-	struct synth_config c = {1500, 0.6, 1, 0, 13, NULL, 0};
+	struct synth_config c = {1500, 0.6, 1, 0, 13, NULL, 0, 0, 0};
 	static const double P80[1] = {0.8};
 	pc_history *h = NULL;
 	pc_plan_model *pm = NULL;
