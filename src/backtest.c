@@ -16,6 +16,7 @@
 
 #include <precedent/backtest.h>
 #include <precedent/calibrate.h>
+#include <precedent/recency.h>
 #include <precedent/fit.h>
 #include <precedent/plan.h>
 
@@ -308,6 +309,30 @@ static void score(const pci_release_cdf *cdf, const pc_calendar *cal,
 		b->reliability[l] += 1;
 }
 
+/* half_life_auto: the forecast's own choice, by a backtest of sub (what
+ * had finished before its day) alone. */
+static int choose_auto(const pc_history *sub, const pc_backtest_options *o,
+                       pc_plan_learn_options *lo, pc_error *err)
+{
+	pc_backtest_options in = *o;
+	pc_half_life_choice ch;
+	int rc;
+
+	in.half_life_auto = 0;
+	in.calibrate = 0;
+	in.progress = NULL;
+	if (!in.forecasts || in.forecasts > PC_BACKTEST_AUTO_FORECASTS)
+		in.forecasts = PC_BACKTEST_AUTO_FORECASTS;
+	if (in.iterations > PC_BACKTEST_AUTO_ITERATIONS)
+		in.iterations = PC_BACKTEST_AUTO_ITERATIONS;
+	if ((rc = pc_half_life_choose(sub, &in, &ch, err)))
+		return rc;
+	lo->half_life = ch.half_life;
+	lo->half_life_days = 0;
+	lo->drift = ch.drift;
+	return PC_OK;
+}
+
 /*
  * --calibrate: the rows already scored, in a min-heap by actual release
  * day.  Forecasts are made in order of start, so before each one the
@@ -509,6 +534,10 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 			rc = oom(err);
 			goto fail;
 		}
+		if (o->half_life_auto && (rc = choose_auto(&sub, o, &lo, err))) {
+			sub_release(&sub);
+			goto fail;
+		}
 		/*
 		 * Each forecast's history is the last one's and a few more
 		 * projects, so each phase's fits start from the last
@@ -568,6 +597,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 				row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
 			row->naive = naive;
 			row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
+			row->half_life = lo.half_life;
+			row->drift = lo.drift;
 			score(&cdf, o->calendar, row, b);
 			if (o->calibrate) {
 				row->cal_n = gmap.n;
