@@ -16,6 +16,7 @@
 
 #include <precedent/backtest.h>
 #include <precedent/calibrate.h>
+#include <precedent/recency.h>
 #include <precedent/fit.h>
 #include <precedent/plan.h>
 
@@ -308,6 +309,30 @@ static void score(const pci_release_cdf *cdf, const pc_calendar *cal,
 		b->reliability[l] += 1;
 }
 
+/* half_life_auto: the forecast's own choice, by a backtest of sub (what
+ * had finished before its day) alone. */
+static int choose_auto(const pc_history *sub, const pc_backtest_options *o,
+                       pc_plan_learn_options *lo, pc_error *err)
+{
+	pc_backtest_options in = *o;
+	pc_half_life_choice ch;
+	int rc;
+
+	in.half_life_auto = 0;
+	in.calibrate = 0;
+	in.progress = NULL;
+	if (!in.forecasts || in.forecasts > PC_BACKTEST_AUTO_FORECASTS)
+		in.forecasts = PC_BACKTEST_AUTO_FORECASTS;
+	if (in.iterations > PC_BACKTEST_AUTO_ITERATIONS)
+		in.iterations = PC_BACKTEST_AUTO_ITERATIONS;
+	if ((rc = pc_half_life_choose(sub, &in, &ch, err)))
+		return rc;
+	lo->half_life = ch.half_life;
+	lo->half_life_days = 0;
+	lo->drift = ch.drift;
+	return PC_OK;
+}
+
 /*
  * --calibrate: the rows already scored, in a min-heap by actual release
  * day.  Forecasts are made in order of start, so before each one the
@@ -404,6 +429,7 @@ static void score_cal(const pci_release_cdf *cdf, const pc_calendar *cal,
 struct forecast {
 	size_t known;           /* projects known; (size_t)-1: none yet */
 	pc_history sub;         /* what was learned from */
+	pc_plan_learn_options lo; /* how (--half-life auto: as chosen) */
 	pc_plan_model *pm;      /* NULL: nothing could be learned */
 	pc_plan *pl;
 	pci_release_cdf cdf;
@@ -446,40 +472,44 @@ static void forecast_move(struct forecast *f, const pc_calendar *cal, pc_day sta
  * the last one's and a few more projects, so each phase's fits start
  * from the last forecast's optimum: a few Newton steps instead of a
  * search.  (A set is kept in fits only for phases that were fitted:
- * memory grows with them, 3 KB each.)  0 (f->pm NULL when nothing could
- * be learned), or -1 out of memory. */
+ * memory grows with them, 3 KB each.)  PC_OK (f->pm NULL when nothing
+ * could be learned), or an error. */
 static int forecast_learn(struct forecast *f, const pc_history *h,
                           const unsigned char *keep, size_t nknown,
                           pc_fit_set **fits, pc_fit_set **warm, size_t *full,
-                          const pc_backtest_options *o, pc_day start)
+                          const pc_backtest_options *o, pc_day start,
+                          pc_error *err)
 {
-	pc_plan_learn_options lo;
+	pc_plan_learn_options *lo = &f->lo;
 	pc_plan_options po;
+	int rc;
 
 	forecast_release(f);
 	f->known = nknown;
+	pc_plan_learn_options_init(lo);
+	lo->calendar = o->calendar;
+	lo->half_life = o->half_life;
+	lo->half_life_days = o->half_life_days;
+	lo->drift = o->drift;
 	if (sub_history(h, keep, 1, &f->sub, full))
-		return -1;
+		return oom(err);
+	if (o->half_life_auto && (rc = choose_auto(&f->sub, o, lo, err)))
+		return rc;
 	for (size_t p = 0; p < f->sub.nphases; p++) {
 		if (!fits[full[p]] && !(fits[full[p]] = calloc(1, sizeof **fits)))
-			return -1;
+			return oom(err);
 		warm[p] = fits[full[p]];
 	}
-	pc_plan_learn_options_init(&lo);
-	lo.calendar = o->calendar;
-	lo.half_life = o->half_life;
-	lo.half_life_days = o->half_life_days;
-	lo.drift = o->drift;
 	pc_plan_options_init(&po);
 	po.start = start;
 	po.iterations = o->iterations;
 	po.seed = o->seed;
 	po.threads = o->threads;
 	po.calendar = o->calendar;
-	if (f->sub.nphases == 0 || pci_plan_learn_warm(&f->sub, &lo, warm, &f->pm, NULL) ||
+	if (f->sub.nphases == 0 || pci_plan_learn_warm(&f->sub, lo, warm, &f->pm, NULL) ||
 	    pci_plan_run_cdf(f->pm, &po, &f->pl, &f->cdf, NULL))
 		pc_plan_model_free(&f->pm);
-	return 0;
+	return PC_OK;
 }
 
 int pc_backtest_run(const pc_history *h, const pc_day *planned,
@@ -496,10 +526,12 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	size_t *known = NULL;
 	struct cal_heap heap = {NULL, 0, NULL};
 	pc_calib_sums sums = {0, 0, 0};
-	struct forecast last = {(size_t)-1, {0}, NULL, NULL, {0, 0, 0, NULL}};
+	struct forecast last;
 	int rc = PC_OK;
 
 	*out = NULL;
+	memset(&last, 0, sizeof last);
+	last.known = (size_t)-1;
 	if (!o) {
 		pc_backtest_options_init(&def);
 		o = &def;
@@ -593,10 +625,9 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		if (nknown == last.known && last.pm)
 			forecast_move(&last, o->calendar, p->start);
 		else if (nknown != last.known &&
-		         forecast_learn(&last, h, keep, nknown, fits, warm, full, o, p->start)) {
-			rc = oom(err);
+		         (rc = forecast_learn(&last, h, keep, nknown, fits, warm, full,
+		                              o, p->start, err)))
 			goto fail;
-		}
 		if (!last.pm) {
 			/* Nothing the planner can learn from (no phase finished
 			 * yet): skip, and say how many. */
@@ -632,6 +663,8 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 				row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
 			row->naive = naive;
 			row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
+			row->half_life = last.lo.half_life;
+			row->drift = last.lo.drift;
 			score(&cdf, o->calendar, row, b);
 			if (o->calibrate) {
 				row->cal_n = gmap.n;

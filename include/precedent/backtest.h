@@ -64,6 +64,15 @@ typedef struct pc_backtest_options {
 	int drift;               /* each forecast adjusts for drift
 	                            (pc_plan_learn_options.drift); 0:
 	                            default */
+	int half_life_auto;      /* 1: each forecast chooses its own
+	                            half-life or drift (recency.h) by a
+	                            backtest of only what had finished before
+	                            its day (at most PC_BACKTEST_AUTO_FORECASTS
+	                            forecasts of PC_BACKTEST_AUTO_ITERATIONS
+	                            iterations per candidate): --half-life auto
+	                            scored without look-ahead; half_life and
+	                            drift are then ignored.  Costs about 15
+	                            inner backtests per forecast. */
 	int calibrate;           /* 1: also score each forecast recalibrated
 	                            (calibrate.h) by a map learned only from
 	                            the PIT values of the projects released
@@ -72,6 +81,10 @@ typedef struct pc_backtest_options {
 	                            from the identity (default
 	                            PC_CALIB_PRIOR, 10) */
 } pc_backtest_options;
+
+/* The inner backtests of half_life_auto. */
+#define PC_BACKTEST_AUTO_FORECASTS 40
+#define PC_BACKTEST_AUTO_ITERATIONS 1000
 
 /* The default cap on forecasts.  Every forecast learns from all that
  * had finished before its day, so forecasting each of n projects costs
@@ -114,6 +127,9 @@ typedef struct pc_backtest_row {
 	double pit_cal;          /* the actual's PIT in the recalibrated
 	                            forecast */
 	double crps_cal;         /* its CRPS, working days */
+	double half_life;        /* with half_life_auto: what its forecast
+	                            chose (0: none), else the option's */
+	int drift;               /* likewise */
 } pc_backtest_row;
 
 typedef struct pc_backtest {

@@ -290,7 +290,8 @@ struct plan_args {
 	int half_life_days;
 	int half_life_auto;
 	int drift;                    /* --drift, or what auto chose */
-	int no_auto_half_life;        /* the command refuses auto (backtest) */
+	int nested_auto;              /* auto is the command's to make, once per
+	                                 forecast (backtest) */
 	pc_half_life_choice half_life_choice; /* what auto chose */
 
 	/* What plan_args_load made; plan_args_release frees it. */

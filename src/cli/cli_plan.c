@@ -41,10 +41,6 @@ static int parse_half_life(const struct cli *cli, struct plan_args *pa,
 	if (strcmp(value, "none") == 0)
 		return 0;
 	if (strcmp(value, "auto") == 0) {
-		if (pa->no_auto_half_life)
-			return cli_usage(cli, "--half-life auto is not available here: it "
-			                 "would choose with hindsight of the releases "
-			                 "scored; give a half-life (N or Nd) or none");
 		pa->half_life_auto = 1;
 		return 0;
 	}
@@ -248,7 +244,7 @@ int plan_args_load(const struct cli *cli, struct plan_args *pa, int learn)
 	                          &pa->trends)))
 		return rc;
 	cli_progress_clear();
-	if (pa->half_life_auto && (rc = choose_half_life(cli, pa)))
+	if (pa->half_life_auto && !pa->nested_auto && (rc = choose_half_life(cli, pa)))
 		return rc;
 	if (!learn)
 		return 0;

@@ -22,7 +22,8 @@ static void usage(FILE *out)
 	"                          [--iterations N] [--seed N] [--threads N]\n"
 	"                          [--like KEY=VALUE]...\n"
 	"                          [--min-class N] [--calendar all|weekdays]\n"
-	"                          [--holidays FILE] [--half-life H|none] [--drift]\n"
+	"                          [--holidays FILE] [--half-life H|auto|none]\n"
+	"                          [--drift]\n"
 	"                          [--format table|json|csv]\n"
 	"                          [--safe-csv] [--summary] [--calibrate]\n"
 	"Would the plans have held?  Forecast every finished past project from its\n"
@@ -53,7 +54,8 @@ static void usage(FILE *out)
 	"  --holidays FILE     with --calendar weekdays: days off, one date a line\n"
 	"  --half-life H       each forecast weighs recent projects more: weight\n"
 	"                      halves every H projects (Nd: N days); none\n"
-	"                      (default); auto is plan's (it would look ahead)\n"
+	"                      (default); auto: each forecast chooses as plan\n"
+	"                      would have, from what had finished by its day\n"
 	"  --drift             each forecast adjusts for the releases' trend\n"
 	"  --format FMT        table (default), json or csv\n"
 	"  --safe-csv          with --format csv: put ' before a name starting\n"
@@ -155,6 +157,15 @@ static void print_csv_summary(const pc_backtest *b, const pc_backtest_options *o
 			printf("%s,,%.6g\n", whole[m].name, whole[m].v);
 }
 
+/* With --half-life auto: how many releases' forecasts chose equal
+ * weights (n[0]), the drift (n[1]) and a half-life (n[2]). */
+static void auto_counts(const pc_backtest *b, size_t n[3])
+{
+	n[0] = n[1] = n[2] = 0;
+	for (size_t r = 0; r < b->nrows; r++)
+		n[b->rows[r].drift ? 1 : b->rows[r].half_life > 0 ? 2 : 0]++;
+}
+
 static int print_json(const struct cli *cli, const pc_backtest *b,
                       const pc_backtest_options *o, int summary)
 {
@@ -165,6 +176,13 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	json_object_set_new(root, "iterations", json_integer((json_int_t)o->iterations));
 	json_object_set_new(root, "min_known", json_integer((json_int_t)o->min_known));
 	json_object_set_new(root, "forecasts", json_integer((json_int_t)b->nforecasts));
+	if (o->half_life_auto) {
+		size_t n[3];
+		auto_counts(b, n);
+		json_object_set_new(root, "half_life_auto", json_pack("{s:I,s:I,s:I}",
+		                    "equal_weights", (json_int_t)n[0], "drift",
+		                    (json_int_t)n[1], "half_life", (json_int_t)n[2]));
+	}
 	json_object_set_new(root, "skipped", json_pack("{s:I,s:I,s:I,s:I}",
 	                    "running", (json_int_t)b->skipped_running,
 	                    "few_known", (json_int_t)b->skipped_few,
@@ -233,6 +251,11 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 		                    : json_string(pc_date_format(w->planned, d[6])));
 		json_object_set_new(o2, "pit", json_real(w->pit));
 		json_object_set_new(o2, "crps_days", json_real(w->crps));
+		if (o->half_life_auto || o->half_life > 0 || o->drift)
+			json_object_set_new(o2, "recency", json_pack("{s:o,s:b}",
+			                    "half_life", w->half_life > 0 ? json_real(w->half_life)
+			                                                  : json_null(),
+			                    "drift", w->drift));
 		if (b->calibrated)
 			json_object_set_new(o2, "recalibrated", json_pack(
 			        "{s:s,s:s,s:s,s:f,s:f,s:{s:I,s:f,s:f}}",
@@ -293,6 +316,13 @@ scores:
 	       "planner could not learn for\n", b->nrows,
 	       (unsigned long long)o->iterations, b->skipped_running, b->skipped_few,
 	       o->min_known, b->skipped_failed);
+	if (o->half_life_auto) {
+		size_t n[3];
+		auto_counts(b, n);
+		printf("--half-life auto, chosen by each forecast from what had finished "
+		       "before its day: every project alike for %zu releases, the drift "
+		       "adjustment for %zu, a half-life for %zu\n", n[0], n[1], n[2]);
+	}
 	/* say it whenever the cap left releases out: the scores are then
 	 * from a sample of the history, not all of it */
 	if (b->skipped_unsampled)
@@ -385,7 +415,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	pc_backtest_options_init(&bo);
 	plan_args_init(&pa, &bo.iterations, 10000000, 0, &bo.seed, &bo.threads,
 	               NULL);
-	pa.no_auto_half_life = 1;
+	pa.nested_auto = 1;
 	pc_error_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -438,6 +468,7 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	bo.half_life = pa.half_life;
 	bo.half_life_days = pa.half_life_days;
 	bo.drift = pa.drift;
+	bo.half_life_auto = pa.half_life_auto;
 	planned = malloc(pa.h->nprojects * sizeof *planned);
 	if (!planned) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");

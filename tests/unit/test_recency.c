@@ -47,6 +47,8 @@ static void plan_days(const pc_history *h, double hl, int drift, long *out,
 	pc_plan_options_init(&o);
 	o.start = pc_date_from_ymd(2027, 1, 4);
 	o.threads = 2;
+	o.iterations = 20000; /* a P80's error about half a day: nothing next
+	                         to the 10% asked */
 	assert_int_equal(pc_plan_run(pm, &o, &p, &err), 0);
 	out[0] = p->finish.day[1] - o.start;
 	out[1] = p->finish.day[2] - o.start;
@@ -215,12 +217,84 @@ static void test_weights_meaning(void **state)
 	pc_history_free(&h);
 }
 
+/* backtest --half-life auto chooses per forecast from what had finished
+ * before its day: lengthening one project's release by 200 days moves no
+ * forecast made before its old release day, and some made after its new
+ * one; the choices are recorded per row. */
+static void test_backtest_auto_no_look_ahead(void **state)
+{
+	struct synth_config c = {70, 0.3, 0, 0, 71, NULL, 0, 0.03, 0};
+	pc_history *h = NULL;
+	pc_backtest_options bo;
+	pc_backtest *a = NULL, *b = NULL;
+	pc_error err;
+	size_t k, same = 0, moved = 0, chose = 0;
+	pc_day old_end;
+
+	(void)state;
+	assert_int_equal(synth_history(&c, &h, NULL), 0);
+	pc_backtest_options_init(&bo);
+	bo.iterations = 1000;
+	bo.threads = 2;
+	bo.forecasts = 20;
+	bo.half_life_auto = 1;
+	if (pc_backtest_run(h, NULL, &bo, &a, &err))
+		fail_msg("backtest: %s", err.msg);
+	/* the project starting 25th */
+	{
+		pc_day *st = malloc(h->nprojects * sizeof *st);
+		for (size_t i = 0; i < h->nprojects; i++)
+			st[i] = h->projects[i].start;
+		for (size_t i = 0; i < h->nprojects; i++)
+			for (size_t j = i + 1; j < h->nprojects; j++)
+				if (st[j] < st[i]) {
+					pc_day t = st[i];
+					st[i] = st[j];
+					st[j] = t;
+				}
+		for (k = 0; h->projects[k].start != st[24]; k++)
+			;
+		free(st);
+	}
+	old_end = h->projects[k].end;
+	for (size_t i = 0; i < h->nobs; i++)
+		if (h->obs[i].project == k && h->obs[i].end == old_end)
+			h->obs[i].end += 200;
+	h->projects[k].end += 200;
+	if (pc_backtest_run(h, NULL, &bo, &b, &err))
+		fail_msg("backtest: %s", err.msg);
+	assert_int_equal(a->nrows, b->nrows);
+	for (size_t r = 0; r < a->nrows; r++) {
+		const pc_backtest_row *x = a->rows + r, *y = b->rows + r;
+		int diff = memcmp(x->q, y->q, sizeof x->q) || x->half_life != y->half_life ||
+		           x->drift != y->drift;
+		assert_true(x->start == y->start);
+		chose += x->drift || x->half_life > 0;
+		if (x->start <= old_end) {
+			if (diff)
+				fail_msg("a forecast of %s made before the changed release "
+				         "moved", x->project);
+			same++;
+		} else if (x->start > old_end + 200) {
+			moved += diff;
+		}
+	}
+	print_message("# auto backtest: %zu rows unchanged before the change, %zu of "
+	              "the later ones moved; %zu rows chose recency or drift\n",
+	              same, moved, chose);
+	assert_true(same >= 3 && moved >= 1 && chose >= 1);
+	pc_backtest_free(&a);
+	pc_backtest_free(&b);
+	pc_history_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trend_history),
 		cmocka_unit_test(test_no_trend),
 		cmocka_unit_test(test_weights_meaning),
+		cmocka_unit_test(test_backtest_auto_no_look_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
