@@ -181,16 +181,12 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 	struct boot b = {o};
 	size_t k = pm->nphases, nvals = (2 * k + 1) * PC_PLAN_NPCT, nok = 0;
 	double *vals = malloc(o->ci * nvals * sizeof *vals);
-	double *accel = malloc(nvals * sizeof *accel);
 	int rc;
 
-	if (!vals || !accel) {
-		free(vals);
-		free(accel);
+	if (!vals)
 		return oom(err);
-	}
 	rc = pci_bootstrap(pm, o->seed, o->ci, threads, nvals, boot_sim, &b,
-	                   o->progress, o->progress_ctx, vals, &nok, accel, err);
+	                   o->progress, o->progress_ctx, vals, &nok, NULL, err);
 	for (size_t j = 0; !rc && j <= 2 * k; j++)
 		for (int q = 0; q < PC_PLAN_NPCT; q++) {
 			pc_plan_dates *dt = j == 2 * k ? &p->finish
@@ -199,8 +195,12 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 			double lo, hi;
 			double est = (double)pc_calendar_index(cal, dt->day[q]) - (double)k0;
 			size_t col = j * PC_PLAN_NPCT + (size_t)q;
-			if (pci_boot_interval(vals, o->ci, nvals, col, est, accel[col],
-			                      &lo, &hi)) {
+			double sest = (double)(pc_calendar_index(cal, dt->day[PC_PLAN_NPCT - 1]) -
+			                       pc_calendar_index(cal, dt->day[0]));
+			/* studentized by the same date's P10-P90 spread: see boot.c */
+			if (pci_boot_interval_t(vals, o->ci, nvals, col, j * PC_PLAN_NPCT,
+			                        j * PC_PLAN_NPCT + PC_PLAN_NPCT - 1, est, sest,
+			                        &lo, &hi)) {
 				rc = oom(err);
 				break;
 			}
@@ -213,7 +213,6 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 		p->ci_iterations = o->ci_iterations;
 	}
 	free(vals);
-	free(accel);
 	return rc;
 }
 

@@ -394,4 +394,15 @@ double pci_boot_accel(const double *jack, size_t ng, size_t nvals, size_t c);
 int pci_boot_interval(const double *vals, size_t nrep, size_t nvals,
                       size_t col, double est, double a, double *lo, double *hi);
 
+/* The 95% studentized interval of column col, in whole days: each good
+ * replicate's t = (vals[col] - est) / (vals[shi] - vals[slo]) (its
+ * spread, e.g. P90 - P10 of the same date), and the interval
+ * [floor(est - t_97.5 sest), ceil(est - t_2.5 sest)] for the estimate's
+ * own spread sest.  Falls back to pci_boot_interval (BC) when sest is not
+ * positive or fewer than 10 replicates have a spread.  0, or -1 when out
+ * of memory. */
+int pci_boot_interval_t(const double *vals, size_t nrep, size_t nvals,
+                        size_t col, size_t slo, size_t shi, double est,
+                        double sest, double *lo, double *hi);
+
 #endif

@@ -218,6 +218,38 @@ static void test_bca_closed_form(void **state)
 	assert_float_equal(pci_boot_accel(jack, 5, 2, 1), -0.375 / (6 * pow(0.75, 1.5)), 1e-12);
 }
 
+/* The studentized interval against closed forms: replicates whose t =
+ * (value - 100) / spread are the normal quantiles of (r + 0.5) / 2000,
+ * with spreads that vary (5 to 11 days), and an estimate of 100 with a
+ * spread of 10: the interval is 100 -+ 1.9636 x 10 rounded outward,
+ * [80, 120], whatever the replicates' own spreads.  Replicates that fall
+ * half a spread low on the whole (a plan that is early in the bootstrap
+ * world) move it half the estimate's spread up: [85, 125].  Without a
+ * spread it is the BC interval. */
+static void test_studentized_closed_form(void **state)
+{
+	static double v[2000 * 3];
+	double lo, hi, blo, bhi;
+	(void)state;
+	for (int shift = 0; shift < 2; shift++) {
+		for (size_t r = 0; r < 2000; r++) {
+			double t = gsl_cdf_ugaussian_Pinv(((double)r + 0.5) / 2000) - 0.5 * shift;
+			double sp = 5 + (double)(r % 7);
+			v[r * 3] = 50;
+			v[r * 3 + 1] = 100 + t * sp;
+			v[r * 3 + 2] = 50 + sp;
+		}
+		assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 10,
+		                                     &lo, &hi), 0);
+		assert_float_equal(lo, shift ? 85 : 80, 0);
+		assert_float_equal(hi, shift ? 125 : 120, 0);
+	}
+	assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 0, &lo, &hi), 0);
+	assert_int_equal(pci_boot_interval(v, 2000, 3, 1, 100, 0, &blo, &bhi), 0);
+	assert_float_equal(lo, blo, 0);
+	assert_float_equal(hi, bhi, 0);
+}
+
 /* A one-phase fitted model of (almost exactly) five days. */
 static void five_day_model(pc_model *m, pc_phase_model *ph, char *name)
 {
@@ -484,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_structure_inferred),
 		cmocka_unit_test(test_same_seed_any_threads),
 		cmocka_unit_test(test_bca_closed_form),
+		cmocka_unit_test(test_studentized_closed_form),
 		cmocka_unit_test(test_inclusive_days_and_weekdays),
 		cmocka_unit_test(test_weekday_durations),
 		cmocka_unit_test(test_failures),
