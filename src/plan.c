@@ -197,7 +197,10 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 			size_t col = j * PC_PLAN_NPCT + (size_t)q;
 			double sest = (double)(pc_calendar_index(cal, dt->day[PC_PLAN_NPCT - 1]) -
 			                       pc_calendar_index(cal, dt->day[0]));
-			/* studentized by the same date's P10-P90 spread: see boot.c */
+			/* studentized by the same date's P10-P90 spread (see
+			 * boot.c) where there are projects enough for it */
+			if (pm->nprojects < PCI_BOOT_T_MIN)
+				sest = 0; /* BC */
 			if (pci_boot_interval_t(vals, o->ci, nvals, col, j * PC_PLAN_NPCT,
 			                        j * PC_PLAN_NPCT + PC_PLAN_NPCT - 1, est, sest,
 			                        &lo, &hi)) {

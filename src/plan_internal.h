@@ -405,4 +405,9 @@ int pci_boot_interval_t(const double *vals, size_t nrep, size_t nvals,
                         size_t col, size_t slo, size_t shi, double est,
                         double sest, double *lo, double *hi);
 
+/* Fewest past projects for pci_boot_interval_t: a resample of a handful
+ * repeats the same few projects, its spread can be near nothing, and t
+ * then runs wild (5 projects: intervals 240 days wide on average). */
+#define PCI_BOOT_T_MIN 20
+
 #endif
