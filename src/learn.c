@@ -1071,19 +1071,17 @@ done:
 
 /* ---- bootstrap replicates */
 
-int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
-                        pc_plan_model **out)
+/* A model learned as pm was (its structure kept, everything else learned
+ * again) from the rows rows[0..nrows-1] of its data, repeats allowed. */
+static int learn_rows(const pc_plan_model *pm, const size_t *rows, size_t nrows,
+                      gsl_rng *rng, pc_plan_model **out)
 {
 	const struct pci_plan_data *d = pm->priv;
 	struct pci_plan_data *rd;
 	pc_plan_model *rp;
-	size_t np, k;
+	size_t np = nrows, k = d->k;
 
 	*out = NULL;
-	if (!d)
-		return -1;
-	np = d->nprojects;
-	k = d->k;
 	rd = data_new(np, k);
 	rp = calloc(1, sizeof *rp);
 	if (!rd || !rp || !(rp->nodes = calloc(k ? k : 1, sizeof *rp->nodes)))
@@ -1094,7 +1092,7 @@ int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
 	if (d->w && !(rd->w = malloc((np ? np : 1) * sizeof *rd->w)))
 		goto fail;
 	for (size_t i = 0; i < np; i++) {
-		size_t p = gsl_rng_uniform_int(rng, np);
+		size_t p = rows[i];
 		memcpy(rd->dur + i * k, d->dur + p * k, k * sizeof *rd->dur);
 		memcpy(rd->cens + i * k, d->cens + p * k, k);
 		memcpy(rd->pres + i * k, d->pres + p * k, k);
@@ -1149,4 +1147,65 @@ fail:
 		pci_plan_data_free(rd);
 	pc_plan_model_free(&rp);
 	return -1;
+}
+
+int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
+                        pc_plan_model **out)
+{
+	const struct pci_plan_data *d = pm->priv;
+	size_t *rows;
+	int rc;
+
+	*out = NULL;
+	if (!d)
+		return -1;
+	rows = malloc((d->nprojects ? d->nprojects : 1) * sizeof *rows);
+	if (!rows)
+		return -1;
+	for (size_t i = 0; i < d->nprojects; i++)
+		rows[i] = gsl_rng_uniform_int(rng, d->nprojects);
+	rc = learn_rows(pm, rows, d->nprojects, rng, out);
+	free(rows);
+	return rc;
+}
+
+size_t pci_jackknife_groups(const pc_plan_model *pm)
+{
+	const struct pci_plan_data *d = pm->priv;
+
+	if (!d)
+		return 0;
+	return d->nprojects < PCI_JACKKNIFE_MAX ? d->nprojects : PCI_JACKKNIFE_MAX;
+}
+
+int pci_learn_jackknife(const pc_plan_model *pm, size_t g, pc_plan_model **out)
+{
+	const struct pci_plan_data *d = pm->priv;
+	size_t ng = pci_jackknife_groups(pm), m = 0, *rows;
+	int rc;
+
+	*out = NULL;
+	if (!d || g >= ng)
+		return -1;
+	rows = malloc((d->nprojects ? d->nprojects : 1) * sizeof *rows);
+	if (!rows)
+		return -1;
+	for (size_t i = 0; i < d->nprojects; i++)
+		if (i % ng != g)
+			rows[m++] = i;
+	/* no fit here draws from rng unless asked (the family choice is
+	 * exact), but learn_fill takes one: a fixed one keeps the group's
+	 * model the same on any thread */
+	{
+		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!rng) {
+			free(rows);
+			return -1;
+		}
+		gsl_rng_set(rng, 0x6a61636bUL + g);
+		rc = learn_rows(pm, rows, m, rng, out);
+		gsl_rng_free(rng);
+	}
+	free(rows);
+	return rc;
 }

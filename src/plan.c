@@ -186,7 +186,7 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 	if (!vals)
 		return oom(err);
 	rc = pci_bootstrap(pm, o->seed, o->ci, threads, nvals, boot_sim, &b,
-	                   o->progress, o->progress_ctx, vals, &nok, err);
+	                   o->progress, o->progress_ctx, vals, &nok, NULL, err);
 	for (size_t j = 0; !rc && j <= 2 * k; j++)
 		for (int q = 0; q < PC_PLAN_NPCT; q++) {
 			pc_plan_dates *dt = j == 2 * k ? &p->finish
@@ -194,8 +194,16 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 			                          : &p->phases[j / 2].start;
 			double lo, hi;
 			double est = (double)pc_calendar_index(cal, dt->day[q]) - (double)k0;
-			if (pci_boot_interval(vals, o->ci, nvals, j * PC_PLAN_NPCT + (size_t)q,
-			                      est, &lo, &hi)) {
+			size_t col = j * PC_PLAN_NPCT + (size_t)q;
+			double sest = (double)(pc_calendar_index(cal, dt->day[PC_PLAN_NPCT - 1]) -
+			                       pc_calendar_index(cal, dt->day[0]));
+			/* studentized by the same date's P10-P90 spread (see
+			 * boot.c) where there are projects enough for it */
+			if (pm->nprojects < PCI_BOOT_T_MIN)
+				sest = 0; /* BC */
+			if (pci_boot_interval_t(vals, o->ci, nvals, col, j * PC_PLAN_NPCT,
+			                        j * PC_PLAN_NPCT + PC_PLAN_NPCT - 1, est, sest,
+			                        &lo, &hi)) {
 				rc = oom(err);
 				break;
 			}

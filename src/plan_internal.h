@@ -26,8 +26,10 @@
 double pci_spearman(const double *x, const double *y, size_t n, size_t *used);
 
 /* The same, and *var (may be NULL) the estimated variance of rho from the
- * spread of the products of the standardised ranks (Schafer and Strimmer
- * 2005, the estimator of R's corpcor); NaN below 3 pairs. */
+ * spread of the influence u v - rho (u^2 + v^2) / 2 of the standardised
+ * ranks u, v (the delta method; Schafer and Strimmer's 2005 formula
+ * m / (m - 1)^3 sum (w - mean w)^2, with this w for their u v, which
+ * overstates the variance of a non-zero correlation); NaN below 3 pairs. */
 double pci_spearman_var(const double *x, const double *y, size_t n,
                         size_t *used, double *var);
 
@@ -353,6 +355,15 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 int pci_learn_replicate(const pc_plan_model *pm, gsl_rng *rng,
                         pc_plan_model **out);
 
+/* Jackknife groups of pm's past projects: one per project, at most
+ * PCI_JACKKNIFE_MAX (project i is in group i mod that); 0 without data. */
+#define PCI_JACKKNIFE_MAX 50
+size_t pci_jackknife_groups(const pc_plan_model *pm);
+
+/* pm learned again without its projects of group g (pc_plan_learn's
+ * way, as pci_learn_replicate).  0, or -1 (no data, no memory). */
+int pci_learn_jackknife(const pc_plan_model *pm, size_t g, pc_plan_model **out);
+
 /* ---- plan.c */
 
 /* PC_EDATA, naming `what`, if any of the n days lies outside the dates
@@ -370,16 +381,43 @@ typedef int (*pci_boot_fn)(void *ctx, const pc_plan_model *rep, size_t r,
  * thread count) through fn, telling progress (if not NULL) "bootstrap"
  * after each; vals gets nrep x nvals values, the row of a
  * failed replicate starting with NaN, *nok the replicates that did not
- * fail.  PC_EDATA when fewer than half could be learned. */
+ * fail.  With accel (nvals entries, may be NULL), each column's BCa
+ * acceleration from a jackknife of pm (pci_learn_jackknife; fn is called
+ * for every group with r = nrep, so all groups simulate with the same
+ * numbers); 0 where it cannot be had.  PC_EDATA when fewer than half
+ * could be learned. */
 int pci_bootstrap(const pc_plan_model *pm, uint64_t seed, size_t nrep,
                   unsigned threads, size_t nvals, pci_boot_fn fn, void *ctx,
                   pc_progress_fn progress, void *progress_ctx,
-                  double *vals, size_t *nok, pc_error *err);
+                  double *vals, size_t *nok, double *accel, pc_error *err);
 
-/* The 95% interval of column col over the good replicates: the
- * bias-corrected percentile interval around the estimate est (NaN: the
- * plain 2.5% and 97.5% points). */
+/* Efron's acceleration sum d^3 / (6 (sum d^2)^(3/2)), d = mean - value,
+ * of column c of the ng jackknife rows jack (ng x nvals; a row starting
+ * with NaN failed and is left out); 0 from fewer than 3 rows or no
+ * spread. */
+double pci_boot_accel(const double *jack, size_t ng, size_t nvals, size_t c);
+
+/* The 95% interval of column col over the good replicates: Efron's
+ * bias-corrected and accelerated (BCa) percentile interval around the
+ * estimate est with acceleration a (0: plain BC; est NaN: the plain 2.5%
+ * and 97.5% points).  0, or -1 when out of memory. */
 int pci_boot_interval(const double *vals, size_t nrep, size_t nvals,
-                      size_t col, double est, double *lo, double *hi);
+                      size_t col, double est, double a, double *lo, double *hi);
+
+/* The 95% studentized interval of column col, in whole days: each good
+ * replicate's t = (vals[col] - est) / (vals[shi] - vals[slo]) (its
+ * spread, e.g. P90 - P10 of the same date), and the interval
+ * [floor(est - t_97.5 sest), ceil(est - t_2.5 sest)] for the estimate's
+ * own spread sest.  Falls back to pci_boot_interval (BC) when sest is not
+ * positive or fewer than 10 replicates have a spread.  0, or -1 when out
+ * of memory. */
+int pci_boot_interval_t(const double *vals, size_t nrep, size_t nvals,
+                        size_t col, size_t slo, size_t shi, double est,
+                        double sest, double *lo, double *hi);
+
+/* Fewest past projects for pci_boot_interval_t: a resample of a handful
+ * repeats the same few projects, its spread can be near nothing, and t
+ * then runs wild (5 projects: intervals 240 days wide on average). */
+#define PCI_BOOT_T_MIN 20
 
 #endif

@@ -1144,21 +1144,26 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 	const pc_whatif_options *o = c->o;
 	size_t nd = o->ndeadlines, nok = 0;
 	double *vals = malloc((o->ci ? o->ci : 1) * nd * sizeof *vals);
+	double *accel = malloc((nd ? nd : 1) * sizeof *accel);
 	pc_plan_model *src = NULL;
 	int rc;
 
-	if (!vals)
+	if (!vals || !accel) {
+		free(vals);
+		free(accel);
 		return oom(err);
+	}
 	if (!c->pm->priv && (rc = learn_like(c->pm, h, o->calendar, &src, err))) {
 		free(vals);
+		free(accel);
 		return rc;
 	}
 	rc = pci_bootstrap(src ? src : c->pm, o->seed, o->ci, c->sc.threads, nd,
 	                   boot_odds, (void *)c, o->progress, o->progress_ctx, vals,
-	                   &nok, err);
+	                   &nok, accel, err);
 	pc_plan_model_free(&src);
 	for (size_t i = 0; !rc && i < nd; i++)
-		if (pci_boot_interval(vals, o->ci, nd, i, w->deadlines[i].p,
+		if (pci_boot_interval(vals, o->ci, nd, i, w->deadlines[i].p, accel[i],
 		                      &w->deadlines[i].ci[0], &w->deadlines[i].ci[1]))
 			rc = oom(err);
 	if (!rc) {
@@ -1166,6 +1171,7 @@ static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
 		w->ci_replicates = nok;
 	}
 	free(vals);
+	free(accel);
 	return rc;
 }
 

@@ -7,8 +7,9 @@
  * interval of the release P80 date and of the odds of finishing by the
  * true P80 day, and count how often each interval holds the truth: the
  * true P80 (a million draws of the true model) and the true odds of that
- * day.  Too slow for `make check` (minutes); run by tests/bench/coverage.sh,
- * whose figures README quotes.
+ * day.  The intervals are plan's and whatif's own (BCa, boot.c).  Too slow
+ * for `make check` (minutes); run by tests/bench/coverage.sh, whose
+ * figures README quotes.
  *
  *   coverage [N [PROJECTS [REPLICATES [SEED [RHO [ONGOING]]]]]]
  *            (defaults 200 40 200 1 0.5 1)
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 	long truth80;
 	double p_true;
 	size_t cov_date = 0, cov_odds = 0, done = 0;
+	/* misses by side: the interval wholly below the truth (early for a
+	 * date, low for odds) or wholly above it */
+	size_t date_below = 0, date_above = 0, odds_below = 0, odds_above = 0;
 	double width_date = 0, width_odds = 0, mean_p80 = 0, mean_odds = 0;
 
 	pc_plan_template *tmpl = NULL;
@@ -106,6 +110,10 @@ int main(int argc, char **argv)
 			long lo = p->finish.ci[2][0] - DAY0, hi = p->finish.ci[2][1] - DAY0;
 			cov_date += lo <= truth80 && truth80 <= hi;
 			cov_odds += w->deadlines[0].ci[0] <= p_true && p_true <= w->deadlines[0].ci[1];
+			date_below += hi < truth80;
+			date_above += lo > truth80;
+			odds_below += w->deadlines[0].ci[1] < p_true;
+			odds_above += w->deadlines[0].ci[0] > p_true;
 			width_date += (double)(hi - lo);
 			mean_p80 += (double)(p->finish.day[2] - DAY0);
 			mean_odds += w->deadlines[0].p;
@@ -125,6 +133,9 @@ int main(int argc, char **argv)
 		return 1;
 	printf("# mean estimate: P80 day %.1f, odds %.4f\n", mean_p80 / (double)done,
 	       mean_odds / (double)done);
+	printf("# missed: P80 date interval below the truth %zu, above %zu; odds "
+	       "interval below %zu, above %zu\n", date_below, date_above,
+	       odds_below, odds_above);
 	printf("projects %zu: P80 date covered %.1f%% (mean width %.1f days), "
 	       "odds covered %.1f%% (mean width %.3f), %zu histories; binomial "
 	       "standard error %.1f points\n", np, 100.0 * (double)cov_date / (double)done,

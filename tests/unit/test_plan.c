@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include <precedent/plan.h>
 
 #include "plan_internal.h"
@@ -186,6 +188,66 @@ static void test_same_seed_any_threads(void **state)
 	pc_plan_free(&b);
 	pc_plan_model_free(&pm);
 	pc_history_free(&h);
+}
+
+/* BCa against closed forms: replicates at the normal quantiles of
+ * (i + 0.5) / 2000 and the estimate 0 (so z0 = 0); with acceleration a
+ * the interval is Phi^-1 of Phi(z / (1 - a z)) for z = -+1.959964, i.e.
+ * z / (1 - a z) itself: a = 0 gives -+1.96, a = 0.1 gives
+ * -1.638771 and 2.437755.  The acceleration of {0, 0, 0, 0, 1}:
+ * d = 0.2 x 4 and -0.8, -0.48 / (6 0.8^1.5) = -0.111803. */
+static void test_bca_closed_form(void **state)
+{
+	static double v[2000];
+	double lo, hi, jack[5 * 2] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+	(void)state;
+	for (size_t i = 0; i < 2000; i++)
+		v[i] = gsl_cdf_ugaussian_Pinv(((double)i + 0.5) / 2000);
+	assert_int_equal(pci_boot_interval(v, 2000, 1, 0, 0, 0, &lo, &hi), 0);
+	/* the replicate grid steps by about 0.006 out there */
+	assert_float_equal(lo, -1.959964, 0.01);
+	assert_float_equal(hi, 1.959964, 0.01);
+	assert_int_equal(pci_boot_interval(v, 2000, 1, 0, 0, 0.1, &lo, &hi), 0);
+	assert_float_equal(lo, -1.638771, 0.01);
+	assert_float_equal(hi, 2.437755, 0.02);
+	/* rows of two columns: the second holds the values */
+	assert_float_equal(pci_boot_accel(jack, 5, 2, 1), -0.111803, 1e-6);
+	assert_float_equal(pci_boot_accel(jack, 2, 2, 1), 0, 0);
+	jack[0] = NAN; /* a failed row is left out: {0, 0, 0, 1} */
+	/* d = 0.25 x 3, -0.75: (3 0.015625 - 0.421875) / (6 0.75^1.5) */
+	assert_float_equal(pci_boot_accel(jack, 5, 2, 1), -0.375 / (6 * pow(0.75, 1.5)), 1e-12);
+}
+
+/* The studentized interval against closed forms: replicates whose t =
+ * (value - 100) / spread are the normal quantiles of (r + 0.5) / 2000,
+ * with spreads that vary (5 to 11 days), and an estimate of 100 with a
+ * spread of 10: the interval is 100 -+ 1.9636 x 10 rounded outward,
+ * [80, 120], whatever the replicates' own spreads.  Replicates that fall
+ * half a spread low on the whole (a plan that is early in the bootstrap
+ * world) move it half the estimate's spread up: [85, 125].  Without a
+ * spread it is the BC interval. */
+static void test_studentized_closed_form(void **state)
+{
+	static double v[2000 * 3];
+	double lo, hi, blo, bhi;
+	(void)state;
+	for (int shift = 0; shift < 2; shift++) {
+		for (size_t r = 0; r < 2000; r++) {
+			double t = gsl_cdf_ugaussian_Pinv(((double)r + 0.5) / 2000) - 0.5 * shift;
+			double sp = 5 + (double)(r % 7);
+			v[r * 3] = 50;
+			v[r * 3 + 1] = 100 + t * sp;
+			v[r * 3 + 2] = 50 + sp;
+		}
+		assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 10,
+		                                     &lo, &hi), 0);
+		assert_float_equal(lo, shift ? 85 : 80, 0);
+		assert_float_equal(hi, shift ? 125 : 120, 0);
+	}
+	assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 0, &lo, &hi), 0);
+	assert_int_equal(pci_boot_interval(v, 2000, 3, 1, 100, 0, &blo, &bhi), 0);
+	assert_float_equal(lo, blo, 0);
+	assert_float_equal(hi, bhi, 0);
 }
 
 /* A one-phase fitted model of (almost exactly) five days. */
@@ -453,6 +515,8 @@ int main(void)
 		cmocka_unit_test(test_truth_ongoing),
 		cmocka_unit_test(test_structure_inferred),
 		cmocka_unit_test(test_same_seed_any_threads),
+		cmocka_unit_test(test_bca_closed_form),
+		cmocka_unit_test(test_studentized_closed_form),
 		cmocka_unit_test(test_inclusive_days_and_weekdays),
 		cmocka_unit_test(test_weekday_durations),
 		cmocka_unit_test(test_failures),
