@@ -170,20 +170,6 @@ static void ll_start(const pci_sample *s, double *p)
 }
 
 
-/* Carry a tail's derivatives in u = k log(x / l), d1 and d2, to p =
- * {k, l}: du/dk = log(x / l), du/dl = -k / l, d2u/dk dl = -1 / l,
- * d2u/dl2 = k / l^2. */
-static void to_kl(double d1, double d2, double t, const double *p, double *g,
-                  double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
-{
-	double k = p[0], l = p[1], du[2] = {t, -k / l};
-
-	g[0] = d1 * du[0];
-	g[1] = d1 * du[1];
-	h[0][0] = d2 * du[0] * du[0];
-	h[0][1] = h[1][0] = d2 * du[0] * du[1] - d1 / l;
-	h[1][1] = d2 * du[1] * du[1] + d1 * k / (l * l);
-}
 
 /* With u = k log(x / l): log F = -softplus(-u), log S = -softplus(u);
  * d log F / du = S, d log S / du = -F, and both second derivatives are
@@ -208,8 +194,8 @@ static void ll_tails(const double *p, const double *x, size_t n, int order,
 			continue;
 		f = sigm(u);
 		sv = sigm(-u);
-		to_kl(-f, -f * sv, lt, p, t->gs, t->hs);
-		to_kl(sv, -f * sv, lt, p, t->gf, t->hf);
+		pci_tails_to_kl(-f, -f * sv, lt, p, t->gs, t->hs);
+		pci_tails_to_kl(sv, -f * sv, lt, p, t->gf, t->hf);
 	}
 }
 

@@ -32,6 +32,16 @@ double pci_norm_logq(double z)
  * and d2 = -h (h - z); for A = Phi(z), h and -h (h + z).  Then to p by
  * the chain rule, and the other tail from A.
  */
+void pci_loc_scale_tails(double z, double s, int order, pci_tails *t)
+{
+	double dz[PC_MAX_PARAMS] = {-1 / s, -z / s};
+	double dzz[PC_MAX_PARAMS][PC_MAX_PARAMS] = {{0}};
+
+	dzz[0][1] = dzz[1][0] = 1 / (s * s);
+	dzz[1][1] = 2 * z / (s * s);
+	pci_norm_tails(z, dz, dzz, 2, order, t);
+}
+
 void pci_norm_tails(double z, const double *dz,
                     double dzz[PC_MAX_PARAMS][PC_MAX_PARAMS], int k, int order,
                     pci_tails *t)
@@ -218,20 +228,12 @@ static void ln_tails(const double *p, const double *x, size_t n, int order,
 	double s = p[1];
 
 	for (size_t i = 0; i < n; i++) {
-		double z, dz[PC_MAX_PARAMS], dzz[PC_MAX_PARAMS][PC_MAX_PARAMS];
-
 		if (x[i] <= 0) {
 			memset(out + i, 0, sizeof *out);
 			out[i].lf = -INFINITY;
 			continue;
 		}
-		z = (log(x[i]) - p[0]) / s;
-		dz[0] = -1 / s;
-		dz[1] = -z / s;
-		dzz[0][0] = 0;
-		dzz[0][1] = dzz[1][0] = 1 / (s * s);
-		dzz[1][1] = 2 * z / (s * s);
-		pci_norm_tails(z, dz, dzz, 2, order, out + i);
+		pci_loc_scale_tails((log(x[i]) - p[0]) / s, s, order, out + i);
 	}
 }
 

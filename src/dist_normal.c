@@ -97,15 +97,7 @@ static void n_tails(const double *p, const double *x, size_t n, int order,
 	double s = p[1];
 
 	for (size_t i = 0; i < n; i++) {
-		double z = (x[i] - p[0]) / s, dz[PC_MAX_PARAMS];
-		double dzz[PC_MAX_PARAMS][PC_MAX_PARAMS];
-
-		dz[0] = -1 / s;
-		dz[1] = -z / s;
-		dzz[0][0] = 0;
-		dzz[0][1] = dzz[1][0] = 1 / (s * s);
-		dzz[1][1] = 2 * z / (s * s);
-		pci_norm_tails(z, dz, dzz, 2, order, out + i);
+		pci_loc_scale_tails((x[i] - p[0]) / s, s, order, out + i);
 	}
 }
 

@@ -144,20 +144,6 @@ static void w_start(const pci_sample *s, double *p)
 }
 
 
-/* Carry a tail's derivatives in u = k log(x / l), d1 and d2, to p =
- * {k, l}: du/dk = log(x / l), du/dl = -k / l, d2u/dk dl = -1 / l,
- * d2u/dl2 = k / l^2. */
-static void to_kl(double d1, double d2, double t, const double *p, double *g,
-                  double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
-{
-	double k = p[0], l = p[1], du[2] = {t, -k / l};
-
-	g[0] = d1 * du[0];
-	g[1] = d1 * du[1];
-	h[0][0] = d2 * du[0] * du[0];
-	h[0][1] = h[1][0] = d2 * du[0] * du[1] - d1 / l;
-	h[1][1] = d2 * du[1] * du[1] + d1 * k / (l * l);
-}
 
 /*
  * With u = k log(x / l) and z = e^u = (x / l)^k: log S = -z, whose first
@@ -183,8 +169,8 @@ static void w_tails(const double *p, const double *x, size_t n, int order,
 		if (order < 1)
 			continue;
 		v = z > 0 ? z / expm1(z) : 1;
-		to_kl(-z, -z, lt, p, t->gs, t->hs);
-		to_kl(v, v > 0 ? v * (1 - z - v) : 0, lt, p, t->gf, t->hf);
+		pci_tails_to_kl(-z, -z, lt, p, t->gs, t->hs);
+		pci_tails_to_kl(v, v > 0 ? v * (1 - z - v) : 0, lt, p, t->gf, t->hf);
 	}
 }
 

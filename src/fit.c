@@ -415,6 +415,18 @@ int pci_sample_group(pci_sample *s, pc_error *err)
  * where differencing the gradient took three.
  */
 
+void pci_tails_to_kl(double d1, double d2, double t, const double *p,
+                     double *g, double h[PC_MAX_PARAMS][PC_MAX_PARAMS])
+{
+	double k = p[0], l = p[1], du[2] = {t, -k / l};
+
+	g[0] = d1 * du[0];
+	g[1] = d1 * du[1];
+	h[0][0] = d2 * du[0] * du[0];
+	h[0][1] = h[1][0] = d2 * du[0] * du[1] - d1 / l;
+	h[1][1] = d2 * du[1] * du[1] + d1 * k / (l * l);
+}
+
 void pci_tails_other(pci_tails *t, int k, int upper, int order)
 {
 	double la = upper ? t->ls : t->lf, lb, r;

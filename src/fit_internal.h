@@ -150,6 +150,17 @@ typedef struct pci_tails {
  * hess B / B = -(A/B) hess A / A. */
 void pci_tails_other(pci_tails *t, int k, int upper, int order);
 
+/* The Weibull's and the log-logistic's: a tail's first and second
+ * derivatives d1, d2 in u = k log(x / l) (t = log(x / l)) carried to p =
+ * {k, l} into g and h: du/dk = t, du/dl = -k / l, d2u/dk dl = -1 / l,
+ * d2u/dl2 = k / l^2. */
+void pci_tails_to_kl(double d1, double d2, double t, const double *p,
+                     double *g, double h[PC_MAX_PARAMS][PC_MAX_PARAMS]);
+
+/* The tails at z = (y - m) / s for p = {m, s}: the normal's (y = x) and
+ * the lognormal's (y = log x), through pci_norm_tails. */
+void pci_loc_scale_tails(double z, double s, int order, pci_tails *t);
+
 /* The tails at a standard normal z(p) with gradient dz and Hessian dzz in
  * p (k parameters): the normal's and the lognormal's, one erfc each. */
 void pci_norm_tails(double z, const double *dz,
