@@ -773,8 +773,8 @@ static int adjust_drift(const pc_history *h, pc_plan_model *pm,
 		return PC_OK;
 	}
 	free(t);
+	pm->drift_per_day = tr.slope;
 	for (size_t j = 0; j < k; j++) {
-		pm->nodes[j].drift = tr.slope;
 		for (size_t i = 0; i < np; i++) {
 			double *v = d->dur + i * k + j, f, lo = d->cens[i * k + j] ? 0 : 1;
 			if (isnan(*v))
@@ -1107,6 +1107,7 @@ static int learn_rows(const pc_plan_model *pm, const size_t *rows, size_t nrows,
 	rp->nprojects = np;
 	rp->half_life = pm->half_life;
 	rp->drift = pm->drift;
+	rp->drift_per_day = pm->drift_per_day;
 	rp->drift_to = pm->drift_to;
 	rp->half_life_days = pm->half_life_days;
 	rp->effective_projects = pm->effective_projects;
@@ -1123,7 +1124,6 @@ static int learn_rows(const pc_plan_model *pm, const size_t *rows, size_t nrows,
 		n->longest = s->longest;
 		n->npreds = s->npreds;
 		n->lag = s->lag;
-		n->drift = s->drift;
 		n->spread = s->spread;
 		n->preds = malloc((s->npreds ? s->npreds : 1) * sizeof *n->preds);
 		if (!n->preds)

@@ -14,6 +14,28 @@ static const double candidates[PC_HALF_LIFE_MAX_CANDIDATES] = {
 	2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128
 };
 
+/* How many standard errors b's CRPS beats a's, release by release: the
+ * same releases are scored whatever the weights (which projects can be
+ * forecast does not depend on them), so the differences pair.  NaN with
+ * fewer than two pairs. */
+static double paired_z(const pc_backtest *a, const pc_backtest *b)
+{
+	size_t m = a->nrows == b->nrows ? a->nrows : 0;
+	double md = 0, sd = 0;
+
+	if (m < 2)
+		return NAN;
+	for (size_t i = 0; i < m; i++)
+		md += a->rows[i].crps - b->rows[i].crps;
+	md /= (double)m;
+	for (size_t i = 0; i < m; i++) {
+		double d = a->rows[i].crps - b->rows[i].crps - md;
+		sd += d * d;
+	}
+	sd = sqrt(sd / (double)(m - 1));
+	return sd > 0 ? md / (sd / sqrt((double)m)) : (md > 0 ? INFINITY : 0);
+}
+
 int pc_half_life_choose(const pc_history *h, const pc_backtest_options *o,
                         pc_half_life_choice *out, pc_error *err)
 {
@@ -43,18 +65,16 @@ int pc_half_life_choose(const pc_history *h, const pc_backtest_options *o,
 		return PC_OK;
 	}
 	out->why = "no candidate beats equal weights clearly";
-	/* c = PC_HALF_LIFE_MAX_CANDIDATES: the drift adjustment */
+	/* The half-lives shorter than the history (one as long is equal
+	 * weights, near enough), then the drift adjustment (half-life 0). */
 	for (size_t c = 0; c <= PC_HALF_LIFE_MAX_CANDIDATES; c++) {
-		pc_backtest *b = NULL;
-		double md = 0, sd = 0, z;
-		size_t m;
 		int drift = c == PC_HALF_LIFE_MAX_CANDIDATES;
+		double hl = drift ? 0 : candidates[c], z;
+		pc_backtest *b = NULL;
 
-		/* a half-life as long as the history is equal weights, near
-		 * enough */
-		if (!drift && candidates[c] >= (double)h->nprojects)
-			c = PC_HALF_LIFE_MAX_CANDIDATES, drift = 1;
-		bo.half_life = drift ? 0 : candidates[c];
+		if (!drift && hl >= (double)h->nprojects)
+			continue;
+		bo.half_life = hl;
 		bo.drift = drift;
 		if ((rc = pc_backtest_run(h, NULL, &bo, &b, err))) {
 			pc_backtest_free(&none);
@@ -63,28 +83,12 @@ int pc_half_life_choose(const pc_history *h, const pc_backtest_options *o,
 		if (drift) {
 			out->crps_drift = b->crps;
 		} else {
-			out->candidate[out->ncandidates] = candidates[c];
+			out->candidate[out->ncandidates] = hl;
 			out->candidate_crps[out->ncandidates++] = b->crps;
 		}
-		/* the same releases are scored whatever the weights (which
-		 * projects can be forecast does not depend on them): pair
-		 * them */
-		m = b->nrows == none->nrows ? b->nrows : 0;
-		for (size_t i = 0; i < m; i++)
-			md += none->rows[i].crps - b->rows[i].crps;
-		if (m > 1) {
-			md /= (double)m;
-			for (size_t i = 0; i < m; i++) {
-				double d = none->rows[i].crps - b->rows[i].crps - md;
-				sd += d * d;
-			}
-			sd = sqrt(sd / (double)(m - 1));
-			z = sd > 0 ? md / (sd / sqrt((double)m)) : (md > 0 ? INFINITY : 0);
-		} else {
-			z = NAN;
-		}
+		z = paired_z(none, b);
 		if (isnan(out->crps_best) || b->crps < out->crps_best) {
-			out->best_half_life = drift ? 0 : candidates[c];
+			out->best_half_life = hl;
 			out->best_drift = drift;
 			out->crps_best = b->crps;
 			out->z = z;

@@ -1115,7 +1115,7 @@ static void phase_caption(const pc_report *r, size_t j, FILE *out)
 		fprintf(out, " <span class=\"warn\">Trend: its durations have %s by "
 		        "%.1f days a year over the history (Mann-Kendall p %.2g)%s</span>",
 		        ph->trend > 0 ? "grown" : "shrunk", fabs(ph->trend), ph->trend_p,
-		        r->pm->drift && r->pm->nodes[j].drift != 0
+		        r->pm->drift_per_day != 0
 		                ? "; the plan adjusts past durations for the releases' trend."
 		        : r->pm->half_life > 0 ? "; the plan weighs recent projects more."
 		        : ", but old and recent projects count alike in the plan.");

@@ -91,11 +91,6 @@ typedef struct pc_plan_node {
 	                    so its distribution is pooled (see
 	                    pc_plan_learn) rather than fitted on its own */
 	pc_phase_model fit;   /* the duration distribution (days) */
-	double drift;    /* with pc_plan_learn_options.drift: the trend its
-	                    past durations were adjusted for, as growth of
-	                    log duration per calendar day (the release's Sen
-	                    slope against the project's start); 0: none (no
-	                    significant trend, or not asked for) */
 } pc_plan_node;
 
 /* Why a plan has no correlation. */
@@ -134,6 +129,11 @@ typedef struct pc_plan_model {
 	                          pc_plan_learn_options); 0: none */
 	int half_life_days;    /* 1: half_life in days, 0: in projects */
 	int drift;             /* learned with pc_plan_learn_options.drift */
+	double drift_per_day;  /* the trend every past duration was adjusted
+	                          for: growth of log release duration per
+	                          calendar day (Sen's slope against the
+	                          project's start); 0: none (no significant
+	                          trend, or not asked for) */
 	pc_day drift_to;       /* the day durations were adjusted to */
 	double effective_projects; /* (sum w)^2 / sum w^2 over the projects'
 	                          weights: how many equally weighted projects
@@ -181,7 +181,7 @@ typedef struct pc_plan_learn_options {
 	 * between successive starts.  (One drift for the release: a phase's
 	 * own slope is about twice as noisy once extrapolated.)  Adjusted
 	 * durations are rounded to whole days (at least 1 for a finished
-	 * one); node->drift says b where they were adjusted.  The
+	 * one); pm->drift_per_day says b where they were adjusted.  The
 	 * bootstrap intervals do not include the uncertainty of b.
 	 * Default 0: durations as recorded. */
 	int drift;

@@ -394,10 +394,10 @@ json_t *cli_half_life_json(const struct plan_args *pa, const pc_plan_model *pm)
 	                                                      : json_null());
 	json_object_set_new(o, "unit", json_string(pm->half_life_days ? "days" : "projects"));
 	json_object_set_new(o, "effective_projects", cli_json_num(pm->effective_projects));
-	if (pm->drift && pm->nphases && pm->nodes[0].drift != 0) {
+	if (pm->drift_per_day != 0) {
 		json_t *d = json_object();
 		char b[PC_DATE_BUF];
-		json_object_set_new(d, "per_year", json_real(expm1(pm->nodes[0].drift * 365.25)));
+		json_object_set_new(d, "per_year", json_real(expm1(pm->drift_per_day * 365.25)));
 		json_object_set_new(d, "to", json_string(pc_date_format(pm->drift_to, b)));
 		json_object_set_new(o, "drift", d);
 	} else {
@@ -436,10 +436,10 @@ void cli_drift_line(FILE *out, const char *pre, const pc_plan_model *pm)
 
 	if (!pm->drift)
 		return;
-	if (pm->nphases && pm->nodes[0].drift != 0)
+	if (pm->drift_per_day != 0)
 		fprintf(out, "%sPast durations adjusted for the releases' trend (%+.0f%% a "
 		        "year, Sen's slope) to a project starting %s\n", pre,
-		        100 * expm1(pm->nodes[0].drift * 365.25),
+		        100 * expm1(pm->drift_per_day * 365.25),
 		        pc_date_format(pm->drift_to, b));
 	else
 		fprintf(out, "%sNo significant trend in the releases' durations: past "
