@@ -774,18 +774,25 @@ static int adjust_drift(const pc_history *h, pc_plan_model *pm,
 	}
 	free(t);
 	pm->drift_per_day = tr.slope;
-	for (size_t j = 0; j < k; j++) {
+	for (size_t j = 0; j < k; j++)
 		for (size_t i = 0; i < np; i++) {
-			double *v = d->dur + i * k + j, f, lo = d->cens[i * k + j] ? 0 : 1;
-			if (isnan(*v))
-				continue;
-			f = exp(tr.slope * (T - (double)h->projects[i].start));
-			*v = round(*v * f);
-			if (*v < lo)
-				*v = lo;
+			double *v = d->dur + i * k + j;
+			if (!isnan(*v))
+				*v = pci_drift_days(pm, h->projects[i].start, *v,
+				                    d->cens[i * k + j]);
 		}
-	}
 	return PC_OK;
+}
+
+double pci_drift_days(const pc_plan_model *pm, pc_day start, double days,
+                      int running)
+{
+	double v, lo = running ? 0 : 1;
+
+	if (pm->drift_per_day == 0)
+		return days;
+	v = round(days * exp(pm->drift_per_day * ((double)pm->drift_to - (double)start)));
+	return v < lo ? lo : v;
 }
 
 /* The recency weight of every project of h (pc_plan_learn_options):

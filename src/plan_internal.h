@@ -345,6 +345,13 @@ double pci_release_cdf_at(const pci_release_cdf *c, long x);
  * days; a point forecast scores its absolute error). */
 double pci_release_crps(const pci_release_cdf *c, long y);
 
+/* A past duration of `days` in a project started on `start`, as pm
+ * learned it: scaled by its drift to pm->drift_to and rounded to whole
+ * days (at least 1, or 0 for a running one); days itself without a
+ * drift. */
+double pci_drift_days(const pc_plan_model *pm, pc_day start, double days,
+                      int running);
+
 int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
                         struct pc_fit_set *const *warm, pc_plan_model **out,
                         pc_error *err);

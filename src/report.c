@@ -19,6 +19,7 @@
 #include <precedent/report.h>
 #include <precedent/trend.h>
 
+#include "plan_internal.h"
 #include "report_internal.h"
 #include "svg_internal.h"
 
@@ -98,7 +99,8 @@ size_t pci_km(const double *days, const int *ongoing, size_t n, double *t,
 /* The phase's durations, Kaplan-Meier estimate, distance to the fit and
  * warnings.  Returns -1 when out of memory. */
 static int build_phase(const pc_history *h, const pc_calendar *cal,
-                       const pc_plan_node *node, pc_report_phase *ph)
+                       const pc_plan_model *pm, const pc_plan_node *node,
+                       pc_report_phase *ph)
 {
 	long idx = pc_history_phase_index(h, node->phase);
 	struct dur *d;
@@ -118,6 +120,9 @@ static int build_phase(const pc_history *h, const pc_calendar *cal,
 		d[n].days = (double)pc_calendar_days(cal, ob->start, ob->end);
 		if (d[n].days < 1)
 			d[n].days = 1;
+		/* as the fit saw them: the curve and the fit compare alike */
+		d[n].days = pci_drift_days(pm, h->projects[ob->project].start,
+		                           d[n].days, ob->ongoing);
 		d[n].ongoing = ob->ongoing;
 		d[n].start = ob->start;
 		nfin += !ob->ongoing;
@@ -283,7 +288,7 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		if (!r->phases)
 			goto nomem;
 		for (size_t j = 0; j < pm->nphases; j++)
-			if (build_phase(h, po->calendar, pm->nodes + j, r->phases + j))
+			if (build_phase(h, po->calendar, pm, pm->nodes + j, r->phases + j))
 				goto nomem;
 		if (pc_history_trends(h, po->calendar, 0.05, &tr, err))
 			goto fail;
@@ -1099,8 +1104,16 @@ static void phase_caption(const pc_report *r, size_t j, FILE *out)
 	fputs("<figcaption>", out);
 	esc(out, ph->phase);
 	fprintf(out, ": %zu past durations, %zu still running (Kaplan-Meier "
-	        "counts them as lasting at least so far); fitted %s (",
-	        ph->n, ph->censored, f->family->name);
+	        "counts them as lasting at least so far)", ph->n, ph->censored);
+	if (r->pm->drift_per_day != 0)
+		fprintf(out, ", each scaled by the releases' trend to a project "
+		        "starting %s, as the plan learned them",
+		        D(r->pm->drift_to, (char[PC_DATE_BUF]){0}));
+	if (r->pm->half_life > 0)
+		fprintf(out, "; the fit weighs recent projects more (half-life %g "
+		        "%s), the curve counts all alike", r->pm->half_life,
+		        r->pm->half_life_days ? "days" : "projects");
+	fprintf(out, "; fitted %s (", f->family->name);
 	for (int i = 0; i < f->family->nparams; i++)
 		fprintf(out, "%s%s %.4g", i ? ", " : "", f->family->param_names[i],
 		        f->params[i]);

@@ -52,6 +52,15 @@ run 0 "whatif --half-life auto --format json" -- $PC --db grow.db whatif --start
 tr -d ' \n' <"$TMP/out" | grep -Eq '"auto":\{"chosen":null,"why":"chosen","scored":[0-9]+,"crps_equal_weights":[0-9.]+,"crps":[0-9.]+,"drift":true' && r=0 || r=1
 ok $r "whatif json says what auto chose"
 
+# the report's phase charts compare the fit with the durations it was
+# fitted to: scaled by the drift (raw, the gaps were 0.38 to 0.60)
+run 0 "report --drift" -- $PC --db grow.db report --start 2027-01-04 --deadline 2027-07-15 --drift --no-backtest -o grow.html
+expect_grep "each scaled by the releases' trend to a project starting 20[0-9-]+, as the plan learned them" \
+	grow.html "the phase captions say the durations were scaled"
+gaps=$(sed -n 's/.*fit, n=[0-9]*, [0-9]* running, gap \([0-9.]*\).*/\1/p' grow.html)
+[ "$(echo "$gaps" | wc -w)" -ge 5 ] && echo "$gaps" | awk '$1 >= 0.15 { bad = 1 } END { exit bad }' && r=0 || r=1
+ok $r "every phase's fit lies near the curve it was fitted to ($(echo $gaps))"
+
 # backtest: each forecast learns the same way; the drift scores better
 run 0 "backtest --summary --format json" -- $PC --db grow.db backtest --summary --format json
 c0=$(tr -d ' \n' <"$TMP/out" | sed -n 's/.*"forecast":{.*"crps_days":\([0-9.]*\),.*"naive".*/\1/p')
