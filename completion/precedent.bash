@@ -65,7 +65,7 @@ _precedent()
 		opts='--id --model --help'
 		[[ $cur != -* ]] && opts="$opts export" ;;
 	plan)
-		opts='--start --customer --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --half-life --drift --show-structure --confidence --format --safe-csv --calibrate --help' ;;
+		opts='--start --customer --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --half-life --drift --show-structure --confidence --format --safe-csv --calibrate --planned --help' ;;
 	whatif)
 		opts='--start --deadline --as-of --done --started --shift --scale --skip --with --slot --slot-every --slot-notice --against --curve --confidence --like --min-class --template --model --calendar --holidays --iterations --seed --threads --ci --independent --half-life --drift --format --safe-csv --calibrate --help' ;;
 	backtest)

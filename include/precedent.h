@@ -57,6 +57,7 @@
 #include <precedent/report.h>
 #include <precedent/trend.h>
 #include <precedent/recency.h>
+#include <precedent/uplift.h>
 #include <precedent/outfile.h>
 #include <precedent/text.h>
 

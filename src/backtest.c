@@ -17,6 +17,7 @@
 #include <precedent/backtest.h>
 #include <precedent/calibrate.h>
 #include <precedent/recency.h>
+#include <precedent/uplift.h>
 #include <precedent/fit.h>
 #include <precedent/plan.h>
 
@@ -309,6 +310,32 @@ static void score(const pci_release_cdf *cdf, const pc_calendar *cal,
 		b->reliability[l] += 1;
 }
 
+/* The row's plan of the time as evidence (uplift.h), if it has one and
+ * u holds enough earlier ones; w: the weight chosen from the rows
+ * released before it started. */
+static void score_uplift(const pci_release_cdf *cdf, const pc_uplift *u,
+                         const pc_calendar *cal, double w, pc_backtest_row *row)
+{
+	long qs[PC_BACKTEST_NQ], qc[PC_BACKTEST_NQ], y, d0;
+
+	for (int k = 0; k < PC_BACKTEST_UPLIFT_NW; k++)
+		row->uplift_crps[k] = NAN;
+	row->uplift_w = row->crps_combined = NAN;
+	for (int q = 0; q < PC_BACKTEST_NQ; q++)
+		row->q_stated[q] = row->q_combined[q] = PC_DAY_MIN;
+	if (row->stated == PC_DAY_MIN || row->stated < row->start || u->n < PC_UPLIFT_MIN)
+		return;
+	y = pc_calendar_index(cal, row->actual + 1) - 1 - cdf->k0;
+	d0 = pc_calendar_index(cal, row->stated + 1) - cdf->k0;
+	pci_uplift_score(cdf, u, (double)d0, y, w, row->uplift_crps, qs, qc,
+	                 &row->crps_combined);
+	row->uplift_w = w;
+	for (int q = 0; q < PC_BACKTEST_NQ; q++) {
+		row->q_stated[q] = pc_calendar_day(cal, cdf->k0 + qs[q]);
+		row->q_combined[q] = pc_calendar_day(cal, cdf->k0 + qc[q]);
+	}
+}
+
 /* half_life_auto: the forecast's own choice, by a backtest of sub (what
  * had finished before its day) alone. */
 static int choose_auto(const pc_history *sub, const pc_backtest_options *o,
@@ -527,6 +554,12 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	struct cal_heap heap = {NULL, 0, NULL};
 	pc_calib_sums sums = {0, 0, 0};
 	struct forecast last;
+	pc_uplift slips = {0, NULL, 0, 0};
+	/* the plan of the time as evidence: the CRPS of each weight summed
+	 * over the rows released so far that have one */
+	double usums[PC_BACKTEST_UPLIFT_NW] = {0};
+	size_t un = 0;
+	int use_heap = o && (o->calibrate || o->stated);
 	int rc = PC_OK;
 
 	*out = NULL;
@@ -535,6 +568,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	if (!o) {
 		pc_backtest_options_init(&def);
 		o = &def;
+		use_heap = 0;
 	}
 	if (!h || h->nprojects == 0)
 		return pc_error_set(err, PC_EDATA, NULL, 0, "the store holds no history");
@@ -581,9 +615,9 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	first = o->holdout && o->holdout < neval ? neval - o->holdout : 0;
 	b->rows = calloc(neval - first, sizeof *b->rows);
 	heap.rows = b->rows;
-	if (o->calibrate && b->rows)
+	if (use_heap && b->rows)
 		heap.i = malloc((neval - first) * sizeof *heap.i);
-	if (!b->rows || (o->calibrate && !heap.i)) {
+	if (!b->rows || (use_heap && !heap.i)) {
 		rc = oom(err);
 		goto fail;
 	}
@@ -639,13 +673,26 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		cdf = last.cdf;
 		sub = last.sub;
 		naive = naive_finish(pm, &sub, o->calendar, p->start);
+		/* what was released before this day, for the maps */
+		while (heap.n && b->rows[heap.i[0]].actual < p->start) {
+			const pc_backtest_row *was = b->rows + cal_heap_pop(&heap);
+			if (o->calibrate)
+				pc_calib_sums_add(&sums, was->pit);
+			if (!isnan(was->uplift_crps[0])) {
+				for (int k = 0; k < PC_BACKTEST_UPLIFT_NW; k++)
+					usums[k] += was->uplift_crps[k];
+				un++;
+			}
+		}
+		if (o->stated && (rc = pc_uplift_learn(h, o->stated, o->calendar, p->start,
+		                                     &slips, err)))
+			goto fail;
 		if (o->calibrate) {
-			while (heap.n && b->rows[heap.i[0]].actual < p->start)
-				pc_calib_sums_add(&sums, b->rows[cal_heap_pop(&heap)].pit);
 			if ((rc = pc_calib_fit_sums(&sums, o->calib_prior, &gmap, err)) ||
 			    cal_cdf(&cdf, &gmap, &ccdf)) {
 				if (!rc)
 					rc = oom(err);
+				pc_uplift_free(&slips);
 				goto fail;
 			}
 		}
@@ -663,6 +710,7 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 				row->q[q] = pl->finish.day[q + 1]; /* p50, p80, p90 */
 			row->naive = naive;
 			row->planned = planned ? planned[eval[e]] : PC_DAY_MIN;
+			row->stated = o->stated ? o->stated[eval[e]] : PC_DAY_MIN;
 			row->half_life = last.lo.half_life;
 			row->drift = last.lo.drift;
 			score(&cdf, o->calendar, row, b);
@@ -671,9 +719,14 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 				row->cal_a = gmap.a;
 				row->cal_b = gmap.b;
 				score_cal(&ccdf, o->calendar, row, b);
-				cal_heap_push(&heap, (size_t)(row - b->rows));
 			}
+			score_uplift(&cdf, &slips, o->calendar, pci_uplift_weight(usums, un),
+			             row);
+			row->uplift_n = un;
+			if (use_heap)
+				cal_heap_push(&heap, (size_t)(row - b->rows));
 		}
+		pc_uplift_free(&slips);
 		pci_release_cdf_free(&ccdf);
 	}
 	if (b->nrows == 0) {
@@ -698,6 +751,17 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 		}
 		if (o->calibrate)
 			b->mean_error_p50_cal += y - (double)row->q_cal[0];
+		if (!isnan(row->crps_combined)) {
+			const pc_day *qq[3] = {row->q, row->q_stated, row->q_combined};
+			b->nuplift++;
+			b->uplift_crps[0] += row->uplift_crps[PC_BACKTEST_UPLIFT_NW - 1];
+			b->uplift_crps[1] += row->uplift_crps[0];
+			b->uplift_crps[2] += row->crps_combined;
+			b->uplift_weight += row->uplift_w;
+			for (int m = 0; m < 3; m++)
+				for (int q = 0; q < PC_BACKTEST_NQ; q++)
+					b->uplift_hit[m][q] += row->actual <= qq[m][q];
+		}
 		if (row->planned != PC_DAY_MIN) {
 			b->nplanned++;
 			b->plan_held += row->actual <= row->planned;
@@ -727,6 +791,14 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
 	}
 	b->naive_hit /= (double)b->nrows;
 	b->mean_error_p50 /= (double)b->nrows;
+	if (b->nuplift) {
+		for (int m = 0; m < 3; m++) {
+			b->uplift_crps[m] /= (double)b->nuplift;
+			for (int q = 0; q < PC_BACKTEST_NQ; q++)
+				b->uplift_hit[m][q] /= (double)b->nuplift;
+		}
+		b->uplift_weight /= (double)b->nuplift;
+	}
 	if (b->nplanned) {
 		b->plan_held /= (double)b->nplanned;
 		b->p50_held /= (double)b->nplanned;
@@ -748,6 +820,7 @@ done:
 	free(chosen);
 	free(full);
 	forecast_release(&last);
+	pc_uplift_free(&slips);
 	for (size_t f = 0; fits && f < h->nphases; f++)
 		free(fits[f]);
 	free(fits);
@@ -780,30 +853,34 @@ static long find_project(const pc_history *h, const size_t *byname,
 }
 
 int pc_backtest_planned(struct pc_store *st, const pc_history *h,
-                        pc_day *planned, size_t *n, pc_error *err)
+                        pc_day *planned, pc_day *stated, size_t *n,
+                        pc_error *err)
 {
 	/* Per project, the phase that starts last (ties: ends last; a
 	 * running phase, with no end, last of all) and its planned_end. */
 	static const char sql[] =
 		"SELECT c.name, p.name, f.start, f.end,"
-		" json_extract(a.attrs, '$.planned_end')"
+		" json_extract(a.attrs, '$.planned_end'),"
+		" json_extract(a.attrs, '$.plan_as_of')"
 		" FROM phases f JOIN projects p ON p.id = f.project_id"
 		" JOIN customers c ON c.id = p.customer_id"
 		" LEFT JOIN attr_sets a ON a.id = f.attrs_id";
 	size_t np = h->nprojects, *byname = malloc((np ? np : 1) * sizeof *byname);
 	pc_day *lstart = malloc((np ? np : 1) * sizeof *lstart);
 	pc_day *lend = malloc((np ? np : 1) * sizeof *lend);
+	pc_day *asof = malloc((np ? np : 1) * sizeof *asof);
 	sqlite3_stmt *s = NULL;
 	size_t cnt = 0;
 	int rc = PC_OK, step;
 
-	if (!byname || !lstart || !lend) {
+	if (!byname || !lstart || !lend || !asof) {
 		rc = oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < np; i++) {
 		byname[i] = i;
 		planned[i] = PC_DAY_MIN;
+		asof[i] = PC_DAY_MAX;
 		lstart[i] = PC_DAY_MIN;
 		lend[i] = PC_DAY_MIN;
 	}
@@ -836,7 +913,8 @@ int pc_backtest_planned(struct pc_store *st, const pc_history *h,
 		const char *sv = (const char *)sqlite3_column_text(s, 2);
 		const char *ev = (const char *)sqlite3_column_text(s, 3);
 		const char *pv = (const char *)sqlite3_column_text(s, 4);
-		pc_day ds, de = PC_DAY_MAX, dp;
+		const char *av = (const char *)sqlite3_column_text(s, 5);
+		pc_day ds, de = PC_DAY_MAX, dp, da;
 		long i;
 
 		if (!cu || !pn || !sv || pc_date_parse(sv, &ds))
@@ -851,11 +929,18 @@ int pc_backtest_planned(struct pc_store *st, const pc_history *h,
 		lstart[i] = ds;
 		lend[i] = de;
 		planned[i] = pv && pc_date_parse(pv, &dp) == 0 ? dp : PC_DAY_MIN;
+		asof[i] = av && pc_date_parse(av, &da) == 0 ? da : PC_DAY_MAX;
 	}
 	if (step != SQLITE_DONE)
 		rc = pci_store_fail(st, err, "cannot read the planned dates");
-	for (size_t i = 0; i < np; i++)
+	for (size_t i = 0; i < np; i++) {
 		cnt += planned[i] != PC_DAY_MIN;
+		/* the plan in force on the last phase's start was written on
+		 * or before the project's: it was the plan at the start too */
+		if (stated)
+			stated[i] = planned[i] != PC_DAY_MIN &&
+			            asof[i] <= h->projects[i].start ? planned[i] : PC_DAY_MIN;
+	}
 	if (n)
 		*n = cnt;
 out:
@@ -863,5 +948,6 @@ out:
 	free(byname);
 	free(lstart);
 	free(lend);
+	free(asof);
 	return rc;
 }

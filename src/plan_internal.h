@@ -352,6 +352,23 @@ double pci_release_crps(const pci_release_cdf *c, long y);
 double pci_drift_days(const pc_plan_model *pm, pc_day start, double days,
                       int running);
 
+struct pc_uplift;
+
+/* The plan of the time as evidence, for one backtest row (uplift.c): the
+ * history's forecast c, the slips u (u->n >= 1), a stated plan of d0
+ * days, the actual at offset y: the CRPS of each mixture weight i / 10
+ * on c into crps_w[PC_BACKTEST_UPLIFT_NW], and for weight w the stated
+ * plan's and the mixture's P50, P80, P90 offsets and the mixture's
+ * CRPS. */
+void pci_uplift_score(const pci_release_cdf *c, const struct pc_uplift *u,
+                      double d0, long y, double w, double *crps_w,
+                      long *q_stated, long *q_comb, double *crps_comb);
+
+/* The weight on the history's forecast with the lowest sum of CRPS
+ * sums[0..PC_BACKTEST_UPLIFT_NW-1] over n past plans; 0.5 below
+ * PC_UPLIFT_MIN of them.  Ties go to the history. */
+double pci_uplift_weight(const double *sums, size_t n);
+
 int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
                         struct pc_fit_set *const *warm, pc_plan_model **out,
                         pc_error *err);

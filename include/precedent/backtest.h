@@ -37,6 +37,10 @@ struct pc_store;
 #define PC_BACKTEST_NQ 3
 extern const double pc_backtest_q[PC_BACKTEST_NQ];
 
+/* The weights on the history's forecast tried when it is combined with
+ * the plan of the time (uplift.h): 0, 0.1, ..., 1. */
+#define PC_BACKTEST_UPLIFT_NW 11
+
 /* The levels of the reliability table: 0.1, 0.2, ..., 0.9. */
 #define PC_BACKTEST_NLEVELS 9
 
@@ -80,6 +84,13 @@ typedef struct pc_backtest_options {
 	double calib_prior;      /* the map's prior strength, pseudo-PITs
 	                            from the identity (default
 	                            PC_CALIB_PRIOR, 10) */
+	const pc_day *stated;    /* per project of h, the release date it
+	                            planned as of its own start (PC_DAY_MIN:
+	                            none known; pc_backtest_planned): each
+	                            forecast is also scored with that plan as
+	                            evidence (uplift.h), its slips learned
+	                            from the projects released before it
+	                            started.  NULL (default): not scored. */
 } pc_backtest_options;
 
 /* The inner backtests of half_life_auto. */
@@ -111,6 +122,8 @@ typedef struct pc_backtest_row {
 	pc_day q[PC_BACKTEST_NQ];/* forecast P50, P80, P90 */
 	pc_day naive;            /* the naive baseline */
 	pc_day planned;          /* the plan of the time, or PC_DAY_MIN */
+	pc_day stated;           /* the plan as of its start (o->stated), or
+	                            PC_DAY_MIN */
 	double pit;              /* where the actual release fell in the
 	                            forecast: P(finish before it) + half
 	                            P(finish on it), 0..1 (uniform over
@@ -130,6 +143,21 @@ typedef struct pc_backtest_row {
 	double half_life;        /* with half_life_auto: what its forecast
 	                            chose (0: none), else the option's */
 	int drift;               /* likewise */
+	/* The plan of the time as evidence (uplift.h), where the row has
+	 * one and PC_UPLIFT_MIN earlier projects had one to learn the slips
+	 * from; NaN and PC_DAY_MIN otherwise. */
+	double uplift_crps[PC_BACKTEST_UPLIFT_NW]; /* CRPS of the mixture
+	                            with weight i / 10 on the history's
+	                            forecast (10: the history alone, 0: the
+	                            stated plan with past slips alone) */
+	size_t uplift_n;         /* the earlier rows it was chosen on */
+	double uplift_w;         /* the weight used: chosen by the lowest
+	                            mean of uplift_crps over the rows released
+	                            before this one started (0.5 with fewer
+	                            than PC_UPLIFT_MIN of them) */
+	pc_day q_stated[PC_BACKTEST_NQ];   /* the stated plan's P50..P90 */
+	pc_day q_combined[PC_BACKTEST_NQ]; /* the combination's */
+	double crps_combined;
 } pc_backtest_row;
 
 typedef struct pc_backtest {
@@ -147,6 +175,12 @@ typedef struct pc_backtest {
 	size_t nplanned;         /* rows with a plan of the time */
 	double plan_held;        /* of those, share of actual <= planned */
 	double p50_held, p80_held; /* and of the tool's P50, P80 on them */
+	size_t nuplift;          /* rows scored with the plan as evidence */
+	double uplift_crps[3];   /* their mean CRPS: the history's forecast,
+	                            the stated plan with past slips, the
+	                            combination */
+	double uplift_hit[3][PC_BACKTEST_NQ]; /* share on or before P50..P90 */
+	double uplift_weight;    /* mean weight on the history's forecast */
 	double reliability[PC_BACKTEST_NLEVELS]; /* share of releases on or
 	                            before the forecast's 10%, 20%, ... 90%
 	                            quantile (calibrated: 0.1, 0.2, ...) */
@@ -184,9 +218,17 @@ int pc_backtest_run(const pc_history *h, const pc_day *planned,
  * last phase (the one that starts last; ties: the one that ends last),
  * which is the release date planned when that phase began.  planned[i]
  * is PC_DAY_MIN where that phase has no planned_end or it is not a date.
+ * stated (may be NULL) gets the same date only where it was also the
+ * plan at the project's start: that phase's plan_as_of (the day the plan
+ * was written) is on or before the project's start; PC_DAY_MIN
+ * elsewhere, and everywhere without a plan_as_of.  planned is a late
+ * plan (written when the last phase began, so it has seen most of the
+ * project), fine for asking how often the plan of the time held but not
+ * evidence at the start; stated is.
  * Returns the number of projects with one in *n (may be NULL). */
 int pc_backtest_planned(struct pc_store *st, const pc_history *h,
-                        pc_day *planned, size_t *n, pc_error *err);
+                        pc_day *planned, pc_day *stated, size_t *n,
+                        pc_error *err);
 
 /* Free a result and set *b to NULL. */
 void pc_backtest_free(pc_backtest **b);

@@ -231,6 +231,18 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 	json_object_set_new(s, "p50_held", cli_json_num(b->p50_held));
 	json_object_set_new(s, "p80_held", cli_json_num(b->p80_held));
 	json_object_set_new(root, "planned", s);
+	if (b->nuplift) {
+		static const char *key[3] = {"history", "stated_plan", "combined"};
+		s = json_object();
+		json_object_set_new(s, "n", json_integer((json_int_t)b->nuplift));
+		json_object_set_new(s, "mean_weight_history", json_real(b->uplift_weight));
+		for (int m = 0; m < 3; m++)
+			json_object_set_new(s, key[m], json_pack("{s:{s:f,s:f,s:f},s:f}",
+			                    "hit", "p50", b->uplift_hit[m][0], "p80",
+			                    b->uplift_hit[m][1], "p90", b->uplift_hit[m][2],
+			                    "crps_days", b->uplift_crps[m]));
+		json_object_set_new(root, "uplift", s);
+	}
 	if (summary)
 		return cli_print_json(cli, root, JSON_REAL_PRECISION(6));
 	rows = json_array();
@@ -249,6 +261,16 @@ static int print_json(const struct cli *cli, const pc_backtest *b,
 		json_object_set_new(o2, "naive", json_string(pc_date_format(w->naive, d[5])));
 		json_object_set_new(o2, "planned", w->planned == PC_DAY_MIN ? json_null()
 		                    : json_string(pc_date_format(w->planned, d[6])));
+		if (!isnan(w->crps_combined))
+			json_object_set_new(o2, "uplift", json_pack(
+			        "{s:f,s:I,s:s,s:s,s:s,s:f,s:f,s:f}", "weight_history", w->uplift_w,
+			        "weight_chosen_on", (json_int_t)w->uplift_n,
+			        "p50", pc_date_format(w->q_combined[0], d[2]),
+			        "p80", pc_date_format(w->q_combined[1], d[3]),
+			        "p90", pc_date_format(w->q_combined[2], d[4]),
+			        "crps_days", w->crps_combined,
+			        "crps_history_days", w->uplift_crps[PC_BACKTEST_UPLIFT_NW - 1],
+			        "crps_stated_days", w->uplift_crps[0]));
 		json_object_set_new(o2, "pit", json_real(w->pit));
 		json_object_set_new(o2, "crps_days", json_real(w->crps));
 		if (o->half_life_auto || o->half_life > 0 || o->drift)
@@ -375,6 +397,24 @@ scores:
 		       b->p50_held, b->p80_held);
 	else
 		printf("no project records the plan of the time (planned_end)\n");
+	if (b->nuplift) {
+		static const char *what[3] = {"the history's forecast",
+		                              "the plan stated at the start, slipped",
+		                              "the two combined"};
+		printf("\nthe plan stated at the start as evidence (plan --planned), on the "
+		       "%zu releases that recorded one and had %d earlier ones to learn "
+		       "the slips from; weight on the history's forecast %.2f on average, "
+		       "each chosen by the releases before it:\n", b->nuplift,
+		       PC_UPLIFT_MIN, b->uplift_weight);
+		printf("%-40s  P50   P80   P90   CRPS\n", "");
+		for (int m = 0; m < 3; m++)
+			printf("%-40s %.2f  %.2f  %.2f  %5.1f\n", what[m], b->uplift_hit[m][0],
+			       b->uplift_hit[m][1], b->uplift_hit[m][2], b->uplift_crps[m]);
+	} else if (o->stated) {
+		printf("the plan stated at the start as evidence (plan --planned): no "
+		       "release that recorded one had %d earlier ones to learn the slips "
+		       "from\n", PC_UPLIFT_MIN);
+	}
 }
 
 int cmd_backtest(struct cli *cli, int argc, char **argv)
@@ -407,7 +447,8 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	struct plan_args pa;
 	pc_backtest_options bo;
 	pc_backtest *b = NULL;
-	pc_day *planned = NULL;
+	pc_day *planned = NULL, *stated = NULL;
+	size_t nstated = 0;
 	pc_error err;
 	unsigned long long v;
 	int c, rc = 0, summary = 0;
@@ -470,12 +511,17 @@ int cmd_backtest(struct cli *cli, int argc, char **argv)
 	bo.drift = pa.drift;
 	bo.half_life_auto = pa.half_life_auto;
 	planned = malloc(pa.h->nprojects * sizeof *planned);
-	if (!planned) {
+	stated = malloc(pa.h->nprojects * sizeof *stated);
+	if (!planned || !stated) {
 		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
 		goto fail;
 	}
-	if (pc_backtest_planned(pa.st, pa.h, planned, &nplanned, &err))
+	if (pc_backtest_planned(pa.st, pa.h, planned, stated, &nplanned, &err))
 		goto fail;
+	for (size_t i = 0; i < pa.h->nprojects; i++)
+		nstated += stated[i] != PC_DAY_MIN;
+	if (nstated)
+		bo.stated = stated;
 	bo.progress = cli_progress;
 	if (pc_backtest_run(pa.h, planned, &bo, &b, &err))
 		goto fail;
@@ -500,6 +546,7 @@ fail:
 done:
 	pc_backtest_free(&b);
 	free(planned);
+	free(stated);
 	plan_args_release(&pa);
 	return rc;
 }

@@ -26,7 +26,7 @@ static void usage(FILE *out)
 	"                      [--independent] [--half-life H|auto|none] [--drift]\n"
 	"                      [--show-structure]\n"
 	"                      [--confidence P]\n"
-	"                      [--calibrate]\n"
+	"                      [--calibrate] [--planned DATE]\n"
 	"                      [--format table|json|csv|markdown|svg|ics] [--safe-csv]\n"
 	"Propose a release plan starting on DATE: the P10, P50, P80 and P90 start\n"
 	"and finish dates of every phase and of the whole release, simulated from\n"
@@ -75,6 +75,11 @@ static void usage(FILE *out)
 	"                      forecasts (PIT values) gives a map G, and the\n"
 	"                      release P-date becomes the forecast's G^-1(P)\n"
 	"                      quantile; phase dates stay raw\n"
+	"  --planned DATE      the release date the team states for this project:\n"
+	"                      its odds, and the release combined from the history\n"
+	"                      and that plan slipped as past plans did (past\n"
+	"                      plans: a last phase's planned_end whose plan_as_of\n"
+	"                      is on or before its project's start; at least 5)\n"
 	"  --safe-csv          with --format csv: put ' before a phase name\n"
 	"                      starting with = + - @ so that a spreadsheet does not\n"
 	"                      run it as a formula\n"
@@ -94,6 +99,7 @@ struct ctx {
 	const pc_plan *p;
 	int show_structure;
 	const struct cli_calib *cal; /* --calibrate, or NULL */
+	const pc_uplift_plan *up;    /* --planned, or NULL */
 };
 
 static char *D(pc_day d, char *buf)
@@ -242,15 +248,85 @@ static void print_structure(const struct ctx *x)
 	printf("\n");
 }
 
+/* --planned: the stated date's odds and the release with it as evidence. */
+static void print_stated(const pc_uplift_plan *u, int markdown)
+{
+	static const char *what[3] = {"history", "stated plan, slipped as past plans did",
+	                              "combined"};
+	const pc_day *rows[3] = {u->history, u->stated_plan, u->combined};
+	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF], d[PC_DATE_BUF];
+
+	printf("Stated release date %s: %.0f%% likely by the history's plan",
+	       D(u->stated, a), u->p_stated_history * 100);
+	if (u->nslips < PC_UPLIFT_MIN) {
+		printf(".\nOnly %zu past release%s recorded the date planned at %s start "
+		       "(a last phase's planned_end with a plan_as_of on or before the "
+		       "project's start); %d are needed to learn how plans slip, so the "
+		       "plan below is the history's alone.\n\n", u->nslips,
+		       u->nslips == 1 ? "" : "s", u->nslips == 1 ? "its" : "their",
+		       PC_UPLIFT_MIN);
+		return;
+	}
+	printf(", %.0f%% with the stated plan as evidence.\n", u->p_stated * 100);
+	printf("%zu past releases recorded the date planned at their start and took a "
+	       "median %.2f times the planned time. ", u->nslips, u->median_slip);
+	if (u->nweighed)
+		printf("Weight on the history: %.1f, the lowest CRPS over %zu of those "
+		       "releases, each forecast from what had finished before it "
+		       "started.\n", u->weight, u->nweighed);
+	else
+		printf("Weight on the history: %.1f (fewer than %d past plans could be "
+		       "scored to choose it).\n", u->weight, PC_UPLIFT_MIN);
+	printf(markdown ? "\n| release from | P10 | P50 | P80 | P90 |\n|---|---|---|---|---|\n"
+	                : "%-40s  %-10s  %-10s  %-10s  %-10s\n", "release from", "P10",
+	       "P50", "P80", "P90");
+	for (int m = 0; m < 3; m++)
+		printf(markdown ? "| %s | %s | %s | %s | %s |\n"
+		                : "%-40s  %-10s  %-10s  %-10s  %-10s\n", what[m],
+		       D(rows[m][0], a), D(rows[m][1], b), D(rows[m][2], c), D(rows[m][3], d));
+	printf("The phase table below is the history's.\n\n");
+}
+
+static json_t *stated_json(const pc_uplift_plan *u)
+{
+	static const char *key[3] = {"history", "stated_plan", "combined"};
+	const pc_day *rows[3] = {u->history, u->stated_plan, u->combined};
+	json_t *o = json_object(), *r = json_object();
+	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF], d[PC_DATE_BUF];
+	int use = u->nslips >= PC_UPLIFT_MIN;
+
+	json_object_set_new(o, "date", json_string(D(u->stated, a)));
+	json_object_set_new(o, "p_history", json_real(u->p_stated_history));
+	json_object_set_new(o, "p_combined", json_real(u->p_stated));
+	json_object_set_new(o, "past_plans", json_integer((json_int_t)u->nslips));
+	json_object_set_new(o, "used", json_boolean(use));
+	json_object_set_new(o, "median_slip", use ? json_real(u->median_slip) : json_null());
+	json_object_set_new(o, "weight_history", json_real(u->weight));
+	json_object_set_new(o, "weight_chosen_on", json_integer((json_int_t)u->nweighed));
+	for (int m = 0; m < 3; m++)
+		json_object_set_new(r, key[m], m == 1 && !use ? json_null() :
+		                    json_pack("{s:s,s:s,s:s,s:s}", "p10", D(rows[m][0], a),
+		                              "p50", D(rows[m][1], b), "p80", D(rows[m][2], c),
+		                              "p90", D(rows[m][3], d)));
+	json_object_set_new(o, "release", r);
+	return o;
+}
+
 static void print_table(const struct ctx *x, int markdown)
 {
 	const pc_plan *p = x->p;
 	char a[PC_DATE_BUF], b[PC_DATE_BUF], c[PC_DATE_BUF];
 	size_t w = 7;
 
-	printf("%sSuggested launch: %s (P50); 80%% likely by %s%s\n",
-	       markdown ? "**" : "", D(p->finish.day[1], a), D(p->finish.day[2], b),
-	       markdown ? "**" : "");
+	if (x->up && x->up->nslips >= PC_UPLIFT_MIN)
+		printf("%sSuggested launch: %s (P50 of the history combined with the "
+		       "stated plan); 80%% likely by %s%s\n", markdown ? "**" : "",
+		       D(x->up->combined[1], a), D(x->up->combined[2], b),
+		       markdown ? "**" : "");
+	else
+		printf("%sSuggested launch: %s (P50); 80%% likely by %s%s\n",
+		       markdown ? "**" : "", D(p->finish.day[1], a), D(p->finish.day[2], b),
+		       markdown ? "**" : "");
 	printf("%sPlan%s%s starting %s, counting %s\n", markdown ? "\n" : "",
 	       x->customer ? " for " : "", x->customer ? cli_text(x->customer) : "",
 	       D(p->start, a),
@@ -279,6 +355,8 @@ static void print_table(const struct ctx *x, int markdown)
 	}
 	if (x->show_structure && !markdown)
 		print_structure(x);
+	if (x->up)
+		print_stated(x->up, markdown);
 	for (size_t j = 0; j < p->nphases; j++)
 		if ((size_t)cli_text_width(p->phases[j].phase) > w)
 			w = (size_t)cli_text_width(p->phases[j].phase);
@@ -412,6 +490,8 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 	if (h)
 		json_object_set_new(o, "trends", cli_trends_json(h, x->a->trends));
 	json_object_set_new(o, "recency", cli_half_life_json(x->a, pm));
+	if (x->up)
+		json_object_set_new(o, "stated", stated_json(x->up));
 	json_object_set_new(o, "calendar", json_string(x->a->calendar));
 	json_object_set_new(o, "correlation",
 	                    json_string(pm->corr_source == PC_PLAN_CORR_UNKNOWN ? "unknown"
@@ -488,12 +568,51 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 	return cli_print_json(cli, o, JSON_REAL_PRECISION(10));
 }
 
+/* --planned: the history's stated plans and the combination. */
+static int cli_uplift(const struct cli *cli, const struct plan_args *pa,
+                      const pc_plan_options *po, pc_day date, pc_uplift_plan *up)
+{
+	size_t np = pa->h->nprojects, n = 0;
+	pc_day *planned = malloc((np ? np : 1) * sizeof *planned);
+	pc_day *stated = malloc((np ? np : 1) * sizeof *stated);
+	pc_backtest_options bo;
+	pc_plan_options o = *po;
+	pc_error err;
+	int rc = 0;
+
+	pc_error_clear(&err);
+	if (!planned || !stated) {
+		pc_error_set(&err, PC_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	if (pc_backtest_planned(pa->st, pa->h, planned, stated, &n, &err))
+		goto fail;
+	pc_backtest_options_init(&bo);
+	bo.calendar = pa->cal;
+	/* the weight is of forecasts learned the way this plan is */
+	bo.half_life = pa->half_life;
+	bo.half_life_days = pa->half_life_days;
+	bo.drift = pa->drift;
+	bo.seed = po->seed;
+	bo.threads = po->threads;
+	o.progress = NULL;
+	if (pc_uplift_plan_run(pa->pm, &o, pa->h, stated, &bo, date, up, &err))
+		goto fail;
+	goto done;
+fail:
+	rc = cli_fail(cli, &err);
+done:
+	free(planned);
+	free(stated);
+	return rc;
+}
+
 int cmd_plan(struct cli *cli, int argc, char **argv)
 {
 	enum {
 		OPT_START = PLAN_OPT_END, OPT_CUSTOMER, OPT_CI, OPT_SHOW_STRUCTURE,
 		OPT_FORMAT, OPT_CONFIDENCE, OPT_SAFE_CSV,
-		OPT_CALIBRATE
+		OPT_CALIBRATE, OPT_PLANNED
 	};
 	static const struct option opts[] = {
 		{"start", required_argument, NULL, OPT_START},
@@ -504,6 +623,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		{"confidence", required_argument, NULL, OPT_CONFIDENCE},
 		{"safe-csv", no_argument, NULL, OPT_SAFE_CSV},
 		{"calibrate", no_argument, NULL, OPT_CALIBRATE},
+		{"planned", required_argument, NULL, OPT_PLANNED},
 		{"help", no_argument, NULL, 'h'},
 		PLAN_ARGS_OPTIONS,
 		{NULL, 0, NULL, 0}
@@ -516,8 +636,10 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	struct ctx x;
 	struct cli_calib cal;
 	pc_error err;
-	int c, rc = 0, calibrate = 0;
+	int c, rc = 0, calibrate = 0, have_planned = 0;
 	double confidence = 0.8;
+	pc_day stated_date = 0;
+	pc_uplift_plan up;
 
 	pc_plan_options_init(&po);
 	plan_args_init(&pa, &po.iterations, 1000000000ULL, 1, &po.seed,
@@ -546,6 +668,11 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_CALIBRATE: /* --calibrate */
 			calibrate = 1;
+			break;
+		case OPT_PLANNED: /* --planned */
+			if ((rc = cli_parse_date(cli, "--planned", optarg, &stated_date)))
+				return rc;
+			have_planned = 1;
 			break;
 		case OPT_FORMAT: /* --format */
 			if (cli_parse_format(cli, optarg,
@@ -587,6 +714,19 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (calibrate && (fmt == FMT_SVG || fmt == FMT_ICS))
 		return cli_usage(cli, "--calibrate is not available with --format %s",
 		                 fmt == FMT_SVG ? "svg" : "ics");
+	if (have_planned && pa.model_path)
+		return cli_usage(cli, "--planned learns how past plans slipped from the "
+		                 "store's history; it cannot be used with --model");
+	if (have_planned && (calibrate || po.ci))
+		return cli_usage(cli, "--planned cannot be combined with %s: the "
+		                 "combination is of the raw plan",
+		                 calibrate ? "--calibrate" : "--ci");
+	if (have_planned && (fmt == FMT_SVG || fmt == FMT_ICS || fmt == FMT_CSV))
+		return cli_usage(cli, "--planned is shown only with --format table, "
+		                 "markdown or json");
+	if (have_planned && stated_date < po.start)
+		return cli_usage(cli, "--planned: the stated release date is before "
+		                 "--start");
 	if ((rc = plan_args_load(cli, &pa, 1)))
 		goto done;
 	if (pa.m && pa.cal)
@@ -611,6 +751,11 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	cli_progress_end();
 	for (size_t j = 0; j < p->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, p->phases[j].capped);
+	if (have_planned) {
+		if ((rc = cli_uplift(cli, &pa, &po, stated_date, &up)))
+			goto done;
+		x.up = &up;
+	}
 	x.a = &pa;
 	x.cli = cli;
 	x.pm = pa.pm;

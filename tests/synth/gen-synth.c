@@ -2,6 +2,7 @@
  *
  *   gen-synth [--projects N] [--rho R] [--ongoing] [--seed N] [--phases 8]
  *             [--growth G]  (durations (1 + G)^i for the i-th project)
+ *             [--plans start|late]  (stated plans, synth.h)
  *             > history.csv
  *   gen-synth --truth [--rho R]   prints "p50 p80 p90" release days
  */
@@ -33,7 +34,7 @@ static const struct synth_design eight = {
 int main(int argc, char **argv)
 {
 	struct synth_config c = {400, 0.0, 0, 0, 1, NULL, 0, 0, 0};
-	int want_truth = 0;
+	int want_truth = 0, plans = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--projects") == 0 && i + 1 < argc)
@@ -47,13 +48,17 @@ int main(int argc, char **argv)
 			c.design = &eight, i++;
 		else if (strcmp(argv[i], "--growth") == 0 && i + 1 < argc)
 			c.growth = strtod(argv[++i], NULL);
+		else if (strcmp(argv[i], "--plans") == 0 && i + 1 < argc &&
+		         (strcmp(argv[i + 1], "start") == 0 || strcmp(argv[i + 1], "late") == 0))
+			plans = strcmp(argv[++i], "start") == 0 ? 1 : 2;
 		else if (strcmp(argv[i], "--ongoing") == 0)
 			c.ongoing = 1;
 		else if (strcmp(argv[i], "--truth") == 0)
 			want_truth = 1;
 		else {
 			fprintf(stderr, "usage: gen-synth [--projects N] [--rho R] "
-			        "[--ongoing] [--seed N] [--phases 8] [--growth G] [--truth]\n");
+			        "[--ongoing] [--seed N] [--phases 8] [--growth G]\n"
+			        "                 [--plans start|late] [--truth]\n");
 			return 2;
 		}
 	}
@@ -64,5 +69,5 @@ int main(int argc, char **argv)
 		printf("%ld %ld %ld\n", t[0], t[1], t[2]);
 		return 0;
 	}
-	return synth_write_csv(&c, stdout) ? 1 : 0;
+	return synth_write_csv_plans(&c, plans, stdout) ? 1 : 0;
 }

@@ -203,21 +203,69 @@ int synth_history(const struct synth_config *c, pc_history **out,
 	return 0;
 }
 
+void synth_plans(const pc_history *h, int informative, uint64_t seed,
+                 pc_day *out)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+
+	gsl_rng_set(r, (unsigned long)(seed * 7919 + 17));
+	for (size_t i = 0; i < h->nprojects; i++) {
+		const pc_project *p = h->projects + i;
+		double a = p->ongoing ? 70 : (double)(p->end - p->start + 1), d;
+		d = informative ? a * exp(-0.2 + 0.1 * gsl_ran_ugaussian(r))
+		                : 20 + 180 * gsl_rng_uniform(r);
+		out[i] = p->start + (pc_day)(d < 1 ? 1 : lround(d)) - 1;
+	}
+	gsl_rng_free(r);
+}
+
 int synth_write_csv(const struct synth_config *c, FILE *f)
+{
+	return synth_write_csv_plans(c, 0, f);
+}
+
+int synth_write_csv_plans(const struct synth_config *c, int plans, FILE *f)
 {
 	struct row *rows;
 	size_t np, n = generate(c, &rows, &np, NULL);
-	char a[PC_DATE_BUF], b[PC_DATE_BUF];
+	char a[PC_DATE_BUF], b[PC_DATE_BUF], e[PC_DATE_BUF], g[PC_DATE_BUF];
+	pc_history *h = NULL;
+	pc_day *plan = NULL, *last = NULL;
 
 	qsort(rows, n, sizeof *rows, cmp_row);
-	fprintf(f, "customer,project,phase,start,end,status,tier\n");
-	for (size_t k = 0; k < n; k++)
-		fprintf(f, "customer %zu,release,%s,%s,%s,%s,%s\n", rows[k].project + 1,
+	if (plans) {
+		if (synth_history(c, &h, NULL) || !(plan = malloc(np * sizeof *plan)) ||
+		    !(last = malloc(np * sizeof *last))) {
+			free(plan);
+			free(rows);
+			pc_history_free(&h);
+			return -1;
+		}
+		synth_plans(h, 1, c->seed, plan);
+		for (size_t i = 0; i < np; i++)
+			last[i] = h->projects[i].start;
+		for (size_t k = 0; k < n; k++)
+			if (rows[k].start > last[rows[k].project])
+				last[rows[k].project] = rows[k].start;
+	}
+	fprintf(f, "customer,project,phase,start,end,status,tier%s\n",
+	        plans ? ",planned_end,plan_as_of" : "");
+	for (size_t k = 0; k < n; k++) {
+		size_t i = rows[k].project;
+		fprintf(f, "customer %zu,release,%s,%s,%s,%s,%s", i + 1,
 		        design_of(c)->ph[rows[k].phase].name, pc_date_format(rows[k].start, a),
 		        rows[k].ongoing ? "" : pc_date_format(rows[k].end, b),
 		        rows[k].ongoing ? "ongoing" : "done",
-		        rows[k].project % 4 == 0 ? "enterprise" : "smb");
+		        i % 4 == 0 ? "enterprise" : "smb");
+		if (plans)
+			fprintf(f, ",%s,%s", pc_date_format(plan[i], e),
+			        pc_date_format(plans == 1 ? h->projects[i].start - 7 : last[i], g));
+		fputc('\n', f);
+	}
 	free(rows);
+	free(plan);
+	free(last);
+	pc_history_free(&h);
 	return ferror(f) ? -1 : 0;
 }
 

@@ -81,6 +81,21 @@ int synth_history(const struct synth_config *c, pc_history **out,
  * 2026-11-01 for the running phases). */
 int synth_write_csv(const struct synth_config *c, FILE *f);
 
+/* The same with stated plans (synth_plans, informative) as the columns
+ * planned_end and plan_as_of: plans 1, each project's plan as of a week
+ * before its start; 2, the same plans written only when its last phase
+ * began (so not evidence at the start); 0, none (synth_write_csv). */
+int synth_write_csv_plans(const struct synth_config *c, int plans, FILE *f);
+
+/* Every project's release date as planned at its start: informative
+ * (its actual duration times exp(-0.2 + 0.1 Z), optimistic by a fifth
+ * give or take a tenth, so that the slip actual / planned is
+ * lognormal(0.2, 0.1)) or not (20 to 200 days, uniform, whatever the
+ * project); a running project's from 70 days.  out[i] for h's project
+ * i; the same seed gives the same plans. */
+void synth_plans(const pc_history *h, int informative, uint64_t seed,
+                 pc_day *out);
+
 /* The true release percentiles (days from the first day: 0 = finishing
  * on the start day) at p[0..n-1], from `iterations` draws of the true
  * model with a fixed seed, percentile = smallest day whose cumulative
