@@ -375,6 +375,11 @@ struct cli_calib {
 	int learned;        /* 0: the history was too short to backtest */
 };
 
+/* bo: backtest's defaults, with pa's calendar and the seed and threads
+ * given, its forecasts learned the way pa's plan is (half-life, drift). */
+void cli_backtest_like(const struct plan_args *pa, uint64_t seed,
+                       unsigned threads, pc_backtest_options *bo);
+
 /* Learn c from a backtest of pa's history with the defaults of backtest
  * (the calendar, seed and threads given), from the releases before day
  * `before`.  Too short a history warns and leaves the identity.  Returns

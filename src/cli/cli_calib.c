@@ -9,6 +9,18 @@
 
 #include "cli.h"
 
+void cli_backtest_like(const struct plan_args *pa, uint64_t seed,
+                       unsigned threads, pc_backtest_options *bo)
+{
+	pc_backtest_options_init(bo);
+	bo->calendar = pa->cal;
+	bo->half_life = pa->half_life;
+	bo->half_life_days = pa->half_life_days;
+	bo->drift = pa->drift;
+	bo->seed = seed;
+	bo->threads = threads;
+}
+
 int cli_calib_learn(const struct cli *cli, const struct plan_args *pa,
                     pc_day before, uint64_t seed, unsigned threads,
                     struct cli_calib *out)
@@ -20,14 +32,8 @@ int cli_calib_learn(const struct cli *cli, const struct plan_args *pa,
 	pc_calib_identity(&out->map, PC_CALIB_PRIOR);
 	out->nforecasts = 0;
 	out->learned = 0;
-	pc_backtest_options_init(&bo);
-	bo.calendar = pa->cal;
 	/* the map is of forecasts learned the way this plan is */
-	bo.half_life = pa->half_life;
-	bo.half_life_days = pa->half_life_days;
-	bo.drift = pa->drift;
-	bo.seed = seed;
-	bo.threads = threads;
+	cli_backtest_like(pa, seed, threads, &bo);
 	bo.progress = cli_progress;
 	if (pc_calib_learn(pa->h, &bo, before, PC_CALIB_PRIOR, &out->map,
 	                   &out->nforecasts, &err) == PC_OK) {

@@ -587,14 +587,8 @@ static int cli_uplift(const struct cli *cli, const struct plan_args *pa,
 	}
 	if (pc_backtest_planned(pa->st, pa->h, planned, stated, &n, &err))
 		goto fail;
-	pc_backtest_options_init(&bo);
-	bo.calendar = pa->cal;
 	/* the weight is of forecasts learned the way this plan is */
-	bo.half_life = pa->half_life;
-	bo.half_life_days = pa->half_life_days;
-	bo.drift = pa->drift;
-	bo.seed = po->seed;
-	bo.threads = po->threads;
+	cli_backtest_like(pa, po->seed, po->threads, &bo);
 	o.progress = NULL;
 	if (pc_uplift_plan_run(pa->pm, &o, pa->h, stated, &bo, date, up, &err))
 		goto fail;
