@@ -7,7 +7,11 @@
  * interval of the release P80 date and of the odds of finishing by the
  * true P80 day, and count how often each interval holds the truth: the
  * true P80 (a million draws of the true model) and the true odds of that
- * day.  The intervals are plan's and whatif's own (BCa, boot.c).  Too slow
+ * day.  The intervals are plan's and whatif's own (boot.c: studentized
+ * dates and odds inverted from studentized quantiles from 20 projects up,
+ * BC dates and BCa odds below).  Each width is set beside 3.92 standard
+ * deviations of the estimates across the histories, the width a normal
+ * 95% interval centred on the estimate would need.  Too slow
  * for `make check` (minutes); run by tests/bench/coverage.sh, whose
  * figures README quotes.
  *
@@ -43,6 +47,13 @@ static const struct synth_design five_rounded = {
 	1
 };
 
+/* The standard deviation of n values from their sum of squares and mean. */
+static double sd(double ss, double mean, size_t n)
+{
+	double v = n > 1 ? (ss - (double)n * mean * mean) / (double)(n - 1) : 0;
+	return v > 0 ? sqrt(v) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 200;
@@ -59,6 +70,7 @@ int main(int argc, char **argv)
 	 * date, low for odds) or wholly above it */
 	size_t date_below = 0, date_above = 0, odds_below = 0, odds_above = 0;
 	double width_date = 0, width_odds = 0, mean_p80 = 0, mean_odds = 0;
+	double ss_p80 = 0, ss_odds = 0;
 
 	pc_plan_template *tmpl = NULL;
 	pc_plan_learn_options lopt;
@@ -117,6 +129,8 @@ int main(int argc, char **argv)
 			width_date += (double)(hi - lo);
 			mean_p80 += (double)(p->finish.day[2] - DAY0);
 			mean_odds += w->deadlines[0].p;
+			ss_p80 += (double)(p->finish.day[2] - DAY0) * (double)(p->finish.day[2] - DAY0);
+			ss_odds += w->deadlines[0].p * w->deadlines[0].p;
 			width_odds += w->deadlines[0].ci[1] - w->deadlines[0].ci[0];
 			done++;
 			if (getenv("COVERAGE_VERBOSE"))
@@ -131,8 +145,13 @@ int main(int argc, char **argv)
 	pc_plan_template_free(&tmpl);
 	if (!done)
 		return 1;
-	printf("# mean estimate: P80 day %.1f, odds %.4f\n", mean_p80 / (double)done,
-	       mean_odds / (double)done);
+	mean_p80 /= (double)done;
+	mean_odds /= (double)done;
+	printf("# mean estimate: P80 day %.1f, odds %.4f; their standard deviation "
+	       "across the histories %.2f days, %.4f (x 3.92: %.1f days, %.3f)\n",
+	       mean_p80, mean_odds, sd(ss_p80, mean_p80, done),
+	       sd(ss_odds, mean_odds, done), 3.92 * sd(ss_p80, mean_p80, done),
+	       3.92 * sd(ss_odds, mean_odds, done));
 	printf("# missed: P80 date interval below the truth %zu, above %zu; odds "
 	       "interval below %zu, above %zu\n", date_below, date_above,
 	       odds_below, odds_above);
