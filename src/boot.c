@@ -4,8 +4,9 @@
  * family chosen afresh), and let the caller simulate what it asks of it;
  * then, if asked, the same for each jackknife group (the history without
  * a few of its projects), whose spread gives the BCa acceleration.
- * plan's date intervals (studentized) and whatif's odds intervals (BCa)
- * both come from here.
+ * plan's date intervals (studentized) and whatif's odds intervals (the
+ * studentized quantile intervals inverted; BCa below PCI_BOOT_T_MIN
+ * projects) both come from here.
  */
 #include <config.h>
 
@@ -88,10 +89,11 @@ static void *boot_main(void *arg)
  * Efron's acceleration from the jackknife values of column c (the skew
  * of each project's influence): how fast the estimate's standard error
  * grows with the quantity itself, which BC alone takes as constant.
- * whatif's odds interval is BCa; plan's dates are studentized instead
- * (pci_boot_interval_t), which measured better: the jackknife's
- * acceleration was far smaller than the growth of the spread seen across
- * known-truth histories.
+ * Only whatif's odds below PCI_BOOT_T_MIN projects use it now; with more
+ * projects dates and odds are studentized (pci_boot_interval_t,
+ * pci_boot_odds_t), which measured better: the jackknife's acceleration
+ * was far smaller than the growth of the spread seen across known-truth
+ * histories.
  */
 double pci_boot_accel(const double *jack, size_t ng, size_t nvals, size_t c)
 {
