@@ -439,6 +439,23 @@ int pci_boot_interval_t(const double *vals, size_t nrep, size_t nvals,
                         size_t col, size_t slo, size_t shi, double est,
                         double sest, double *lo, double *hi);
 
+/* The 95% interval [*lo, *hi] of the odds p = F(day) of finishing by
+ * day (a day offset, as the quantiles), by inverting the studentized
+ * intervals of the quantiles: columns q0 .. q0 + nlev - 1 of vals hold
+ * each replicate's quantiles at the ascending levels (0 < level < 1),
+ * est the estimate's quantiles at the same levels, sest its own spread
+ * and columns slo, shi each replicate's (as pci_boot_interval_t).  The
+ * odds interval runs from the lowest level whose quantile interval ends
+ * at or after day to the highest whose interval begins at or before it
+ * (unrounded), one level further out on each side, 0 or 1 past the
+ * grid's ends, and always holds p.  0; 1 when it cannot be had (sest
+ * not positive, fewer than 10 replicates with a spread: use
+ * pci_boot_interval); -1 when out of memory. */
+int pci_boot_odds_t(const double *vals, size_t nrep, size_t nvals,
+                    size_t q0, const double *levels, size_t nlev,
+                    size_t slo, size_t shi, const double *est, double sest,
+                    double day, double p, double *lo, double *hi);
+
 /* Fewest past projects for pci_boot_interval_t: a resample of a handful
  * repeats the same few projects, its spread can be near nothing, and t
  * then runs wild (5 projects: intervals 240 days wide on average). */

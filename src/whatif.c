@@ -1044,12 +1044,68 @@ out:
 
 /* ---- bootstrap of the odds over past projects */
 
+/* The levels at which each replicate keeps its release quantiles for
+ * pci_boot_odds_t: every 0.1% (0.001 .. 0.999), so that reading the odds
+ * interval off the grid widens it by at most 0.001 a side. */
+#define ODDS_GRID 999
+
+/* Where boot_odds puts what it keeps of a replicate, after the odds of
+ * the nd deadlines: its P10 and P90 (the spread that studentizes), then
+ * its quantiles on the grid. */
+#define ODDS_P10(nd) (nd)
+#define ODDS_P90(nd) ((nd) + 1)
+#define ODDS_Q0(nd) ((nd) + 2)
+#define ODDS_NVALS(nd) ((nd) + 2 + ODDS_GRID)
+
+static int cmp_int32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+void pci_wi_quantiles(int32_t *v, size_t n, const double *levels, size_t nlev,
+                      double *out)
+{
+	qsort(v, n, sizeof *v, cmp_int32);
+	for (size_t l = 0; l < nlev; l++) {
+		/* the least value with at least p n values at or below it,
+		 * with pci_wi_quantile's allowance for rounding */
+		double target = levels[l] * (double)n - 1e-9 * (double)n;
+		size_t i = target <= 1 ? 0 : (size_t)ceil(target) - 1;
+		out[l] = n ? (double)v[i < n ? i : n - 1] : 0;
+	}
+}
+
+/* The grid's levels, ascending. */
+static void odds_levels(double *levels)
+{
+	for (size_t l = 0; l < ODDS_GRID; l++)
+		levels[l] = (double)(l + 1) / (ODDS_GRID + 1);
+}
+
+/* What boot_odds and bootstrap keep of n releases rel (sorted in place):
+ * the P10 and P90, and the quantiles on the grid. */
+static void keep_quantiles(int32_t *rel, size_t n, double *p10, double *p90,
+                           double *grid)
+{
+	static const double spread[2] = {0.1, 0.9};
+	double sp[2], levels[ODDS_GRID];
+
+	odds_levels(levels);
+	pci_wi_quantiles(rel, n, spread, 2, sp);
+	pci_wi_quantiles(rel, n, levels, ODDS_GRID, grid);
+	*p10 = sp[0];
+	*p90 = sp[1];
+}
+
 /* One replicate: the same scenario on the replicate's model, progress
- * bound to its families and copula. */
+ * bound to its families and copula: the odds of each deadline, and the
+ * release quantiles pci_boot_odds_t inverts. */
 static int boot_odds(void *ctx, const pc_plan_model *rep, size_t r, double *v)
 {
 	const struct ctx *c = ctx;
 	const pc_whatif_options *o = c->o;
+	size_t nd = o->ndeadlines;
 	pci_engine e;
 	struct cond cd;
 	pci_sim_config sc;
@@ -1079,10 +1135,12 @@ static int boot_odds(void *ctx, const pc_plan_model *rep, size_t r, double *v)
 		if (pci_sim_trace_run(&sc, &tr, NULL))
 			goto out;
 	}
-	for (size_t i = 0; i < o->ndeadlines; i++)
+	for (size_t i = 0; i < nd; i++)
 		v[i] = pci_wi_share_le(rel, (size_t)o->ci_iterations, 1,
 		                       (int32_t)pci_wi_offset(o->calendar, c->sc.k0,
 		                                               o->deadlines[i]));
+	keep_quantiles(rel, (size_t)o->ci_iterations, v + ODDS_P10(nd),
+	               v + ODDS_P90(nd), v + ODDS_Q0(nd));
 	rc = 0;
 out:
 	cond_release(&cd);
@@ -1138,40 +1196,60 @@ static int learn_like(const pc_plan_model *pm, const pc_history *h,
 	return rc;
 }
 
-static int bootstrap(const struct ctx *c, const pc_history *h, pc_whatif *w,
-                     pc_error *err)
+/* The 95% intervals of the deadlines' odds, from o->ci replicates; rel
+ * holds the run's o->iterations releases (sorted in place here). */
+static int bootstrap(const struct ctx *c, const pc_history *h, int32_t *rel,
+                     pc_whatif *w, pc_error *err)
 {
 	const pc_whatif_options *o = c->o;
-	size_t nd = o->ndeadlines, nok = 0;
-	double *vals = malloc((o->ci ? o->ci : 1) * nd * sizeof *vals);
-	double *accel = malloc((nd ? nd : 1) * sizeof *accel);
+	size_t nd = o->ndeadlines, nvals = ODDS_NVALS(nd), nok = 0;
+	double *vals = malloc((o->ci ? o->ci : 1) * nvals * sizeof *vals);
+	double *accel = malloc(nvals * sizeof *accel);
+	double *est = malloc(ODDS_GRID * sizeof *est);
+	double levels[ODDS_GRID], p10, p90;
 	pc_plan_model *src = NULL;
-	int rc;
+	const pc_plan_model *pm;
+	int rc, studentize;
 
-	if (!vals || !accel) {
-		free(vals);
-		free(accel);
-		return oom(err);
+	if (!vals || !accel || !est) {
+		rc = oom(err);
+		goto out;
 	}
-	if (!c->pm->priv && (rc = learn_like(c->pm, h, o->calendar, &src, err))) {
-		free(vals);
-		free(accel);
-		return rc;
-	}
-	rc = pci_bootstrap(src ? src : c->pm, o->seed, o->ci, c->sc.threads, nd,
-	                   boot_odds, (void *)c, o->progress, o->progress_ctx, vals,
-	                   &nok, accel, err);
+	if (!c->pm->priv && (rc = learn_like(c->pm, h, o->calendar, &src, err)))
+		goto out;
+	pm = src ? src : c->pm;
+	/* below PCI_BOOT_T_MIN projects the odds stay BCa, as plan's dates
+	 * stay BC there: t needs replicates with a spread to stand on */
+	studentize = pm->nprojects >= PCI_BOOT_T_MIN;
+	rc = pci_bootstrap(pm, o->seed, o->ci, c->sc.threads, nvals, boot_odds,
+	                   (void *)c, o->progress, o->progress_ctx, vals, &nok,
+	                   studentize ? NULL : accel, err);
 	pc_plan_model_free(&src);
-	for (size_t i = 0; !rc && i < nd; i++)
-		if (pci_boot_interval(vals, o->ci, nd, i, w->deadlines[i].p, accel[i],
-		                      &w->deadlines[i].ci[0], &w->deadlines[i].ci[1]))
+	if (rc)
+		goto out;
+	odds_levels(levels);
+	keep_quantiles(rel, (size_t)o->iterations, &p10, &p90, est);
+	for (size_t i = 0; !rc && i < nd; i++) {
+		pc_whatif_deadline *d = w->deadlines + i;
+		double day = (double)pci_wi_offset(o->calendar, c->sc.k0, d->deadline);
+		int t = studentize ? pci_boot_odds_t(vals, o->ci, nvals, ODDS_Q0(nd),
+		                                     levels, ODDS_GRID, ODDS_P10(nd),
+		                                     ODDS_P90(nd), est, p90 - p10, day,
+		                                     d->p, &d->ci[0], &d->ci[1]) : 1;
+		/* BCa below PCI_BOOT_T_MIN; BC where t cannot be had */
+		if (t < 0 || (t > 0 && pci_boot_interval(vals, o->ci, nvals, i, d->p,
+		                                         studentize ? 0 : accel[i],
+		                                         &d->ci[0], &d->ci[1])))
 			rc = oom(err);
+	}
 	if (!rc) {
 		w->has_ci = 1;
 		w->ci_replicates = nok;
 	}
+out:
 	free(vals);
 	free(accel);
+	free(est);
 	return rc;
 }
 
@@ -1513,7 +1591,7 @@ int pc_whatif_run(const pc_plan_model *pm, const pc_history *h,
 			                  "bootstrap iterations must be positive");
 			goto fail;
 		}
-		if ((rc = bootstrap(&c, h, w, err)))
+		if ((rc = bootstrap(&c, h, rel, w, err)))
 			goto fail;
 	}
 	goto done;

@@ -21,6 +21,11 @@
  * share of values at or below it reaches p, as pci_hist_quantile does. */
 int32_t pci_wi_quantile(const int32_t *v, size_t n, size_t stride, double p);
 
+/* The quantiles of v[0..n-1] at the nlev levels (each 0 < p < 1) into
+ * out, by pci_wi_quantile's rule, in one sort: v is left sorted. */
+void pci_wi_quantiles(int32_t *v, size_t n, const double *levels, size_t nlev,
+                      double *out);
+
 /* Share of v[0..n-1] (every stride-th) at or below x. */
 double pci_wi_share_le(const int32_t *v, size_t n, size_t stride, int32_t x);
 

@@ -11,7 +11,8 @@
 # Each line ends with the binomial standard error of a coverage of 95%
 # over that many histories: a figure within two of them of 95% is as
 # good as the bench can tell.  COVERAGE_VERBOSE=1 prints every history's
-# estimate and intervals (tests/bench/coverage.c).
+# estimate and intervals; COVERAGE_PCT=1 or 3 checks the P50 or P90 (and
+# the odds of that true day) instead of the P80 (tests/bench/coverage.c).
 set -eu
 build=${1:-.}
 n=${2:-300}

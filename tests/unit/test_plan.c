@@ -250,6 +250,66 @@ static void test_studentized_closed_form(void **state)
 	assert_float_equal(hi, bhi, 0);
 }
 
+/* The odds interval by inverting the studentized quantile intervals,
+ * against closed forms.  Quantiles on the grid 0.01 .. 0.99 of a normal
+ * release of mean 100 and P10-P90 spread 10 (the estimate: 100 + 10 z_q),
+ * and replicates whose t at every level are the normal quantiles of
+ * (r + 0.5) / 2000 with spreads of 5 to 11 days, so that the interval of
+ * the q-quantile is 100 + 10 (z_q - t) for t from t_2.5 = z(0.02475) to
+ * t_97.5 = z(0.97525) (the replicates' 50th and 1951st t).  Day D then
+ * lies in it for Phi((D - 100) / 10 + t_2.5) <= q <= Phi((D - 100) / 10 +
+ * t_97.5), one grid level added on each side: D = 100: 0.02475 .. 0.97525,
+ * so [0.02, 0.98]; D = 112: 0.22236 .. 0.99922, [0.22, 1] (the grid's top
+ * end is inside); D = 60: 0 .. 0.02089, [0, 0.03].  Replicates half a
+ * spread early on the whole (t lower by 0.5) move the odds down: D = 100:
+ * 0.00686 .. 0.92844, [0, 0.93]; D = 85: 0.00004 .. 0.48574, [0, 0.49];
+ * D = 140: 0.93770 .. 1, [0.93, 1].  (Python's statistics.NormalDist
+ * gave these.)  The estimate's own odds are always inside; without a
+ * spread there is no studentized interval (1). */
+static void test_odds_inverted_closed_form(void **state)
+{
+	enum { NREP = 2000, NLEV = 99, NV = 3 + NLEV };
+	static double v[NREP * NV];
+	static const struct { int shift; double day, lo, hi; } want[] = {
+		{0, 100, 0.02, 0.98}, {0, 112, 0.22, 1}, {0, 60, 0, 0.03},
+		{1, 100, 0, 0.93}, {1, 85, 0, 0.49}, {1, 140, 0.93, 1},
+	};
+	double levels[NLEV], est[NLEV], lo, hi;
+	(void)state;
+	for (size_t l = 0; l < NLEV; l++) {
+		levels[l] = (double)(l + 1) / 100;
+		est[l] = 100 + 10 * gsl_cdf_ugaussian_Pinv(levels[l]);
+	}
+	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+		for (size_t r = 0; r < NREP; r++) {
+			double t = gsl_cdf_ugaussian_Pinv(((double)r + 0.5) / NREP) -
+			           0.5 * want[k].shift;
+			double sp = 5 + (double)(r % 7);
+			v[r * NV] = 0.5; /* the odds column: not used */
+			v[r * NV + 1] = 50;
+			v[r * NV + 2] = 50 + sp;
+			for (size_t l = 0; l < NLEV; l++)
+				v[r * NV + 3 + l] = est[l] + t * sp;
+		}
+		assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2,
+		                                 est, 10, want[k].day, NAN, &lo, &hi), 0);
+		if (fabs(lo - want[k].lo) > 1e-9 || fabs(hi - want[k].hi) > 1e-9)
+			fail_msg("shift %d, day %.0f: [%.4f, %.4f], want [%.2f, %.2f]",
+			         want[k].shift, want[k].day, lo, hi, want[k].lo, want[k].hi);
+	}
+	/* the last case (odds at least 0.93) with an estimate of 0.5 */
+	assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2, est,
+	                                 10, 140, 0.5, &lo, &hi), 0);
+	assert_float_equal(lo, 0.5, 0);
+	assert_float_equal(hi, 1, 0);
+	assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2, est,
+	                                 0, 100, 0.5, &lo, &hi), 1);
+	for (size_t r = 0; r < NREP; r++)
+		v[r * NV + 2] = 50; /* no replicate has a spread */
+	assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2, est,
+	                                 10, 100, 0.5, &lo, &hi), 1);
+}
+
 /* A one-phase fitted model of (almost exactly) five days. */
 static void five_day_model(pc_model *m, pc_phase_model *ph, char *name)
 {
@@ -517,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_same_seed_any_threads),
 		cmocka_unit_test(test_bca_closed_form),
 		cmocka_unit_test(test_studentized_closed_form),
+		cmocka_unit_test(test_odds_inverted_closed_form),
 		cmocka_unit_test(test_inclusive_days_and_weekdays),
 		cmocka_unit_test(test_weekday_durations),
 		cmocka_unit_test(test_failures),
