@@ -1046,16 +1046,29 @@ out:
 
 /* The levels at which each replicate keeps its release quantiles for
  * pci_boot_odds_t: every 0.1% (0.001 .. 0.999), so that reading the odds
- * interval off the grid widens it by at most 0.001 a side. */
+ * interval off the grid widens it by at most 0.001 a side; coarser
+ * (down to every 1%) where nrep replicates of that many would pass
+ * ODDS_KEPT values (32 MB), so that --ci 100000 keeps 80 MB, not 800. */
 #define ODDS_GRID 999
+#define ODDS_GRID_MIN 99
+#define ODDS_KEPT ((size_t)1 << 22)
+
+static size_t odds_grid(size_t nrep)
+{
+	size_t g = nrep ? ODDS_KEPT / nrep : ODDS_GRID;
+
+	if (g >= ODDS_GRID + 2)
+		return ODDS_GRID;
+	return g < ODDS_GRID_MIN + 2 ? ODDS_GRID_MIN : g - 2;
+}
 
 /* Where boot_odds puts what it keeps of a replicate, after the odds of
  * the nd deadlines: its P10 and P90 (the spread that studentizes), then
- * its quantiles on the grid. */
+ * its quantiles on the grid of ng levels. */
 #define ODDS_P10(nd) (nd)
 #define ODDS_P90(nd) ((nd) + 1)
 #define ODDS_Q0(nd) ((nd) + 2)
-#define ODDS_NVALS(nd) ((nd) + 2 + ODDS_GRID)
+#define ODDS_NVALS(nd, ng) ((nd) + 2 + (ng))
 
 static int cmp_int32(const void *a, const void *b)
 {
@@ -1076,24 +1089,24 @@ void pci_wi_quantiles(int32_t *v, size_t n, const double *levels, size_t nlev,
 	}
 }
 
-/* The grid's levels, ascending. */
-static void odds_levels(double *levels)
+/* The grid's ng levels, ascending. */
+static void odds_levels(double *levels, size_t ng)
 {
-	for (size_t l = 0; l < ODDS_GRID; l++)
-		levels[l] = (double)(l + 1) / (ODDS_GRID + 1);
+	for (size_t l = 0; l < ng; l++)
+		levels[l] = (double)(l + 1) / (double)(ng + 1);
 }
 
 /* What boot_odds and bootstrap keep of n releases rel (sorted in place):
- * the P10 and P90, and the quantiles on the grid. */
-static void keep_quantiles(int32_t *rel, size_t n, double *p10, double *p90,
-                           double *grid)
+ * the P10 and P90, and the quantiles on the grid of ng levels. */
+static void keep_quantiles(int32_t *rel, size_t n, size_t ng, double *p10,
+                           double *p90, double *grid)
 {
 	static const double spread[2] = {0.1, 0.9};
 	double sp[2], levels[ODDS_GRID];
 
-	odds_levels(levels);
+	odds_levels(levels, ng);
 	pci_wi_quantiles(rel, n, spread, 2, sp);
-	pci_wi_quantiles(rel, n, levels, ODDS_GRID, grid);
+	pci_wi_quantiles(rel, n, levels, ng, grid);
 	*p10 = sp[0];
 	*p90 = sp[1];
 }
@@ -1139,8 +1152,8 @@ static int boot_odds(void *ctx, const pc_plan_model *rep, size_t r, double *v)
 		v[i] = pci_wi_share_le(rel, (size_t)o->ci_iterations, 1,
 		                       (int32_t)pci_wi_offset(o->calendar, c->sc.k0,
 		                                               o->deadlines[i]));
-	keep_quantiles(rel, (size_t)o->ci_iterations, v + ODDS_P10(nd),
-	               v + ODDS_P90(nd), v + ODDS_Q0(nd));
+	keep_quantiles(rel, (size_t)o->ci_iterations, odds_grid(o->ci),
+	               v + ODDS_P10(nd), v + ODDS_P90(nd), v + ODDS_Q0(nd));
 	rc = 0;
 out:
 	cond_release(&cd);
@@ -1202,10 +1215,11 @@ static int bootstrap(const struct ctx *c, const pc_history *h, int32_t *rel,
                      pc_whatif *w, pc_error *err)
 {
 	const pc_whatif_options *o = c->o;
-	size_t nd = o->ndeadlines, nvals = ODDS_NVALS(nd), nok = 0;
+	size_t nd = o->ndeadlines, ng = odds_grid(o->ci), nvals = ODDS_NVALS(nd, ng);
+	size_t nok = 0;
 	double *vals = malloc((o->ci ? o->ci : 1) * nvals * sizeof *vals);
 	double *accel = malloc(nvals * sizeof *accel);
-	double *est = malloc(ODDS_GRID * sizeof *est);
+	double *est = malloc(ng * sizeof *est);
 	double levels[ODDS_GRID], p10, p90;
 	pc_plan_model *src = NULL;
 	const pc_plan_model *pm;
@@ -1227,13 +1241,13 @@ static int bootstrap(const struct ctx *c, const pc_history *h, int32_t *rel,
 	pc_plan_model_free(&src);
 	if (rc)
 		goto out;
-	odds_levels(levels);
-	keep_quantiles(rel, (size_t)o->iterations, &p10, &p90, est);
+	odds_levels(levels, ng);
+	keep_quantiles(rel, (size_t)o->iterations, ng, &p10, &p90, est);
 	for (size_t i = 0; !rc && i < nd; i++) {
 		pc_whatif_deadline *d = w->deadlines + i;
 		double day = (double)pci_wi_offset(o->calendar, c->sc.k0, d->deadline);
 		int t = studentize ? pci_boot_odds_t(vals, o->ci, nvals, ODDS_Q0(nd),
-		                                     levels, ODDS_GRID, ODDS_P10(nd),
+		                                     levels, ng, ODDS_P10(nd),
 		                                     ODDS_P90(nd), est, p90 - p10, day,
 		                                     d->p, &d->ci[0], &d->ci[1]) : 1;
 		/* BCa below PCI_BOOT_T_MIN; BC where t cannot be had */
