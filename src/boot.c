@@ -222,8 +222,33 @@ static double bca_level(double z0, double a, double z)
 int pci_boot_interval(const double *vals, size_t nrep, size_t nvals, size_t col,
                       double est, double a, double *lo, double *hi)
 {
+	return pci_boot_interval_n(vals, nrep, nvals, col, est, a, 0, lo, hi);
+}
+
+/*
+ * The normal point a 95% interval from n resampled units reaches for:
+ * Hesterberg's expanded percentile interval, sqrt(n / (n - 1)) t(n-1),
+ * in place of 1.96.  A resample of n units has n - 1 over n of the
+ * variance, and its spread is itself uncertain as a t statistic's is;
+ * with 5 projects the replicates' 2.5% and 97.5% points reach only about
+ * two thirds as far as they should (5 projects: 3.10 against 1.96, so
+ * the 0.1% and 99.9% points).  n < 2 (or 0: not given): 1.96.
+ */
+static double expanded_z(size_t n)
+{
+	if (n < 2)
+		return gsl_cdf_ugaussian_Pinv(0.975);
+	return sqrt((double)n / (double)(n - 1)) *
+	       gsl_cdf_tdist_Pinv(0.975, (double)(n - 1));
+}
+
+int pci_boot_interval_n(const double *vals, size_t nrep, size_t nvals,
+                        size_t col, double est, double a, size_t n,
+                        double *lo, double *hi)
+{
 	double *tmp = malloc((nrep ? nrep : 1) * sizeof *tmp);
-	double a1 = 0.025, a2 = 0.975;
+	double z = expanded_z(n);
+	double a1 = gsl_cdf_ugaussian_P(-z), a2 = gsl_cdf_ugaussian_P(z);
 	size_t m = 0;
 
 	if (!tmp)
@@ -248,8 +273,8 @@ int pci_boot_interval(const double *vals, size_t nrep, size_t nvals, size_t col,
 		if (below > 1 - 0.5 / (double)m)
 			below = 1 - 0.5 / (double)m;
 		z0 = gsl_cdf_ugaussian_Pinv(below);
-		a1 = bca_level(z0, a, gsl_cdf_ugaussian_Pinv(0.025));
-		a2 = bca_level(z0, a, gsl_cdf_ugaussian_Pinv(0.975));
+		a1 = bca_level(z0, a, -z);
+		a2 = bca_level(z0, a, z);
 	}
 	*lo = sorted_at(tmp, m, a1, 0);
 	*hi = sorted_at(tmp, m, a2, 1);
@@ -264,7 +289,7 @@ int pci_boot_interval(const double *vals, size_t nrep, size_t nvals, size_t col,
  */
 static size_t t_points(const double *vals, size_t nrep, size_t nvals,
                        size_t col, size_t slo, size_t shi, double est,
-                       double *t, double *t025, double *t975)
+                       double z, double *t, double *t025, double *t975)
 {
 	size_t m = 0;
 
@@ -277,8 +302,8 @@ static size_t t_points(const double *vals, size_t nrep, size_t nvals,
 	}
 	if (m) {
 		qsort(t, m, sizeof *t, cmp_double);
-		*t025 = sorted_at(t, m, 0.025, 0);
-		*t975 = sorted_at(t, m, 0.975, 1);
+		*t025 = sorted_at(t, m, gsl_cdf_ugaussian_P(-z), 0);
+		*t975 = sorted_at(t, m, gsl_cdf_ugaussian_P(z), 1);
 	}
 	return m;
 }
@@ -297,19 +322,20 @@ static size_t t_points(const double *vals, size_t nrep, size_t nvals,
  */
 int pci_boot_interval_t(const double *vals, size_t nrep, size_t nvals,
                         size_t col, size_t slo, size_t shi, double est,
-                        double sest, double *lo, double *hi)
+                        double sest, size_t n, double *lo, double *hi)
 {
 	double *t, t025 = 0, t975 = 0;
 
 	if (!isfinite(est) || !(sest > 0))
-		return pci_boot_interval(vals, nrep, nvals, col, est, 0, lo, hi);
+		return pci_boot_interval_n(vals, nrep, nvals, col, est, 0, n, lo, hi);
 	t = malloc((nrep ? nrep : 1) * sizeof *t);
 	if (!t)
 		return -1;
-	if (t_points(vals, nrep, nvals, col, slo, shi, est, t, &t025, &t975) < 10) {
+	if (t_points(vals, nrep, nvals, col, slo, shi, est, expanded_z(n), t, &t025,
+	             &t975) < 10) {
 		/* too few replicates with a spread to say how t spreads */
 		free(t);
-		return pci_boot_interval(vals, nrep, nvals, col, est, 0, lo, hi);
+		return pci_boot_interval_n(vals, nrep, nvals, col, est, 0, n, lo, hi);
 	}
 	free(t);
 	/* whole days, rounded outward so the interval never narrows */
@@ -347,9 +373,9 @@ int pci_boot_interval_t(const double *vals, size_t nrep, size_t nvals,
 int pci_boot_odds_t(const double *vals, size_t nrep, size_t nvals,
                     size_t q0, const double *levels, size_t nlev,
                     size_t slo, size_t shi, const double *est, double sest,
-                    double day, double p, double *lo, double *hi)
+                    size_t n, double day, double p, double *lo, double *hi)
 {
-	double *t;
+	double *t, z = expanded_z(n);
 	size_t top = SIZE_MAX, bottom = SIZE_MAX;
 
 	if (!(sest > 0) || nlev == 0)
@@ -361,7 +387,7 @@ int pci_boot_odds_t(const double *vals, size_t nrep, size_t nvals,
 		double t025, t975, lower, upper;
 		if (!isfinite(est[l]))
 			continue;
-		if (t_points(vals, nrep, nvals, q0 + l, slo, shi, est[l], t,
+		if (t_points(vals, nrep, nvals, q0 + l, slo, shi, est[l], z, t,
 		             &t025, &t975) < 10) {
 			free(t);
 			return 1;

@@ -201,9 +201,10 @@ static int run_bootstrap(const pc_plan_model *pm, const pc_plan_options *o,
 			 * boot.c) where there are projects enough for it */
 			if (pm->nprojects < PCI_BOOT_T_MIN)
 				sest = 0; /* BC */
+			/* both widened for the few projects resampled */
 			if (pci_boot_interval_t(vals, o->ci, nvals, col, j * PC_PLAN_NPCT,
 			                        j * PC_PLAN_NPCT + PC_PLAN_NPCT - 1, est, sest,
-			                        &lo, &hi)) {
+			                        pm->nprojects, &lo, &hi)) {
 				rc = oom(err);
 				break;
 			}

@@ -1224,6 +1224,7 @@ static int bootstrap(const struct ctx *c, const pc_history *h, int32_t *rel,
 	pc_plan_model *src = NULL;
 	const pc_plan_model *pm;
 	int rc, studentize;
+	size_t nproj;
 
 	if (!vals || !accel || !est) {
 		rc = oom(err);
@@ -1235,6 +1236,7 @@ static int bootstrap(const struct ctx *c, const pc_history *h, int32_t *rel,
 	/* below PCI_BOOT_T_MIN projects the odds stay BCa, as plan's dates
 	 * stay BC there: t needs replicates with a spread to stand on */
 	studentize = pm->nprojects >= PCI_BOOT_T_MIN;
+	nproj = pm->nprojects;
 	rc = pci_bootstrap(pm, o->seed, o->ci, c->sc.threads, nvals, boot_odds,
 	                   (void *)c, o->progress, o->progress_ctx, vals, &nok,
 	                   studentize ? NULL : accel, err);
@@ -1248,12 +1250,12 @@ static int bootstrap(const struct ctx *c, const pc_history *h, int32_t *rel,
 		double day = (double)pci_wi_offset(o->calendar, c->sc.k0, d->deadline);
 		int t = studentize ? pci_boot_odds_t(vals, o->ci, nvals, ODDS_Q0(nd),
 		                                     levels, ng, ODDS_P10(nd),
-		                                     ODDS_P90(nd), est, p90 - p10, day,
-		                                     d->p, &d->ci[0], &d->ci[1]) : 1;
+		                                     ODDS_P90(nd), est, p90 - p10, nproj,
+		                                     day, d->p, &d->ci[0], &d->ci[1]) : 1;
 		/* BCa below PCI_BOOT_T_MIN; BC where t cannot be had */
-		if (t < 0 || (t > 0 && pci_boot_interval(vals, o->ci, nvals, i, d->p,
-		                                         studentize ? 0 : accel[i],
-		                                         &d->ci[0], &d->ci[1])))
+		if (t < 0 || (t > 0 && pci_boot_interval_n(vals, o->ci, nvals, i, d->p,
+		                                           studentize ? 0 : accel[i],
+		                                           nproj, &d->ci[0], &d->ci[1])))
 			rc = oom(err);
 	}
 	if (!rc) {

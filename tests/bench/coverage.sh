@@ -1,7 +1,7 @@
 #!/bin/sh
 # coverage.sh - how often the 95% intervals of `plan --ci` (the release
 # P80 date) and `whatif --ci` (the odds of the true P80 day) hold the
-# truth, over known-truth histories of 40 and of 5 projects (a benchmark
+# truth, over known-truth histories of 40, 20, 10 and 5 projects (a benchmark
 # run by hand, never a test: half an hour or more on two cores).  The
 # figures README quotes come from here.
 #
@@ -22,7 +22,7 @@ if [ ! -x "$bin" ]; then
 	(cd "$build" && make tests/bench/coverage) >/dev/null ||
 		{ echo "coverage.sh: cannot build tests/bench/coverage in $build" >&2; exit 2; }
 fi
-for projects in 40 5; do
+for projects in 40 20 10 5; do
 	# same seed (1) for both sizes: correlation 0.5, a fifth running
 	"$bin" "$n" "$projects" "$reps" 1 0.5 1
 done

@@ -210,6 +210,19 @@ static void test_bca_closed_form(void **state)
 	assert_int_equal(pci_boot_interval(v, 2000, 1, 0, 0, 0.1, &lo, &hi), 0);
 	assert_float_equal(lo, -1.638771, 0.01);
 	assert_float_equal(hi, 2.437755, 0.02);
+	/* widened for n projects (Hesterberg): sqrt(n / (n - 1)) t(n-1),
+	 * with t(4) = 2.776445 and t(9) = 2.262157 (R: qt(0.975, 4), 9):
+	 * 3.104157 from 5, 2.384524 from 10; n 0 and 1 leave 1.96 */
+	assert_int_equal(pci_boot_interval_n(v, 2000, 1, 0, 0, 0, 5, &lo, &hi), 0);
+	assert_float_equal(lo, -3.104157, 0.15); /* the grid is coarse there */
+	assert_float_equal(hi, 3.104157, 0.15);
+	assert_true(lo < -2.9 && hi > 2.9);
+	assert_int_equal(pci_boot_interval_n(v, 2000, 1, 0, 0, 0, 10, &lo, &hi), 0);
+	assert_float_equal(lo, -2.384524, 0.02);
+	assert_float_equal(hi, 2.384524, 0.02);
+	assert_int_equal(pci_boot_interval_n(v, 2000, 1, 0, 0, 0, 1, &lo, &hi), 0);
+	assert_float_equal(lo, -1.959964, 0.01);
+	assert_float_equal(hi, 1.959964, 0.01);
 	/* rows of two columns: the second holds the values */
 	assert_float_equal(pci_boot_accel(jack, 5, 2, 1), -0.111803, 1e-6);
 	assert_float_equal(pci_boot_accel(jack, 2, 2, 1), 0, 0);
@@ -239,12 +252,12 @@ static void test_studentized_closed_form(void **state)
 			v[r * 3 + 1] = 100 + t * sp;
 			v[r * 3 + 2] = 50 + sp;
 		}
-		assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 10,
+		assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 10, 0,
 		                                     &lo, &hi), 0);
 		assert_float_equal(lo, shift ? 85 : 80, 0);
 		assert_float_equal(hi, shift ? 125 : 120, 0);
 	}
-	assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 0, &lo, &hi), 0);
+	assert_int_equal(pci_boot_interval_t(v, 2000, 3, 1, 0, 2, 100, 0, 0, &lo, &hi), 0);
 	assert_int_equal(pci_boot_interval(v, 2000, 3, 1, 100, 0, &blo, &bhi), 0);
 	assert_float_equal(lo, blo, 0);
 	assert_float_equal(hi, bhi, 0);
@@ -292,22 +305,22 @@ static void test_odds_inverted_closed_form(void **state)
 				v[r * NV + 3 + l] = est[l] + t * sp;
 		}
 		assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2,
-		                                 est, 10, want[k].day, NAN, &lo, &hi), 0);
+		                                 est, 10, 0, want[k].day, NAN, &lo, &hi), 0);
 		if (fabs(lo - want[k].lo) > 1e-9 || fabs(hi - want[k].hi) > 1e-9)
 			fail_msg("shift %d, day %.0f: [%.4f, %.4f], want [%.2f, %.2f]",
 			         want[k].shift, want[k].day, lo, hi, want[k].lo, want[k].hi);
 	}
 	/* the last case (odds at least 0.93) with an estimate of 0.5 */
 	assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2, est,
-	                                 10, 140, 0.5, &lo, &hi), 0);
+	                                 10, 0, 140, 0.5, &lo, &hi), 0);
 	assert_float_equal(lo, 0.5, 0);
 	assert_float_equal(hi, 1, 0);
 	assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2, est,
-	                                 0, 100, 0.5, &lo, &hi), 1);
+	                                 0, 0, 100, 0.5, &lo, &hi), 1);
 	for (size_t r = 0; r < NREP; r++)
 		v[r * NV + 2] = 50; /* no replicate has a spread */
 	assert_int_equal(pci_boot_odds_t(v, NREP, NV, 3, levels, NLEV, 1, 2, est,
-	                                 10, 100, 0.5, &lo, &hi), 1);
+	                                 10, 0, 100, 0.5, &lo, &hi), 1);
 }
 
 /* A one-phase fitted model of (almost exactly) five days. */

@@ -732,10 +732,10 @@ static void test_quantiles_one_sort(void **state)
 }
 
 /* The odds' bootstrap interval is the same on any thread count, both
- * where it is studentized (40 projects) and where it stays BCa (10). */
+ * where it is studentized (40 projects) and where it stays BCa (8). */
 static void test_odds_ci_any_threads(void **state)
 {
-	static const size_t np[2] = {40, 10};
+	static const size_t np[2] = {40, 8};
 	(void)state;
 	for (int k = 0; k < 2; k++) {
 		struct synth_config c = {np[k], 0.5, 1, 0, 7, NULL, 0, 0, 0};
