@@ -284,7 +284,8 @@ static void print_stated(const pc_uplift_plan *u, int markdown)
 		printf(markdown ? "| %s | %s | %s | %s | %s |\n"
 		                : "%-40s  %-10s  %-10s  %-10s  %-10s\n", what[m],
 		       D(rows[m][0], a), D(rows[m][1], b), D(rows[m][2], c), D(rows[m][3], d));
-	printf("The phase table below is the history's.\n\n");
+	/* markdown: a blank line ends the table */
+	printf("%sThe phase table below is the history's.\n\n", markdown ? "\n" : "");
 }
 
 static json_t *stated_json(const pc_uplift_plan *u)

@@ -42,6 +42,11 @@ expect_grep '^history  ' "$TMP/out" "the history's row"
 expect_grep '^combined  ' "$TMP/out" "the combination's row"
 expect_grep "^The phase table below is the history's\.$" "$TMP/out" "says which table is whose"
 
+run 0 "plan --planned --format markdown" -- $PC --db start.db plan --start 2027-01-04 --planned 2027-03-24 --iterations 20000 --format markdown
+expect_grep '^\| combined \| 2027-' "$TMP/out" "markdown: the combination's row"
+prev=$(grep -B1 "^The phase table below is the history's" "$TMP/out" | head -1)
+[ -z "$prev" ] && r=0 || r=1
+ok $r "markdown: a blank line ends the table before the sentence after it"
 run 0 "plan --planned --format json" -- $PC --db start.db plan --start 2027-01-04 --planned 2027-03-24 --iterations 20000 --format json
 tr -d ' \n' <"$TMP/out" | grep -Eq '"stated":\{"date":"2027-03-24","p_history":0\.[0-9]+,"p_combined":0\.0[0-9]+,"past_plans":[34][0-9],"used":true,"median_slip":1\.[12][0-9]+,"weight_history":0\.[0-3][0-9]*,"weight_chosen_on":[0-9]+,"release":\{"history":\{"p10":"2027-[0-9-]+","p50"' && r=0 || r=1
 ok $r "JSON: the stated date, both odds, the plans, the weight, the three releases"
