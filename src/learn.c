@@ -728,30 +728,23 @@ static int cmp_day(const void *a, const void *b)
 }
 
 /* pc_plan_learn_options.drift: the release's drift, and every node's
- * durations in d scaled by it to the next project's day. */
-static int adjust_drift(const pc_history *h, pc_plan_model *pm,
-                        struct pci_plan_data *d, pc_error *err)
+ * durations in d scaled by it to the next project's day; starts: the
+ * projects' starts, sorted (sorted_starts). */
+static int adjust_drift(const pc_history *h, const pc_day *starts,
+                        pc_plan_model *pm, struct pci_plan_data *d, pc_error *err)
 {
 	size_t np = d->nprojects, k = d->k, ngap = 0, m = 0;
-	pc_day *starts = malloc((np ? np : 1) * sizeof *starts);
 	double *t = malloc(2 * (np ? np : 1) * sizeof *t), *y, *gap, T;
 	pc_trend tr;
 
-	if (!starts || !t) {
-		free(starts);
-		free(t);
+	if (!t)
 		return oom(err);
-	}
 	y = t + np;
 	gap = y; /* the gaps first, then y */
-	for (size_t i = 0; i < np; i++)
-		starts[i] = h->projects[i].start;
-	qsort(starts, np, sizeof *starts, cmp_day);
 	for (size_t i = 1; i < np; i++)
 		if (starts[i] > starts[i - 1])
 			gap[ngap++] = (double)(starts[i] - starts[i - 1]);
 	T = np ? (double)starts[np - 1] + (ngap ? pci_median(gap, ngap) : 0) : 0;
-	free(starts);
 	pm->drift = 1;
 	pm->drift_to = (pc_day)T;
 	/* One drift for the release, from its finished projects: a phase's
@@ -795,27 +788,34 @@ double pci_drift_days(const pc_plan_model *pm, pc_day start, double days,
 	return v < lo ? lo : v;
 }
 
-/* The recency weight of every project of h (pc_plan_learn_options):
- * 2^(-age / half_life), the newest 1. */
-static int recency_weights(const pc_history *h, const pc_plan_learn_options *o,
-                           pc_plan_model *pm, struct pci_plan_data *d,
-                           pc_error *err)
+/* Every project's start, sorted: what the recency weights and the drift
+ * both age projects by.  NULL when out of memory. */
+static pc_day *sorted_starts(const pc_history *h)
 {
 	size_t np = h->nprojects;
-	pc_day *starts = malloc((np ? np : 1) * sizeof *starts), latest = PC_DAY_MIN;
+	pc_day *v = malloc((np ? np : 1) * sizeof *v);
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < np; i++)
+		v[i] = h->projects[i].start;
+	qsort(v, np, sizeof *v, cmp_day);
+	return v;
+}
+
+/* The recency weight of every project of h (pc_plan_learn_options):
+ * 2^(-age / half_life), the newest 1; starts as sorted_starts gives. */
+static int recency_weights(const pc_history *h, const pc_day *starts,
+                           const pc_plan_learn_options *o, pc_plan_model *pm,
+                           struct pci_plan_data *d, pc_error *err)
+{
+	size_t np = h->nprojects;
+	pc_day latest = np ? starts[np - 1] : PC_DAY_MIN;
 	double sw = 0, sw2 = 0;
 
 	d->w = malloc((np ? np : 1) * sizeof *d->w);
-	if (!starts || !d->w) {
-		free(starts);
+	if (!d->w)
 		return oom(err);
-	}
-	for (size_t i = 0; i < np; i++) {
-		starts[i] = h->projects[i].start;
-		if (starts[i] > latest)
-			latest = starts[i];
-	}
-	qsort(starts, np, sizeof *starts, cmp_day);
 	for (size_t i = 0; i < np; i++) {
 		double age;
 		if (o->half_life_days) {
@@ -837,7 +837,6 @@ static int recency_weights(const pc_history *h, const pc_plan_learn_options *o,
 		sw += d->w[i];
 		sw2 += d->w[i] * d->w[i];
 	}
-	free(starts);
 	pm->half_life = o->half_life;
 	pm->half_life_days = o->half_life_days != 0;
 	pm->effective_projects = sw2 > 0 ? sw * sw / sw2 : 0;
@@ -878,6 +877,7 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 	long *s = NULL, *e1 = NULL; /* per project x history phase */
 	long *eff = NULL;           /* per node: effective end + 1, see below */
 	signed char *st = NULL;     /* 0 absent, 1 finished, 2 running */
+	pc_day *starts = NULL;      /* sorted, with recency weights or drift */
 	pc_criterion crit;
 	size_t np, hk, k;
 	int rc = PC_OK;
@@ -934,7 +934,11 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 		                  "the half-life must be a positive number (0: none)");
 		goto fail;
 	}
-	if (o->half_life > 0 && (rc = recency_weights(h, o, pm, d, err)))
+	if ((o->half_life > 0 || o->drift) && !(starts = sorted_starts(h))) {
+		rc = oom(err);
+		goto fail;
+	}
+	if (o->half_life > 0 && (rc = recency_weights(h, starts, o, pm, d, err)))
 		goto fail;
 
 	/* The structure. */
@@ -1026,7 +1030,7 @@ int pci_plan_learn_warm(const pc_history *h, const pc_plan_learn_options *o,
 	}
 
 	mature_only(h, cal, d, hidx, s, st, d->min_projects);
-	if (o->drift && (rc = adjust_drift(h, pm, d, err)))
+	if (o->drift && (rc = adjust_drift(h, starts, pm, d, err)))
 		goto fail;
 	if (warm) {
 		d->warm = malloc(k * sizeof *d->warm);
@@ -1072,6 +1076,7 @@ done:
 	free(e1);
 	free(eff);
 	free(st);
+	free(starts);
 	*out = pm;
 	return rc;
 }
