@@ -159,7 +159,7 @@ double pci_uplift_weight(const double *sums, size_t n)
 int pc_uplift_plan_run(const pc_plan_model *pm, const pc_plan_options *po,
                        const pc_history *h, const pc_day *stated_hist,
                        const pc_backtest_options *bo, pc_day stated,
-                       pc_uplift_plan *out, pc_error *err)
+                       pc_uplift_plan *out, pc_plan **plan, pc_error *err)
 {
 	static const double ps[4] = {0.1, 0.5, 0.8, 0.9};
 	pc_backtest_options o;
@@ -172,6 +172,8 @@ int pc_uplift_plan_run(const pc_plan_model *pm, const pc_plan_options *po,
 	int rc, use;
 
 	memset(out, 0, sizeof *out);
+	if (plan)
+		*plan = NULL;
 	out->stated = stated;
 	out->median_slip = NAN;
 	out->weight = 1;
@@ -247,7 +249,10 @@ int pc_uplift_plan_run(const pc_plan_model *pm, const pc_plan_options *po,
 	out->p_stated = use ? mix_at(&c, &u, d0, out->weight, (long)d0 - 1)
 	                    : out->p_stated_history;
 	pci_release_cdf_free(&c);
-	pc_plan_free(&pl);
+	if (plan)
+		*plan = pl;
+	else
+		pc_plan_free(&pl);
 	pc_uplift_free(&u);
 	return PC_OK;
 }

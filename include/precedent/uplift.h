@@ -85,12 +85,14 @@ typedef struct pc_uplift_plan {
  * po's) scoring each weight on the past stated plans, each with only
  * what had finished before it started.  With fewer than PC_UPLIFT_MIN
  * past plans the combination is the history's plan alone (nslips says
- * so) and p_stated its odds of the date.  PC_EUSAGE when the date is
- * before the start. */
+ * so) and p_stated its odds of the date.  plan (may be NULL) gets the
+ * history's plan itself, as pc_plan_run(pm, po) gives it, so that the
+ * caller need not simulate it again.  PC_EUSAGE when the date is before
+ * the start. */
 int pc_uplift_plan_run(const pc_plan_model *pm, const pc_plan_options *po,
                        const pc_history *h, const pc_day *stated_hist,
                        const pc_backtest_options *bo, pc_day stated,
-                       pc_uplift_plan *out, pc_error *err);
+                       pc_uplift_plan *out, pc_plan **plan, pc_error *err);
 
 #ifdef __cplusplus
 }

@@ -569,15 +569,16 @@ static int print_json(const struct cli *cli, const struct ctx *x)
 	return cli_print_json(cli, o, JSON_REAL_PRECISION(10));
 }
 
-/* --planned: the history's stated plans and the combination. */
+/* --planned: the history's stated plans and the combination, and the
+ * history's plan itself (*plan). */
 static int cli_uplift(const struct cli *cli, const struct plan_args *pa,
-                      const pc_plan_options *po, pc_day date, pc_uplift_plan *up)
+                      const pc_plan_options *po, pc_day date, pc_uplift_plan *up,
+                      pc_plan **plan)
 {
 	size_t np = pa->h->nprojects, n = 0;
 	pc_day *planned = malloc((np ? np : 1) * sizeof *planned);
 	pc_day *stated = malloc((np ? np : 1) * sizeof *stated);
 	pc_backtest_options bo;
-	pc_plan_options o = *po;
 	pc_error err;
 	int rc = 0;
 
@@ -590,8 +591,7 @@ static int cli_uplift(const struct cli *cli, const struct plan_args *pa,
 		goto fail;
 	/* the weight is of forecasts learned the way this plan is */
 	cli_backtest_like(pa, po->seed, po->threads, &bo);
-	o.progress = NULL;
-	if (pc_uplift_plan_run(pa->pm, &o, pa->h, stated, &bo, date, up, &err))
+	if (pc_uplift_plan_run(pa->pm, po, pa->h, stated, &bo, date, up, plan, &err))
 		goto fail;
 	goto done;
 fail:
@@ -740,17 +740,17 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		x.cal = &cal;
 	}
 	po.progress = cli_progress;
-	if (calibrate ? pc_calib_plan_run(pa.pm, &po, &cal.map, &p, &err)
-	              : pc_plan_run(pa.pm, &po, &p, &err))
+	if (have_planned) { /* the history's plan comes with the combination */
+		if ((rc = cli_uplift(cli, &pa, &po, stated_date, &up, &p)))
+			goto done;
+		x.up = &up;
+	} else if (calibrate ? pc_calib_plan_run(pa.pm, &po, &cal.map, &p, &err)
+	                     : pc_plan_run(pa.pm, &po, &p, &err)) {
 		goto fail;
+	}
 	cli_progress_end();
 	for (size_t j = 0; j < p->nphases; j++)
 		plan_warn_capped(cli, pa.pm, j, p->phases[j].capped);
-	if (have_planned) {
-		if ((rc = cli_uplift(cli, &pa, &po, stated_date, &up)))
-			goto done;
-		x.up = &up;
-	}
 	x.a = &pa;
 	x.cli = cli;
 	x.pm = pa.pm;

@@ -143,7 +143,7 @@ static void test_plan_from_stated(void **state)
 	bo.threads = 2;
 	bo.iterations = 2000;
 	d = po.start + 79; /* 80 days */
-	assert_int_equal(pc_uplift_plan_run(pm, &po, h, s, &bo, d, &up, &err), 0);
+	assert_int_equal(pc_uplift_plan_run(pm, &po, h, s, &bo, d, &up, NULL, &err), 0);
 	assert_true(up.nslips >= 25);
 	assert_true(up.nweighed >= PC_UPLIFT_MIN);
 	/* the stated plan alone: 80 days times the true slip's quantiles
@@ -185,7 +185,7 @@ static void test_too_few_plans(void **state)
 	po.threads = 2;
 	po.iterations = 20000;
 	assert_int_equal(pc_uplift_plan_run(pm, &po, h, s, NULL, po.start + 79, &up,
-	                                    &err), 0);
+	                                    NULL, &err), 0);
 	assert_int_equal(up.nslips, 3);
 	assert_true(up.weight == 1);
 	assert_true(up.p_stated == up.p_stated_history);
@@ -195,7 +195,7 @@ static void test_too_few_plans(void **state)
 	}
 	/* a date before the start is a usage error */
 	assert_int_equal(pc_uplift_plan_run(pm, &po, h, s, NULL, po.start - 1, &up,
-	                                    &err), PC_EUSAGE);
+	                                    NULL, &err), PC_EUSAGE);
 	pc_plan_model_free(&pm);
 	free(s);
 	pc_history_free(&h);
