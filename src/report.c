@@ -290,13 +290,14 @@ int pc_report_build(const pc_plan_model *pm, const pc_history *h,
 		for (size_t j = 0; j < pm->nphases; j++)
 			if (build_phase(h, po->calendar, pm, pm->nodes + j, r->phases + j))
 				goto nomem;
-		if (pc_history_trends(h, po->calendar, 0.05, &tr, err))
+		if (!o->trends && pc_history_trends(h, po->calendar, 0.05, &tr, err))
 			goto fail;
 		for (size_t j = 0; j < pm->nphases; j++) {
+			const pc_history_trend *t = o->trends ? o->trends : tr;
 			long idx = pc_history_phase_index(h, pm->nodes[j].phase);
-			if (idx >= 0 && tr[idx].significant) {
-				r->phases[j].trend = tr[idx].per_year;
-				r->phases[j].trend_p = tr[idx].t.p;
+			if (idx >= 0 && t[idx].significant) {
+				r->phases[j].trend = t[idx].per_year;
+				r->phases[j].trend_p = t[idx].t.p;
 			}
 		}
 		free(tr);

@@ -35,6 +35,7 @@
 #include <precedent/error.h>
 #include <precedent/history.h>
 #include <precedent/plan.h>
+#include <precedent/trend.h>
 #include <precedent/whatif.h>
 
 #ifdef __cplusplus
@@ -76,6 +77,9 @@ typedef struct pc_report_options {
 	const char *command;    /* the command line that makes the page again */
 	const char *version;    /* the tool's version */
 	const char *options;    /* other options worth printing */
+	/* h's trend tests, pc_history_trends(h, the plan's calendar, 0.05),
+	 * when the caller has them already; NULL (default): made here. */
+	const pc_history_trend *trends;
 } pc_report_options;
 
 void pc_report_options_init(pc_report_options *o);

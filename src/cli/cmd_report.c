@@ -125,6 +125,7 @@ int report_emit(const struct cli *cli, const struct report_req *q)
 	ro.command = q->command;
 	ro.version = PACKAGE_VERSION;
 	ro.options = q->options;
+	ro.trends = q->pa->trends; /* plan_args_load tested them */
 	if (pc_report_build(q->pa->pm, q->pa->h, q->po, q->wo, &ro, &r, &err))
 		return cli_fail(cli, &err);
 	if (q->output && !(out = fopen(q->output, "w"))) {
